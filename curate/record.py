@@ -1,0 +1,133 @@
+"""The one definition of a curated record, a rejected record and the reason codes.
+
+Everything else (JSON Schema in `schemas/`, pandera rules, the dataset card) is generated from the
+types here. Records are msgspec Structs: fast to encode/decode and able to emit JSON Schema.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+import msgspec
+
+
+class Reason(str, Enum):
+    """Stable reason codes for rejected inputs. Values never change once published."""
+
+    EMPTY = "empty"                      # zero bytes or only whitespace
+    HEADER_ONLY = "header_only"          # a header but no body
+    BINARY = "binary"                    # NUL bytes / not text
+    UNDECODABLE = "undecodable"          # bytes that no supported encoding explains
+    TOO_LARGE = "too_large"              # input over params.ingest.max_bytes
+    MALFORMED_JSONL = "malformed_jsonl"  # a JSONL line that is not a JSON object
+    UNKNOWN_LAYOUT = "unknown_layout"    # no reader recognised the content
+    UNREADABLE = "unreadable"            # OS error reading the file (permissions, vanished, symlink out)
+    NO_TEXT = "no_text"                  # body empty after cleaning
+    NO_DATE = "no_date"                  # no date anywhere
+    DATE_OUT_OF_RANGE = "date_out_of_range"  # outside params.validate.date_window
+    TOO_SHORT = "too_short"              # fewer words than params.validate.min_words
+    DUPLICATE = "duplicate"              # same content_hash as a kept record
+    STORY_VERSION = "story_version"      # another crawl of a kept story id
+    NEAR_DUPLICATE = "near_duplicate"    # MinHash/LSH near duplicate of a kept record
+    DUPLICATE_ID = "duplicate_id"        # id collision with different content
+    CONTRACT = "contract"                # record contract violated (types, offsets, labels)
+    INTERNAL_ERROR = "internal_error"    # a bug: a step raised on this input; kept, never lost
+
+
+class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Where a record came from."""
+
+    path: str    # raw path relative to the raw root, POSIX separators
+    format: str  # reader name: seed_dateline, reuters_web, jsonl, plaintext
+    sha256: str  # sha256 of the raw bytes of the file (of the line for JSONL)
+    line: int | None = None  # 1-based line number for JSONL inputs
+
+
+class Entity(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, array_like=False):
+    """A named entity; `text[start:end] == entity.text` always holds for accepted records."""
+
+    text: str
+    label: str
+    start: int
+    end: int
+
+
+class Stats(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Counts computed on the cleaned text (statistics, never decisions)."""
+
+    chars: int = 0
+    words: int = 0
+    sentences: int = 0
+    paragraphs: int = 0
+
+
+class Provenance(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What produced a record: toolkit, reader and rule versions, model, parameters digest."""
+
+    toolkit: str = ""
+    reader: str = ""
+    rules: dict[str, str] = {}
+    model: str | None = None
+    model_version: str | None = None
+    params_sha256: str = ""
+
+
+class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One article. Field order here is the field order on disk."""
+
+    id: str
+    content_hash: str = ""
+    source: Source
+    url: str | None = None
+    title: str | None = None
+    date: str | None = None
+    published_at: str | None = None
+    dateline: str | None = None
+    authors: list[str] = []
+    credits: dict[str, list[str]] = {}
+    text: str = ""
+    tickers: list[str] = []
+    entities: list[Entity] = []
+    language: str | None = None
+    stats: Stats = msgspec.field(default_factory=Stats)
+    flags: list[str] = []
+    provenance: Provenance = msgspec.field(default_factory=Provenance)
+
+
+class Rejected(Record, kw_only=True, forbid_unknown_fields=True):
+    """What could be read of a rejected input, plus why it was rejected and where."""
+
+    reason: str = Reason.INTERNAL_ERROR.value
+    detail: str = ""
+    stage: str = ""
+
+
+RECORD_FIELDS: tuple[str, ...] = Record.__struct_fields__
+
+_encoder = msgspec.json.Encoder(order="deterministic")
+_record_decoder = msgspec.json.Decoder(Record)
+_rejected_decoder = msgspec.json.Decoder(Rejected)
+
+
+def encode(obj: msgspec.Struct) -> bytes:
+    """One JSON line (no newline) with a deterministic key order."""
+    return _encoder.encode(obj)
+
+
+def decode_record(line: bytes | str) -> Record:
+    return _record_decoder.decode(line)
+
+
+def decode_rejected(line: bytes | str) -> Rejected:
+    return _rejected_decoder.decode(line)
+
+
+def reject(record: Record, reason: Reason, detail: str, stage: str) -> Rejected:
+    """Turn a (partial) record into a rejected one, keeping every field that was read."""
+    fields = {f: getattr(record, f) for f in RECORD_FIELDS}
+    return Rejected(**fields, reason=reason.value, detail=detail, stage=stage)
+
+
+def json_schema(kind: type[msgspec.Struct] = Record) -> dict:
+    """JSON Schema for one record (or rejected record), generated from the Struct."""
+    return msgspec.json.schema(kind)
