@@ -1,0 +1,126 @@
+"""Decode one raw file: size check, read once, binary sniff, text decoding.
+
+`load(full_path, max_bytes)` returns a `Loaded` (raw bytes, text, flags) or a `Failure` (reason,
+detail). It never raises for OS errors. Rules:
+
+* size over `max_bytes` (from `os.stat`, before reading) -> TOO_LARGE;
+* not a regular file, permission denied, vanished -> UNREADABLE with the OS message (no absolute
+  paths in the detail, so outputs are the same on every machine);
+* zero bytes or only whitespace -> EMPTY;
+* a UTF-16 byte order mark -> decoded as UTF-16, flag ``decoded_utf16``;
+* NUL bytes, or more than 10% non-text control bytes in the first 4 KiB -> BINARY;
+* UTF-8 first (a BOM is dropped); invalid UTF-8 -> cp1252 with flag ``decoded_cp1252``, and if
+  cp1252 cannot map a byte -> latin-1 with flag ``decoded_latin1``. Mojibake is left to clean.
+* line ends: ``\\r\\n`` and lone ``\\r`` become ``\\n``.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+
+from curate.record import Reason
+
+# C0 control bytes that never appear in text (tab, LF, VT, FF, CR and ESC are allowed).
+_CONTROL = bytes(b for b in range(32) if b not in (9, 10, 11, 12, 13, 27)) + b"\x7f"
+_SNIFF = 4096
+_WHITESPACE = b" \t\n\r\x0b\x0c"
+
+
+@dataclass(slots=True)
+class Loaded:
+    data: bytes
+    text: str
+    flags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Failure:
+    reason: Reason
+    detail: str
+    data: bytes | None = None  # the bytes, when they could be read
+
+
+def os_message(exc: OSError) -> str:
+    """The OS message without the (machine-specific) file name."""
+    return exc.strerror or type(exc).__name__
+
+
+def read_bytes(full: str, max_bytes: int) -> bytes | Failure:
+    """Stat, then read the file once. Size is checked before reading."""
+    try:
+        st = os.stat(full)
+        if stat.S_ISDIR(st.st_mode):
+            return Failure(Reason.UNREADABLE, "is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            return Failure(Reason.UNREADABLE, "not a regular file")
+        if st.st_size > max_bytes:
+            return Failure(Reason.TOO_LARGE, f"{st.st_size} bytes > max_bytes {max_bytes}")
+        with open(full, "rb") as fh:
+            data = fh.read(max_bytes + 1)
+    except OSError as exc:
+        return Failure(Reason.UNREADABLE, os_message(exc))
+    if len(data) > max_bytes:  # grew between stat and read
+        return Failure(Reason.TOO_LARGE, f"more than max_bytes {max_bytes} bytes")
+    return data
+
+
+def is_binary(data: bytes) -> bool:
+    """NUL bytes anywhere, or mostly control bytes at the start."""
+    if b"\x00" in data:
+        return True
+    head = data[:_SNIFF]
+    controls = len(head) - len(head.translate(None, _CONTROL))
+    return controls * 10 > len(head)
+
+
+def normalise_newlines(text: str) -> str:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
+def decode_text(data: bytes, flags: list[str]) -> str:
+    """UTF-8 (BOM dropped), else cp1252, else latin-1; flags say which fallback was used."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+            flags.append("decoded_cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
+            flags.append("decoded_latin1")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return normalise_newlines(text)
+
+
+def decode(data: bytes) -> Loaded | Failure:
+    """Classify and decode bytes already read."""
+    if not data.strip(_WHITESPACE):
+        return Failure(Reason.EMPTY, "zero bytes" if not data else "only whitespace", data)
+    flags: list[str] = []
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = normalise_newlines(data.decode("utf-16").lstrip("\ufeff"))
+        except UnicodeDecodeError:
+            return Failure(Reason.UNDECODABLE, "UTF-16 byte order mark but invalid UTF-16", data)
+        if not text.strip():
+            return Failure(Reason.EMPTY, "only whitespace", data)
+        return Loaded(data, text, ["decoded_utf16"])
+    if is_binary(data):
+        what = "NUL bytes" if b"\x00" in data else "mostly control bytes"
+        return Failure(Reason.BINARY, f"not text: {what}", data)
+    text = decode_text(data, flags)
+    if not text.strip():
+        return Failure(Reason.EMPTY, "only whitespace", data)
+    return Loaded(data, text, flags)
+
+
+def load(full: str, max_bytes: int) -> Loaded | Failure:
+    data = read_bytes(full, max_bytes)
+    if isinstance(data, Failure):
+        return data
+    return decode(data)

@@ -1,0 +1,68 @@
+"""Record ids: unique, stable across rebuilds, file-name safe (``[A-Za-z0-9._-]``, no leading '.',
+at most 128 characters).
+
+* reuters_web: ``reuters-<story code>``, the URL tail after ``-id`` without its trailing 8-digit date
+  (``...-idUSBRE85613E20120608`` -> ``reuters-USBRE85613E``), so re-crawls share one id and the
+  dedup stage keeps one. No story code in the URL -> the path rule.
+* jsonl: ``jsonl-<sanitised source id>``; unsafe characters become ``_`` and, if sanitising changed
+  the id or it had to be shortened, ``-<8 hex of sha256(original id)>`` is appended. No usable id ->
+  the path rule with the line number.
+* path rule (seed_dateline, plaintext, fallbacks, rejections before a reader ran):
+  ``doc-<first 16 hex of sha256(relative POSIX path)>``, for JSONL of ``<path>#<line>``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+MAX_ID = 128
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_STORY = re.compile(r"(?:^|[-/])id([A-Za-z]{2,}[A-Za-z0-9]*)(?=$|[/?#&.])")
+_DATE_SUFFIX = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def path_id(path: str, line: int | None = None) -> str:
+    key = path if line is None else f"{path}#{line}"
+    return "doc-" + _sha(key)[:16]
+
+
+def story_code(url: str | None) -> str | None:
+    """Reuters story code from an article URL, without the crawl date suffix; None if absent."""
+    if not url:
+        return None
+    m = None
+    for m in _STORY.finditer(url):  # the last match is the tail
+        pass
+    if m is None:
+        return None
+    code = m.group(1)
+    if len(code) > 8 and _DATE_SUFFIX.search(code):
+        code = code[:-8]
+    return code
+
+
+def reuters_id(url: str | None) -> str | None:
+    code = story_code(url)
+    return safe_id("reuters-", code) if code else None
+
+
+def safe_id(prefix: str, raw: str) -> str:
+    """prefix + raw made file-name safe; a hash suffix keeps changed/shortened ids unique."""
+    clean = _UNSAFE.sub("_", raw)
+    room = MAX_ID - len(prefix)
+    if clean == raw and len(clean) <= room:
+        return prefix + clean
+    room -= 9
+    return f"{prefix}{clean[:room]}-{_sha(raw)[:8]}"
+
+
+_ID_OK = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
+
+
+def valid_id(value: str) -> bool:
+    return _ID_OK.fullmatch(value) is not None
