@@ -50,17 +50,33 @@ def iter_raw_files(raw_root: Path) -> list[str]:
 
 
 class Resolver:
-    """Caches the real path of one raw root."""
+    """Resolves paths under one raw root; real paths of folders are cached (one realpath per
+    folder, one lstat per file), so 20,000 files do not cost 20,000 realpath walks."""
 
     def __init__(self, raw_root: Path):
         self.root = os.path.realpath(os.fspath(raw_root))
         self.prefix = self.root.rstrip(os.sep) + os.sep
+        self._dirs: dict[str, str] = {}
+
+    def _inside(self, real: str) -> bool:
+        return real == self.root or real.startswith(self.prefix)
 
     def resolve(self, path: str) -> tuple[str | None, str]:
+        """(path to open, "") or (None, why it is refused)."""
         if not path or os.path.isabs(path) or path.startswith(("/", "\\")):
             return None, "path is not relative to the raw root"
-        full = os.path.join(self.root, *path.split("/"))
-        real = os.path.realpath(full)
-        if not real.startswith(self.prefix):
+        parent, _, name = path.rpartition("/")
+        real_parent = self._dirs.get(parent)
+        if real_parent is None:
+            real_parent = os.path.realpath(os.path.join(self.root, *parent.split("/"))
+                                           if parent else self.root)
+            self._dirs[parent] = real_parent
+        if not self._inside(real_parent):
             return None, "resolves outside the raw root (symlink or '..')"
-        return real, ""
+        full = os.path.join(real_parent, name)
+        if name in ("..", ".") or os.path.islink(full):
+            real = os.path.realpath(full)
+            if not self._inside(real) or real == self.root:
+                return None, "resolves outside the raw root (symlink or '..')"
+            return real, ""
+        return full, ""
