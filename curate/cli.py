@@ -1,0 +1,90 @@
+"""The `curate` command line: parses arguments, calls library functions, prints results.
+
+No logic lives here; every command is a thin wrapper over a function tests call directly.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import typer
+
+from curate.params import ParamsError, load_params
+
+app = typer.Typer(
+    help="Curate versioned news corpora: DVC stages, checks of new articles, quality and diffs.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+PARAMS_OPT = typer.Option(Path("params.yaml"), "--params", help="Parameters file (as DVC tracks it).")
+ROOT_OPT = typer.Option(Path("."), "--root", help="Project root (where corpus/ and reports/ live).")
+
+
+def _fail(message: str, code: int = 1) -> None:
+    typer.echo(f"curate: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _stage(name: str, root: Path, params_path: Path) -> None:
+    from curate.annotate import ModelError
+    from curate.jsonl_io import OutputError
+    from curate.stages import RUNNERS, CorpusRuleError
+
+    try:
+        params = load_params(params_path)
+    except ParamsError as exc:
+        _fail(f"cannot read parameters: {exc}", 2)
+    try:
+        result = RUNNERS[name](root, params)
+    except FileNotFoundError as exc:
+        _fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
+    except (OutputError, CorpusRuleError, ModelError) as exc:
+        _fail(f"{name}: {exc}", 1)
+    typer.echo(result.summary())
+
+
+def _make_stage_command(name: str, doc: str):
+    def command(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
+        _stage(name, root, params)
+
+    command.__doc__ = doc
+    command.__name__ = name
+    app.command(name)(command)
+
+
+for _name, _doc in [
+    ("ingest", "Stage 1: read corpus/raw/ with the sniffing readers into records (or rejections)."),
+    ("clean", "Stage 2: repair text, lift dateline, byline, credits and tickers into fields."),
+    ("dedup", "Stage 3: drop re-crawled story versions and exact duplicates (naming the kept id)."),
+    ("extract", "Stage 4: named entities (spaCy, cached), language, statistics, flags, provenance."),
+    ("validate", "Stage 5: record contract + pandera corpus rules; write corpus/curated and metrics."),
+]:
+    _make_stage_command(_name, _doc)
+
+
+@app.command()
+def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
+    """Run every stage in order without DVC (DVC's `dvc repro` is the usual way)."""
+    from curate.layout import STAGES
+
+    for name in STAGES:
+        _stage(name, root, params)
+
+
+@app.command()
+def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the generated contract.")) -> None:
+    """Write the record contract (JSON Schema, validation rules) generated from the record type."""
+    from curate.schemas import write_schemas
+
+    for path in write_schemas(out):
+        typer.echo(f"wrote {path}")
+
+
+def main() -> None:  # pragma: no cover
+    app(prog_name="curate")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

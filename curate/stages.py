@@ -1,0 +1,428 @@
+"""The pipeline's stages: ingest, clean, dedup, extract, validate (each a `curate` command).
+
+Every stage reads the previous stage's `records.jsonl` under corpus/interim/, streams it, and
+writes its own folder (records + rejected) atomically: the folder is built aside and swapped in.
+Dedup runs before extract so duplicates never cost an NER pass. The validate stage writes the
+published corpus (sharded, sorted by id), gathers every rejected record by reason, and writes
+the accounting to reports/metrics.json: inputs == accepted + sum(rejected by reason).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+import orjson
+
+from curate import __version__
+from curate.jsonl_io import (
+    atomic_writer,
+    iter_lines,
+    iter_records,
+    iter_rejected,
+    replace_dir,
+    write_atomic,
+)
+from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, STAGES, interim_dir, shard_name
+from curate.params import Params, section_digest, shaping_digest
+from curate.record import Reason, Record, Rejected, encode, reject
+
+
+@dataclass
+class StageResult:
+    """What a stage did: counts in and out, rejections by reason."""
+
+    stage: str
+    inputs: int = 0
+    kept: int = 0
+    rejected: Counter = field(default_factory=Counter)
+    extra: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        rej = ", ".join(f"{k}={v}" for k, v in sorted(self.rejected.items())) or "none"
+        return f"{self.stage}: {self.inputs} in, {self.kept} kept, rejected: {rej}"
+
+
+class _Writer:
+    """Appends records and rejections to a stage's folder, counting them."""
+
+    def __init__(self, folder: Path, result: StageResult):
+        self.result = result
+        self._rec = open(folder / RECORDS, "wb")
+        self._rej = open(folder / REJECTED, "wb")
+
+    def keep(self, record: Record) -> None:
+        self._rec.write(encode(record) + b"\n")
+        self.result.kept += 1
+
+    def drop(self, rejected: Rejected) -> None:
+        self._rej.write(encode(rejected) + b"\n")
+        self.result.rejected[rejected.reason] += 1
+
+    def close(self) -> None:
+        self._rec.close()
+        self._rej.close()
+
+
+def _run_stage(root: Path, stage: str, body) -> StageResult:
+    result = StageResult(stage)
+
+    def fill(tmp: Path) -> None:
+        w = _Writer(tmp, result)
+        try:
+            body(w, result)
+        finally:
+            w.close()
+
+    replace_dir(interim_dir(root, stage), fill)
+    return result
+
+
+def _previous(root: Path, stage: str) -> Path:
+    i = STAGES.index(stage)
+    return interim_dir(root, STAGES[i - 1]) / RECORDS
+
+
+# ---------------------------------------------------------------------------------------- ingest
+
+
+def run_ingest(root: Path, params: Params) -> StageResult:
+    """Raw files → records; unreadable inputs become rejections. Files are read in path order."""
+    from curate.readers import iter_raw_files, read_file
+
+    raw_root = root / params.ingest.raw_dir
+
+    def body(w: _Writer, result: StageResult) -> None:
+        files = iter_raw_files(raw_root) if raw_root.exists() else []
+        result.extra["files"] = len(files)
+        for rel in files:
+            for item in read_file(rel, raw_root, params.ingest):
+                result.inputs += 1
+                if isinstance(item, Rejected):
+                    w.drop(item)
+                else:
+                    w.keep(item)
+
+    return _run_stage(root, "ingest", body)
+
+
+# ----------------------------------------------------------------------------------------- clean
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def clean_one(record: Record, params: Params) -> Record | Rejected:
+    """Clean one record; an empty body or an exception becomes a rejection, never a crash."""
+    from curate.clean import clean_record
+
+    try:
+        cleaned = clean_record(record, params.clean)
+    except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the stage
+        return reject(record, Reason.INTERNAL_ERROR, f"clean raised {type(exc).__name__}: {exc}", "clean")
+    cleaned = msgspec.structs.replace(cleaned, content_hash=content_hash(cleaned.text))
+    if not cleaned.text.strip():
+        return reject(cleaned, Reason.NO_TEXT, "the body is empty once header, dateline and sign-off are removed", "clean")
+    return cleaned
+
+
+def run_clean(root: Path, params: Params) -> StageResult:
+    def body(w: _Writer, result: StageResult) -> None:
+        for record in iter_records(_previous(root, "clean")):
+            result.inputs += 1
+            out = clean_one(record, params)
+            (w.drop if isinstance(out, Rejected) else w.keep)(out)
+
+    return _run_stage(root, "clean", body)
+
+
+# ----------------------------------------------------------------------------------------- dedup
+
+
+class _Key(msgspec.Struct):
+    id: str
+    content_hash: str
+    date: str | None = None
+    published_at: str | None = None
+    source: dict = {}
+
+
+def _recency(k: _Key) -> tuple:
+    """Later publication wins among story versions; ties broken by raw path then line."""
+    return (k.published_at or k.date or "", k.source.get("path", ""), k.source.get("line") or 0)
+
+
+def dedup_decisions(keys: list[_Key], params: Params) -> dict[int, tuple[Reason, str, str]]:
+    """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
+
+    1. story versions: records sharing an id (a Reuters story id re-crawled): keep the latest
+       (published_at, then date, then raw path); the others are `story_version` (Reuters ids)
+       or `duplicate_id` (ids from other sources).
+    2. exact duplicates: among the survivors, records sharing a content_hash: keep the earliest
+       published (the original; ties: smallest id); the others are `duplicate`.
+    """
+    drop: dict[int, tuple[Reason, str, str]] = {}
+    if params.dedup.story_versions:
+        by_id: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            by_id.setdefault(k.id, []).append(i)
+        for rid, idx in by_id.items():
+            if len(idx) < 2:
+                continue
+            keep = max(idx, key=lambda i: _recency(keys[i]))
+            reason = Reason.STORY_VERSION if rid.startswith("reuters-") else Reason.DUPLICATE_ID
+            for i in idx:
+                if i != keep:
+                    drop[i] = (reason, rid, f"another version of story {rid} was kept "
+                               f"(kept {keys[keep].source.get('path')}, published {_recency(keys[keep])[0]})")
+    if params.dedup.exact:
+        by_hash: dict[str, list[int]] = {}
+        for i, k in enumerate(keys):
+            if i not in drop:
+                by_hash.setdefault(k.content_hash, []).append(i)
+        for idx in by_hash.values():
+            if len(idx) < 2:
+                continue
+            keep = min(idx, key=lambda i: (_recency(keys[i])[0], keys[i].id, _recency(keys[i])[1:]))
+            for i in idx:
+                if i != keep:
+                    drop[i] = (Reason.DUPLICATE, keys[keep].id,
+                               f"same text as {keys[keep].id} ({keys[keep].source.get('path')})")
+    return drop
+
+
+def run_dedup(root: Path, params: Params) -> StageResult:
+    src = _previous(root, "dedup")
+    key_dec = msgspec.json.Decoder(_Key)
+    keys = [key_dec.decode(line) for line in iter_lines(src)]  # ids and hashes only, no texts
+    drop = dedup_decisions(keys, params)
+
+    def body(w: _Writer, result: StageResult) -> None:
+        for i, record in enumerate(iter_records(src)):
+            result.inputs += 1
+            if i in drop:
+                reason, kept, detail = drop[i]
+                w.drop(msgspec.structs.replace(reject(record, reason, detail, "dedup"), duplicate_of=kept))
+            else:
+                w.keep(record)
+
+    return _run_stage(root, "dedup", body)
+
+
+# --------------------------------------------------------------------------------------- extract
+
+WINDOW = 2048  # records looked up / annotated per round; bounds memory
+
+
+def _init_worker(model: str) -> None:
+    from curate.annotate import load_model
+
+    load_model(model)
+
+
+def run_extract(root: Path, params: Params, executor=None) -> StageResult:
+    """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
+    from curate.annotate import (
+        CHUNK,
+        annotate_chunk,
+        annotator_key,
+        decode_annotation,
+        model_identity,
+        resolve_workers,
+    )
+    from curate.annotation_cache import AnnotationCache
+    from curate.executors import make_executor
+    from curate.extract import finish_record
+
+    ep = params.extract
+    model = model_identity(ep.model)
+    akey = annotator_key(ep.model)
+    digest = shaping_digest(params)
+    cache = AnnotationCache(root / ep.cache_dir / "annotations.sqlite" if ep.cache_dir else None)
+    own_executor = executor is None
+    if own_executor:
+        executor = make_executor(resolve_workers(ep.workers), getattr(ep, "scheduler", None),
+                                 _init_worker, (ep.model,))
+
+    def annotate_window(records: list[Record]) -> list:
+        keys = [f"{akey}:{r.content_hash}" for r in records]
+        found = cache.get_many(set(keys))
+        missing: dict[str, str] = {}
+        for k, r in zip(keys, records):
+            if k not in found and k not in missing:
+                missing[k] = r.text
+        todo = list(missing.items())
+        tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], ep.batch_size)
+                 for i in range(0, len(todo), CHUNK)]
+        fresh: list[tuple[str, bytes]] = []
+        for j, encoded in enumerate(executor.map(annotate_chunk, tasks)):
+            fresh.extend(zip([k for k, _ in todo[j * CHUNK : (j + 1) * CHUNK]], encoded))
+        cache.put_many(fresh)
+        found.update(fresh)
+        return [decode_annotation(found[k]) for k in keys]
+
+    def body(w: _Writer, result: StageResult) -> None:
+        window: list[Record] = []
+
+        def flush() -> None:
+            for record, ann in zip(window, annotate_window(window)):
+                try:
+                    w.keep(finish_record(record, ann, ep, model, digest))
+                except Exception as exc:  # noqa: BLE001
+                    w.drop(reject(record, Reason.INTERNAL_ERROR,
+                                  f"extract raised {type(exc).__name__}: {exc}", "extract"))
+            window.clear()
+
+        for record in iter_records(_previous(root, "extract")):
+            result.inputs += 1
+            window.append(record)
+            if len(window) >= WINDOW:
+                flush()
+        if window:
+            flush()
+        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
+
+    try:
+        return _run_stage(root, "extract", body)
+    finally:
+        cache.close()
+        if own_executor:
+            executor.close()
+
+
+# -------------------------------------------------------------------------------------- validate
+
+
+def _shard_of(record_id: str, shards: int) -> int:
+    return zlib.crc32(record_id.encode("utf-8")) % shards
+
+
+class _IdOnly(msgspec.Struct):
+    id: str
+
+
+def run_validate(root: Path, params: Params) -> StageResult:
+    """Contract + corpus rules; publish shards sorted by id, rejected by reason, and metrics."""
+    from curate.validate import facts, judge, resolve_date
+
+    vp = params.validate
+    src = _previous(root, "validate")
+    labels = frozenset(params.extract.entity_labels)
+    dmin, dmax = resolve_date(vp.date_min), resolve_date(vp.date_max)
+    rows = [facts(r, labels, dmin, dmax) for r in iter_records(src)]
+    verdicts = judge(rows, vp)
+    del rows
+
+    curated = root / params.output.curated_dir
+    nshards = max(1, params.output.shards)
+    result = StageResult("validate")
+    by_reason: dict[str, list[bytes]] = {}
+    by_stage: dict[str, Counter] = {}
+
+    def add_rejected(rej: Rejected) -> None:
+        by_reason.setdefault(rej.reason, []).append(encode(rej))
+        by_stage.setdefault(rej.stage, Counter())[rej.reason] += 1
+
+    # earlier stages' rejections, in stage order (each file is already in a deterministic order)
+    for stage in STAGES[:-1]:
+        path = interim_dir(root, stage) / REJECTED
+        if path.exists():
+            for rej in iter_rejected(path):
+                add_rejected(rej)
+
+    shard_bytes: dict[int, int] = {}
+    shard_counts: dict[int, int] = {}
+
+    def fill_articles(tmp: Path) -> None:
+        outs = [open(tmp / shard_name(i), "wb") for i in range(nshards)]
+        try:
+            for record, verdict in zip(iter_records(src), verdicts.reasons):
+                result.inputs += 1
+                if verdict is None:
+                    outs[_shard_of(record.id, nshards)].write(encode(record) + b"\n")
+                    result.kept += 1
+                else:
+                    reason, detail = verdict
+                    add_rejected(reject(record, reason, detail, "validate"))
+                    result.rejected[reason.value] += 1
+        finally:
+            for fh in outs:
+                fh.close()
+        dec = msgspec.json.Decoder(_IdOnly)
+        for i in range(nshards):  # sort each shard by id: memory is one shard, not the corpus
+            path = tmp / shard_name(i)
+            lines = [ln for ln in path.read_bytes().split(b"\n") if ln]
+            lines.sort(key=lambda ln: dec.decode(ln).id)
+            data = b"".join(ln + b"\n" for ln in lines)
+            path.write_bytes(data)
+            shard_counts[i] = len(lines)
+            shard_bytes[i] = len(data)
+
+    replace_dir(curated / "articles", fill_articles)
+
+    def fill_rejected(tmp: Path) -> None:
+        for reason in sorted(by_reason):
+            (tmp / f"{reason}.jsonl").write_bytes(b"".join(ln + b"\n" for ln in by_reason[reason]))
+
+    replace_dir(curated / "rejected", fill_rejected)
+
+    ingest_inputs = sum(1 for _ in iter_lines(interim_dir(root, "ingest") / RECORDS)) + \
+        sum(by_stage.get("ingest", Counter()).values())
+    rejected_by_reason = {r: len(v) for r, v in sorted(by_reason.items())}
+    metrics = {
+        "toolkit": f"curate {__version__}",
+        "inputs": ingest_inputs,
+        "accepted": result.kept,
+        "rejected": sum(rejected_by_reason.values()),
+        "rejected_by_reason": rejected_by_reason,
+        "rejected_by_stage": {s: dict(sorted(c.items())) for s, c in sorted(by_stage.items())},
+        "accounting_ok": ingest_inputs == result.kept + sum(rejected_by_reason.values()),
+        "corpus_checks": verdicts.corpus_checks,
+        "shards": nshards,
+    }
+    manifest = {
+        "toolkit": f"curate {__version__}",
+        "records": result.kept,
+        "shards": [
+            {"path": f"articles/{shard_name(i)}", "records": shard_counts.get(i, 0),
+             "bytes": shard_bytes.get(i, 0)}
+            for i in range(nshards)
+        ],
+        "rejected": rejected_by_reason,
+        "params_sha256": section_digest(params),
+    }
+    write_atomic(curated / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    write_atomic(root / METRICS, orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    result.extra.update(metrics=metrics)
+    failed = [k for k, v in verdicts.corpus_checks.items() if not v["passed"]]
+    if failed:
+        raise CorpusRuleError(f"corpus rules failed: {', '.join(failed)} (see {METRICS})")
+    reject_rate = metrics["rejected"] / metrics["inputs"] if metrics["inputs"] else 0.0
+    if reject_rate > vp.max_reject_rate:
+        raise CorpusRuleError(f"rejected rate {reject_rate:.3f} above validate.max_reject_rate {vp.max_reject_rate}")
+    return result
+
+
+class CorpusRuleError(RuntimeError):
+    """A corpus-wide rule (null rate, reject rate) failed; outputs are written for inspection."""
+
+
+RUNNERS = {
+    "ingest": run_ingest,
+    "clean": run_clean,
+    "dedup": run_dedup,
+    "extract": run_extract,
+    "validate": run_validate,
+}
+
+
+def iter_curated(curated_dir: Path) -> Iterator[Record]:
+    """Every accepted record of a curated folder, shard by shard."""
+    for path in sorted((curated_dir / "articles").glob("part-*.jsonl")):
+        yield from iter_records(path)

@@ -1,0 +1,159 @@
+"""Validation: the record contract per record and corpus rules, with pandera (polars backend).
+
+Each record is reduced to a row of scalar facts (id, date, lengths, booleans for the checks
+that need the text, such as entity offsets) so the corpus frame holds no texts. One pandera
+schema, built from params, checks the rows; every failing row maps to a stable reason code
+(the first failing check in CHECK_ORDER wins). Corpus-wide rules (null rates) are dataframe
+checks: they cannot reject a record, so they are reported and fail the stage.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+from pandera.errors import SchemaErrors
+
+from curate.params import ValidateParams
+from curate.record import Reason, Record
+
+ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
+
+# column of the facts frame -> (reason code, human description of the rule)
+CHECKS: dict[str, tuple[Reason, str]] = {
+    "id_safe": (Reason.CONTRACT, "id is a safe file name ([A-Za-z0-9._-], not starting with '.')"),
+    "content_hash_ok": (Reason.CONTRACT, "content_hash == sha256(text)"),
+    "offsets_ok": (Reason.CONTRACT, "text[start:end] == entity.text for every entity"),
+    "labels_ok": (Reason.CONTRACT, "every entity label is in extract.entity_labels"),
+    "published_at_ok": (Reason.CONTRACT, "published_at is ISO 8601 with a UTC offset, same day as date"),
+    "text_chars": (Reason.NO_TEXT, "text is non-empty"),
+    "date": (Reason.NO_DATE, "date is present and a real YYYY-MM-DD"),
+    "date_in_window": (Reason.DATE_OUT_OF_RANGE, "date inside [validate.date_min, validate.date_max]"),
+    "words": (Reason.TOO_SHORT, "at least validate.min_words words"),
+    "id": (Reason.DUPLICATE_ID, "ids are unique"),
+}
+# precedence when a row fails several checks: the most basic failure is reported
+CHECK_ORDER = ["text_chars", "date", "date_in_window", "id_safe", "content_hash_ok", "offsets_ok",
+               "labels_ok", "published_at_ok", "words", "id"]
+
+
+def resolve_date(value: str) -> str:
+    return dt.date.today().isoformat() if value == "today" else value
+
+
+def _real_date(value: str | None) -> bool:
+    if value is None or not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def facts(record: Record, labels: frozenset[str], date_min: str, date_max: str) -> dict:
+    """The scalar facts about one record that the schema checks."""
+    text = record.text
+    date_ok = _real_date(record.date)
+    pub = record.published_at
+    return {
+        "id": record.id,
+        "id_safe": bool(re.match(ID_PATTERN, record.id)) and ".." not in record.id,
+        "content_hash_ok": record.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        "offsets_ok": all(
+            0 <= e.start < e.end <= len(text) and text[e.start : e.end] == e.text for e in record.entities
+        ),
+        "labels_ok": all(e.label in labels for e in record.entities),
+        "published_at_ok": pub is None or (bool(_ISO_TS.match(pub)) and pub[:10] == record.date),
+        "text_chars": len(text.strip()),
+        "date": record.date if date_ok else None,
+        "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
+        "words": record.stats.words,
+        "title_missing": record.title is None,
+        "dateline_missing": record.dateline is None,
+        "date_missing": record.date is None,
+        "credits_missing": not record.credits,
+    }
+
+
+def _null_rate_check(field: str, limit: float) -> pa.Check:
+    col = f"{field}_missing"
+
+    def check(data):
+        return data.lazyframe.select(pl.col(col).cast(pl.Float64).mean().fill_null(0.0) <= limit)
+
+    return pa.Check(check, name=f"null_rate_{field}", error=f"null rate of {field} above {limit}")
+
+
+def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
+    """The corpus schema: per-row contract checks plus dataframe-wide null-rate limits."""
+    true = pa.Check.eq(True)
+    return pa.DataFrameSchema(
+        {
+            "id": pa.Column(str, unique=True),
+            "id_safe": pa.Column(bool, true),
+            "content_hash_ok": pa.Column(bool, true),
+            "offsets_ok": pa.Column(bool, true),
+            "labels_ok": pa.Column(bool, true),
+            "published_at_ok": pa.Column(bool, true),
+            "text_chars": pa.Column(int, pa.Check.ge(1)),
+            "date": pa.Column(str, nullable=False),
+            "date_in_window": pa.Column(bool, true),
+            "words": pa.Column(int, pa.Check.ge(params.min_words)),
+        },
+        checks=[_null_rate_check(f, lim) for f, lim in sorted(params.max_null_rate.items())],
+        name="curated_corpus",
+    )
+
+
+@dataclass
+class Verdicts:
+    """Per-row reason (None = accepted) and the corpus-wide rule results."""
+
+    reasons: list[tuple[Reason, str] | None]
+    corpus_checks: dict[str, dict]
+
+
+def judge(rows: list[dict], params: ValidateParams) -> Verdicts:
+    """Validate the facts rows with pandera; first failing check per row decides its reason."""
+    if not rows:
+        return Verdicts([], {})
+    frame = pl.DataFrame(rows, schema_overrides={"date": pl.Utf8})
+    failed: dict[int, set[str]] = {}
+    corpus_failures: set[str] = set()
+    try:
+        build_schema(params).validate(frame, lazy=True)
+    except SchemaErrors as err:
+        fc = err.failure_cases
+        for row in fc.iter_rows(named=True):
+            if row["schema_context"] == "DataFrameSchema":
+                corpus_failures.add(row["check"])
+            elif row["column"] in CHECKS and row["index"] is not None:
+                failed.setdefault(int(row["index"]), set()).add(row["column"])
+    # uniqueness: pandera marks every copy; keep the first occurrence (rows arrive sorted)
+    seen: set[str] = set()
+    reasons: list[tuple[Reason, str] | None] = []
+    for i, r in enumerate(rows):
+        cols = failed.get(i, set())
+        if "id" in cols:
+            if r["id"] not in seen:
+                cols = cols - {"id"}
+        seen.add(r["id"])
+        first = next((c for c in CHECK_ORDER if c in cols), None)
+        reasons.append(None if first is None else (CHECKS[first][0], f"failed check {first}: {CHECKS[first][1]}"))
+    corpus_checks = {}
+    for field, limit in sorted(params.max_null_rate.items()):
+        col = f"{field}_missing"
+        rate = frame[col].cast(pl.Float64).mean() if col in frame.columns else 0.0
+        corpus_checks[f"null_rate_{field}"] = {
+            "limit": limit,
+            "value": round(float(rate or 0.0), 6),
+            "passed": f"null rate of {field} above {limit}" not in corpus_failures,
+        }
+    return Verdicts(reasons, corpus_checks)
