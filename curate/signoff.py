@@ -1,0 +1,207 @@
+"""Credits at the end of a wire story and bylines at its start.
+
+    (Reporting by X in Tokyo and Y in Seoul; Additional reporting by Z; Editing by W)
+    ((Reporting by X, editing by Y, Reuters messaging: ...))      old style, sometimes cut off
+    By  Glenn Somerville                                          byline names
+
+`parse_credits(inner)` reads the inside of one parenthesised group: role -> names, roles in
+snake_case (`writing`, `reporting`, `additional_reporting`, `editing`, `compiling`, ...). It returns
+None when the group is not a credits line, so callers leave such groups in the text.
+`split_signoff(text)` removes trailing credit groups from a text (keeping a trailing currency note
+such as `($1 = 0.76 euro)` in place) and returns (text, credits).
+"""
+
+from __future__ import annotations
+
+import re
+
+RULES_VERSION = "signoff-1"
+
+# Last word of a role phrase ("Additional reporting by", "Graphic by", "Compiled by").
+_ROLE_TAILS = (
+    "reporting|reported|reportage|writing|written|wrote|editing|edited|compiled|compiling|compilation"
+    "|graphic|graphics|photo|photos|photography|pictures|video|research|researched|production"
+    "|produced|translation|translated|translating|contributed|contributing|coverage|analysis"
+    "|interviews?|sub-editing|subbing|design|designed|illustrations?|story|text|data|updated|updating"
+)
+_ROLE = rf"(?:[A-Za-z][A-Za-z\-]*\s+){{0,2}}?(?:{_ROLE_TAILS})(?:\s+(?:and|&)\s+(?:{_ROLE_TAILS}))?"
+# A role phrase at the start of the group or after a separator: ; , . : ' (a typo for ;) or " - ".
+_ROLE_AT_RE = re.compile(rf"(?:^|[;,.:'’]|\s-|\sand\b)\s*(?P<role>{_ROLE})\s+by\b[ \t:]*", re.IGNORECASE)
+_STARTS_WITH_ROLE_RE = re.compile(rf"\s*(?:{_ROLE})\s+by\b", re.IGNORECASE)
+
+_ROLE_WORDS = {
+    "reported": "reporting",
+    "reportage": "reporting",
+    "written": "writing",
+    "wrote": "writing",
+    "edited": "editing",
+    "subbing": "editing",
+    "compiled": "compiling",
+    "compilation": "compiling",
+    "researched": "research",
+    "produced": "production",
+    "translated": "translation",
+    "translating": "translation",
+    "designed": "design",
+    "contributed": "contributing",
+    "updated": "updating",
+}
+
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bwith\b)\s*")
+_NAME_SUFFIX_RE = re.compile(r"\s+(?:in|at|from|via|for)\s+.*$", re.DOTALL)
+_BAD_NAME_RE = re.compile(r"[0-9@:/=()\[\]<>#$%*+]|https?|www\.|\.com\b", re.IGNORECASE)
+_CURRENCY_NOTE_RE = re.compile(
+    r"^\s*(?:US|A|C|NZ|HK|S)?\$\s*1(?:\.00)?\s*=|^\s*1\s+[A-Za-z]+\s*=|^\s*[A-Z]{3}\s*1\s*=|^\s*\$1\s",
+)
+
+
+def _norm_ws(s: str) -> str:
+    return " ".join(s.split())
+
+
+def norm_role(phrase: str) -> list[str]:
+    """'Additional Reporting' -> ['additional_reporting']; 'Reporting and writing' -> two roles."""
+    parts = re.split(r"\s+(?:and|&)\s+", phrase.strip().lower())
+    roles = []
+    for part in parts:
+        words = [_ROLE_WORDS.get(w, w) for w in part.replace("-", "_").split()]
+        if words:
+            roles.append("_".join(words))
+    return roles
+
+
+def clean_name(raw: str) -> str | None:
+    """Whitespace-normalised name without an ` in <Place>` suffix; None when it is not a name."""
+    name = _norm_ws(raw).strip(" .;,'’\"-")
+    name = _NAME_SUFFIX_RE.sub("", name).strip(" .;,'’\"-")
+    if not name or len(name) > 60 or len(name.split()) > 6:
+        return None
+    if _BAD_NAME_RE.search(name) or not name[0].isalpha():
+        return None
+    if " by " in f" {name.lower()} " or name.lower() in {"and", "by", "in", "the", "reuters messaging", "email", "tel"}:
+        return None
+    return name
+
+
+def split_names(raw: str) -> list[str]:
+    names: list[str] = []
+    for chunk in _NAME_SPLIT_RE.split(raw):
+        name = clean_name(chunk)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def parse_credits(inner: str) -> dict[str, list[str]] | None:
+    """Credits from the inside of a sign-off group, or None when it is not one."""
+    if not _STARTS_WITH_ROLE_RE.match(inner):
+        return None
+    matches = list(_ROLE_AT_RE.finditer(inner))
+    if not matches:
+        return None
+    credits: dict[str, list[str]] = {}
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else len(inner)
+        names = split_names(inner[m.end():end])
+        for role in norm_role(m.group("role")):
+            bucket = credits.setdefault(role, [])
+            for n in names:
+                if n not in bucket:
+                    bucket.append(n)
+    credits = {r: ns for r, ns in credits.items() if ns}
+    return credits or None
+
+
+def merge_credits(into: dict[str, list[str]], new: dict[str, list[str]]) -> None:
+    for role, names in new.items():
+        bucket = into.setdefault(role, [])
+        for n in names:
+            if n not in bucket:
+                bucket.append(n)
+
+
+def _matching_open(text: str, close: int) -> int:
+    """Index of the '(' matching the ')' at `close`, or -1."""
+    depth = 0
+    for i in range(close, max(-1, close - 3000), -1):
+        ch = text[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            depth -= 1
+            if depth == 0:
+                return i
+    return -1
+
+
+def _strip_parens(group: str) -> str:
+    inner = group
+    while inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1].strip()
+    return inner
+
+
+_OPEN_SIGNOFF_RE = re.compile(rf"\(+\s*(?:{_ROLE})\s+by\b[^()]*$", re.IGNORECASE)
+
+
+def split_signoff(text: str) -> tuple[str, dict[str, list[str]]]:
+    """Remove trailing credit groups; return (text without them, credits in reading order)."""
+    groups: list[dict[str, list[str]]] = []
+    kept_tail: list[str] = []  # currency notes found after the sign-off, kept in the text
+    rest = text.rstrip()
+    for _ in range(8):
+        if not rest:
+            break
+        if rest.endswith(")"):
+            start = _matching_open(rest, len(rest) - 1)
+            if start < 0:
+                break
+            # Old style wraps the group twice: ((Reporting by ...)).
+            while start > 0 and rest[start - 1] == "(" and rest[start - 1:].endswith("))"):
+                start -= 1
+            group = rest[start:]
+            inner = _strip_parens(group)
+            credits = parse_credits(inner)
+            if credits is not None:
+                groups.append(credits)
+                rest = rest[:start].rstrip()
+                continue
+            if _CURRENCY_NOTE_RE.match(inner) and not groups:
+                kept_tail.append(group)
+                rest = rest[:start].rstrip()
+                continue
+            break
+        # A sign-off cut off before its closing parenthesis.
+        m = _OPEN_SIGNOFF_RE.search(rest[-600:])
+        if m:
+            start = len(rest) - len(rest[-600:]) + m.start()
+            credits = parse_credits(_strip_parens(rest[start:].lstrip("(")))
+            if credits is not None:
+                groups.append(credits)
+                rest = rest[:start].rstrip()
+                continue
+        break
+    if not groups:
+        return text, {}
+    merged: dict[str, list[str]] = {}
+    for credits in reversed(groups):
+        merge_credits(merged, credits)
+    for note in reversed(kept_tail):
+        rest = f"{rest} {note}" if rest else note
+    return rest, merged
+
+
+_BYLINE_RE = re.compile(r"(?:^|\s)By\s+(?P<names>.+?)\s*$", re.DOTALL)
+_BYLINE_TAIL_RE = re.compile(r"\s+-\s+.*$")
+
+
+def parse_byline(prefix: str) -> tuple[str, list[str]]:
+    """`... By  Tim Hepher  and Benoit Van Overstraeten` -> (text before 'By', names)."""
+    m = _BYLINE_RE.search(prefix)
+    if not m:
+        return prefix, []
+    raw = _BYLINE_TAIL_RE.sub("", _norm_ws(m.group("names")))  # "Matthew Robinson - Analysis"
+    names = split_names(raw)
+    if not names:
+        return prefix, []
+    return prefix[: m.start()], names

@@ -1,0 +1,115 @@
+"""Instrument-code markup in wire text: `( BKS.N )`, `(.SPX)`, `<ID:nSP6809>`, `<O/R>`, `[ID:nN1]`.
+
+`strip_markup(text)` removes the markup and returns the cleaned text plus the instrument codes it
+held (unique, in order of first appearance). Codes that only route the wire (`<ID:…>`, `<O/R>`,
+`<US/>`, story ids) are removed without becoming tickers. Spacing is repaired where markup was cut
+out (the markup takes the blanks before it along), so `Inc ( BKS.N ) has` becomes `Inc has` and
+`Boeing ( BA.N ),` becomes `Boeing,`; other whitespace (line breaks, double spaces that mark
+paragraphs in old wire copy) is left for the re-flow.
+"""
+
+from __future__ import annotations
+
+import re
+
+RULES_VERSION = "tickers-1"
+
+# One instrument code (Reuters Instrument Code style):
+#   BKS.N  GOOG.O  BRKa.N  7203.T  DBKGn.DE  VOWG_p.DE  SHMF.RTS   (root + exchange suffix)
+#   .SPX   .DJI    .N225   .MIAPJ0000PUS                          (index)
+#   0#.INDEX  0#GC:                                               (chain)
+_CODE = (
+    r"(?:"
+    r"[A-Z0-9][A-Za-z0-9]{0,11}(?:_[a-z]{1,3})?\.[A-Z]{1,4}[a-z]?"
+    r"|\.[A-Z0-9][A-Z0-9]{1,15}"
+    r"|0#\.?[A-Z0-9][A-Z0-9.:]{0,15}"
+    r")"
+)
+CODE_RE = re.compile(rf"^{_CODE}$")
+
+# Common abbreviations that look like codes when written without spaces: "(U.S)".
+_NOT_CODES = frozenset({"U.S", "U.K", "U.N", "E.U", "A.M", "P.M", "N.Y", "D.C", "S.A"})
+
+# `( BKS.N )`, `(BKS.N)`, `( BKS.N , MSFT.O )`, `( .DJI )`; whitespace before it is eaten too.
+_PAREN_RE = re.compile(rf"[ \t]*\(\s*({_CODE}(?:\s*[,;/]\s*{_CODE})*)\s*\)")
+
+# Everything inside <...> that is wire routing or an instrument code.
+_ANGLE_INNER = (
+    r"(?:"
+    r"ID:\s*[A-Za-z0-9]+"                       # <ID:nSP6809>, <ID: nN02486506>
+    r"|n[A-Z0-9]{4,}"                            # <nN12345>
+    r"|[A-Z0-9.#^=&_\-]{0,12}(?:/[A-Z0-9.#^=&_\-]{0,12})+"  # <O/R> <US/> <COM/WRAP> <GVD/EUR>
+    r"|[A-Za-z]{1,6}\.\s?[a-z]{1,2}"             # <V. n>, <Mo. n>: a RIC lower-cased by an editor
+    rf"|{_CODE}"                                 # <BKS.N> <.SPX> <0#.INDEX>
+    r")"
+)
+_ANGLE_RE = re.compile(rf"[ \t]*<\s*({_ANGLE_INNER})\s*>")
+# Graphic/link boxes: <^^^^^ GRAPHIC: ... link.reuters.com/xyz ^^^^^>
+_BOX_RE = re.compile(r"[ \t]*<\^{3,}[^<>]{0,3000}?\^{3,}>")
+# [ID:nN12345]
+_BRACKET_ID_RE = re.compile(r"[ \t]*\[\s*ID:\s*[A-Za-z0-9]+\s*\]")
+
+# Both forms in one pass, so tickers come out in order of first appearance.
+_EITHER_RE = re.compile(f"{_PAREN_RE.pattern}|{_ANGLE_RE.pattern}")
+
+_SPLIT_CODES = re.compile(r"\s*[,;/]\s*")
+
+# What still looks like markup after cleaning (used for the "markup_left" flag).
+MARKUP_LEFT_RE = re.compile(
+    r"\(\s*[A-Z0-9.]+\.[A-Z]+\s*\)|<\s*/?[A-Za-z0-9.#^:/_=\- ]{1,40}>"
+)
+
+
+def _mangled_ric(inner: str) -> str | None:
+    """`V. n` -> `V.N` (a RIC whose case and spacing an editor changed)."""
+    m = re.fullmatch(r"([A-Za-z]{1,6})\.\s?([a-z]{1,2})", inner)
+    if not m:
+        return None
+    return f"{m.group(1).upper()}.{m.group(2).upper()}"
+
+
+def strip_markup(text: str) -> tuple[str, list[str]]:
+    """Remove ticker markup and wire codes; return (text, tickers in order of first appearance)."""
+    if "(" not in text and "<" not in text and "[" not in text:
+        return text, []
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(code: str) -> None:
+        if code and code not in seen:
+            seen.add(code)
+            found.append(code)
+
+    def paren(m: re.Match[str]) -> str:
+        codes = [c for c in _SPLIT_CODES.split(m.group(1).strip()) if c]
+        if any(c in _NOT_CODES for c in codes):
+            return m.group(0)
+        for c in codes:
+            add(c)
+        return ""
+
+    def angle(inner: str) -> str:
+        inner = inner.strip()
+        if CODE_RE.match(inner) and inner not in _NOT_CODES:
+            add(inner)
+        else:
+            ric = _mangled_ric(inner)
+            if ric:
+                add(ric)
+        return ""
+
+    out = text
+    if "<" in out:
+        out = _BOX_RE.sub("", out)
+
+    def either(m: re.Match[str]) -> str:
+        return paren(m) if m.group(1) is not None else angle(m.group(2))
+
+    out = _EITHER_RE.sub(either, out)
+    if "[" in out:
+        out = _BRACKET_ID_RE.sub("", out)
+    return out, found
+
+
+def has_markup(text: str) -> bool:
+    return bool(MARKUP_LEFT_RE.search(text))
