@@ -95,7 +95,7 @@ def read_line(src: RawInput, lineno: int, raw: bytes, mapping, base_flags: list[
     try:
         obj = orjson.loads(text_line)
     except orjson.JSONDecodeError as exc:
-        return rejected(bare(), Reason.MALFORMED_JSONL, f"line {lineno}: not JSON ({exc})")
+        return rejected(bare(), Reason.MALFORMED_JSONL, f"line {lineno}: not JSON ({exc.msg} at column {exc.colno})")
     if not isinstance(obj, dict):
         return rejected(bare(), Reason.MALFORMED_JSONL,
                         f"line {lineno}: not a JSON object ({type(obj).__name__})")
