@@ -143,6 +143,9 @@ def test_reuters_empty_byline_and_role_suffix(tmp_path):
         "-- By  Jane  Doe  and  John Roe", "-- By  Alan Wheatley , Global Economics Correspondent")),
         tmp_path)
     assert corr.authors == ["Alan Wheatley"]
+    tag = one(write(tmp_path, "d", REUTERS.replace(
+        "-- By  Jane  Doe  and  John Roe", "-- By  Pedro Nicolaci da Costa - Analysis")), tmp_path)
+    assert tag.authors == ["Pedro Nicolaci da Costa"]
 
 
 def test_reuters_old_hard_wrapped_body_keeps_inline_byline_for_clean():

@@ -10,7 +10,8 @@
 Header: up to four leading lines starting with `--`; the first is the title, the others are
 recognised by content (URL, timestamp, `By ...` or empty byline) so a missing line does not shift
 fields. Fields: title; authors (byline split on `and` / `,`, whitespace-normalised, role suffixes
-like `Political Correspondent` dropped); url; published_at with the zone's offset (EDT -04:00,
+like `Political Correspondent` and
+tags like ` - Analysis` dropped); url; published_at with the zone's offset (EDT -04:00,
 EST -05:00, ...); date = the local date of published_at. No readable timestamp -> date from the
 URL's /YYYY/MM/DD/ (flag ``date_from_url``), else from the day folder (flag ``date_from_path``).
 text = the raw body after the header and separator lines (first line's indentation kept; body
@@ -39,6 +40,7 @@ _URL = re.compile(r"(?:https?://|www\.)\S+$")
 _URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
 _STAMP_HINT = re.compile(r"\d{4}")
 _AND = re.compile(r"\s+and\s+|\s*,\s*|\s*&\s*|\s*;\s*")
+_TAG = re.compile(r"\s+-\s+.*$")  # 'Joseph A. Giannone - Analysis' -> the name
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|columnist|writer|reporter|analyst|chief|bureau|staff)\b",
     re.IGNORECASE)
@@ -65,7 +67,7 @@ def parse_byline(value: str) -> list[str]:
         return []
     names = []
     for part in _AND.split(value):
-        part = part.strip()
+        part = _TAG.sub("", part).strip()
         if part and not _ROLE.search(part):
             names.append(part)
     return names
