@@ -131,6 +131,9 @@ def reflow(text: str) -> list[str]:
 
 
 def _split_double_spaces(para: str) -> list[str]:
+    if "  " not in para and "\t" not in para:
+        norm = " ".join(para.split())
+        return [norm] if norm else []
     out = []
     for piece in _DOUBLE_SPACE_BREAK_RE.split(para):
         norm = " ".join(piece.split())
@@ -337,7 +340,9 @@ def _clean_record(record: Record, params: CleanParams) -> Record:
     if note:
         flags.add("editorial_note")
 
-    body, credits = signoff.split_signoff(body)
+    body, credits, end_note = signoff.split_signoff(body)
+    if end_note:
+        flags.add("editorial_note")
     if not credits:
         flags.add("no_signoff")
 

@@ -23,11 +23,22 @@ _ROLE_TAILS = (
     "|graphic|graphics|photo|photos|photography|pictures|video|research|researched|production"
     "|produced|translation|translated|translating|contributed|contributing|coverage|analysis"
     "|interviews?|sub-editing|subbing|design|designed|illustrations?|story|text|data|updated|updating"
+    "|polling|poll|fact-checking|by"
 )
 _ROLE = rf"(?:[A-Za-z][A-Za-z\-]*\s+){{0,2}}?(?:{_ROLE_TAILS})(?:\s+(?:and|&)\s+(?:{_ROLE_TAILS}))?"
+# "... by", typos "reporting to", and "Additional reporting" with the "by" left out; a bare "By"
+# (a byline inside the sign-off) counts as writing.
+_BY = r"(?:\s+(?:by|to)\b|(?<=additional reporting)(?=\s+[A-Z]))"
+_ROLE_OR_BY = rf"(?:(?:{_ROLE}){_BY}|by\b)"
 # A role phrase at the start of the group or after a separator: ; , . : ' (a typo for ;) or " - ".
-_ROLE_AT_RE = re.compile(rf"(?:^|[;,.:'’]|\s-|\sand\b)\s*(?P<role>{_ROLE})\s+by\b[ \t:]*", re.IGNORECASE)
-_STARTS_WITH_ROLE_RE = re.compile(rf"\s*(?:{_ROLE})\s+by\b", re.IGNORECASE)
+_ROLE_AT_RE = re.compile(
+    rf"(?:^|[;,.:'’]|\s-|\sand\b)\s*(?P<role>{_ROLE_OR_BY})[ \t:]*", re.IGNORECASE
+)
+_STARTS_WITH_ROLE_RE = re.compile(rf"\s*{_ROLE_OR_BY}", re.IGNORECASE)
+# "Steve Stecklow reported from London; ..." opens some sign-offs.
+_NAME_REPORTED_RE = re.compile(
+    r"\s*(?P<names>[A-Z][^;()]{0,300}?)\s+(?P<verb>reported|wrote|contributed)\b(?P<more>[^;]*)"
+)
 
 _ROLE_WORDS = {
     "reported": "reporting",
@@ -39,6 +50,7 @@ _ROLE_WORDS = {
     "compiled": "compiling",
     "compilation": "compiling",
     "researched": "research",
+    "poll": "polling",
     "produced": "production",
     "translated": "translation",
     "translating": "translation",
@@ -47,9 +59,13 @@ _ROLE_WORDS = {
     "updated": "updating",
 }
 
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bwith\b)\s*")
+_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|/|\band\b|\bwith\b)\s*")
 _NAME_SUFFIX_RE = re.compile(r"\s+(?:in|at|from|via|for)\s+.*$", re.DOTALL)
 _BAD_NAME_RE = re.compile(r"[0-9@:/=()\[\]<>#$%*+]|https?|www\.|\.com\b", re.IGNORECASE)
+# Strict person-name shape, for credits not introduced by "<role> by".
+_PERSON_RE = re.compile(
+    r"^[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|del|der|van|von|da|di|al|bin|le|la|du))+$"
+)
 _CURRENCY_NOTE_RE = re.compile(
     r"^\s*(?:US|A|C|NZ|HK|S)?\$\s*1(?:\.00)?\s*=|^\s*1\s+[A-Za-z]+\s*=|^\s*[A-Z]{3}\s*1\s*=|^\s*\$1\s",
 )
@@ -60,8 +76,11 @@ def _norm_ws(s: str) -> str:
 
 
 def norm_role(phrase: str) -> list[str]:
-    """'Additional Reporting' -> ['additional_reporting']; 'Reporting and writing' -> two roles."""
-    parts = re.split(r"\s+(?:and|&)\s+", phrase.strip().lower())
+    """'Additional Reporting by' -> ['additional_reporting']; 'Reporting and writing' -> two roles."""
+    phrase = re.sub(r"\s+(?:by|to)$", "", phrase.strip().lower())
+    if phrase in ("by", ""):
+        return ["writing"]
+    parts = re.split(r"\s+(?:and|&)\s+", phrase)
     roles = []
     for part in parts:
         words = [_ROLE_WORDS.get(w, w) for w in part.replace("-", "_").split()]
@@ -94,12 +113,20 @@ def split_names(raw: str) -> list[str]:
 
 def parse_credits(inner: str) -> dict[str, list[str]] | None:
     """Credits from the inside of a sign-off group, or None when it is not one."""
-    if not _STARTS_WITH_ROLE_RE.match(inner):
-        return None
-    matches = list(_ROLE_AT_RE.finditer(inner))
-    if not matches:
-        return None
     credits: dict[str, list[str]] = {}
+    if not _STARTS_WITH_ROLE_RE.match(inner):
+        lead = _NAME_REPORTED_RE.match(inner)
+        if not lead:
+            return None
+        # "A reported from London, B from Paris": B is one of them too
+        names = split_names(lead.group("names") + "," + re.sub(r"^\s*\w+\s+\S+", "", lead.group("more")))
+        if not names or not all(_PERSON_RE.match(n) for n in names):
+            return None
+        credits[norm_role(lead.group("verb"))[0]] = names
+        inner = inner[lead.end():]
+    matches = list(_ROLE_AT_RE.finditer(inner))
+    if not matches and not credits:
+        return None
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(inner)
         names = split_names(inner[m.end():end])
@@ -141,22 +168,43 @@ def _strip_parens(group: str) -> str:
     return inner
 
 
-_OPEN_SIGNOFF_RE = re.compile(rf"\(+\s*(?:{_ROLE})\s+by\b[^()]*$", re.IGNORECASE)
+_OPEN_SIGNOFF_RE = re.compile(rf"\(+\s*{_ROLE_OR_BY}[^()]*$", re.IGNORECASE)
+# Trailing groups that belong with the sign-off: contact details, correction notes.
+_CONTACT_RE = re.compile(r"@|reuters messaging|\+\d[\d ]{6,}", re.IGNORECASE)
+_NOTE_WORDS = (
+    r"(?:Corrects|Correcting|Corrected|This story|This version|Refiles|Refiled|Updates|Adds|Changes|"
+    r"Fixes|Removes|Recasts|Repeats|Clarifies|Amends|Inserts|Editors?'? ?note|Editing note)"
+)
+NOTE_RE = re.compile(rf"^{_NOTE_WORDS}\b")
+_OPEN_NOTE_RE = re.compile(rf"\(\s*{_NOTE_WORDS}\b[^()]*$")
+_WINDOW = 2000
 
 
-def split_signoff(text: str) -> tuple[str, dict[str, list[str]]]:
-    """Remove trailing credit groups; return (text without them, credits in reading order)."""
+def split_signoff(text: str) -> tuple[str, dict[str, list[str]], bool]:
+    """Remove trailing credit groups; return (text, credits in reading order, note_removed).
+
+    Trailing contact groups `(a.b@reuters.com; +1 202 ...)` and correction notes `(This story
+    was corrected ...)` next to a sign-off go with it; a currency note `($1 = 0.76 euro)` after
+    it stays in the text. A group that does not parse as credits stops the search.
+    """
     groups: list[dict[str, list[str]]] = []
-    kept_tail: list[str] = []  # currency notes found after the sign-off, kept in the text
+    kept_tail: list[str] = []
+    note = False
     rest = text.rstrip()
-    for _ in range(8):
+    pending: list[tuple[str, str]] = []  # (kind, group) removed only if credits are found
+    for _ in range(10):
+        rest = rest.rstrip()
+        if rest.endswith(").") or rest.endswith(")\""):
+            rest = rest[:-1]
         if not rest:
             break
         if rest.endswith(")"):
             start = _matching_open(rest, len(rest) - 1)
+            while start < 0 and rest.endswith("))"):  # unbalanced: "(Editing by X ))"
+                rest = rest[:-1]
+                start = _matching_open(rest, len(rest) - 1)
             if start < 0:
                 break
-            # Old style wraps the group twice: ((Reporting by ...)).
             while start > 0 and rest[start - 1] == "(" and rest[start - 1:].endswith("))"):
                 start -= 1
             group = rest[start:]
@@ -164,31 +212,43 @@ def split_signoff(text: str) -> tuple[str, dict[str, list[str]]]:
             credits = parse_credits(inner)
             if credits is not None:
                 groups.append(credits)
-                rest = rest[:start].rstrip()
+                rest = rest[:start]
                 continue
             if _CURRENCY_NOTE_RE.match(inner) and not groups:
                 kept_tail.append(group)
-                rest = rest[:start].rstrip()
+                rest = rest[:start]
+                continue
+            if _CONTACT_RE.search(inner) or NOTE_RE.match(inner):
+                pending.append(("note" if NOTE_RE.match(inner) else "contact", group))
+                rest = rest[:start]
                 continue
             break
-        # A sign-off cut off before its closing parenthesis.
-        m = _OPEN_SIGNOFF_RE.search(rest[-600:])
+        # A group cut off before its closing parenthesis.
+        tail = rest[-_WINDOW:]
+        offset = len(rest) - len(tail)
+        m = _OPEN_SIGNOFF_RE.search(tail)
         if m:
-            start = len(rest) - len(rest[-600:]) + m.start()
-            credits = parse_credits(_strip_parens(rest[start:].lstrip("(")))
+            credits = parse_credits(_strip_parens(tail[m.start():].lstrip("(")))
             if credits is not None:
                 groups.append(credits)
-                rest = rest[:start].rstrip()
+                rest = rest[: offset + m.start()]
                 continue
+        m = _OPEN_NOTE_RE.search(tail)
+        if m:
+            pending.append(("note", tail[m.start():]))
+            rest = rest[: offset + m.start()]
+            continue
         break
     if not groups:
-        return text, {}
+        return text, {}, False
+    note = any(kind == "note" for kind, _ in pending)
     merged: dict[str, list[str]] = {}
     for credits in reversed(groups):
         merge_credits(merged, credits)
-    for note in reversed(kept_tail):
-        rest = f"{rest} {note}" if rest else note
-    return rest, merged
+    rest = rest.rstrip()
+    for group in reversed(kept_tail):
+        rest = f"{rest} {group}" if rest else group
+    return rest, merged, note
 
 
 _BYLINE_RE = re.compile(r"(?:^|\s)By\s+(?P<names>.+?)\s*$", re.DOTALL)

@@ -31,7 +31,7 @@ CODE_RE = re.compile(rf"^{_CODE}$")
 _NOT_CODES = frozenset({"U.S", "U.K", "U.N", "E.U", "A.M", "P.M", "N.Y", "D.C", "S.A"})
 
 # `( BKS.N )`, `(BKS.N)`, `( BKS.N , MSFT.O )`, `( .DJI )`; whitespace before it is eaten too.
-_PAREN_RE = re.compile(rf"[ \t]*\(\s*({_CODE}(?:\s*[,;/]\s*{_CODE})*)\s*\)")
+_PAREN_RE = re.compile(rf"\(\s*({_CODE}(?:\s*[,;/]\s*{_CODE})*)\s*\)")
 
 # Everything inside <...> that is wire routing or an instrument code.
 _ANGLE_INNER = (
@@ -43,11 +43,11 @@ _ANGLE_INNER = (
     rf"|{_CODE}"                                 # <BKS.N> <.SPX> <0#.INDEX>
     r")"
 )
-_ANGLE_RE = re.compile(rf"[ \t]*<\s*({_ANGLE_INNER})\s*>")
+_ANGLE_RE = re.compile(rf"<\s*({_ANGLE_INNER})\s*>")
 # Graphic/link boxes: <^^^^^ GRAPHIC: ... link.reuters.com/xyz ^^^^^>
-_BOX_RE = re.compile(r"[ \t]*<\^{3,}[^<>]{0,3000}?\^{3,}>")
+_BOX_RE = re.compile(r"<\^{3,}[^<>]{0,3000}?\^{3,}>")
 # [ID:nN12345]
-_BRACKET_ID_RE = re.compile(r"[ \t]*\[\s*ID:\s*[A-Za-z0-9]+\s*\]")
+_BRACKET_ID_RE = re.compile(r"\[\s*ID:\s*[A-Za-z0-9]+\s*\]")
 
 # Both forms in one pass, so tickers come out in order of first appearance.
 _EITHER_RE = re.compile(f"{_PAREN_RE.pattern}|{_ANGLE_RE.pattern}")
@@ -99,16 +99,33 @@ def strip_markup(text: str) -> tuple[str, list[str]]:
         return ""
 
     out = text
-    if "<" in out:
-        out = _BOX_RE.sub("", out)
+    if "<^" in out:
+        out = _remove(_BOX_RE, out, lambda m: "")
 
     def either(m: re.Match[str]) -> str:
         return paren(m) if m.group(1) is not None else angle(m.group(2))
 
-    out = _EITHER_RE.sub(either, out)
+    out = _remove(_EITHER_RE, out, either)
     if "[" in out:
-        out = _BRACKET_ID_RE.sub("", out)
+        out = _remove(_BRACKET_ID_RE, out, lambda m: "")
     return out, found
+
+
+def _remove(pattern: re.Pattern[str], text: str, repl) -> str:
+    """re.sub that also drops the blanks (spaces, tabs) right before each removed match."""
+    pieces: list[str] = []
+    last = 0
+    for m in pattern.finditer(text):
+        new = repl(m)
+        if new == m.group(0):
+            continue
+        pieces.append(text[last:m.start()].rstrip(" \t") if not new else text[last:m.start()])
+        pieces.append(new)
+        last = m.end()
+    if not pieces:
+        return text
+    pieces.append(text[last:])
+    return "".join(pieces)
 
 
 def has_markup(text: str) -> bool:
