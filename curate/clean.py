@@ -8,10 +8,11 @@ Interface:
   1. mojibake repair with ftfy (`params.fix_mojibake`), HTML entities unescaped to a fixed point,
      line breaks unified, odd spaces (NBSP, thin, ideographic, tab) to ' ', control characters,
      surrogates and zero-width/soft-hyphen characters dropped, Unicode NFC;
-  2. re-flow (`params.reflow`): blank lines separate paragraphs; inside a block a line starting
-     with whitespace starts a paragraph (Reuters web layout), a line following a short (<= 100
-     chars) line continues it (hard wraps); two or more spaces after a sentence end start a
-     paragraph (old wire copy); every paragraph is single-spaced on one line, joined by "\\n\\n".
+  2. re-flow (`params.reflow`): blank lines separate paragraphs; in a hard-wrapped block (median
+     line <= 100 chars) lines are joined unless a line starts with whitespace (Reuters web
+     layout: one paragraph a line, each starting with a space); in other blocks each line is a
+     paragraph; two or more spaces after a sentence end start a paragraph (old wire copy); every
+     paragraph is single-spaced on one line; paragraphs are joined by "\\n\\n".
 
 `clean_record` additionally, on the repaired text and before re-flow removes ticker markup and wire
 codes (tickers -> `tickers`), then from the re-flowed body removes and captures: a leading date
@@ -111,20 +112,29 @@ _DOUBLE_SPACE_BREAK_RE = re.compile(r"(?<=[.!?\"'”’)])[ \t]{2,}(?=[\"'“‘
 
 
 def reflow(text: str) -> list[str]:
-    """Paragraphs, each single-spaced on one line, none empty."""
+    """Paragraphs, each single-spaced on one line, none empty.
+
+    A block (text between blank lines) whose lines are mostly short (median <= 100 chars) is
+    hard-wrapped: its lines are joined, except that a line starting with whitespace starts a new
+    paragraph. In any other block every line is a paragraph. Inside a paragraph, two or more
+    spaces after a sentence end start a new paragraph (old wire copy).
+    """
     paragraphs: list[str] = []
     for block in _BLOCK_SPLIT_RE.split(text):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        if len(lines) == 1:
+            paragraphs.extend(_split_double_spaces(lines[0]))
+            continue
+        lengths = sorted(len(ln.strip()) for ln in lines)
+        wrapped = lengths[len(lengths) // 2] <= _WRAP_WIDTH
         current: list[str] = []
-        prev_len = 0
-        for line in block.split("\n"):
-            stripped = line.strip()
-            if not stripped:
-                continue
-            if current and (line[0] in " \t" or prev_len > _WRAP_WIDTH):
+        for line in lines:
+            if current and (not wrapped or line[0] in " \t"):
                 paragraphs.extend(_split_double_spaces(" ".join(current)))
                 current = []
             current.append(line)
-            prev_len = len(stripped)
         if current:
             paragraphs.extend(_split_double_spaces(" ".join(current)))
     return paragraphs
@@ -180,7 +190,7 @@ _PLACE = rf"{_CAPW}(?:(?: |\s*/\s*){_CAPW})*(?:,\s*{_MIXW}(?:(?: |\s*/\s*){_MIXW
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 _DATE = rf"{_MONTH}\s+\d{{1,2}}"
 # Place and date right before the agency tag (searched in the text before the tag).
-_LEAD_RE = re.compile(rf"(?:^|(?<=\s))(?P<place>{_PLACE})?\s*,?\s*(?P<date>{_DATE})?\s*$")
+_LEAD_RE = re.compile(rf"(?:^|(?<=\s))(?P<place>{_PLACE})?\s*,?\s*(?P<date>{_DATE})?\s*[-–—]?\s*$")
 # No agency tag: `WASHINGTON, April 7 - ` or `Feb 19 - ` at the very start.
 _DASH_LEAD_RE = re.compile(rf"^(?:(?P<place>{_PLACE})\s*,?\s*)?(?P<date>{_DATE})\s+[-–—]+\s+(?=\S)")
 _INITIALISM_RE = re.compile(r"^(?:[A-Z]\.)+$")
