@@ -63,7 +63,7 @@ class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     date_max: str = "today"
     min_words: int = 1
     max_null_rate: dict[str, float] = msgspec.field(
-        default_factory=lambda: {"title": 0.5, "dateline": 0.9, "date": 0.0}
+        default_factory=lambda: {"title": 0.5, "dateline": 0.9}
     )
     max_reject_rate: float = 1.0
 
