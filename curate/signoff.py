@@ -29,7 +29,7 @@ _ROLE = rf"(?:[A-Za-z][A-Za-z\-]*\s+){{0,2}}?(?:{_ROLE_TAILS})(?:\s+(?:and|&)\s+
 # "... by", typos "reporting to", and "Additional reporting" with the "by" left out; a bare "By"
 # (a byline inside the sign-off) counts as writing.
 _BY = r"(?:\s+(?:by|to)\b|(?<=additional reporting)(?=\s+[A-Z]))"
-_ROLE_OR_BY = rf"(?:(?:{_ROLE}){_BY}|by\b)"
+_ROLE_OR_BY = rf"(?:(?:{_ROLE}){_BY}|(?-i:By)\b)"
 # A role phrase at the start of the group or after a separator: ; , . : ' (a typo for ;) or " - ".
 _ROLE_AT_RE = re.compile(
     rf"(?:^|[;,.:'’]|\s-|\sand\b)\s*(?P<role>{_ROLE_OR_BY})[ \t:]*", re.IGNORECASE
@@ -130,6 +130,8 @@ def parse_credits(inner: str) -> dict[str, list[str]] | None:
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(inner)
         names = split_names(inner[m.end():end])
+        if m.group("role").strip().lower() == "by":  # a bare "By": only real-looking names
+            names = [n for n in names if _PERSON_RE.match(n)]
         for role in norm_role(m.group("role")):
             bucket = credits.setdefault(role, [])
             for n in names:
