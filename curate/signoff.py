@@ -25,14 +25,20 @@ _ROLE_TAILS = (
     "|interviews?|sub-editing|subbing|design|designed|illustrations?|story|text|data|updated|updating"
     "|polling|poll|fact-checking|by"
 )
-_ROLE = rf"(?:[A-Za-z][A-Za-z\-]*\s+){{0,2}}?(?:{_ROLE_TAILS})(?:\s+(?:and|&)\s+(?:{_ROLE_TAILS}))?"
+# Words that may qualify a role: "Additional reporting", "With reporting", "Lead writing".
+_QUALIFIERS = r"additional|extra|further|other|with|also|main|lead|more|staff"
+_ROLE = (
+    rf"(?:(?:{_QUALIFIERS})\s+){{0,2}}(?:{_ROLE_TAILS})"
+    rf"(?:\s+(?:and|&)\s+(?:{_ROLE_TAILS}))?"
+)
 # "... by", typos "reporting to", and "Additional reporting" with the "by" left out; a bare "By"
 # (a byline inside the sign-off) counts as writing.
 _BY = r"(?:\s+(?:by|to)\b|(?<=additional reporting)(?=\s+[A-Z]))"
 _ROLE_OR_BY = rf"(?:(?:{_ROLE}){_BY}|(?-i:By)\b)"
 # A role phrase at the start of the group or after a separator: ; , . : ' (a typo for ;) or " - ".
 _ROLE_AT_RE = re.compile(
-    rf"(?:^|[;,.:'’]|\s-|\sand\b)\s*(?P<role>{_ROLE_OR_BY})[ \t:]*", re.IGNORECASE
+    rf"(?:^|[;,.:'’]|\s-|\sand\b|\s(?=(?-i:[A-Z])))\s*(?P<role>{_ROLE_OR_BY})[ \t:]*",
+    re.IGNORECASE,
 )
 _STARTS_WITH_ROLE_RE = re.compile(rf"\s*{_ROLE_OR_BY}", re.IGNORECASE)
 # "Steve Stecklow reported from London; ..." opens some sign-offs.
@@ -60,7 +66,7 @@ _ROLE_WORDS = {
 }
 
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|/|\band\b|\bwith\b)\s*")
-_NAME_SUFFIX_RE = re.compile(r"\s+(?:in|at|from|via|for)\s+.*$", re.DOTALL)
+_NAME_SUFFIX_RE = re.compile(r"(?:^|\s+)(?:in|at|from|via|for)\s+.*$", re.DOTALL)
 _BAD_NAME_RE = re.compile(r"[0-9@:/=()\[\]<>#$%*+]|https?|www\.|\.com\b", re.IGNORECASE)
 # Strict person-name shape, for credits not introduced by "<role> by".
 _PERSON_RE = re.compile(
@@ -83,7 +89,8 @@ def norm_role(phrase: str) -> list[str]:
     parts = re.split(r"\s+(?:and|&)\s+", phrase)
     roles = []
     for part in parts:
-        words = [_ROLE_WORDS.get(w, w) for w in part.replace("-", "_").split()]
+        words = [_ROLE_WORDS.get(w, w) for w in part.replace("-", "_").split()
+                 if w not in ("with", "also")]
         if words:
             roles.append("_".join(words))
     return roles

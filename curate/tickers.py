@@ -111,17 +111,31 @@ def strip_markup(text: str) -> tuple[str, list[str]]:
     return out, found
 
 
+_PUNCT_AFTER_RE = re.compile(r"[ \t]+([,.;:!?)\]])")
+
+
 def _remove(pattern: re.Pattern[str], text: str, repl) -> str:
     """re.sub that also drops the blanks (spaces, tabs) right before each removed match."""
     pieces: list[str] = []
     last = 0
     for m in pattern.finditer(text):
+        if m.start() < last:
+            continue
         new = repl(m)
         if new == m.group(0):
             continue
-        pieces.append(text[last:m.start()].rstrip(" \t") if not new else text[last:m.start()])
+        before = text[last:m.start()]
+        end = m.end()
+        if not new:
+            before = before.rstrip(" \t")
+            after = _PUNCT_AFTER_RE.match(text, end)
+            if after:  # "Corp ( F.N ) , Ford" -> "Corp, Ford"; "Inc. ( X.N ) ." -> "Inc."
+                end = after.start(1)
+                if text[end] == "." and before.endswith("."):
+                    end += 1
+        pieces.append(before)
         pieces.append(new)
-        last = m.end()
+        last = end
     if not pieces:
         return text
     pieces.append(text[last:])
