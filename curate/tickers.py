@@ -111,11 +111,13 @@ def strip_markup(text: str) -> tuple[str, list[str]]:
     return out, found
 
 
-_PUNCT_AFTER_RE = re.compile(r"[ \t]+([,.;:!?)\]])")
+_PUNCT_AFTER_RE = re.compile(r"[ \t]*([,.;:!?)\]])")
+_BLANK_LINE_END_RE = re.compile(r"\n[ \t]*\n[ \t]*$")
 
 
 def _remove(pattern: re.Pattern[str], text: str, repl) -> str:
-    """re.sub that also drops the blanks (spaces, tabs) right before each removed match."""
+    """re.sub that also drops the blanks right before each removed match, and the blanks between
+    it and punctuation that follows (never across a blank line)."""
     pieces: list[str] = []
     last = 0
     for m in pattern.finditer(text):
@@ -129,6 +131,8 @@ def _remove(pattern: re.Pattern[str], text: str, repl) -> str:
         if not new:
             before = before.rstrip(" \t")
             after = _PUNCT_AFTER_RE.match(text, end)
+            if after and not _BLANK_LINE_END_RE.search(before[-40:]):
+                before = before.rstrip()
             if after:  # "Corp ( F.N ) , Ford" -> "Corp, Ford"; "Inc. ( X.N ) ." -> "Inc."
                 end = after.start(1)
                 if text[end] == "." and before.endswith("."):
