@@ -135,7 +135,7 @@ def _remove(pattern: re.Pattern[str], text: str, repl) -> str:
                 before = before.rstrip()
             if after:  # "Corp ( F.N ) , Ford" -> "Corp, Ford"; "Inc. ( X.N ) ." -> "Inc."
                 end = after.start(1)
-                if text[end] == "." and before.endswith("."):
+                if text[end] in ",.;:" and before.endswith(text[end]):
                     end += 1
         pieces.append(before)
         pieces.append(new)
