@@ -462,3 +462,10 @@ def test_property_on_wire_like_fragments(text):
     assert "(Reuters) -" not in out.text
     once = clean_text(text, P)
     assert clean_text(once, P) == once
+
+
+def test_ticker_removal_does_not_double_punctuation():
+    out = clean_record(rec("Banks such as Morgan Stanley, ( MS.N ), and others. Ford Motor Co.\n"
+                           "( F.N ), too."), P)
+    assert out.text == "Banks such as Morgan Stanley, and others. Ford Motor Co., too."
+    assert out.tickers == ["MS.N", "F.N"]
