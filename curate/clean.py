@@ -285,9 +285,6 @@ def _split_header(body: str, want_dateline: bool, seed: bool, strict_seed: bool)
             body = body[dm.end():]
         elif seed:
             dateline, body = _seed_dateline(body, strict_seed)
-            if dateline is None:
-                # seed-style byline-free text: nothing to take
-                pass
     if "(" in body and "Reuters" in body:
         body = _TAG_ANYWHERE_RE.sub(" ", body)
     if not want_dateline:
@@ -319,14 +316,13 @@ def clean_record(record: Record, params: CleanParams | None = None) -> Record:
     params = params or CleanParams()
     try:
         return _clean_record(record, params)
-    except Exception as exc:  # noqa: BLE001 - a bug must not lose the record
+    except Exception:  # noqa: BLE001 - a bug must not lose the record: flag it, keep the text
         text = record.text if isinstance(record.text, str) else ""
         try:
             text = clean_text(text, params)
         except Exception:  # noqa: BLE001
             pass
         flags = sorted(set(record.flags) | {"clean_error"})
-        del exc
         return msgspec.structs.replace(record, text=text, flags=flags)
 
 
