@@ -127,6 +127,8 @@ def clean_one(record: Record, params: Params) -> Record | Rejected:
     except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the stage
         return reject(record, Reason.INTERNAL_ERROR, f"clean raised {type(exc).__name__}: {exc}", "clean")
     cleaned = msgspec.structs.replace(cleaned, content_hash=content_hash(cleaned.text))
+    if "clean_error" in cleaned.flags:
+        return reject(cleaned, Reason.INTERNAL_ERROR, "a cleaning rule failed on this input (flag clean_error)", "clean")
     if not cleaned.text.strip():
         return reject(cleaned, Reason.NO_TEXT, "the body is empty once header, dateline and sign-off are removed", "clean")
     return cleaned

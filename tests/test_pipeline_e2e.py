@@ -17,7 +17,7 @@ pytestmark = pytest.mark.slow
 
 def curated_digest(proj: Path) -> dict[str, str]:
     out = {}
-    for path in sorted((proj / "corpus/curated").rglob("*")):
+    for path in sorted((proj / "corpus/curated").rglob("*.json*")):
         if path.is_file():
             out[str(path.relative_to(proj))] = hashlib.sha256(path.read_bytes()).hexdigest()
     out["reports/metrics.json"] = hashlib.sha256((proj / "reports/metrics.json").read_bytes()).hexdigest()
