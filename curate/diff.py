@@ -1,0 +1,724 @@
+"""`curate diff A [B]`: what changed between two dataset versions, record by record.
+
+A and B are git revisions or tags; B defaults to the working tree. A revision is read through
+DVC (`DVCFileSystem(rev=...)`: the local cache, else the default remote), never by checking it
+out; the working tree is read directly. Small git-tracked files (`reports/metrics.json`, a DVC
+metric with `cache: false`, `params.yaml`, `schemas/record.schema.json`) are read from git.
+
+Streaming, memory proportional to the number of ids (never to text size):
+
+* pass 1 over A: every line is split into its top-level fields without parsing them
+  (`dict[str, msgspec.Raw]`); per id we keep ONE packed bytes value: an 8-byte hash of the whole
+  line, an 8-byte hash per record field (+ one slot for fields the record type does not know),
+  and the line's location (shard number, byte offset). About 200 bytes an id.
+* pass 1 over B: the same split; each line is looked up in A's index and popped: equal line
+  hash -> unchanged; else the per-field hashes say which fields changed. Ids missing from A are
+  added (their packed value kept); what is left of A's index afterwards is removed. Added and
+  removed ids with the same `content_hash` are "moved".
+* distributions are counted on the way (month, entity labels, entity document frequency).
+* pass 2 reads back only the examples shown (`--limit` per kind) by seeking to their stored
+  offsets, to produce the exact field lists and the text excerpts.
+
+Field hashes use Python's `hash()` of the field's canonical JSON bytes (records are written by
+one deterministic encoder). They live in one process only, so the per-process hash seed does
+not matter; a collision needs two different values with equal 64-bit hashes.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import struct
+import subprocess
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+import msgspec
+import yaml
+
+from curate.layout import METRICS
+from curate.record import RECORD_FIELDS
+
+ARTICLES = "articles"
+SHARD_GLOB = "part-*.jsonl"
+PARAMS_FILE = "params.yaml"
+SCHEMA_FILE = "schemas/record.schema.json"
+DEFAULT_CURATED = "corpus/curated"
+WORKTREE = "working tree"
+
+OTHER = "(other fields)"  # slot for top-level fields the record type does not define
+SLOTS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f != "id") + (OTHER,)
+_SLOT_INDEX = {f: i for i, f in enumerate(SLOTS)}
+_CONTENT = _SLOT_INDEX["content_hash"]
+_KNOWN = frozenset(RECORD_FIELDS)
+_MISSING = 0x5A5A5A5A  # hash slot value of a field absent from the record
+
+# packed per-id value: line hash, one hash per slot, shard number, byte offset
+_PACK = struct.Struct(f"<{1 + len(SLOTS)}qIQ")
+_LOC_AT = 1 + len(SLOTS)
+
+
+class DiffError(Exception):
+    """A diff could not be made (unknown revision, unreadable version); exit code 2."""
+
+
+# ------------------------------------------------------------------------------------- versions
+
+
+def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True)
+    if check and proc.returncode != 0:
+        raise DiffError(f"git {' '.join(args)} failed: {proc.stderr.decode(errors='replace').strip()}")
+    return proc
+
+
+def nearby_refs(root: Path, rev: str, n: int = 5) -> tuple[list[str], list[str]]:
+    """(close matches among tags and branches, all tags newest first)."""
+    tags = _git(root, "tag", "--sort=-creatordate", check=False).stdout.decode(errors="replace").split()
+    heads = _git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads",
+                 check=False).stdout.decode(errors="replace").split()
+    close = difflib.get_close_matches(rev, tags + [h for h in heads if h not in tags], n=n, cutoff=0.4)
+    return close, tags
+
+
+def resolve_rev(root: Path, rev: str) -> str:
+    """The commit a revision names; DiffError naming the revision and nearby tags otherwise."""
+    if _git(root, "rev-parse", "--git-dir", check=False).returncode != 0:
+        raise DiffError(f"{root} is not inside a git repository")
+    proc = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
+    if proc.returncode == 0:
+        return proc.stdout.decode().strip()
+    close, tags = nearby_refs(root, rev)
+    if close:
+        hint = f"nearby: {', '.join(close)}"
+    elif tags:
+        hint = f"tags: {', '.join(tags[:10])}{' …' if len(tags) > 10 else ''}"
+    else:
+        hint = "the repository has no tags"
+    raise DiffError(f"unknown revision '{rev}' ({hint})")
+
+
+class Version:
+    """One side of a diff: a git revision read through DVC, or the working tree."""
+
+    label: str
+    rev: str | None = None
+    commit: str | None = None
+
+    def read_small(self, relpath: str) -> bytes | None:
+        raise NotImplementedError
+
+    def list_shards(self, folder: str) -> list[str]:
+        raise NotImplementedError
+
+    def open(self, relpath: str) -> IO[bytes]:
+        raise NotImplementedError
+
+    def describe(self) -> dict:
+        return {"rev": self.rev, "commit": self.commit, "label": self.label}
+
+
+class WorkTree(Version):
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.label = WORKTREE
+
+    def read_small(self, relpath: str) -> bytes | None:
+        p = self.root / relpath
+        return p.read_bytes() if p.is_file() else None
+
+    def list_shards(self, folder: str) -> list[str]:
+        d = self.root / folder
+        if not d.is_dir():
+            raise DiffError(f"{WORKTREE}: no curated corpus at {folder} (run `dvc repro` or `dvc pull`)")
+        return sorted(f"{folder}/{p.name}" for p in d.glob(SHARD_GLOB) if p.is_file())
+
+    def open(self, relpath: str) -> IO[bytes]:
+        return open(self.root / relpath, "rb")
+
+
+class GitRev(Version):
+    """A revision: DVC-tracked outputs through `DVCFileSystem(rev=...)`, small files from git."""
+
+    def __init__(self, root: Path, rev: str):
+        self.root = Path(root)
+        self.rev = rev
+        self.commit = resolve_rev(self.root, rev)
+        self.label = f"{rev} ({self.commit[:8]})" if rev != self.commit else self.commit[:12]
+        self._fs = None
+
+    @property
+    def fs(self):
+        if self._fs is None:
+            from dvc.fs import DVCFileSystem
+
+            try:
+                self._fs = DVCFileSystem(url=str(self.root), rev=self.commit)
+            except Exception as exc:  # noqa: BLE001 - any DVC failure is a diff error
+                raise DiffError(f"{self.label}: cannot open the DVC repository: {exc}") from exc
+        return self._fs
+
+    def read_small(self, relpath: str) -> bytes | None:
+        proc = _git(self.root, "show", f"{self.commit}:{relpath}", check=False)
+        if proc.returncode == 0:
+            return proc.stdout
+        try:  # not in git: maybe a DVC-tracked file
+            with self.fs.open(relpath, "rb") as fh:
+                return fh.read()
+        except Exception:  # noqa: BLE001
+            return None
+
+    def list_shards(self, folder: str) -> list[str]:
+        try:
+            names = self.fs.ls(folder, detail=False)
+        except Exception as exc:  # noqa: BLE001
+            raise DiffError(f"{self.label}: no curated corpus at {folder}: {exc}") from exc
+        out = []
+        for name in names:
+            rel = str(name).lstrip("/")
+            base = rel.rsplit("/", 1)[-1]
+            if base.startswith("part-") and base.endswith(".jsonl"):
+                out.append(f"{folder}/{base}")
+        return sorted(out)
+
+    def open(self, relpath: str) -> IO[bytes]:
+        try:
+            return self.fs.open(relpath, "rb")
+        except Exception as exc:  # noqa: BLE001
+            raise DiffError(f"{self.label}: cannot read {relpath} through DVC "
+                            f"(not in the cache nor the remote?): {exc}") from exc
+
+
+def open_version(root: Path, rev: str | None) -> Version:
+    return WorkTree(root) if rev is None else GitRev(root, rev)
+
+
+def curated_dir(version: Version) -> str:
+    """`output.curated_dir` of that version's params.yaml (default corpus/curated)."""
+    raw = version.read_small(PARAMS_FILE)
+    try:
+        params = yaml.safe_load(raw) if raw else None
+        d = params.get("output", {}).get("curated_dir") if isinstance(params, dict) else None
+    except (yaml.YAMLError, AttributeError):
+        d = None
+    return str(d).strip("/") if d else DEFAULT_CURATED
+
+
+# -------------------------------------------------------------------------------------- reading
+
+_split = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_str = msgspec.json.Decoder(str)
+
+
+class _Ent(msgspec.Struct):
+    text: str = ""
+    label: str = ""
+
+
+_ents = msgspec.json.Decoder(list[_Ent])
+
+
+def iter_lines_at(version: Version, shards: list[str]) -> Iterator[tuple[int, int, bytes]]:
+    """(shard number, byte offset, line) for every non-empty line, shard by shard."""
+    for fi, path in enumerate(shards):
+        fh = version.open(path)
+        try:
+            off = 0
+            for line in fh:
+                start = off
+                off += len(line)
+                line = line.strip()
+                if line:
+                    yield fi, start, line
+        except DiffError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise DiffError(f"{version.label}: reading {path} failed: {exc}") from exc
+        finally:
+            fh.close()
+
+
+def split_line(line: bytes, where: str) -> tuple[str, dict[str, msgspec.Raw]]:
+    try:
+        obj = _split.decode(line)
+        return _str.decode(obj["id"]), obj
+    except (msgspec.DecodeError, KeyError) as exc:
+        raise DiffError(f"{where}: not a record line ({exc})") from exc
+
+
+def field_hashes(obj: dict[str, msgspec.Raw]) -> list[int]:
+    """One 64-bit hash per slot (SLOTS order) of the field's JSON bytes."""
+    out = [hash(bytes(obj[f])) if f in obj else _MISSING for f in SLOTS[:-1]]
+    extra = sorted((k, bytes(v)) for k, v in obj.items() if k not in _KNOWN)
+    out.append(hash(tuple(extra)) if extra else _MISSING)
+    return out
+
+
+@dataclass
+class Distribution:
+    """Counts over one version: records, articles per month, entity labels, entity doc frequency."""
+
+    records: int = 0
+    months: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    entities: Counter = field(default_factory=Counter)
+
+    def add(self, obj: dict[str, msgspec.Raw]) -> None:
+        self.records += 1
+        date = obj.get("date")
+        raw = bytes(date) if date is not None else b"null"
+        self.months[raw[1:8].decode("utf-8", "replace") if raw[:1] == b'"' and len(raw) >= 9 else "unknown"] += 1
+        ents = obj.get("entities")
+        if ents is not None and len(ents) > 2:
+            try:
+                decoded = _ents.decode(ents)
+            except msgspec.DecodeError:
+                return
+            seen = set()
+            labels = self.labels
+            for e in decoded:
+                labels[e.label] += 1
+                seen.add((e.text, e.label))
+            self.entities.update(seen)
+
+
+def select_slots(fields: Iterable[str] | None) -> list[int]:
+    """Slot numbers compared: every field, or the ones asked for (unknown names are an error)."""
+    if not fields:
+        return list(range(len(SLOTS)))
+    out = []
+    for f in fields:
+        if f == "id":
+            raise DiffError("--field id: records are matched by id, it cannot be compared")
+        if f not in _SLOT_INDEX or f == OTHER:
+            close = difflib.get_close_matches(f, SLOTS[:-1], n=3)
+            hint = f" (did you mean {', '.join(close)}?)" if close else f" (fields: {', '.join(SLOTS[:-1])})"
+            raise DiffError(f"unknown field '{f}'{hint}")
+        if _SLOT_INDEX[f] not in out:
+            out.append(_SLOT_INDEX[f])
+    return out
+
+
+# ------------------------------------------------------------------------------------ comparing
+
+
+@dataclass
+class RecordDiff:
+    """Pass-1 outcome: counts, ids by kind (ids only), masks of changed slots, example locations."""
+
+    a_records: int = 0
+    b_records: int = 0
+    unchanged: int = 0
+    added: dict[str, bytes] = field(default_factory=dict)      # id -> packed value (B)
+    removed: dict[str, bytes] = field(default_factory=dict)    # id -> packed value (A)
+    modified: list[tuple[str, int, bytes, bytes]] = field(default_factory=list)  # id, mask, A, B
+    moved: list[tuple[str, str, int, bytes, bytes]] = field(default_factory=list)  # from, to, mask, A, B
+    field_counts: Counter = field(default_factory=Counter)
+    dist_a: Distribution = field(default_factory=Distribution)
+    dist_b: Distribution = field(default_factory=Distribution)
+    a_shards: list[str] = field(default_factory=list)
+    b_shards: list[str] = field(default_factory=list)
+
+
+def _mask(ha: tuple, hb: list[int] | tuple, slots: list[int]) -> int:
+    m = 0
+    for s in slots:
+        if ha[s + 1] != hb[s + 1]:
+            m |= 1 << s
+    return m
+
+
+def _mask_names(mask: int) -> list[str]:
+    return [SLOTS[s] for s in range(len(SLOTS)) if mask >> s & 1]
+
+
+def index_version(version: Version, shards: list[str], dist: Distribution) -> dict[str, bytes]:
+    """Pass 1 over one version: id -> packed (line hash, field hashes, shard, offset)."""
+    index: dict[str, bytes] = {}
+    pack = _PACK.pack
+    for fi, off, line in iter_lines_at(version, shards):
+        rid, obj = split_line(line, f"{version.label}: {shards[fi]} @ byte {off}")
+        if rid in index:
+            raise DiffError(f"{version.label}: id {rid} appears twice ({shards[fi]})")
+        dist.add(obj)
+        index[rid] = pack(hash(line), *field_hashes(obj), fi, off)
+    return index
+
+
+def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
+    """Pass 1 over both versions (A indexed, B streamed against A's index)."""
+    res = RecordDiff()
+    res.a_shards = a.list_shards(f"{curated_dir(a)}/{ARTICLES}")
+    res.b_shards = b.list_shards(f"{curated_dir(b)}/{ARTICLES}")
+    index = index_version(a, res.a_shards, res.dist_a)
+    res.a_records = len(index)
+    pack, unpack = _PACK.pack, _PACK.unpack
+    seen_b: set[str] = set()
+    for fi, off, line in iter_lines_at(b, res.b_shards):
+        rid, obj = split_line(line, f"{b.label}: {res.b_shards[fi]} @ byte {off}")
+        res.dist_b.add(obj)
+        if rid in seen_b or rid in res.added:
+            raise DiffError(f"{b.label}: id {rid} appears twice ({res.b_shards[fi]})")
+        lh = hash(line)
+        old = index.pop(rid, None)
+        if old is None:
+            res.added[rid] = pack(lh, *field_hashes(obj), fi, off)
+            continue
+        seen_b.add(rid)
+        ha = unpack(old)
+        if ha[0] == lh:
+            res.unchanged += 1
+            continue
+        hb = [lh, *field_hashes(obj)]
+        mask = _mask(ha, hb, slots)
+        if not mask:  # compared fields equal (bytes differ elsewhere, or only in formatting)
+            res.unchanged += 1
+            continue
+        res.modified.append((rid, mask, old, pack(*hb, fi, off)))
+        for s in _mask_names(mask):
+            res.field_counts[s] += 1
+    res.b_records = res.unchanged + len(res.modified) + len(res.added)
+    res.removed = index
+    _find_moved(res, slots)
+    res.modified.sort(key=lambda t: t[0])
+    return res
+
+
+def _find_moved(res: RecordDiff, slots: list[int]) -> None:
+    """Removed and added ids with the same content_hash: moved (paired in id order)."""
+    if not res.removed or not res.added:
+        return
+    unpack = _PACK.unpack
+    by_content: dict[int, list[str]] = {}
+    for rid in sorted(res.removed):
+        h = unpack(res.removed[rid])[_CONTENT + 1]
+        if h != _MISSING:
+            by_content.setdefault(h, []).append(rid)
+    if not by_content:
+        return
+    for new in sorted(res.added):
+        hb = unpack(res.added[new])
+        olds = by_content.get(hb[_CONTENT + 1])
+        if not olds:
+            continue
+        old = olds.pop(0)
+        pa = res.removed.pop(old)
+        pb = res.added.pop(new)
+        res.moved.append((old, new, _mask(unpack(pa), hb, slots), pa, pb))
+
+
+# ------------------------------------------------------------------------------------ pass two
+
+
+def _loc(packed: bytes) -> tuple[int, int]:
+    v = _PACK.unpack(packed)
+    return v[_LOC_AT], v[_LOC_AT + 1]
+
+
+def fetch_records(version: Version, shards: list[str], want: dict[str, bytes]) -> dict[str, dict]:
+    """Full records for a few ids, by seeking to their stored offsets (a scan when not seekable)."""
+    by_file: dict[int, list[tuple[int, str]]] = {}
+    for rid, packed in want.items():
+        fi, off = _loc(packed)
+        by_file.setdefault(fi, []).append((off, rid))
+    out: dict[str, dict] = {}
+    for fi, items in sorted(by_file.items()):
+        items.sort()
+        path = shards[fi]
+        fh = version.open(path)
+        try:
+            missing = []
+            for off, rid in items:
+                try:
+                    fh.seek(off)
+                    line = fh.readline()
+                    obj = msgspec.json.decode(line)
+                    if obj.get("id") == rid:
+                        out[rid] = obj
+                        continue
+                except Exception:  # noqa: BLE001 - not seekable: scan below
+                    pass
+                missing.append(rid)
+        finally:
+            fh.close()
+        if missing:
+            todo = set(missing)
+            fh = version.open(path)
+            try:
+                for line in fh:
+                    if not todo:
+                        break
+                    line = line.strip()
+                    if not line:
+                        continue
+                    rid, _ = split_line(line, path)
+                    if rid in todo:
+                        out[rid] = msgspec.json.decode(line)
+                        todo.discard(rid)
+            finally:
+                fh.close()
+    return out
+
+
+# --------------------------------------------------------------------------- changes of a record
+
+_SENT = re.compile(r"(?<=[.!?])\s+|\n{2,}")
+
+
+def _segments(text: str) -> list[str]:
+    return [s for s in _SENT.split(text) if s]
+
+
+def _trim_pair(a: str, b: str, width: int) -> tuple[str, str]:
+    """Cut two long changed lines around their first difference."""
+    p = 0
+    n = min(len(a), len(b))
+    while p < n and a[p] == b[p]:
+        p += 1
+    start = max(0, p - width // 3)
+
+    def cut(s: str) -> str:
+        piece = s[start:start + width]
+        return ("…" if start else "") + piece + ("…" if start + width < len(s) else "")
+
+    return cut(a), cut(b)
+
+
+def text_excerpt(a: str, b: str, context: int = 1, max_lines: int = 14, width: int = 160) -> str:
+    """A short unified diff of two texts, sentence by sentence, long lines cut around the change."""
+    lines = list(difflib.unified_diff(_segments(a), _segments(b), "a", "b", n=context, lineterm=""))[2:]
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and lines[j].startswith("-"):
+            j += 1
+        k = j
+        while k < len(lines) and lines[k].startswith("+"):
+            k += 1
+        if j > i and k - j == j - i:  # a run of '-' lines replaced by as many '+' lines
+            pairs = [_trim_pair(lines[i + t][1:], lines[j + t][1:], width) for t in range(j - i)]
+            out.extend("-" + x for x, _ in pairs)
+            out.extend("+" + y for _, y in pairs)
+            i = k
+            continue
+        if j == i and k == i:
+            line = lines[i]
+            out.append(line if len(line) <= width + 1 else line[:width + 1] + "…")
+            i += 1
+        else:
+            for line in lines[i:k]:
+                out.append(line if len(line) <= width + 1 else line[:width + 1] + "…")
+            i = k
+    if len(out) > max_lines:
+        out = out[:max_lines] + [f"… ({len(out) - max_lines} more diff lines)"]
+    return "\n".join(out)
+
+
+def _short(value: Any, width: int = 300) -> Any:
+    if isinstance(value, str):
+        return value if len(value) <= width else value[:width] + "…"
+    enc = msgspec.json.encode(value)
+    if len(enc) <= width:
+        return value
+    return enc[:width].decode("utf-8", "ignore") + "…"
+
+
+def field_change(name: str, a: Any, b: Any) -> dict:
+    """What changed in one field, small enough to print."""
+    if name == "text" and isinstance(a, str) and isinstance(b, str):
+        return {"diff": text_excerpt(a, b), "a_chars": len(a), "b_chars": len(b)}
+    if name == "entities" and isinstance(a, list) and isinstance(b, list):
+        def key(e):
+            return (e.get("text"), e.get("label")) if isinstance(e, dict) else (str(e), "")
+        ca, cb = Counter(map(key, a)), Counter(map(key, b))
+        gained = sorted((cb - ca).elements())
+        lost = sorted((ca - cb).elements())
+        return {"a_count": len(a), "b_count": len(b),
+                "gained": [list(x) for x in gained[:8]], "lost": [list(x) for x in lost[:8]],
+                "offsets_only": not gained and not lost}
+    return {"a": _short(a), "b": _short(b)}
+
+
+def record_changes(a: dict, b: dict, fields: list[str] | None) -> tuple[list[str], dict]:
+    """Exact changed fields of two decoded records (restricted to `fields`) and their changes."""
+    names = sorted((set(a) | set(b)) - {"id"}, key=lambda k: (k not in _SLOT_INDEX, _SLOT_INDEX.get(k, 0), k))
+    if fields:
+        names = [n for n in names if n in fields]
+    changed = [n for n in names if a.get(n) != b.get(n)]
+    return changed, {n: field_change(n, a.get(n), b.get(n)) for n in changed}
+
+
+def _brief(obj: dict) -> dict:
+    src = obj.get("source") if isinstance(obj.get("source"), dict) else {}
+    return {"id": obj.get("id"), "title": _short(obj.get("title"), 160), "date": obj.get("date"),
+            "source": src.get("path")}
+
+
+# ------------------------------------------------------------------------- metrics/params/schema
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Nested dicts to dotted keys; lists and scalars are leaves."""
+    if isinstance(value, dict):
+        out: dict[str, Any] = {}
+        for k, v in value.items():
+            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
+        if not value and prefix:
+            out[prefix] = {}
+        return out
+    return {prefix or "(root)": value}
+
+
+def keyed_changes(a: dict | None, b: dict | None) -> list[dict]:
+    fa, fb = flatten(a or {}), flatten(b or {})
+    out = []
+    for k in sorted(set(fa) | set(fb)):
+        if k not in fb:
+            out.append({"key": k, "change": "removed", "a": fa[k], "b": None})
+        elif k not in fa:
+            out.append({"key": k, "change": "added", "a": None, "b": fb[k]})
+        elif fa[k] != fb[k] or type(fa[k]) is not type(fb[k]):
+            row = {"key": k, "change": "changed", "a": fa[k], "b": fb[k]}
+            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (fa[k], fb[k])):
+                row["delta"] = fb[k] - fa[k]
+            out.append(row)
+    return out
+
+
+def _load(version: Version, relpath: str, kind: str) -> tuple[Any, str | None]:
+    raw = version.read_small(relpath)
+    if raw is None:
+        return None, f"{relpath} missing in {version.label}"
+    try:
+        return (yaml.safe_load(raw) if kind == "yaml" else msgspec.json.decode(raw)), None
+    except Exception as exc:  # noqa: BLE001
+        return None, f"{relpath} unreadable in {version.label}: {exc}"
+
+
+def file_changes(a: Version, b: Version, relpath: str, kind: str) -> dict:
+    va, ea = _load(a, relpath, kind)
+    vb, eb = _load(b, relpath, kind)
+    notes = [e for e in (ea, eb) if e]
+    changes = keyed_changes(va if isinstance(va, dict) or va is None else {"(root)": va},
+                            vb if isinstance(vb, dict) or vb is None else {"(root)": vb})
+    return {"path": relpath, "changes": changes, "notes": notes}
+
+
+# ------------------------------------------------------------------------------- distributions
+
+
+def _counter_rows(ca: Counter, cb: Counter, keys: Iterable) -> list[dict]:
+    return [{"key": k, "a": ca.get(k, 0), "b": cb.get(k, 0), "delta": cb.get(k, 0) - ca.get(k, 0)}
+            for k in keys]
+
+
+def distribution_changes(da: Distribution, db: Distribution, top: int) -> dict:
+    months = _counter_rows(da.months, db.months, sorted(set(da.months) | set(db.months)))
+    labels = _counter_rows(da.labels, db.labels,
+                           sorted(set(da.labels) | set(db.labels), key=lambda k: (-db.labels.get(k, 0), k)))
+    delta = Counter(db.entities)
+    delta.subtract(da.entities)
+    moved = [(k, v) for k, v in delta.items() if v]
+    gained = sorted((kv for kv in moved if kv[1] > 0), key=lambda kv: (-kv[1], kv[0]))[:top]
+    lost = sorted((kv for kv in moved if kv[1] < 0), key=lambda kv: (kv[1], kv[0]))[:top]
+
+    def rows(items):
+        return [{"text": t, "label": lab, "a": da.entities.get((t, lab), 0),
+                 "b": db.entities.get((t, lab), 0), "delta": d} for (t, lab), d in items]
+
+    return {"months": months, "entity_labels": labels, "entities_gained": rows(gained),
+            "entities_lost": rows(lost)}
+
+
+# -------------------------------------------------------------------------------------- the diff
+
+
+def diff_versions(root: Path, a: str, b: str | None = None, fields: list[str] | None = None,
+                  limit: int = 10) -> dict:
+    """The whole diff of versions `a` and `b` (None: the working tree) as a JSON-ready dict."""
+    root = Path(root)
+    slots = select_slots(fields)
+    fields = list(fields) if fields else None
+    va, vb = open_version(root, a), open_version(root, b)
+    res = compare_versions(va, vb, slots)
+    limit = max(0, limit)
+
+    # pass two: only the examples shown
+    mod_show = res.modified[:limit]
+    add_show = sorted(res.added)[:limit]
+    rem_show = sorted(res.removed)[:limit]
+    mov_show = res.moved[:limit]
+    want_a = {rid: pa for rid, _, pa, _ in mod_show}
+    want_a.update({rid: res.removed[rid] for rid in rem_show})
+    want_a.update({old: pa for old, _, _, pa, _ in mov_show})
+    want_b = {rid: pb for rid, _, _, pb in mod_show}
+    want_b.update({rid: res.added[rid] for rid in add_show})
+    want_b.update({new: pb for _, new, _, _, pb in mov_show})
+    ra = fetch_records(va, res.a_shards, want_a) if want_a else {}
+    rb = fetch_records(vb, res.b_shards, want_b) if want_b else {}
+
+    modified = []
+    for rid, mask, _, _ in mod_show:
+        changed, changes = record_changes(ra.get(rid, {}), rb.get(rid, {}), fields)
+        modified.append({"id": rid, "title": _short(rb.get(rid, {}).get("title"), 160),
+                         "fields": changed or _mask_names(mask), "changes": changes})
+    moved = []
+    for old, new, mask, _, _ in mov_show:
+        changed, changes = record_changes(ra.get(old, {}), rb.get(new, {}), fields)
+        moved.append({"from": old, "to": new, "title": _short(rb.get(new, {}).get("title"), 160),
+                      "fields": changed, "changes": {k: v for k, v in changes.items() if k != "text"}})
+
+    summary = {"added": len(res.added), "removed": len(res.removed), "modified": len(res.modified),
+               "moved": len(res.moved), "unchanged": res.unchanged}
+    metrics = file_changes(va, vb, str(METRICS), "json")
+    params = file_changes(va, vb, PARAMS_FILE, "yaml")
+    schema = file_changes(va, vb, SCHEMA_FILE, "json")
+    records_differ = any(summary[k] for k in ("added", "removed", "modified", "moved"))
+    identical = not records_differ and not (metrics["changes"] or params["changes"] or schema["changes"])
+    return {
+        "a": {**va.describe(), "records": res.a_records, "shards": len(res.a_shards)},
+        "b": {**vb.describe(), "records": res.b_records, "shards": len(res.b_shards)},
+        "fields": fields,
+        "limit": limit,
+        "identical": identical,
+        "summary": summary,
+        "modified_fields": dict(sorted(res.field_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "examples": {
+            "added": [_brief(rb[r]) if r in rb else {"id": r} for r in add_show],
+            "removed": [_brief(ra[r]) if r in ra else {"id": r} for r in rem_show],
+            "modified": modified,
+            "moved": moved,
+        },
+        "metrics": metrics,
+        "params": params,
+        "schema": schema,
+        "distributions": distribution_changes(res.dist_a, res.dist_b, limit or 10),
+    }
+
+
+FORMATS = ("text", "md", "html", "json")
+
+
+def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
+             fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
+    """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
+    from curate.diff_report import render, render_text
+
+    if fmt not in FORMATS:
+        raise DiffError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
+    report = diff_versions(root, a, b, fields, limit)
+    body = render(report, fmt)
+    code = 0 if report["identical"] else 1
+    if output is None:
+        return code, body
+    from curate.jsonl_io import write_atomic
+
+    try:
+        write_atomic(output, body)
+    except OSError as exc:
+        raise DiffError(f"cannot write {output}: {exc}") from exc
+    return code, render_text(report, brief=True) + f"report written to {output}\n"
