@@ -82,6 +82,32 @@ def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the genera
         typer.echo(f"wrote {path}")
 
 
+@app.command("diff")
+def diff_cmd(
+    a: str = typer.Argument(..., help="Git revision or tag of the old version."),
+    b: str = typer.Argument(None, help="Git revision or tag of the new version (default: the working tree)."),
+    fmt: str = typer.Option("text", "--format", help="text, md, html or json."),
+    output: Path = typer.Option(None, "--output", help="Write the report here; print a summary."),
+    limit: int = typer.Option(10, "--limit", help="Examples shown per kind."),
+    fields: list[str] = typer.Option(None, "--field", help="Compare only this field (repeatable)."),
+    root: Path = ROOT_OPT,
+) -> None:
+    """Records added, removed, modified, moved between two versions; metric, param, schema changes.
+
+    Exit code: 0 identical, 1 different, 2 error.
+    """
+    from curate.diff import DiffError, run_diff
+
+    try:
+        code, text = run_diff(root, a, b, fields or None, limit, fmt, output)
+    except DiffError as exc:
+        _fail(f"diff: {exc}", 2)
+    except Exception as exc:  # noqa: BLE001 - exit 1 means "differ": any failure must be 2
+        _fail(f"diff: {type(exc).__name__}: {exc}", 2)
+    typer.echo(text, nl=False)
+    raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="curate")
 
