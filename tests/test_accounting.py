@@ -1,0 +1,105 @@
+"""Nothing is lost: every raw input ends accepted or rejected with a reason, whatever it holds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from curate.jsonl_io import iter_rejected
+from curate.params import Params
+from curate.stages import RUNNERS, iter_curated
+
+WEB = """-- {title}
+-- By  Jane Roe
+-- Thu Jun 7, 2012 10:59pm EDT
+-- http://www.reuters.com/article/2012/06/08/us-test-id{story}20120608
+
+ 
+ LONDON  (Reuters) - {body}
+ Officials in Paris and Berlin said the plan would be reviewed by the European Commission next month. (Reporting by Jane Roe; Editing by John Doe)
+"""
+BODY = "Acme Corp ( ACME.N ) said on Thursday its chief executive John Smith would step down after ten years, sending its shares lower in New York trading. "
+
+
+def build(raw: Path) -> None:
+    (raw / "web").mkdir(parents=True)
+    (raw / "web" / "good").write_text(WEB.format(title="Acme chief to step down", story="USBRE1", body=BODY * 3))
+    (raw / "web" / "recrawl").write_text(WEB.format(title="Acme chief to step down", story="USBRE1", body=BODY * 3)
+                                         .replace("10:59pm", "11:30pm"))
+    (raw / "web" / "copy").write_text(WEB.format(title="Copy", story="USBRE2", body=BODY * 3))
+    (raw / "web" / "empty").write_bytes(b"")
+    (raw / "web" / "header-only").write_text("\n".join(WEB.splitlines()[:4]).format(title="t", story="USBRE3") + "\n")
+    (raw / "bin.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (raw / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nOwners of caf\xe9s in Montr\xe9al said on Monday taxes were too high.".encode("latin-1"))
+    (raw / "feed.jsonl").write_text(
+        json.dumps({"id": "a1", "title": "Rates", "date": "2013-04-02", "text": "The Bank of England kept rates on hold on Tuesday, its governor Mark Carney said."}) + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "a2", "title": "No date", "text": "A story without any date at all, written in London."}) + "\n"
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("acct")
+    build(root / "corpus/raw")
+    params = Params()
+    for name in ("ingest", "clean", "dedup", "extract", "validate"):
+        RUNNERS[name](root, params)
+    return root
+
+
+def reasons(root: Path) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for path in (root / "corpus/curated/rejected").glob("*.jsonl"):
+        for rej in iter_rejected(path):
+            out.setdefault(rej.reason, []).append(f"{rej.source.path}:{rej.source.line or ''}")
+    return out
+
+
+def test_inputs_equal_accepted_plus_rejected(built):
+    m = json.loads((built / "reports/metrics.json").read_text())
+    assert m["inputs"] == 10  # 7 single-article files + 3 JSONL lines
+    assert m["inputs"] == m["accepted"] + sum(m["rejected_by_reason"].values())
+
+
+def test_each_bad_input_has_its_reason(built):
+    r = reasons(built)
+    assert r["empty"] == ["web/empty:"]
+    assert r["header_only"] == ["web/header-only:"]
+    assert r["binary"] == ["bin.txt:"]
+    assert r["malformed_jsonl"] == ["feed.jsonl:2"]
+    assert r["no_date"] == ["feed.jsonl:3", "latin1.txt:"]
+    assert r["story_version"] == ["web/good:"]
+    assert r["duplicate"] == ["web/copy:"]
+
+
+def test_latin1_article_is_decoded_and_flagged(built):
+    recs = [r for r in iter_curated(built / "corpus/curated") if r.source.path == "latin1.txt"]
+    assert recs == [] or "decoded_cp1252" in recs[0].flags
+    # a plaintext file without any date is rejected for it, with the decoding kept in flags
+    rej = [x for x in iter_rejected(built / "corpus/curated/rejected/no_date.jsonl") if x.source.path == "latin1.txt"]
+    assert rej and rej[0].title == "Café owners protest" and "Montréal" in rej[0].text and "decoded_cp1252" in rej[0].flags
+
+
+def test_a_step_that_raises_on_one_article_rejects_only_that_article(tmp_path, monkeypatch):
+    import curate.clean
+
+    build(tmp_path / "corpus/raw")
+    real = curate.clean.clean_record
+
+    def flaky(record, params):
+        if record.source.path == "feed.jsonl" and record.source.line == 1:
+            raise RuntimeError("boom")
+        return real(record, params)
+
+    monkeypatch.setattr(curate.clean, "clean_record", flaky)
+    params = Params()
+    for name in ("ingest", "clean", "dedup", "extract", "validate"):
+        RUNNERS[name](tmp_path, params)
+    m = json.loads((tmp_path / "reports/metrics.json").read_text())
+    assert m["rejected_by_reason"]["internal_error"] == 1
+    assert m["accounting_ok"]
+    rej = next(iter_rejected(tmp_path / "corpus/curated/rejected/internal_error.jsonl"))
+    assert "boom" in rej.detail and rej.stage == "clean"

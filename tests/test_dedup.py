@@ -1,0 +1,57 @@
+"""Dedup rules: story versions keep the latest, exact duplicates keep the earliest, all named."""
+
+from __future__ import annotations
+
+from curate.params import Params
+from curate.record import Reason
+from curate.stages import _Key, dedup_decisions
+
+
+def key(id, h, published, path):
+    return _Key(id=id, content_hash=h, date=published[:10], published_at=published, source={"path": path})
+
+
+def test_story_versions_keep_the_latest_published():
+    keys = [
+        key("reuters-USBRE1", "h1", "2012-06-07T22:59:00-04:00", "20120608/a-idUSBRE120120608"),
+        key("reuters-USBRE1", "h2", "2012-06-08T10:00:00-04:00", "20120609/a-idUSBRE120120609"),
+    ]
+    drop = dedup_decisions(keys, Params())
+    assert drop == {0: (Reason.STORY_VERSION, "reuters-USBRE1", drop[0][2])}
+    assert "reuters-USBRE1" in drop[0][2]
+
+
+def test_story_versions_with_equal_times_keep_the_last_raw_path():
+    keys = [
+        key("reuters-X", "h", "2012-06-07T22:59:00-04:00", "20120609/x"),
+        key("reuters-X", "h", "2012-06-07T22:59:00-04:00", "20120608/x"),
+    ]
+    assert set(dedup_decisions(keys, Params())) == {1}
+
+
+def test_exact_duplicates_keep_the_earliest_and_name_it():
+    keys = [
+        key("reuters-B", "same", "2012-06-09T10:00:00-04:00", "b"),
+        key("reuters-A", "same", "2012-06-08T10:00:00-04:00", "a"),
+        key("reuters-C", "other", "2012-06-08T10:00:00-04:00", "c"),
+    ]
+    drop = dedup_decisions(keys, Params())
+    assert list(drop) == [0]
+    assert drop[0][0] is Reason.DUPLICATE and drop[0][1] == "reuters-A"
+
+
+def test_same_id_from_a_non_reuters_source_is_a_duplicate_id():
+    keys = [key("jsonl-7", "h1", "2013-01-01", "f.jsonl"), key("jsonl-7", "h2", "2013-01-02", "g.jsonl")]
+    drop = dedup_decisions(keys, Params())
+    assert drop[0][0] is Reason.DUPLICATE_ID
+
+
+def test_decisions_do_not_depend_on_input_order():
+    keys = [
+        key("reuters-A", "x", "2012-01-01T01:00:00-05:00", "1"),
+        key("reuters-A", "y", "2012-01-02T01:00:00-05:00", "2"),
+        key("reuters-B", "y", "2012-01-03T01:00:00-05:00", "3"),
+        key("reuters-C", "z", "2012-01-01T01:00:00-05:00", "4"),
+    ]
+    kept = lambda ks: sorted((k.id, k.source["path"]) for i, k in enumerate(ks) if i not in dedup_decisions(ks, Params()))
+    assert kept(keys) == kept(list(reversed(keys)))
