@@ -72,7 +72,9 @@ def test_each_bad_input_has_its_reason(built):
     assert r["malformed_jsonl"] == ["feed.jsonl:2"]
     assert r["no_date"] == ["feed.jsonl:3", "latin1.txt:"]
     assert r["story_version"] == ["web/good:"]
-    assert r["duplicate"] == ["web/copy:"]
+    # the re-crawl (kept as the story's latest version) has the same text as web/copy, which was
+    # published earlier: the earliest copy of a text is the one kept
+    assert r["duplicate"] == ["web/recrawl:"]
 
 
 def test_latin1_article_is_decoded_and_flagged(built):
