@@ -33,6 +33,7 @@ import subprocess
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -219,6 +220,8 @@ class _Ent(msgspec.Struct):
 
 
 _ents = msgspec.json.Decoder(list[_Ent])
+_LABEL = attrgetter("label")
+_TEXT_LABEL = attrgetter("text", "label")
 
 
 def iter_lines_at(version: Version, shards: list[str]) -> Iterator[tuple[int, int, bytes]]:
@@ -277,12 +280,9 @@ class Distribution:
                 decoded = _ents.decode(ents)
             except msgspec.DecodeError:
                 return
-            seen = set()
-            labels = self.labels
-            for e in decoded:
-                labels[e.label] += 1
-                seen.add((e.text, e.label))
-            self.entities.update(seen)
+            # map + attrgetter + Counter.update keep the per-entity loop in C
+            self.labels.update(map(_LABEL, decoded))
+            self.entities.update(set(map(_TEXT_LABEL, decoded)))
 
 
 def select_slots(fields: Iterable[str] | None) -> list[int]:
@@ -641,9 +641,14 @@ def diff_versions(root: Path, a: str, b: str | None = None, fields: list[str] | 
                   limit: int = 10) -> dict:
     """The whole diff of versions `a` and `b` (None: the working tree) as a JSON-ready dict."""
     root = Path(root)
+    select_slots(fields)  # unknown fields fail before any revision is read
+    return diff_sides(open_version(root, a), open_version(root, b), fields, limit)
+
+
+def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit: int = 10) -> dict:
+    """The diff of two opened versions (any `Version`: a revision, a working tree)."""
     slots = select_slots(fields)
     fields = list(fields) if fields else None
-    va, vb = open_version(root, a), open_version(root, b)
     res = compare_versions(va, vb, slots)
     limit = max(0, limit)
 
