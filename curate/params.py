@@ -56,6 +56,10 @@ class DedupParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     near_threshold: float = 0.8
     num_perm: int = 128
     shingle_words: int = 5
+    # also a near duplicate: the shorter text's shingles lie this much inside the longer one (a
+    # paragraph added to a short story) while Jaccard is at least near_min_jaccard; null disables
+    near_containment: float | None = 0.9
+    near_min_jaccard: float = 0.5
 
 
 class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

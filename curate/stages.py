@@ -155,12 +155,32 @@ class _Key(msgspec.Struct):
     source: dict = {}
 
 
+DedupKey = _Key  # public name: `curate check` decodes the same keys from its records and the corpus
+
+
 def _recency(k: _Key) -> tuple:
     """Later publication wins among story versions; ties broken by raw path then line."""
     return (k.published_at or k.date or "", k.source.get("path", ""), k.source.get("line") or 0)
 
 
-def dedup_decisions(keys: list[_Key], params: Params) -> dict[int, tuple[Reason, str, str]]:
+class _Text(msgspec.Struct):
+    text: str = ""
+
+
+def _reload_texts(src: Path):
+    """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
+    dec = msgspec.json.Decoder(_Text)
+
+    def reload(wanted: list[int]):
+        want = set(wanted)
+        for i, line in enumerate(iter_lines(src)):
+            if i in want:
+                yield i, dec.decode(line).text
+
+    return reload
+
+
+def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) -> dict[int, tuple[Reason, str, str]]:
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
     1. story versions: records sharing an id (a Reuters story id re-crawled): keep the latest
@@ -168,6 +188,11 @@ def dedup_decisions(keys: list[_Key], params: Params) -> dict[int, tuple[Reason,
        or `duplicate_id` (ids from other sources).
     2. exact duplicates: among the survivors, records sharing a content_hash: keep the earliest
        published (the original; ties: smallest id); the others are `duplicate`.
+    3. near duplicates (`near`: a `curate.near_dup.NearDupIndex` holding the signature of record i
+       at index i; skipped when None): among the survivors, MinHash/LSH clusters at
+       `near_threshold`; keep the earliest published (UTC; ties: smallest id); the others are
+       `near_duplicate`. `reload(indices)` yields (index, text) for the exact check of
+       borderline pairs (see curate/near_dup.py).
     """
     drop: dict[int, tuple[Reason, str, str]] = {}
     if params.dedup.story_versions:
@@ -196,14 +221,31 @@ def dedup_decisions(keys: list[_Key], params: Params) -> dict[int, tuple[Reason,
                 if i != keep:
                     drop[i] = (Reason.DUPLICATE, keys[keep].id,
                                f"same text as {keys[keep].id} ({keys[keep].source.get('path')})")
+    if params.dedup.near and near is not None:
+        from curate.near_dup import near_decisions, order_key
+
+        order = [order_key(k.id, k.published_at, k.date) for k in keys]
+        near_drop, _ = near_decisions(near, [k.id for k in keys], order, skip=drop.keys(), reload=reload)
+        for i, (kept, detail) in near_drop.items():
+            drop[i] = (Reason.NEAR_DUPLICATE, kept, detail)
     return drop
 
 
 def run_dedup(root: Path, params: Params) -> StageResult:
     src = _previous(root, "dedup")
     key_dec = msgspec.json.Decoder(_Key)
-    keys = [key_dec.decode(line) for line in iter_lines(src)]  # ids and hashes only, no texts
-    drop = dedup_decisions(keys, params)
+    text_dec = msgspec.json.Decoder(_Text)
+    near = None
+    if params.dedup.near:
+        from curate.near_dup import NearDupIndex
+
+        near = NearDupIndex(params.dedup)
+    keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
+    for line in iter_lines(src):
+        keys.append(key_dec.decode(line))
+        if near is not None:
+            near.add(text_dec.decode(line).text)
+    drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
 
     def body(w: _Writer, result: StageResult) -> None:
         for i, record in enumerate(iter_records(src)):
@@ -228,57 +270,62 @@ def _init_worker(model: str) -> None:
     load_model(model)
 
 
-def run_extract(root: Path, params: Params, executor=None) -> StageResult:
-    """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
-    from curate.annotate import (
-        CHUNK,
-        annotate_chunk,
-        annotator_key,
-        decode_annotation,
-        model_identity,
-        resolve_workers,
-    )
-    from curate.annotation_cache import AnnotationCache
-    from curate.executors import make_executor
+def extract_window(records: list[Record], params: Params, cache, executor) -> list[Record | Rejected]:
+    """Extract a window of cleaned records, in order: annotations from `cache` (an
+    AnnotationCache) or, for texts it lacks, computed on `executor` and stored; then entities,
+    language, stats, flags and provenance (`finish_record`). A record whose finishing raises
+    becomes an INTERNAL_ERROR rejection. The extract stage and `curate check` both call this."""
+    from curate.annotate import CHUNK, annotate_chunk, annotator_key, decode_annotation, model_identity
     from curate.extract import finish_record
 
-    ep = params.extract
+    ep, rp = params.extract, params.run
     model = model_identity(ep.model)
     akey = annotator_key(ep.model)
     digest = shaping_digest(params)
+    keys = [f"{akey}:{r.content_hash}" for r in records]
+    found = cache.get_many(set(keys))
+    missing: dict[str, str] = {}
+    for k, r in zip(keys, records):
+        if k not in found and k not in missing:
+            missing[k] = r.text
+    todo = list(missing.items())
+    tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], rp.batch_size)
+             for i in range(0, len(todo), CHUNK)]
+    fresh: list[tuple[str, bytes]] = []
+    for j, encoded in enumerate(executor.map(annotate_chunk, tasks)):
+        fresh.extend(zip([k for k, _ in todo[j * CHUNK : (j + 1) * CHUNK]], encoded))
+    cache.put_many(fresh)
+    found.update(fresh)
+    out: list[Record | Rejected] = []
+    for record, k in zip(records, keys):
+        try:
+            out.append(finish_record(record, decode_annotation(found[k]), ep, model, digest))
+        except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the stage
+            out.append(reject(record, Reason.INTERNAL_ERROR,
+                              f"extract raised {type(exc).__name__}: {exc}", "extract"))
+    return out
+
+
+def run_extract(root: Path, params: Params, executor=None) -> StageResult:
+    """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
+    from curate.annotate import model_identity, resolve_workers
+    from curate.annotation_cache import AnnotationCache
+    from curate.executors import make_executor
+
+    ep = params.extract
+    model_identity(ep.model)  # load the model first: a missing model fails before any work
     rp = params.run
     cache = AnnotationCache(root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None)
     own_executor = executor is None
     if own_executor:
         executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker, (ep.model,))
 
-    def annotate_window(records: list[Record]) -> list:
-        keys = [f"{akey}:{r.content_hash}" for r in records]
-        found = cache.get_many(set(keys))
-        missing: dict[str, str] = {}
-        for k, r in zip(keys, records):
-            if k not in found and k not in missing:
-                missing[k] = r.text
-        todo = list(missing.items())
-        tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], rp.batch_size)
-                 for i in range(0, len(todo), CHUNK)]
-        fresh: list[tuple[str, bytes]] = []
-        for j, encoded in enumerate(executor.map(annotate_chunk, tasks)):
-            fresh.extend(zip([k for k, _ in todo[j * CHUNK : (j + 1) * CHUNK]], encoded))
-        cache.put_many(fresh)
-        found.update(fresh)
-        return [decode_annotation(found[k]) for k in keys]
-
     def body(w: _Writer, result: StageResult) -> None:
         window: list[Record] = []
 
         def flush() -> None:
-            for record, ann in zip(window, annotate_window(window)):
-                try:
-                    w.keep(finish_record(record, ann, ep, model, digest))
-                except Exception as exc:  # noqa: BLE001
-                    w.drop(reject(record, Reason.INTERNAL_ERROR,
-                                  f"extract raised {type(exc).__name__}: {exc}", "extract"))
+            for out in extract_window(window, params, cache, executor):
+                (w.drop if isinstance(out, Rejected) else w.keep)(out)
             window.clear()
 
         for record in iter_records(_previous(root, "extract")):
@@ -309,17 +356,23 @@ class _IdOnly(msgspec.Struct):
     id: str
 
 
-def run_validate(root: Path, params: Params) -> StageResult:
-    """Contract + corpus rules; publish shards sorted by id, rejected by reason, and metrics."""
+def validate_verdicts(records, params: Params):
+    """Per-record verdicts (None = accepted, else (reason, detail)) and corpus-rule results for
+    extracted records, in order: the contract facts of each record judged by the pandera schema.
+    The validate stage and `curate check` both call this."""
     from curate.validate import facts, judge, resolve_date
 
     vp = params.validate
-    src = _previous(root, "validate")
     labels = frozenset(params.extract.entity_labels)
     dmin, dmax = resolve_date(vp.date_min), resolve_date(vp.date_max)
-    rows = [facts(r, labels, dmin, dmax) for r in iter_records(src)]
-    verdicts = judge(rows, vp)
-    del rows
+    return judge([facts(r, labels, dmin, dmax) for r in records], vp)
+
+
+def run_validate(root: Path, params: Params) -> StageResult:
+    """Contract + corpus rules; publish shards sorted by id, rejected by reason, and metrics."""
+    vp = params.validate
+    src = _previous(root, "validate")
+    verdicts = validate_verdicts(iter_records(src), params)
 
     curated = root / params.output.curated_dir
     nshards = max(1, params.output.shards)

@@ -1,0 +1,507 @@
+"""Near-duplicate detection: MinHash signatures, LSH banding, verification, clusters.
+
+Rule `minhash-lsh/1` (the name a rejected record's detail cites; change it when results change):
+
+1. **Text → shingles.** The text is normalised (lowercased; every run of non-word characters, i.e.
+   punctuation and whitespace, is one separator) and split into words. A shingle is a run of
+   `shingle_words` consecutive words (a text with fewer words is one shingle). Each distinct word is
+   hashed once to 64 bits with blake2b (cached per process), a shingle's hash is a polynomial of its
+   word hashes in uint64 arithmetic followed by the splitmix64 finaliser. Everything is a pure
+   function of the text: identical across processes, machines and runs (Python's `hash()` is never
+   used).
+2. **MinHash.** `num_perm` hash functions h_i(x) = (a_i * x + b_i) mod 2^64 with odd a_i (a
+   permutation of the 64-bit space), a_i, b_i drawn once from a fixed seed. A record's signature is,
+   for each i, the top 32 bits of min over its shingles of h_i(x): `num_perm` uint32 values, vectorised
+   in numpy. Only signatures are kept (512 bytes a record at 128 permutations), never texts.
+3. **LSH.** The first bands*rows signature values are cut into `bands` bands of `rows` values; two
+   records sharing all values of any band are a candidate pair. Every candidate is verified, so a
+   false positive only costs a comparison while a false negative is a lost duplicate: (bands, rows)
+   is the choice with the least false-positive area under the S-curve 1-(1-s^r)^b below the
+   threshold among those that make a pair exactly at the threshold a candidate with probability
+   >= 0.995 (datasketch's `_optimal_param` weighs both areas instead, and at 0.8 picks curves that
+   miss a quarter of the pairs at the threshold). At threshold 0.8 and 128 permutations: 18 bands
+   of 6 rows, P(candidate) = 0.996 at Jaccard 0.8, 0.25 at 0.5, 0.013 at 0.3.
+4. **Verification.** A candidate pair is a near duplicate when the Jaccard similarity J of the
+   shingle sets is >= `near_threshold`, or when the shorter text lies almost wholly inside the longer
+   one: containment C = |A & B| / min(|A|, |B|) >= `near_containment` with J >= `near_min_jaccard`
+   (a paragraph added to a short story leaves J near 0.7 but C near 1; distinct stories sharing a
+   lead sentence, a disclaimer and a sign-off have a low C). J is estimated as the fraction of equal
+   signature values, C from J and the exact set sizes (|A & B| = J (|A| + |B|) / (1 + J)). A pair
+   whose decision would change within 3 standard errors of the estimate is borderline and decided by
+   the exact sets when the caller can give its texts back (a second pass over those few texts
+   only), else by the estimate. With containment on, the LSH curve is tuned for `near_min_jaccard`
+   (more candidates, all verified).
+5. **Clusters.** Verified pairs are joined with union-find. In each cluster the kept record is the
+   earliest published (published_at converted to UTC; a bare date counts as the start of that day;
+   a record without any date sorts last), ties broken by the smallest id. Every other member is a near
+   duplicate of the kept one; its detail gives its Jaccard similarity with the kept record.
+   The partition and the kept records do not depend on the input order.
+
+Known limit: union-find is transitive, so in a chain A~B~C the record C may join A's cluster with a
+similarity to A below the threshold (the detail says so).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+import numpy as np
+
+from curate.params import DedupParams
+
+RULE = "minhash-lsh/1"
+SEED = 20240604                 # fixed: signatures must be identical across processes and runs
+MAX_MISS = 0.005                # LSH choice: P(pair at the threshold is not a candidate) <= this
+BIG_BUCKET = 50                 # buckets larger than this are verified as a star, not all pairs
+VERIFY_CHUNK = 65_536           # candidate pairs compared per numpy call (bounds memory)
+
+_WORD = re.compile(r"\w+")
+_U32 = np.uint64(32)
+_POLY = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
+EMPTY = np.uint32(0xFFFFFFFF)   # signature value of a record without any word
+
+
+def normalise_words(text: str) -> list[str]:
+    """Lowercased words; punctuation and whitespace runs are separators."""
+    return _WORD.findall(text.lower())
+
+
+class _WordHashes(dict):
+    """word -> 64-bit blake2b hash, computed once per distinct word (deterministic)."""
+
+    max_size = 2_000_000
+
+    def __missing__(self, word: str) -> int:
+        if len(self) >= self.max_size:  # bound memory on pathological vocabularies
+            self.clear()
+        value = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+        self[word] = value
+        return value
+
+
+def _mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser, in place on a uint64 array."""
+    x ^= x >> _S30
+    x *= _MIX1
+    x ^= x >> _S27
+    x *= _MIX2
+    x ^= x >> _S31
+    return x
+
+
+class MinHasher:
+    """Text → shingle hashes → MinHash signature (uint32[num_perm]); deterministic."""
+
+    def __init__(self, num_perm: int = 128, shingle_words: int = 5, seed: int = SEED):
+        if num_perm < 2 or shingle_words < 1:
+            raise ValueError("num_perm must be >= 2 and shingle_words >= 1")
+        self.num_perm = num_perm
+        self.shingle_words = shingle_words
+        rng = np.random.default_rng(seed)  # PCG64: the same stream on every platform
+        self._a = (rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) << np.uint64(1)) | np.uint64(1)
+        self._b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) << np.uint64(1)
+        self._a = self._a.reshape(-1, 1)
+        self._b = self._b.reshape(-1, 1)
+        self._words = _WordHashes()
+
+    def shingles(self, text: str) -> np.ndarray:
+        """64-bit hashes of the text's word n-grams (with repeats); empty for a text without words."""
+        words = normalise_words(text)
+        n = len(words)
+        if n == 0:
+            return np.empty(0, dtype=np.uint64)
+        toks = np.fromiter(map(self._words.__getitem__, words), dtype=np.uint64, count=n)
+        k = min(self.shingle_words, n)
+        m = n - k + 1
+        h = toks[:m].copy()
+        for j in range(1, k):
+            h *= _POLY
+            h += toks[j:j + m]
+        return _mix64(h)
+
+    def shingle_set(self, text: str) -> np.ndarray:
+        return np.unique(self.shingles(text))
+
+    def signature(self, text: str) -> np.ndarray:
+        return self.signature_of(self.shingles(text))
+
+    def signature_of(self, shingles: np.ndarray) -> np.ndarray:
+        if shingles.size == 0:
+            return np.full(self.num_perm, EMPTY, dtype=np.uint32)
+        v = self._a * shingles      # (num_perm, n), wraps mod 2^64
+        v += self._b
+        return (v.min(axis=1) >> _U32).astype(np.uint32)
+
+    def signatures(self, texts: Iterable[str]) -> np.ndarray:
+        rows = [self.signature(t) for t in texts]
+        if not rows:
+            return np.empty((0, self.num_perm), dtype=np.uint32)
+        return np.vstack(rows)
+
+
+# -------------------------------------------------------------------------------------- LSH params
+
+
+def _s_curve(s: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    return 1.0 - (1.0 - s ** rows) ** bands
+
+
+def optimal_lsh_params(threshold: float, num_perm: int, max_miss: float = MAX_MISS) -> tuple[int, int]:
+    """(bands, rows), bands*rows <= num_perm: the least false-positive area below the threshold
+    among the choices that miss a pair exactly at the threshold with probability <= max_miss."""
+    if not 0.0 < threshold < 1.0:
+        raise ValueError(f"threshold must be in (0, 1), got {threshold}")
+    lo = np.linspace(0.0, threshold, 201)
+    best, best_cost = None, (math.inf, math.inf)
+    for bands in range(1, num_perm + 1):
+        for rows in range(1, num_perm // bands + 1):
+            miss = 1.0 - float(_s_curve(np.array(threshold), bands, rows))
+            fp = float(np.trapezoid(_s_curve(lo, bands, rows), lo))
+            cost = (0.0, fp) if miss <= max_miss else (miss, fp)  # feasible first, then least FP
+            if cost < best_cost:
+                best, best_cost = (bands, rows), cost
+    return best
+
+
+_LSH_CACHE: dict[tuple[float, int], tuple[int, int]] = {}
+
+
+def lsh_params(threshold: float, num_perm: int) -> tuple[int, int]:
+    key = (round(threshold, 6), num_perm)
+    if key not in _LSH_CACHE:
+        _LSH_CACHE[key] = optimal_lsh_params(threshold, num_perm)
+    return _LSH_CACHE[key]
+
+
+def margin(threshold: float, num_perm: int) -> float:
+    """3 standard errors of the MinHash Jaccard estimate at the threshold."""
+    return 3.0 * math.sqrt(threshold * (1.0 - threshold) / num_perm)
+
+
+# ---------------------------------------------------------------------------------- candidate pairs
+
+
+def _band_keys(sigs: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """One 64-bit key per row for signature columns [start, stop)."""
+    key = np.full(sigs.shape[0], ((start + 1) * int(_POLY)) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
+    for c in range(start, stop):
+        key *= _MIX1
+        key += sigs[:, c].astype(np.uint64)
+        key ^= key >> _S31
+    return _mix64(key)
+
+
+def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, active: np.ndarray | None = None) -> np.ndarray:
+    """Unique index pairs (i < j) sharing at least one LSH band, as an (M, 2) int64 array."""
+    n = sigs.shape[0]
+    idx = np.arange(n, dtype=np.int64)
+    usable = sigs[:, 0] != EMPTY if n else np.zeros(0, dtype=bool)
+    if active is not None:
+        usable &= active
+    idx = idx[usable]
+    sub = sigs[usable]
+    found: list[np.ndarray] = []
+    for band in range(bands):
+        keys = _band_keys(sub, band * rows, (band + 1) * rows)
+        order = np.argsort(keys, kind="stable")
+        sk = keys[order]
+        if sk.size < 2:
+            continue
+        same = sk[1:] == sk[:-1]
+        if not same.any():
+            continue
+        starts = np.flatnonzero(np.r_[True, ~same])
+        sizes = np.diff(np.r_[starts, sk.size])
+        pair_starts = starts[sizes == 2]
+        if pair_starts.size:
+            found.append(np.stack([idx[order[pair_starts]], idx[order[pair_starts + 1]]], axis=1))
+        for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            members = np.sort(idx[order[s:s + size]])
+            if size <= BIG_BUCKET:
+                ii, jj = np.triu_indices(size, 1)
+                found.append(np.stack([members[ii], members[jj]], axis=1))
+            else:  # a star on the smallest index and a chain: linear in the bucket size
+                found.append(np.stack([np.full(size - 1, members[0]), members[1:]], axis=1))
+                found.append(np.stack([members[1:-1], members[2:]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(found)
+    pairs = np.sort(pairs, axis=1)
+    return np.unique(pairs, axis=0)
+
+
+def estimate_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    out = np.empty(len(pairs), dtype=np.float64)
+    for s in range(0, len(pairs), VERIFY_CHUNK):
+        p = pairs[s:s + VERIFY_CHUNK]
+        out[s:s + len(p)] = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
+    return out
+
+
+def exact_jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Jaccard of two sorted unique shingle-hash arrays."""
+    if a.size == 0 and b.size == 0:
+        return 1.0
+    inter = np.intersect1d(a, b, assume_unique=True).size
+    return inter / (a.size + b.size - inter)
+
+
+# ------------------------------------------------------------------------------------------ clusters
+
+
+def order_key(record_id: str, published_at: str | None = None, date: str | None = None) -> tuple:
+    """The keep rule: earliest publication (UTC), then smallest id; records without a date last."""
+    when = None
+    if published_at:
+        try:
+            dt = datetime.fromisoformat(published_at)
+            if dt.tzinfo is not None:
+                dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+            when = dt.isoformat()
+        except ValueError:
+            when = None
+    if when is None and date:
+        when = date
+    return (0, when, record_id) if when else (1, "", record_id)
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Indices of one near-duplicate cluster: `kept` and the rejected `members` (sorted)."""
+
+    kept: int
+    members: tuple[int, ...]
+    similarity: dict[int, float] = field(default_factory=dict)  # member -> Jaccard with kept
+    exact: dict[int, bool] = field(default_factory=dict)        # similarity is exact, not estimated
+    containment: dict[int, float] = field(default_factory=dict)  # member -> shorter-in-longer share
+
+    @property
+    def size(self) -> int:
+        return 1 + len(self.members)
+
+
+class NearDupIndex:
+    """Signatures of records added one at a time (streaming); clusters found once all are in.
+
+    >>> index = NearDupIndex(DedupParams())
+    >>> for text in texts: index.add(text)
+    >>> clusters = index.clusters(order_keys)
+    """
+
+    def __init__(self, params: DedupParams | None = None, hasher: MinHasher | None = None):
+        self.params = params or DedupParams()
+        self.hasher = hasher or MinHasher(self.params.num_perm, self.params.shingle_words)
+        self._sigs = np.empty((1024, self.hasher.num_perm), dtype=np.uint32)
+        self._sizes = np.empty(1024, dtype=np.int64)  # distinct shingles per record
+        self._n = 0
+        self.stats: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add(self, text: str) -> int:
+        """Add one record's text; returns its index (0, 1, 2, ... in call order)."""
+        if self._n == self._sigs.shape[0]:
+            grown = np.empty((self._sigs.shape[0] * 2, self._sigs.shape[1]), dtype=np.uint32)
+            grown[: self._n] = self._sigs[: self._n]
+            self._sigs = grown
+            self._sizes = np.concatenate([self._sizes, np.empty_like(self._sizes)])
+        shingles = self.hasher.shingles(text)
+        self._sigs[self._n] = self.hasher.signature_of(shingles)
+        self._sizes[self._n] = np.unique(shingles).size if shingles.size else 0
+        self._n += 1
+        return self._n - 1
+
+    @property
+    def signatures(self) -> np.ndarray:
+        return self._sigs[: self._n]
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return self._sizes[: self._n]
+
+    def _decide(self, j: np.ndarray, c: np.ndarray) -> np.ndarray:
+        p = self.params
+        ok = j >= p.near_threshold
+        if p.near_containment is not None:
+            ok |= (c >= p.near_containment) & (j >= p.near_min_jaccard)
+        return ok
+
+    def _containment(self, j: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+        a, b = self.sizes[pairs[:, 0]], self.sizes[pairs[:, 1]]
+        inter = j * (a + b) / (1.0 + j)
+        return np.minimum(1.0, inter / np.maximum(1, np.minimum(a, b)))
+
+    def verified_pairs(
+        self,
+        active: np.ndarray | None = None,
+        reload: Callable[[list[int]], Iterable[tuple[int, str]]] | None = None,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(pairs (M,2), Jaccard (M,), exact (M,) bool) of the verified near-duplicate pairs.
+
+        `reload(indices)` yields (index, text) for the given indices: borderline pairs are then
+        decided on their exact shingle sets. Without it they are decided by the estimate.
+        """
+        p = self.params
+        t = float(p.near_threshold)
+        lsh_t = min(t, p.near_min_jaccard) if p.near_containment is not None else t
+        sigs = self.signatures
+        bands, rows = lsh_params(lsh_t, self.hasher.num_perm)
+        pairs = candidate_pairs(sigs, bands, rows, active)
+        est = estimate_jaccard(sigs, pairs)
+        exact = np.zeros(len(pairs), dtype=bool)
+        m = margin(t, self.hasher.num_perm)
+        lo, hi = np.clip(est - m, 0, 1), np.clip(est + m, 0, 1)
+        border = self._decide(lo, self._containment(lo, pairs)) != self._decide(hi, self._containment(hi, pairs))
+        self.stats = {"candidates": int(len(pairs)), "borderline": int(border.sum()), "bands": bands, "rows": rows}
+        if reload is not None and border.any():
+            bpairs = pairs[border]
+            wanted = sorted(set(bpairs.ravel().tolist()))
+            sets = {i: self.hasher.shingle_set(text) for i, text in reload(wanted)}
+            found = np.array([i in sets and j in sets for i, j in bpairs.tolist()], dtype=bool)
+            sims = np.array([exact_jaccard(sets[i], sets[j]) if ok else e
+                             for (i, j), e, ok in zip(bpairs.tolist(), est[border].tolist(), found.tolist())])
+            exact[border] = found
+            est = est.copy()
+            est[border] = sims
+        keep = self._decide(est, self._containment(est, pairs))
+        return pairs[keep], est[keep], exact[keep]
+
+    def clusters(
+        self,
+        order_keys: Sequence[tuple],
+        active: np.ndarray | None = None,
+        reload: Callable[[list[int]], Iterable[tuple[int, str]]] | None = None,
+    ) -> list[Cluster]:
+        """Near-duplicate clusters (size >= 2), largest first then by kept order key.
+
+        `order_keys[i]` orders record i for the keep rule (see `order_key`); the smallest is kept.
+        `active` (bool per record) restricts the comparison to records still in play.
+        """
+        if len(order_keys) != self._n:
+            raise ValueError(f"{len(order_keys)} order keys for {self._n} records")
+        pairs, sims, exact = self.verified_pairs(active, reload)
+        parent = list(range(self._n))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for i, j in pairs.tolist():
+            ri, rj = find(i), find(j)
+            if ri != rj:
+                parent[max(ri, rj)] = min(ri, rj)
+        groups: dict[int, list[int]] = {}
+        for i in sorted(set(pairs.ravel().tolist())):
+            groups.setdefault(find(i), []).append(i)
+        pair_sim = {(i, j): (s, e) for (i, j), s, e in zip(pairs.tolist(), sims.tolist(), exact.tolist())}
+        sigs = self.signatures
+        out = []
+        for members in groups.values():
+            kept = min(members, key=lambda i: order_keys[i])
+            others = tuple(sorted((i for i in members if i != kept), key=lambda i: order_keys[i]))
+            similarity, is_exact, contained = {}, {}, {}
+            for i in others:
+                key = (min(i, kept), max(i, kept))
+                if key in pair_sim:
+                    similarity[i], is_exact[i] = pair_sim[key]
+                else:  # joined through another member: report the estimate against the kept one
+                    similarity[i] = float((sigs[i] == sigs[kept]).mean())
+                    is_exact[i] = False
+                contained[i] = float(self._containment(np.array([similarity[i]]), np.array([key]))[0])
+            out.append(Cluster(kept, others, similarity, is_exact, contained))
+        out.sort(key=lambda c: (-c.size, order_keys[c.kept]))
+        return out
+
+
+# ------------------------------------------------------------------------------------- entry points
+
+
+@dataclass(frozen=True)
+class IdCluster:
+    """A cluster by record ids, for reports: the kept id and the near-duplicate ids."""
+
+    kept: str
+    members: tuple[str, ...]
+    similarity: dict[str, float]
+
+
+def find_clusters(
+    texts: Iterable[str],
+    ids: Sequence[str],
+    published: Sequence[str | None] | None = None,
+    dates: Sequence[str | None] | None = None,
+    params: DedupParams | None = None,
+) -> list[IdCluster]:
+    """Near-duplicate clusters of in-memory texts, by id (largest first). Texts are kept for the
+    exact check of borderline pairs, so use `NearDupIndex` directly for corpora that do not fit."""
+    texts = list(texts)
+    index = NearDupIndex(params)
+    for text in texts:
+        index.add(text)
+    published = published or [None] * len(ids)
+    dates = dates or [None] * len(ids)
+    keys = [order_key(i, p, d) for i, p, d in zip(ids, published, dates)]
+    clusters = index.clusters(keys, reload=lambda wanted: ((i, texts[i]) for i in wanted))
+    return [IdCluster(ids[c.kept], tuple(ids[i] for i in c.members),
+                      {ids[i]: s for i, s in c.similarity.items()}) for c in clusters]
+
+
+def clusters_from_rejected(rejected: Iterable) -> list[IdCluster]:
+    """Rebuild clusters from rejected records (reason `near_duplicate`, `duplicate_of` = kept id):
+    what the quality report lists. Largest first, then by kept id."""
+    groups: dict[str, list[str]] = {}
+    for rej in rejected:
+        if getattr(rej, "reason", None) == "near_duplicate" and rej.duplicate_of:
+            groups.setdefault(rej.duplicate_of, []).append(rej.id)
+    out = [IdCluster(kept, tuple(sorted(m)), {}) for kept, m in groups.items()]
+    out.sort(key=lambda c: (-len(c.members), c.kept))
+    return out
+
+
+def detail_for(cluster: Cluster, member: int, ids: Sequence[str], params: DedupParams) -> str:
+    sim = cluster.similarity.get(member, 0.0)
+    con = cluster.containment.get(member, 0.0)
+    how = "exact" if cluster.exact.get(member) else f"estimated from {params.num_perm} MinHash values"
+    if sim >= params.near_threshold:
+        why = f"threshold {params.near_threshold}"
+    elif (params.near_containment is not None and con >= params.near_containment
+          and sim >= params.near_min_jaccard):
+        why = (f"the shorter text is {con:.0%} inside the longer (containment >= {params.near_containment}, "
+               f"Jaccard >= {params.near_min_jaccard})")
+    else:
+        why = f"threshold {params.near_threshold}; joined through another member of the cluster"
+    return (f"near duplicate of {ids[cluster.kept]} ({RULE}): Jaccard {sim:.3f} ({how}) over word "
+            f"{params.shingle_words}-grams, {why}; cluster of {cluster.size}")
+
+
+def near_decisions(
+    index: NearDupIndex,
+    ids: Sequence[str],
+    order_keys: Sequence[tuple],
+    skip: Iterable[int] = (),
+    reload: Callable[[list[int]], Iterable[tuple[int, str]]] | None = None,
+) -> tuple[dict[int, tuple[str, str]], list[Cluster]]:
+    """Index → (kept id, detail) for every near duplicate to drop, and the clusters.
+
+    Records in `skip` (already dropped as exact duplicates or story versions) are not compared.
+    """
+    active = np.ones(len(index), dtype=bool)
+    for i in skip:
+        active[i] = False
+    clusters = index.clusters(order_keys, active=active, reload=reload)
+    drop: dict[int, tuple[str, str]] = {}
+    for c in clusters:
+        for i in c.members:
+            drop[i] = (ids[c.kept], detail_for(c, i, ids, index.params))
+    return drop, clusters
