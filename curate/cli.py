@@ -30,6 +30,7 @@ def _fail(message: str, code: int = 1) -> None:
 def _stage(name: str, root: Path, params_path: Path) -> None:
     from curate.annotate import ModelError
     from curate.jsonl_io import OutputError
+    from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
     from curate.stages import RUNNERS, CorpusRuleError
 
     try:
@@ -37,7 +38,10 @@ def _stage(name: str, root: Path, params_path: Path) -> None:
     except ParamsError as exc:
         _fail(f"cannot read parameters: {exc}", 2)
     try:
-        result = RUNNERS[name](root, params)
+        with stage_lock(root, f"curate {name}"):
+            result = RUNNERS[name](root, params)
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
     except FileNotFoundError as exc:
         _fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
     except (OutputError, CorpusRuleError, ModelError) as exc:
@@ -68,9 +72,14 @@ for _name, _doc in [
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Run every stage in order without DVC (DVC's `dvc repro` is the usual way)."""
     from curate.layout import STAGES
+    from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
 
-    for name in STAGES:
-        _stage(name, root, params)
+    try:
+        with stage_lock(root, "curate run"):  # one lock for the whole run: nothing slips between stages
+            for name in STAGES:
+                _stage(name, root, params)
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
 
 
 @app.command()
