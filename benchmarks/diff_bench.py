@@ -130,7 +130,7 @@ def measure(kind: str, a: str, b: str) -> dict:
     sys.path.insert(0, str(REPO))
     from curate.diff import WorkTree, curated_dir, diff_sides, iter_lines_at, open_version, split_line
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out: dict = {"kind": kind}
     if kind in ("read", "split"):
         lines = 0
@@ -151,6 +151,7 @@ def measure(kind: str, a: str, b: str) -> dict:
         rep = diff_sides(open_version(Path(a), "a"), open_version(Path(a), "b"))
         out.update(summary=rep["summary"])
     out["wall_s"] = round(time.perf_counter() - t0, 2)
+    out["cpu_s"] = round(time.process_time() - c0, 2)
     out["peak_rss_mb"] = round(peak_rss_kb() / 1024, 1)
     return out
 
@@ -243,10 +244,12 @@ def main() -> None:
             print(json.dumps(results["dvc"]), flush=True)
             assert results["dvc"]["summary"] == got
         print()
-        print(f"{'':8}{'wall s':>8}{'peak RSS MB':>13}{'× read':>8}{'× split':>9}")
+        print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+        print(f"{'':8}{'wall s':>8}{'cpu s':>8}{'peak RSS MB':>13}{'wall × read':>13}{'cpu × read':>12}{'cpu × split':>13}")
         for kind, r in results.items():
-            print(f"{kind:8}{r['wall_s']:8.2f}{r['peak_rss_mb']:13.0f}"
-                  f"{r['wall_s'] / results['read']['wall_s']:8.2f}{r['wall_s'] / results['split']['wall_s']:9.2f}")
+            print(f"{kind:8}{r['wall_s']:8.2f}{r['cpu_s']:8.2f}{r['peak_rss_mb']:13.0f}"
+                  f"{r['wall_s'] / results['read']['wall_s']:13.2f}{r['cpu_s'] / results['read']['cpu_s']:12.2f}"
+                  f"{r['cpu_s'] / results['split']['cpu_s']:13.2f}")
         print(f"planted changes found exactly: {truth}")
     finally:
         if not args.work:
