@@ -117,6 +117,45 @@ def diff_cmd(
     raise typer.Exit(code)
 
 
+@app.command("report")
+def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
+    """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
+    from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
+    from curate.quality import QualityError, run_report
+
+    try:
+        with stage_lock(root, "curate report"):
+            rep = run_report(root)
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
+    except QualityError as exc:
+        _fail(f"report: {exc}", 1)
+    c = rep["counts"]
+    typer.echo(f"report: {c['accepted']} accepted, {c['rejected']} rejected; wrote reports/quality.{{md,html,json}}")
+
+
+@app.command("quality")
+def quality_cmd(
+    rev: str = typer.Option(None, "--rev", help="Git revision or tag (default: the working tree)."),
+    fmt: str = typer.Option("md", "--format", help="md, html or json."),
+    fail_on: list[str] = typer.Option(None, "--fail-on", help="Exit 1 when RULE holds, e.g. 'rejected_rate>0.05' "
+                                      "(repeatable; OP one of > >= < <= ==)."),
+    root: Path = ROOT_OPT,
+) -> None:
+    """Quality report of a dataset version: summary table here, full report in reports/.
+
+    Exit code: 0 fine, 1 a --fail-on rule is broken, 2 error (unknown metric, revision, format).
+    """
+    from curate.quality import QualityError, RuleError, quality_command
+
+    try:
+        code, summary = quality_command(root, rev, fmt, fail_on or [])
+    except (QualityError, RuleError) as exc:
+        _fail(f"quality: {exc}", 2)
+    summary()
+    raise typer.Exit(code)
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="curate")
 
