@@ -47,6 +47,10 @@ def load_model(name: str):
 
     try:
         nlp = spacy.load(name, exclude=_excluded_components(name))
+        # a shared tok2vec is only needed if ner listens to it (en_core_web_sm's ner has its own)
+        for comp in ("tok2vec", "transformer"):
+            if comp in nlp.pipe_names and "ner" not in getattr(nlp.get_pipe(comp), "listening_components", []):
+                nlp.remove_pipe(comp)
     except OSError as exc:
         raise ModelError(
             f"spaCy model {name!r} is not installed: install its package "
