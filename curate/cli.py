@@ -31,6 +31,7 @@ def _stage(name: str, root: Path, params_path: Path) -> None:
     from curate.annotate import ModelError
     from curate.jsonl_io import OutputError
     from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
+    from curate.stage_stats import measured
     from curate.stages import RUNNERS, CorpusRuleError
 
     try:
@@ -38,8 +39,8 @@ def _stage(name: str, root: Path, params_path: Path) -> None:
     except ParamsError as exc:
         _fail(f"cannot read parameters: {exc}", 2)
     try:
-        with stage_lock(root, f"curate {name}"):
-            result = RUNNERS[name](root, params)
+        with stage_lock(root, f"curate {name}"), measured(name) as stats:
+            result = stats["result"] = RUNNERS[name](root, params)
     except CorpusBusy as exc:
         _fail(str(exc), EXIT_BUSY)
     except FileNotFoundError as exc:
@@ -154,6 +155,78 @@ def quality_cmd(
         _fail(f"quality: {exc}", 2)
     summary()
     raise typer.Exit(code)
+
+
+def _check_output(result, as_json: bool, extra=None) -> None:
+    import json
+
+    from rich.console import Console
+
+    if as_json:
+        typer.echo(json.dumps(result.to_json() if extra is None else extra.to_json(), indent=2, ensure_ascii=False))
+        return
+    from curate.check import render_table
+
+    console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
+    if result.verdicts:
+        console.print(render_table(result))
+    typer.echo(result.summary())
+
+
+@app.command("check")
+def check_cmd(
+    paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs or JSONL files."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdicts as JSON."),
+    root: Path = ROOT_OPT,
+    params: Path = PARAMS_OPT,
+) -> None:
+    """Would these articles join the corpus? Same readers, cleaning, dedup, extraction and
+    validation as the pipeline, against the current corpus/curated; changes nothing.
+
+    Exit code: 0 all accepted, 1 any rejected, 2 usage error (missing path, bad params.yaml).
+    """
+    from curate.annotate import ModelError
+    from curate.check import UsageError, check_paths
+    from curate.progress import progress_bar
+
+    try:
+        with progress_bar() as update:
+            result = check_paths(paths, root, params_path=params, progress=update)
+    except (UsageError, ModelError) as exc:
+        _fail(f"check: {exc}", 2)
+    _check_output(result, as_json)
+    raise typer.Exit(result.exit_code)
+
+
+@app.command("add")
+def add_cmd(
+    paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs or JSONL files."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Check and show what would be copied; copy nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the verdicts and copies as JSON."),
+    root: Path = ROOT_OPT,
+    params: Path = PARAMS_OPT,
+) -> None:
+    """Check inputs, then copy the accepted ones into a new corpus/raw/added-... batch folder
+    (never overwriting; rejected inputs are never copied). Then run `dvc repro`.
+
+    Exit code: 0 all accepted and copied, 1 any rejected (accepted ones are still copied), 2 usage error.
+    """
+    from curate.add import add_paths
+    from curate.annotate import ModelError
+    from curate.check import UsageError
+    from curate.progress import progress_bar
+
+    try:
+        with progress_bar() as update:
+            result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update)
+    except (UsageError, ModelError) as exc:
+        _fail(f"add: {exc}", 2)
+    _check_output(result.check, as_json, extra=result)
+    if not as_json:
+        for err in result.errors:
+            typer.echo(f"curate: add: {err}", err=True)
+        typer.echo(result.summary())
+    raise typer.Exit(result.exit_code)
 
 
 def main() -> None:  # pragma: no cover
