@@ -273,6 +273,7 @@ def test_report_stage_counts_agree_with_metrics_and_records_on_disk(built):
     assert report["length"]["min"] == ind["words"][0] and report["length"]["max"] == ind["words"][-1]
     assert report["length"]["percentiles"]["p50"] == ind["words"][(len(ind["words"]) + 1) // 2 - 1]
     sizes = sorted((1 + n for n in ind["near"].values()), reverse=True)
+    assert sizes, "the planted near duplicate (one word changed) was not rejected as near_duplicate"
     assert [x["size"] for x in report["near_duplicate_clusters"]["largest"]] == sizes[:10]
     # DVC metrics and plots files written by the stage
     qm = json.loads((built / "reports/quality_metrics.json").read_text())
