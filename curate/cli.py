@@ -183,15 +183,19 @@ def check_cmd(
     """Would these articles join the corpus? Same readers, cleaning, dedup, extraction and
     validation as the pipeline, against the current corpus/curated; changes nothing.
 
-    Exit code: 0 all accepted, 1 any rejected, 2 usage error (missing path, bad params.yaml).
+    Exit code: 0 all accepted, 1 any rejected, 2 usage error (missing path, bad params.yaml),
+    75 the corpus is being rebuilt (`dvc repro`, `curate add`): try again.
     """
     from curate.annotate import ModelError
     from curate.check import UsageError, check_paths
+    from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
     from curate.progress import progress_bar
 
     try:
-        with progress_bar() as update:
+        with project_lock(root, "curate check", exclusive=False, timeout=5), progress_bar() as update:
             result = check_paths(paths, root, params_path=params, progress=update)
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
     except (UsageError, ModelError) as exc:
         _fail(f"check: {exc}", 2)
     _check_output(result, as_json)
@@ -209,16 +213,20 @@ def add_cmd(
     """Check inputs, then copy the accepted ones into a new corpus/raw/added-... batch folder
     (never overwriting; rejected inputs are never copied). Then run `dvc repro`.
 
-    Exit code: 0 all accepted and copied, 1 any rejected (accepted ones are still copied), 2 usage error.
+    Exit code: 0 all accepted and copied, 1 any rejected (accepted ones are still copied),
+    2 usage error, 75 the corpus is busy (nothing copied).
     """
     from curate.add import add_paths
     from curate.annotate import ModelError
     from curate.check import UsageError
+    from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
     from curate.progress import progress_bar
 
     try:
-        with progress_bar() as update:
+        with project_lock(root, "curate add", exclusive=not dry_run, timeout=5), progress_bar() as update:
             result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update)
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
     except (UsageError, ModelError) as exc:
         _fail(f"add: {exc}", 2)
     _check_output(result.check, as_json, extra=result)

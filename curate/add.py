@@ -1,0 +1,238 @@
+"""`curate add`: check inputs, then copy the accepted ones into a new batch folder of corpus/raw.
+
+1. The batch folder is named first, `added-YYYYMMDD-HHMMSS-<8 hex>` (UTC time; the hex is a
+   digest of the inputs' paths, sizes and times), so `check` reports the ids the files will get
+   there (path-rule ids depend on the path under corpus/raw).
+2. `check` runs on the inputs as they will sit in the batch folder (see curate/check.py).
+3. Accepted inputs are copied under the batch folder at their relative path (a file argument: its
+   name, with its day folder when it sits in one; a folder argument: the path inside it), so day
+   folder dates keep working. A JSONL file with some rejected lines is written with those lines
+   blanked: the reader skips blank lines, so every accepted line keeps its line number, its id and
+   its source line, and the report's `file:line` still points at the partner's original line.
+   Rejected inputs are never copied.
+4. Each copy is written to a `.tmp-` file in the target folder (the pipeline's listing skips dot
+   names), fsynced, then hard-linked to its name: a link never replaces an existing file, so
+   nothing is ever overwritten, and a reader never sees a partial file. The bytes copied are the
+   bytes checked: a file whose content changed since it was read is not copied (error).
+Inputs already under corpus/raw are a usage error (they are in the corpus already: `dvc repro`).
+`dry_run` does steps 1-2 and reports what would be copied; nothing is written.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from curate.check import (
+    CheckResult,
+    Input,
+    Progress,
+    UsageError,
+    check_inputs,
+    collect_inputs,
+    load_corpus,
+    load_params_for,
+    place,
+)
+from curate.params import Params
+
+_TMP = ".tmp-"
+
+
+@dataclass
+class Copy:
+    """One file written (or to be written) into the batch folder."""
+
+    input: str              # the path as given
+    dest: str               # path under corpus/raw
+    lines: list[int] | None = None  # JSONL: the accepted line numbers (None: a single article)
+    whole: bool = True      # the file is copied byte for byte (else: JSONL with blanked lines)
+
+
+@dataclass
+class AddResult:
+    check: CheckResult
+    batch: str | None              # batch folder under corpus/raw (None: nothing accepted)
+    raw_dir: str
+    copies: list[Copy] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if (self.check.rejected or self.errors) else 0
+
+    def summary(self) -> str:
+        if not self.copies:
+            return "nothing to add: no input was accepted"
+        verb = "would copy" if self.dry_run else "copied"
+        n = sum(len(c.lines) if c.lines is not None else 1 for c in self.copies)
+        text = (f"{verb} {n} accepted input{'s' if n != 1 else ''} ({len(self.copies)} "
+                f"file{'s' if len(self.copies) != 1 else ''}) into {self.raw_dir}/{self.batch}/")
+        if self.errors:
+            text += f"; {len(self.errors)} not copied (see errors)"
+        if not self.dry_run and len(self.errors) < len(self.copies):
+            text += "\nrun `dvc repro` to rebuild the curated corpus"
+        return text
+
+    def to_json(self) -> dict:
+        out = self.check.to_json()
+        out["add"] = {
+            "dry_run": self.dry_run, "batch": self.batch,
+            "folder": f"{self.raw_dir}/{self.batch}" if self.batch else None,
+            "copies": [{"input": c.input, "path": c.dest, "lines": c.lines, "whole_file": c.whole}
+                       for c in self.copies],
+            "errors": self.errors,
+        }
+        return out
+
+
+def batch_name(inputs: list[Input], raw_root: Path, now: dt.datetime | None = None) -> str:
+    """A new folder name under raw_root: added-YYYYMMDD-HHMMSS-<8 hex> (+ -2, -3 if taken)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+    h = hashlib.sha256(now.isoformat().encode())
+    for inp in inputs:
+        h.update(os.fsencode(str(inp.full)))
+        with contextlib.suppress(OSError):
+            st = os.lstat(inp.full)
+            h.update(f"|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    base = f"added-{now:%Y%m%d-%H%M%S}-{h.hexdigest()[:8]}"
+    name, k = base, 1
+    while os.path.lexists(raw_root / name):
+        k += 1
+        name = f"{base}-{k}"
+    return name
+
+
+def _split_jsonl(data: bytes) -> tuple[list[bytes], str]:
+    """Lines as the JSONL reader numbers them (split on \\n, line 1 first) and the encoding."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = data.decode("utf-16").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+        return [ln.encode("utf-8") for ln in text.split("\n")], "utf-16"
+    return data.split(b"\n"), "bytes"
+
+
+def _line_sha(raw: bytes, lineno: int) -> str:
+    """sha256 of a line as the JSONL reader hashes it (no \\r, no BOM on line 1)."""
+    raw = raw[:-1] if raw.endswith(b"\r") else raw
+    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _write_new(path: Path, data: bytes) -> None:
+    """Write data to path via a temp file + hard link: never overwrites, never partial."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=_TMP, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except OSError as exc:
+            if exc.errno == errno.EEXIST:
+                raise FileExistsError(errno.EEXIST, "exists already, not overwritten") from exc
+            if os.path.lexists(path):  # pragma: no cover - defensive
+                raise FileExistsError(errno.EEXIST, "exists already, not overwritten") from exc
+            os.rename(tmp, path)  # file systems without hard links; checked just above
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[int, bytes], list[str]]:
+    """What to write for the accepted inputs: Copy entries, the bytes per input, and errors."""
+    by_input: dict[int, list] = {}
+    for v in result.verdicts:
+        by_input.setdefault(v.input_index, []).append(v)
+    copies: list[Copy] = []
+    data_for: dict[int, bytes] = {}
+    errors: list[str] = []
+    for k, verdicts in sorted(by_input.items()):
+        accepted = [v for v in verdicts if v.accepted]
+        if not accepted:
+            continue
+        inp = result.inputs[k]
+        try:
+            with open(inp.full, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            errors.append(f"{inp.display}: cannot read it again: {exc.strerror or exc}")
+            continue
+        jsonl = any(v.line is not None for v in verdicts)
+        if not jsonl:
+            if hashlib.sha256(data).hexdigest() != accepted[0].source_sha256:
+                errors.append(f"{inp.display}: changed since it was checked, not copied")
+                continue
+            copies.append(Copy(inp.display, inp.dest))
+            data_for[len(copies) - 1] = data
+            continue
+        lines, encoding = _split_jsonl(data)
+        keep = {v.line for v in accepted}
+        changed = [n for n in sorted(keep) if n > len(lines) or
+                   _line_sha(lines[n - 1], n) != next(v.source_sha256 for v in accepted if v.line == n)]
+        if changed:
+            errors.append(f"{inp.display}: line(s) {', '.join(map(str, changed))} changed since they were checked, not copied")
+            continue
+        whole = len(accepted) == len(verdicts)
+        if not whole:
+            blanked = [ln if i in keep else b"" for i, ln in enumerate(lines, 1)]
+            data = b"\n".join(blanked)
+            if encoding == "utf-16":
+                data = data.decode("utf-8").encode("utf-16")
+        copies.append(Copy(inp.display, inp.dest, sorted(keep), whole))
+        data_for[len(copies) - 1] = data
+    return copies, data_for, errors
+
+
+def add_paths(
+    paths,
+    root: Path = Path("."),
+    params: Params | None = None,
+    params_path: Path | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+    now: dt.datetime | None = None,
+    executor=None,
+) -> AddResult:
+    """Check `paths`, then copy what is accepted into corpus/raw/<batch>/ (unless dry_run)."""
+    if not paths:
+        raise UsageError("no paths given")
+    if params is None:
+        params = load_params_for(root, params_path)
+    raw_root = root / params.ingest.raw_dir
+    inputs = collect_inputs(paths, raw_root)
+    inside = [i.display for i in inputs if i.in_raw]
+    if inside:
+        raise UsageError(f"already under {params.ingest.raw_dir} (run `dvc repro` instead of add): "
+                         + ", ".join(inside[:5]) + (" ..." if len(inside) > 5 else ""))
+    batch = batch_name(inputs, raw_root, now)
+    place(inputs, batch + "/")
+    corpus = load_corpus(root / params.output.curated_dir, params)
+    rp = params.run
+    cache_path = root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None
+    result = check_inputs(inputs, params, corpus, cache_path, progress, executor)
+    copies, data_for, errors = plan_copies(result, raw_root)
+    out = AddResult(result, batch if copies else None, params.ingest.raw_dir, copies, errors, dry_run)
+    if dry_run or not copies:
+        return out
+    written: list[Copy] = []
+    for i, c in enumerate(copies):
+        try:
+            _write_new(raw_root.joinpath(*c.dest.split("/")), data_for[i])
+            written.append(c)
+        except OSError as exc:
+            out.errors.append(f"{c.input}: cannot write {params.ingest.raw_dir}/{c.dest}: "
+                              f"{exc.strerror or exc}")
+    out.copies = written
+    if not written:
+        out.batch = None
+    return out
