@@ -77,10 +77,18 @@ def _excluded_components(name: str) -> list[str]:
     return [c for c in names if c not in NER_ONLY_KEEP]
 
 
+@lru_cache(maxsize=4)
 def model_identity(name: str) -> tuple[str, str]:
-    """(model name as spaCy reports it, version) of the configured model."""
-    nlp = load_model(name)
-    meta = nlp.meta
+    """(model name as spaCy reports it, version), read from the package's meta without loading it."""
+    import spacy.util
+
+    meta = None
+    try:
+        pkg = spacy.util.get_package_path(name)
+        meta_path = next(pkg.glob("*/meta.json"), pkg / "meta.json")
+        meta = spacy.util.load_meta(meta_path)
+    except Exception:  # noqa: BLE001 - a model directory or an unusual package: load it
+        meta = load_model(name).meta
     return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}", str(meta.get("version", "?"))
 
 

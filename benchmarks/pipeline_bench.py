@@ -1,0 +1,184 @@
+"""Pipeline benchmark: full `dvc repro`, per-stage figures, incremental rebuilds, and the bare-spaCy floor.
+
+    python benchmarks/pipeline_bench.py --corpus /tmp/reuters-20k [--new 200] [--workers 2]
+        [--repeat 1] [--out reports/bench.json] [--keep /tmp/bench-proj]
+
+What it does, in one temp git+DVC project built from this checkout (hermetic DVC settings):
+1. copies the corpus folder into corpus/raw/, holding back `--new` files (the last ones in path order);
+2. `dvc repro` from scratch (empty annotation cache): total wall time, and per stage (from
+   $CURATE_STAGE_STATS) wall, CPU, peak RSS, articles/s and words/s;
+3. the baseline, measured in the same run on the same cores: bare spaCy `nlp.pipe` with the same
+   model and components and `--workers` processes, over exactly the texts the extract stage
+   annotated (corpus/interim/dedup/records.jsonl) and over every cleaned text (before dedup);
+4. `dvc repro` with nothing changed;
+5. the held-back files copied in, `dvc repro` again (incremental: cached annotations reused);
+and writes everything as JSON, with the ratios the issues ask for:
+- `throughput_ratio_vs_spacy`: (texts annotated / repro wall) / (same texts / bare spaCy wall);
+- `incremental_fraction`: incremental repro wall / full repro wall.
+Use `--repeat N` for medians of the full build and the baseline (each repeat is a fresh build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def sh(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+    return time.perf_counter() - t0
+
+
+def hermetic_env(base: Path, stats: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DVC_SITE_CACHE_DIR=str(base / "dvc-site"), DVC_GLOBAL_CONFIG_DIR=str(base / "dvc-global"),
+        DVC_SYSTEM_CONFIG_DIR=str(base / "dvc-system"), DVC_NO_ANALYTICS="1",
+        CURATE_STAGE_STATS=str(stats), PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
+    )
+    return env
+
+
+def make_project(dest: Path, corpus: Path, hold_back: int, workers: str, env: dict) -> list[Path]:
+    for f in ["dvc.yaml", "params.yaml", ".dvc/config", ".dvcignore", "pyproject.toml"]:
+        if (REPO / f).exists():
+            (dest / f).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(REPO / f, dest / f)
+    for d in ["curate", "schemas"]:
+        shutil.copytree(REPO / d, dest / d, ignore=shutil.ignore_patterns("__pycache__"))
+    files = sorted(p for p in corpus.rglob("*") if p.is_file())
+    held = files[len(files) - hold_back:] if hold_back else []
+    for p in files[: len(files) - hold_back]:
+        target = dest / "corpus/raw" / p.relative_to(corpus)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, target)
+    params = (dest / "params.yaml").read_text().replace("workers: auto", f"workers: {workers}")
+    (dest / "params.yaml").write_text(params)
+    (dest / ".gitignore").write_text("/corpus/interim/\n/.curate-cache/\n")
+    sh(["git", "init", "-q"], dest, env)
+    sh(["git", "add", "-A"], dest, env)
+    sh(["git", "-c", "user.email=b@b", "-c", "user.name=b", "commit", "-qm", "bench"], dest, env)
+    return held
+
+
+def stage_lines(stats: Path) -> list[dict]:
+    if not stats.exists():
+        return []
+    lines = [json.loads(x) for x in stats.read_text().splitlines() if x.strip()]
+    stats.unlink()
+    return lines
+
+
+def words_of(jsonl: Path) -> tuple[int, int]:
+    docs = words = 0
+    with jsonl.open("rb") as fh:
+        for line in fh:
+            if line.strip():
+                docs += 1
+                words += len(json.loads(line)["text"].split())
+    return docs, words
+
+
+def with_rates(stages: list[dict], proj: Path) -> list[dict]:
+    for s in stages:
+        src = {"ingest": None, "clean": "ingest", "dedup": "clean", "extract": "dedup", "validate": "extract"}.get(s["stage"])
+        if src and (proj / "corpus/interim" / src / "records.jsonl").exists():
+            docs, words = words_of(proj / "corpus/interim" / src / "records.jsonl")
+            s["articles_per_s"] = round(docs / s["seconds"], 1) if s["seconds"] else None
+            s["words_per_s"] = round(words / s["seconds"]) if s["seconds"] else None
+    return stages
+
+
+def baseline(texts: Path, workers: int, env: dict) -> dict:
+    out = subprocess.run(
+        [sys.executable, str(REPO / "benchmarks/spacy_baseline.py"), "--texts", str(texts),
+         "--processes", str(workers), "--batch-size", "32"],
+        capture_output=True, text=True, env=env, check=True,
+    ).stdout
+    return json.loads(out[out.index("{"):])
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, required=True, help="folder of raw articles (any layout)")
+    ap.add_argument("--new", type=int, default=200, help="files held back for the incremental run")
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--repeat", type=int, default=1)
+    ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--keep", type=Path, default=None, help="keep the last project here")
+    args = ap.parse_args(argv)
+
+    runs = []
+    for rep in range(args.repeat):
+        base = Path(tempfile.mkdtemp(prefix="curate-bench-"))
+        stats = base / "stages.jsonl"
+        env = hermetic_env(base, stats)
+        proj = base / "proj"
+        proj.mkdir()
+        held = make_project(proj, args.corpus, args.new, str(args.workers), env)
+        run: dict = {"repeat": rep, "raw_files": sum(1 for p in (proj / "corpus/raw").rglob("*") if p.is_file())}
+        run["full_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)
+        run["full_stages"] = with_rates(stage_lines(stats), proj)
+        docs, words = words_of(proj / "corpus/interim/dedup/records.jsonl")
+        run["annotated_docs"], run["annotated_words"] = docs, words
+        run["baseline_same_texts"] = baseline(proj / "corpus/interim/dedup/records.jsonl", args.workers, env)
+        run["baseline_all_cleaned_texts"] = baseline(proj / "corpus/interim/clean/records.jsonl", args.workers, env)
+        b = run["baseline_same_texts"]
+        run["throughput_ratio_vs_spacy"] = round(b["seconds"] / run["full_repro_s"], 3)
+        run["throughput_ratio_vs_spacy_all_texts"] = round(run["baseline_all_cleaned_texts"]["seconds"] / run["full_repro_s"], 3)
+        run["noop_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)
+        stage_lines(stats)
+        if held:
+            for p in held:
+                target = proj / "corpus/raw" / p.relative_to(args.corpus)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(p, target)
+            run["incremental_new_files"] = len(held)
+            run["incremental_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)
+            run["incremental_stages"] = stage_lines(stats)
+            run["incremental_fraction"] = round(run["incremental_repro_s"] / run["full_repro_s"], 4)
+        run["peak_rss_mb_max_stage"] = max(
+            max(s["peak_rss_mb"], s["peak_rss_workers_mb"]) for s in run["full_stages"]
+        ) if run["full_stages"] else None
+        runs.append(run)
+        if args.keep and rep == args.repeat - 1:
+            shutil.rmtree(args.keep, ignore_errors=True)
+            shutil.copytree(proj, args.keep, symlinks=True)
+        shutil.rmtree(base, ignore_errors=True)
+
+    def med(key):
+        vals = [r[key] for r in runs if r.get(key) is not None]
+        return statistics.median(vals) if vals else None
+
+    result = {
+        "corpus": str(args.corpus), "workers": args.workers, "repeats": args.repeat,
+        "median_full_repro_s": med("full_repro_s"),
+        "median_throughput_ratio_vs_spacy": med("throughput_ratio_vs_spacy"),
+        "median_incremental_fraction": med("incremental_fraction"),
+        "median_noop_repro_s": med("noop_repro_s"),
+        "runs": runs,
+    }
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()
