@@ -220,17 +220,23 @@ def main() -> None:
     work = args.work or Path(tempfile.mkdtemp(prefix="diff-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        source = args.source or build_source(work)
-        t0 = time.perf_counter()
-        recs = load_source(source)
-        a, b, truth = synthesise(recs, args.records)
-        del recs
         a_root, b_root = work / "A", work / "B"
-        size_a = write_shards(a, a_root / "corpus" / "curated" / "articles", args.shards)
-        size_b = write_shards(b, b_root / "corpus" / "curated" / "articles", args.shards)
-        del a, b
-        print(f"synthesised A {args.records} records ({size_a / 1e6:.0f} MB), B ({size_b / 1e6:.0f} MB) "
-              f"in {time.perf_counter() - t0:.1f} s; planted: {truth}", flush=True)
+        truth_file = work / "planted.json"
+        if args.work and truth_file.exists():  # versions synthesised by an earlier run
+            truth = json.loads(truth_file.read_text())
+            print(f"reusing the versions in {work}; planted: {truth}", flush=True)
+        else:
+            source = args.source or build_source(work)
+            t0 = time.perf_counter()
+            recs = load_source(source)
+            a, b, truth = synthesise(recs, args.records)
+            del recs
+            size_a = write_shards(a, a_root / "corpus" / "curated" / "articles", args.shards)
+            size_b = write_shards(b, b_root / "corpus" / "curated" / "articles", args.shards)
+            del a, b
+            truth_file.write_text(json.dumps(truth))
+            print(f"synthesised A {args.records} records ({size_a / 1e6:.0f} MB), B ({size_b / 1e6:.0f} MB) "
+                  f"in {time.perf_counter() - t0:.1f} s; planted: {truth}", flush=True)
         results = {}
         for kind in ("read", "split", "diff"):
             child(kind, a_root, b_root)  # warm-up: page cache, imports
@@ -239,7 +245,13 @@ def main() -> None:
         got = results["diff"]["summary"]
         assert all(got[k] == v for k, v in truth.items()), (got, truth)
         if args.dvc:
-            repo = dvc_repo(work, a_root, b_root)
+            repo = work / "dvcrepo"
+            if not (repo / ".dvc").exists():
+                repo = dvc_repo(work, a_root, b_root)
+            else:
+                os.environ.update(DVC_NO_ANALYTICS="1", DVC_SITE_CACHE_DIR=str(work / "dvc-site"),
+                                  DVC_GLOBAL_CONFIG_DIR=str(work / "dvc-global"),
+                                  DVC_SYSTEM_CONFIG_DIR=str(work / "dvc-system"))
             results["dvc"] = child("dvc", repo, repo)
             print(json.dumps(results["dvc"]), flush=True)
             assert results["dvc"]["summary"] == got

@@ -59,7 +59,9 @@ _MISSING = 0x5A5A5A5A  # hash slot value of a field absent from the record
 
 # packed per-id value: line hash, one hash per slot, shard number, byte offset
 _PACK = struct.Struct(f"<{1 + len(SLOTS)}qIQ")
-_LOC_AT = 1 + len(SLOTS)
+# packed per-id value of pass 1 over A: line hash, shard number, byte offset
+_LOC = struct.Struct("<qIQ")
+_TAIL = struct.Struct("<IQ")  # both packs end with (shard, offset)
 
 
 class DiffError(Exception):
@@ -284,6 +286,14 @@ class Distribution:
             self.labels.update(map(_LABEL, decoded))
             self.entities.update(set(map(_TEXT_LABEL, decoded)))
 
+    def add_lite(self, lite: _Lite) -> None:
+        self.records += 1
+        d = lite.date
+        self.months[d[:7] if d and len(d) >= 7 else "unknown"] += 1
+        if lite.entities:
+            self.labels.update(map(_LABEL, lite.entities))
+            self.entities.update(set(map(_TEXT_LABEL, lite.entities)))
+
     def changed_by(self, plus: Distribution, minus: Distribution) -> Distribution:
         """self + plus - minus: the other version's counts from the records that differ."""
         out = Distribution(records=self.records + plus.records - minus.records)
@@ -345,62 +355,110 @@ def _mask_names(mask: int) -> list[str]:
     return [SLOTS[s] for s in range(len(SLOTS)) if mask >> s & 1]
 
 
+class _Lite(msgspec.Struct):
+    """What pass 1 parses of an A line: the id and what the distributions need."""
+
+    id: str
+    date: str | None = None
+    entities: list[_Ent] = []
+
+
+_lite = msgspec.json.Decoder(_Lite)
+
+
+class _IdOnly(msgspec.Struct):
+    id: str
+
+
+_id_only = msgspec.json.Decoder(_IdOnly)
+
+
+def _line_id(line: bytes, where: str) -> str:
+    """The id of a record line: read off the line's start (the encoder writes `id` first)."""
+    if line.startswith(b'{"id":"'):
+        end = line.find(b'"', 7)
+        if end > 7:
+            raw = line[7:end]
+            if b"\\" not in raw:
+                return raw.decode("utf-8")
+    try:
+        return _id_only.decode(line).id
+    except msgspec.DecodeError as exc:
+        raise DiffError(f"{where}: not a record line ({exc})") from exc
+
+
 def index_version(version: Version, shards: list[str], dist: Distribution) -> dict[str, bytes]:
-    """Pass 1 over one version: id -> packed (line hash, field hashes, shard, offset)."""
+    """Pass 1 over A: id -> packed (line hash, shard, offset); distributions counted on the way."""
     index: dict[str, bytes] = {}
-    pack = _PACK.pack
+    pack = _LOC.pack
     for fi, off, line in iter_lines_at(version, shards):
-        rid, obj = split_line(line, f"{version.label}: {shards[fi]} @ byte {off}")
+        try:
+            lite = _lite.decode(line)
+        except msgspec.DecodeError as exc:
+            raise DiffError(f"{version.label}: {shards[fi]} @ byte {off}: not a record line ({exc})") from exc
+        rid = lite.id
         if rid in index:
             raise DiffError(f"{version.label}: id {rid} appears twice ({shards[fi]})")
-        dist.add(obj)
-        index[rid] = pack(hash(line), *field_hashes(obj), fi, off)
+        dist.add_lite(lite)
+        index[rid] = pack(hash(line), fi, off)
     return index
 
 
 def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
-    """Pass 1 over both versions (A indexed, B streamed against A's index)."""
+    """Pass 1 over both versions: A indexed by line hash, B streamed against A's index.
+
+    Only lines whose bytes differ are split into fields: B's as they stream by, A's by seeking back
+    to them afterwards (removed ids and ids whose line changed).
+    """
     res = RecordDiff()
     res.a_shards = a.list_shards(f"{curated_dir(a)}/{ARTICLES}")
     res.b_shards = b.list_shards(f"{curated_dir(b)}/{ARTICLES}")
     index = index_version(a, res.a_shards, res.dist_a)
     res.a_records = len(index)
-    pack, unpack = _PACK.pack, _PACK.unpack
+    pack, unpack_loc = _PACK.pack, _LOC.unpack
     seen_b: set[str] = set()
     # B's distribution = A's + what B's differing records add - what A's differing records had:
     # records equal on both sides are counted once (entity counting is most of the CPU time)
     plus, minus = Distribution(), Distribution()
-    differing_a: dict[str, bytes] = {}
+    changed: dict[str, bytes] = {}  # id -> B's packed field hashes, for ids whose line differs
     for fi, off, line in iter_lines_at(b, res.b_shards):
-        rid, obj = split_line(line, f"{b.label}: {res.b_shards[fi]} @ byte {off}")
-        if rid in seen_b or rid in res.added:
+        rid = _line_id(line, f"{b.label}: {res.b_shards[fi]} @ byte {off}")
+        if rid in seen_b:
             raise DiffError(f"{b.label}: id {rid} appears twice ({res.b_shards[fi]})")
-        lh = hash(line)
-        old = index.pop(rid, None)
-        if old is None:
-            plus.add(obj)
-            res.added[rid] = pack(lh, *field_hashes(obj), fi, off)
-            continue
         seen_b.add(rid)
-        ha = unpack(old)
-        if ha[0] == lh:
+        lh = hash(line)
+        old = index.get(rid)
+        if old is not None and unpack_loc(old)[0] == lh:
+            del index[rid]
             res.unchanged += 1
             continue
+        _, obj = split_line(line, f"{b.label}: {res.b_shards[fi]} @ byte {off}")
         plus.add(obj)
-        differing_a[rid] = old
-        hb = [lh, *field_hashes(obj)]
-        mask = _mask(ha, hb, slots)
-        if not mask:  # compared fields equal (bytes differ elsewhere, or only in formatting)
+        packed = pack(lh, *field_hashes(obj), fi, off)
+        if old is None:
+            res.added[rid] = packed
+        else:
+            changed[rid] = packed
+    res.b_records = len(seen_b)
+    del seen_b
+    # A's side of every differing line (changed ids, then removed ids: all left in the index)
+    for rid, line in lines_at(a, res.a_shards, index):
+        _, obj = split_line(line, f"{a.label}: {rid}")
+        minus.add(obj)
+        fi, off = _loc(index[rid])
+        packed_a = pack(hash(line), *field_hashes(obj), fi, off)
+        packed_b = changed.get(rid)
+        if packed_b is None:
+            res.removed[rid] = packed_a
+            continue
+        mask = _mask(_PACK.unpack(packed_a), _PACK.unpack(packed_b), slots)
+        if not mask:  # the compared fields are equal (bytes differ elsewhere, or only in formatting)
             res.unchanged += 1
             continue
-        res.modified.append((rid, mask, old, pack(*hb, fi, off)))
-        for s in _mask_names(mask):
-            res.field_counts[s] += 1
-    res.b_records = res.unchanged + len(res.modified) + len(res.added)
-    res.removed = index
-    differing_a.update(index)
-    for rid, line in lines_at(a, res.a_shards, differing_a):
-        minus.add(split_line(line, f"{a.label}: {rid}")[1])
+        res.modified.append((rid, mask, packed_a, packed_b))
+        for name in _mask_names(mask):
+            res.field_counts[name] += 1
+    del index
     res.dist_b = res.dist_a.changed_by(plus, minus)
     _find_moved(res, slots)
     res.modified.sort(key=lambda t: t[0])
@@ -434,8 +492,7 @@ def _find_moved(res: RecordDiff, slots: list[int]) -> None:
 
 
 def _loc(packed: bytes) -> tuple[int, int]:
-    v = _PACK.unpack(packed)
-    return v[_LOC_AT], v[_LOC_AT + 1]
+    return _TAIL.unpack_from(packed, len(packed) - _TAIL.size)
 
 
 def lines_at(version: Version, shards: list[str], want: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:
