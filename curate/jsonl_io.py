@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -28,12 +29,87 @@ class OutputError(OSError):
     """Writing an output failed (disk full, permissions); names the path, outputs left intact."""
 
 
+def pid_alive(pid: int) -> bool:
+    """True if process `pid` exists and is not a zombie (a killed process nobody reaped yet)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        pass
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            state = fh.read().rpartition(b")")[2].split()[0]
+        return state not in (b"Z", b"X")
+    except (OSError, IndexError):
+        return True
+
+
+_pid_alive = pid_alive
+
+
+def _temp_prefix(kind: str, name: str) -> str:
+    """`.tmp-<name>-<pid>-` (or `.old-…`): the pid says whether a leftover's writer is alive."""
+    return f"{kind}{name}-{os.getpid()}-"
+
+
+_ANY_TEMP = re.compile(r"\.(?:tmp|old)-.+-(\d+)-[A-Za-z0-9_]{8}")
+
+
+def sweep_stale(folders: Iterable[str | Path]) -> list[str]:
+    """Remove temp files/folders of killed processes (`.tmp-<name>-<pid>-XXXX`, `.old-…`, pid
+    dead) directly inside `folders`; returns what was removed. A stage command calls this first,
+    so a temp left by a killed run disappears even if DVC restores that output from its cache."""
+    removed = []
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            m = _ANY_TEMP.fullmatch(entry.name)
+            if m is None or _pid_alive(int(m.group(1))):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                _unlink_quietly(entry.path)
+            removed.append(entry.path)
+    return removed
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _remove_stale(parent: Path, kind: str, name: str) -> None:
+    """Remove `<kind><name>-<pid>-XXXX` siblings left by killed processes (never a live one's)."""
+    pattern = re.compile(re.escape(f"{kind}{name}-") + r"(?:(\d+)-)?[A-Za-z0-9_]{8}")
+    try:
+        entries = list(os.scandir(parent))
+    except OSError:
+        return
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is None or (m.group(1) and _pid_alive(int(m.group(1)))):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            _unlink_quietly(entry.path)
+
+
 @contextlib.contextmanager
 def atomic_writer(path: str | Path, mode: str = "wb") -> Iterator[IO]:
     """Yield a file handle whose content replaces `path` only if the block completes."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=target.parent)
+    _remove_stale(target.parent, TMP_PREFIX, target.name)  # a killed run's temp file
+    fd, tmp = tempfile.mkstemp(prefix=_temp_prefix(TMP_PREFIX, target.name), dir=target.parent)
+    with contextlib.suppress(OSError):  # mkstemp makes 0600; outputs get the usual mode
+        os.fchmod(fd, 0o666 & ~_umask())
     try:
         with os.fdopen(fd, mode) as fh:
             yield fh
@@ -96,25 +172,63 @@ def iter_rejected(path: str | Path) -> Iterator[Rejected]:
         yield dec.decode(line)
 
 
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2 RENAME_EXCHANGE); False if unsupported."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd = -100
+    if fn(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # filesystem without exchange: fall back to two renames
+    raise OSError(err, os.strerror(err), str(b))
+
+
+def _restore_old(target: Path) -> None:
+    """A run killed between the two renames of the fallback swap left the previous folder as
+    `.old-<name>-*` and no `<name>`: put it back before anything else."""
+    if target.exists():
+        return
+    pattern = re.compile(re.escape(f".old-{target.name}-") + r"(?:\d+-)?[A-Za-z0-9_]{8}")
+    olds = [e.path for e in os.scandir(target.parent) if pattern.fullmatch(e.name)]
+    if len(olds) == 1:
+        with contextlib.suppress(OSError):
+            os.replace(olds[0], target)
+
+
 def replace_dir(target: str | Path, fill) -> None:
     """Build a folder in a sibling temp folder with `fill(tmpdir)`, then swap it in.
 
-    The previous folder stays complete until the swap; the swap itself is two renames, and a
-    leftover `.tmp-*`/`.old-*` sibling from a killed run is removed on the next run.
+    The previous folder stays complete until the swap; the swap is one atomic exchange
+    (renameat2) where the filesystem has it, else two renames. Leftover `.tmp-*`/`.old-*`
+    siblings of killed runs (their pid is in the name) are removed on the next run, after a
+    previous folder stranded between the two renames is put back.
     """
     target = Path(target)
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
-    for stale in parent.glob(f"{TMP_PREFIX}{target.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    for stale in parent.glob(f".old-{target.name}-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{target.name}-", dir=parent))
+    _restore_old(target)
+    _remove_stale(parent, TMP_PREFIX, target.name)
+    _remove_stale(parent, ".old-", target.name)
+    tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(TMP_PREFIX, target.name), dir=parent))
     try:
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes 0700; outputs get the usual mode
         fill(tmp)
+        if target.exists() and _exchange(tmp, target):
+            shutil.rmtree(tmp, ignore_errors=True)  # now holds the previous folder
+            return
         old = None
         if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".old-{target.name}-", dir=parent))
+            old = Path(tempfile.mkdtemp(prefix=_temp_prefix(".old-", target.name), dir=parent))
             os.rmdir(old)
             os.replace(target, old)
         os.replace(tmp, target)

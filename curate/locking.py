@@ -84,13 +84,9 @@ def _describe_pid(pid: int | None) -> str:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
+    from curate.jsonl_io import pid_alive
+
+    return pid_alive(pid)
 
 
 def _ancestors() -> set[int]:
@@ -272,4 +268,17 @@ def stage_lock(root: Path, command: str) -> Iterator[None]:
 
     with project_lock(root, command, exclusive=True, timeout=stage_timeout(), check_dvc=True,
                       strict=False, on_wait=tell):
+        sweep_outputs(root)
         yield
+
+
+def sweep_outputs(root: Path) -> list[str]:
+    """Remove temp files of killed runs from the output folders; safe only under the lock.
+
+    DVC may restore a killed stage's outputs from its cache instead of rerunning the stage, so
+    the stage's own clean-up would never run: every stage command sweeps them first."""
+    from curate.jsonl_io import sweep_stale
+    from curate.layout import INTERIM, REPORTS
+
+    root = Path(root)
+    return sweep_stale([root / INTERIM, root / "corpus" / "curated", root / REPORTS])

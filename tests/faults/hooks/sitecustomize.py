@@ -1,0 +1,126 @@
+"""Deterministic fault injection for `curate` commands, loaded through PYTHONPATH.
+
+Set `CURATE_FAULT="<command>:<point>:<n>[:group]"` and put this folder first on PYTHONPATH; in a
+process started as `curate <command> ...` (`*` matches any command, e.g. `curate run`), the n-th
+time the named point is reached the process SIGKILLs itself (or, with `group`, its whole process
+group: `dvc repro` and every worker die at the same instant, as with `kill -9 -PGID`).
+Before dying it appends "<command>:<point>:<n>" to the file named by `CURATE_FAULT_MARK`, so a
+test can prove the fault fired. Points:
+
+    write          after the n-th record a stage wrote to its (temporary) folder, flushed
+    fsync          before the n-th os.fsync: an atomic_writer file written, not yet renamed
+    replace        before the n-th os.replace (a temp file/folder about to become an output)
+    replace_after  right after the n-th os.replace (e.g. between the two renames of a swap)
+    put            inside the n-th annotation-cache transaction, rows inserted, not committed
+    put_after      after the n-th annotation-cache transaction committed
+    copy           after the n-th chunk written by shutil.copyfileobj (`curate add` mid-copy)
+
+Nothing happens in any other process (DVC itself, git, pytest), so it is safe to inherit.
+"""
+
+import os
+import signal
+import sys
+
+
+def _install() -> None:
+    spec = os.environ.get("CURATE_FAULT")
+    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
+        return
+    parts = spec.split(":")
+    command, point, nth = parts[0], parts[1], int(parts[2])
+    group = len(parts) > 3 and parts[3] == "group"
+    if command not in ("*", sys.argv[1]):
+        return
+    counts = {}
+
+    def hit(name: str) -> None:
+        if name != point:
+            return
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] != nth:
+            return
+        mark = os.environ.get("CURATE_FAULT_MARK")
+        if mark:
+            with open(mark, "a") as fh:
+                fh.write(f"{sys.argv[1]}:{point}:{nth}\n")
+        sys.stdout.flush()
+        sys.stderr.flush()
+        if group:
+            os.killpg(os.getpgrp(), signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+    real_replace, real_fsync = os.replace, os.fsync
+
+    def replace(src, dst, *a, **k):
+        hit("replace")
+        real_replace(src, dst, *a, **k)
+        hit("replace_after")
+
+    def fsync(fd):
+        hit("fsync")
+        return real_fsync(fd)
+
+    os.replace, os.fsync = replace, fsync
+
+    if point == "copy":
+        import shutil
+
+        real_copyfileobj = shutil.copyfileobj
+
+        def copyfileobj(fsrc, fdst, length=0):
+            while True:
+                buf = fsrc.read(length or 64 * 1024)
+                if not buf:
+                    break
+                fdst.write(buf)
+                fdst.flush()
+                hit("copy")
+
+        shutil.copyfileobj = copyfileobj
+        shutil._USE_CP_SENDFILE = False
+
+    if point == "write":
+        from curate import stages
+
+        for meth in ("keep", "drop"):
+            real = getattr(stages._Writer, meth)
+
+            def wrapped(self, item, _real=real):
+                _real(self, item)
+                self._rec.flush()
+                self._rej.flush()
+                hit("write")
+
+            setattr(stages._Writer, meth, wrapped)
+
+    if point in ("put", "put_after"):
+        import hashlib
+
+        from curate import annotation_cache
+
+        real_put = annotation_cache.AnnotationCache.put_many
+
+        def put_many(self, items):
+            items = list(items)
+            if point == "put" and self._db is not None and items:
+                counts["put"] = counts.get("put", 0) + 1
+                if counts["put"] == nth:
+                    rows = [(k, v, hashlib.sha256(v).hexdigest()) for k, v in items]
+                    self._db.execute("BEGIN IMMEDIATE")
+                    self._db.executemany(
+                        "INSERT OR REPLACE INTO annotations (key, value, checksum) VALUES (?, ?, ?)", rows)
+                    counts["put"] = nth - 1
+                    hit("put")
+            real_put(self, items)
+            if items:
+                hit("put_after")
+
+        annotation_cache.AnnotationCache.put_many = put_many
+
+
+try:
+    _install()
+except Exception as exc:  # noqa: BLE001 - a broken hook must be loud, not silently inert
+    print(f"fault hook failed: {exc!r}", file=sys.stderr)
+    raise
