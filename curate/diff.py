@@ -7,17 +7,20 @@ metric with `cache: false`, `params.yaml`, `schemas/record.schema.json`) are rea
 
 Streaming, memory proportional to the number of ids (never to text size):
 
-* pass 1 over A: every line is split into its top-level fields without parsing them
-  (`dict[str, msgspec.Raw]`); per id we keep ONE packed bytes value: an 8-byte hash of the whole
-  line, an 8-byte hash per record field (+ one slot for fields the record type does not know),
-  and the line's location (shard number, byte offset). About 200 bytes an id.
-* pass 1 over B: the same split; each line is looked up in A's index and popped: equal line
-  hash -> unchanged; else the per-field hashes say which fields changed. Ids missing from A are
-  added (their packed value kept); what is left of A's index afterwards is removed. Added and
-  removed ids with the same `content_hash` are "moved".
-* distributions are counted on the way (month, entity labels, entity document frequency).
-* pass 2 reads back only the examples shown (`--limit` per kind) by seeking to their stored
-  offsets, to produce the exact field lists and the text excerpts.
+* pass 1 over A: each line is decoded only for its id, date and entity labels (distributions);
+  per id we keep ONE packed 20-byte value: a 64-bit hash of the line's bytes and the line's
+  location (shard number, byte offset).
+* pass 1 over B: the id is read off the start of the line and the line hashed; an equal hash in
+  A's index means unchanged, and nothing else is done. A line that differs (or a new id) is split
+  into its top-level fields without parsing them (`dict[str, msgspec.Raw]`) and a 64-bit hash
+  per record field is packed (~170 bytes an id, for differing ids only).
+* then A's differing lines (changed and removed ids) are read back by seeking to their offsets
+  and hashed per field the same way: the slots that differ are the modified fields. Removed and
+  added ids with the same `content_hash` are "moved".
+* distributions: A's are counted in pass 1; B's are A's plus what B's differing lines have minus
+  what A's differing lines had, so equal records are counted once.
+* pass 2 reads back only the examples shown (`--limit` per kind), by offset, to list the exact
+  fields (resolving fields the record type does not know) and cut the text excerpts.
 
 Field hashes use Python's `hash()` of the field's canonical JSON bytes (records are written by
 one deterministic encoder). They live in one process only, so the per-process hash seed does
