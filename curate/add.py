@@ -39,6 +39,7 @@ from curate.check import (
     load_corpus,
     load_params_for,
     place,
+    warm_up,
 )
 from curate.params import Params
 
@@ -210,14 +211,15 @@ def add_paths(
         params = load_params_for(root, params_path)
     raw_root = root / params.ingest.raw_dir
     inputs = collect_inputs(paths, raw_root)
+    warm_up()
     inside = [i.display for i in inputs if i.in_raw]
     if inside:
         raise UsageError(f"already under {params.ingest.raw_dir} (run `dvc repro` instead of add): "
                          + ", ".join(inside[:5]) + (" ..." if len(inside) > 5 else ""))
     batch = batch_name(inputs, raw_root, now)
     place(inputs, batch + "/")
-    corpus = load_corpus(root / params.output.curated_dir, params)
     rp = params.run
+    corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
     cache_path = root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None
     result = check_inputs(inputs, params, corpus, cache_path, progress, executor)
     copies, data_for, errors = plan_copies(result, raw_root)
