@@ -76,7 +76,7 @@ class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """How to run, never what to produce: outputs are identical for any of these values."""
 
     workers: str | int = "auto"          # processes for NER; auto = CPU count
-    batch_size: int = 32                 # texts per nlp.pipe batch
+    batch_size: int = 64                 # texts per nlp.pipe batch (no effect on output)
     scheduler: str | None = None         # dask.distributed address, e.g. tcp://10.0.0.5:8786
     cache_dir: str | None = ".curate-cache"  # annotation cache; null disables it
 
