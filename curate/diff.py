@@ -617,6 +617,9 @@ def field_change(name: str, a: Any, b: Any) -> dict:
         return {"a_count": len(a), "b_count": len(b),
                 "gained": [list(x) for x in gained[:8]], "lost": [list(x) for x in lost[:8]],
                 "offsets_only": not gained and not lost}
+    if isinstance(a, dict) and isinstance(b, dict):  # only the keys that differ (source, credits, stats)
+        keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
+        return {"a": _short({k: a[k] for k in keys if k in a}), "b": _short({k: b[k] for k in keys if k in b})}
     return {"a": _short(a), "b": _short(b)}
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from typing import Any
 
 KINDS = ("added", "removed", "modified", "moved", "unchanged")
@@ -23,8 +24,17 @@ def render(report: dict, fmt: str) -> str:
     return render_text(report)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(s: str) -> str:
+    """No terminal control sequences from article data (ESC, CR, …) in the terminal summary."""
+    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", s)
+
+
 def _val(v: Any, width: int = 120) -> str:
     s = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+    s = _safe(s).replace("\n", " ")
     return s if len(s) <= width else s[:width] + "…"
 
 
@@ -68,14 +78,16 @@ def render_text(report: dict, brief: bool = False) -> str:
             out.append(f"{name} ({report[name]['path']}): {len(ch)} changed")
             if not brief:
                 for c in ch:
-                    out.append(f"  {c['key']}: {_val(c['a'], 60)} → {_val(c['b'], 60)} {_fmt_delta(c.get('delta'))}".rstrip())
+                    va = "(absent)" if c["change"] == "added" else _val(c["a"], 60)
+                    vb = "(absent)" if c["change"] == "removed" else _val(c["b"], 60)
+                    out.append(f"  {c['key']}: {va} → {vb} {_fmt_delta(c.get('delta'))}".rstrip())
         for note in report[name]["notes"]:
             out.append(f"  note: {note}")
     if report["identical"]:
         out.append("identical: nothing changed")
-        return "\n".join(out) + "\n"
+        return _safe("\n".join(out)) + "\n"
     if brief:
-        return "\n".join(out) + "\n"
+        return _safe("\n".join(out)) + "\n"
     ex = report["examples"]
     for kind in ("added", "removed"):
         if ex[kind]:
@@ -92,10 +104,10 @@ def render_text(report: dict, brief: bool = False) -> str:
     if ex["modified"]:
         out.append(f"modified (first {len(ex['modified'])} of {report['summary']['modified']}):")
         for m in ex["modified"]:
-            out.append(f"  ~ {m['id']}: {', '.join(m['fields'])}")
+            out.append(_safe(f"  ~ {m['id']}: {', '.join(m['fields'])}"))
             for name, ch in m["changes"].items():
                 if "diff" in ch:
-                    out.extend("      " + line for line in ch["diff"].splitlines())
+                    out.extend("      " + _safe(line) for line in ch["diff"].splitlines())
                 elif "gained" in ch:
                     out.append(f"    {name}: {ch['a_count']} → {ch['b_count']}"
                                + (" (offsets only)" if ch["offsets_only"] else
@@ -114,7 +126,7 @@ def render_text(report: dict, brief: bool = False) -> str:
         out.append("entities gained: " + ", ".join(f"{r['text']} ({r['label']}) {r['delta']:+d}" for r in d["entities_gained"]))
     if d["entities_lost"]:
         out.append("entities lost: " + ", ".join(f"{r['text']} ({r['label']}) {r['delta']:+d}" for r in d["entities_lost"]))
-    return "\n".join(out) + "\n"
+    return _safe("\n".join(out)) + "\n"
 
 
 # -------------------------------------------------------------------------------------- markdown
