@@ -143,10 +143,11 @@ def collect_inputs(args: Sequence[str | Path], raw_root: Path | None = None) -> 
 
     raw_real = os.path.realpath(raw_root) if raw_root is not None and raw_root.is_dir() else None
     inputs: list[Input] = []
-    seen: set[tuple[str, str]] = set()
+    seen: set[tuple[str, str]] = set()  # (real folder, name): each file once
 
     def add(display: str, root: Path, rel: str, in_raw: bool) -> None:
-        key = (os.path.realpath(root), rel)
+        full = os.path.join(os.fspath(root), *rel.split("/"))  # the file itself (a link is not followed)
+        key = (os.path.realpath(os.path.dirname(full)), os.path.basename(full))
         if key not in seen:
             seen.add(key)
             inputs.append(Input(display, root, rel, in_raw=in_raw))
@@ -372,6 +373,7 @@ class CheckResult:
     near_dedup: bool
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    records: list = field(default_factory=list, repr=False)  # final Record/Rejected per verdict
 
     @property
     def accepted(self) -> int:
@@ -555,9 +557,11 @@ def check_inputs(
     t0 = time.perf_counter()
     todo = [it for it in items if not isinstance(it.state, Rejected)]
     if todo:
-        from curate.annotate import load_model, resolve_workers
+        from curate.annotate import load_model, model_identity, resolve_workers
         from curate.executors import make_executor
 
+        model_identity(params.extract.model)  # load spaCy while the warm-up thread runs
+        _warm_done()
         cache = AnnotationCache(cache_path)
         own = executor is None
         if own:
@@ -601,7 +605,7 @@ def check_inputs(
         ))
     timings["total"] = round(time.perf_counter() - t_start, 3)
     return CheckResult(out, inputs, str(corpus.folder), n_corpus, near is not None,
-                       seconds=timings["total"], timings=timings)
+                       seconds=timings["total"], timings=timings, records=[it.state for it in items])
 
 
 def warm_up() -> None:
@@ -618,7 +622,18 @@ def warm_up() -> None:
         except Exception:  # noqa: BLE001 - extraction reports any real problem itself
             pass
 
-    threading.Thread(target=load, name="curate-warm-up", daemon=True).start()
+    global _WARM
+    _WARM = threading.Thread(target=load, name="curate-warm-up", daemon=True)
+    _WARM.start()
+
+
+_WARM = None
+
+
+def _warm_done() -> None:
+    """Wait for the warm-up thread: never fork worker processes while it may hold a lock."""
+    if _WARM is not None:
+        _WARM.join()
 
 
 def load_params_for(root: Path, params_path: Path | None) -> Params:

@@ -17,6 +17,7 @@ from curate.check import UsageError, check_paths
 from curate.cli import app
 from curate.jsonl_io import iter_rejected
 from curate.params import OutputParams, Params, RunParams
+from curate.record import encode
 from curate.stages import RUNNERS, CorpusRuleError, iter_curated
 
 PARAMS = msgspec.structs.replace(Params(), run=RunParams(workers=1))
@@ -304,6 +305,8 @@ def test_globs_are_expanded(batch, empty_project):
 def test_same_file_twice_is_checked_once(batch, empty_project):
     r = check_paths([batch / "web/port", batch / "web" / ".." / "web" / "port"], root=empty_project, params=PARAMS)
     assert len(r.verdicts) == 1
+    r = check_paths([batch / "web", batch / "web/port"], root=empty_project, params=PARAMS)  # folder + a file in it
+    assert len(r.verdicts) == sum(1 for k in EXPECTED if k.startswith("web/"))
 
 
 def test_same_name_from_two_folders_gets_two_paths(tmp_path, empty_project):
@@ -373,6 +376,10 @@ def test_check_agrees_with_the_pipeline_input_for_input(pipeline_project):
     v = by_key(r)
     assert v["dups/port-copy"].duplicate_of == "reuters-USTEST0001" and "in this batch" in v["dups/port-copy"].note
     assert v["dups/wheat-near"].duplicate_of == "reuters-USTEST0103"
+    # not only the verdicts: the accepted records are byte for byte the published ones
+    built = {rec.id: encode(rec) for rec in iter_curated(pipeline_project / "corpus/curated")}
+    checked = {rec.id: encode(rec) for rec, verdict in zip(r.records, r.verdicts) if verdict.accepted}
+    assert checked == built
 
 
 def test_check_agrees_file_by_file_when_given_files(pipeline_project):
