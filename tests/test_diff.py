@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
+import re
 from collections import Counter
 from pathlib import Path
 
 import pytest
+import yaml
 
 from curate.diff import DiffError, diff_versions, keyed_changes, select_slots, text_excerpt
 from tests.conftest import bin_path, make_project, run
@@ -59,6 +60,7 @@ EDIT_BODY = "web/20110920/us-harwell-pharma-trial-idUSTRE78J4QP20110920"
 EDIT_CREDIT = "seed/000_36da013c6c0019e4.txt"
 RENAME_WEB = ("web/20091203/us-lumenta-chile-mine-idUSTRE5B23KL20091203",
               "web/20091203/lumenta-copper-chile-idUSTRE5B23KL20091203")
+BATCH_V2 = 7  # run.batch_size in v2: an execution setting, outputs unchanged
 RENAME_NOTE = ("notes/20130402/harbour-expansion.txt", "notes/20130402/rotterdam-rail-link.txt")
 
 
@@ -105,8 +107,9 @@ def versions(tmp_path_factory):
     for old, new in (RENAME_WEB, RENAME_NOTE):
         (raw / old).rename(raw / new)
     params = (proj / "params.yaml").read_text()
-    assert "batch_size: 32" in params
-    (proj / "params.yaml").write_text(params.replace("batch_size: 32", "batch_size: 16"))
+    batch = re.search(r"^  batch_size: (\d+)$", params, re.M)
+    assert batch, "params.yaml has no run.batch_size"
+    (proj / "params.yaml").write_text(params.replace(batch.group(0), f"  batch_size: {BATCH_V2}"))
     schema = json.loads((proj / "schemas/record.schema.json").read_text())
     schema["$comment"] = "v2 of the contract"
     (proj / "schemas/record.schema.json").write_text(json.dumps(schema, indent=2) + "\n")
@@ -213,8 +216,9 @@ def test_metrics_params_and_schema_changes(versions):
     assert metrics["accepted"]["a"] == m1["accepted"] and metrics["accepted"]["b"] == m2["accepted"]
     assert metrics["accepted"]["delta"] == m2["accepted"] - m1["accepted"] == 1  # +2 added, -1 removed
     assert metrics["inputs"]["delta"] == m2["inputs"] - m1["inputs"] == 1
-    assert rep["params"]["changes"] == [{"key": "run.batch_size", "change": "changed", "a": 32, "b": 16,
-                                         "delta": -16}]
+    v1_batch = yaml.safe_load(run(["git", "show", "v1:params.yaml"], proj).stdout)["run"]["batch_size"]
+    assert rep["params"]["changes"] == [{"key": "run.batch_size", "change": "changed", "a": v1_batch,
+                                         "b": BATCH_V2, "delta": BATCH_V2 - v1_batch}]
     assert rep["schema"]["changes"] == [{"key": "$comment", "change": "added", "a": None,
                                          "b": "v2 of the contract"}]
 
