@@ -48,6 +48,23 @@ STAGE_WAIT = 600.0  # seconds a stage command waits for another curate command
 EXIT_BUSY = 75  # sysexits EX_TEMPFAIL: nothing was changed, try again later
 POLL = 0.1
 _HELD: dict[str, bool] = {}  # lock path -> exclusive, for locks this process holds
+_FDS: set[int] = set()  # descriptors holding our flocks
+
+
+def _drop_in_child() -> None:
+    """A forked worker (extract's process pool) must not keep our locks alive: flock locks live
+    as long as any descriptor of the open file, so an orphaned worker of a killed stage would
+    hold the project lock forever. The child closes its copies (never LOCK_UN: that would
+    release the parent's lock)."""
+    for fd in list(_FDS):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _FDS.clear()
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_drop_in_child)
 
 
 class CorpusBusy(RuntimeError):
@@ -214,6 +231,7 @@ def project_lock(root: Path, command: str, *, exclusive: bool, timeout: float,
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    _FDS.add(fd)
     try:
         mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
         deadline = time.monotonic() + max(0.0, timeout)
@@ -249,6 +267,50 @@ def project_lock(root: Path, command: str, *, exclusive: bool, timeout: float,
                     os.ftruncate(fd, 0)
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
+        _FDS.discard(fd)
+        os.close(fd)
+
+
+@contextlib.contextmanager
+def hold_dvc_lock_under_dvc(root: Path, wait: float = 10.0) -> Iterator[bool]:
+    """Run by `dvc repro` (DVC_STAGE set), hold DVC's repository lock while the stage runs.
+
+    DVC releases its repository lock while a stage command runs and guards only the stage's own
+    paths (rwlock). A second `dvc repro` started then would delete the outputs of another stage
+    (DVC removes outputs before running a stage) under the first build: the first fails later
+    with missing inputs. Holding the repository lock for DVC makes the second one stop at its
+    start ("Unable to acquire lock. Most likely another DVC process is running"), touching
+    nothing. Yields whether the lock is held; never fails the stage for it."""
+    if not os.environ.get("DVC_STAGE"):
+        yield False
+        return
+    path = Path(os.environ.get("DVC_ROOT") or root) / DVC_LOCK
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        yield False
+        return
+    _FDS.add(fd)
+    got = False
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                got = True
+                break
+            except OSError as exc:
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    break
+            if time.monotonic() >= deadline:  # `dvc status` of someone else, stuck: go on
+                break
+            time.sleep(0.02)
+        yield got
+    finally:
+        _FDS.discard(fd)
+        if got:
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 
 
@@ -266,8 +328,12 @@ def stage_lock(root: Path, command: str) -> Iterator[None]:
     def tell(msg: str) -> None:
         print(f"curate: {msg}", file=sys.stderr, flush=True)
 
-    with project_lock(root, command, exclusive=True, timeout=stage_timeout(), check_dvc=True,
-                      strict=False, on_wait=tell):
+    # Run by `dvc repro`, a stage never refuses: DVC has already deleted its outputs, so refusing
+    # would leave them missing for the other build; it waits for the curate lock and rebuilds
+    # them (same inputs, same bytes). By hand (`curate run`), it refuses beside a `dvc repro`.
+    under_dvc = bool(os.environ.get("DVC_STAGE"))
+    with project_lock(root, command, exclusive=True, timeout=stage_timeout(), check_dvc=not under_dvc,
+                      strict=False, on_wait=tell), hold_dvc_lock_under_dvc(root):
         sweep_outputs(root)
         yield
 

@@ -62,13 +62,17 @@ def hermetic_env(base: Path, extra: dict | None = None) -> dict:
     return env
 
 
-def fault_env(spec: str, mark: Path, env: dict | None = None) -> dict:
-    """Environment that makes `curate` kill itself at a named point (see hooks/sitecustomize.py)."""
+def hooks_env(env: dict | None = None, **values: str) -> dict:
+    """Environment with the fault hooks (hooks/sitecustomize.py) loaded and `values` set."""
     env = dict(env if env is not None else os.environ)
-    env["CURATE_FAULT"] = spec
-    env["CURATE_FAULT_MARK"] = str(mark)
+    env.update(values)
     env["PYTHONPATH"] = str(HOOKS) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     return env
+
+
+def fault_env(spec: str, mark: Path, env: dict | None = None) -> dict:
+    """Environment that makes `curate` kill itself at a named point (see hooks/sitecustomize.py)."""
+    return hooks_env(env, CURATE_FAULT=spec, CURATE_FAULT_MARK=str(mark))
 
 
 def _temp_name(rel: Path) -> bool:

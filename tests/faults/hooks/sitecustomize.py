@@ -15,12 +15,34 @@ test can prove the fault fired. Points:
     put_after      after the n-th annotation-cache transaction committed
     copy           after the n-th chunk written by shutil.copyfileobj (`curate add` mid-copy)
 
+`CURATE_SLOW="<command>:<seconds>"` makes that stage (every stage, for `*`) sleep that long at its
+start, inside the project lock: a deterministic window for concurrency tests.
+
 Nothing happens in any other process (DVC itself, git, pytest), so it is safe to inherit.
 """
 
 import os
 import signal
 import sys
+
+
+def _install_slow() -> None:
+    spec = os.environ.get("CURATE_SLOW")
+    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
+        return
+    command, seconds = spec.rsplit(":", 1)
+    if command not in ("*", sys.argv[1]):
+        return
+    import time
+
+    from curate import stages
+
+    for name, real in list(stages.RUNNERS.items()):
+        def slow(*a, _real=real, **k):
+            time.sleep(float(seconds))
+            return _real(*a, **k)
+
+        stages.RUNNERS[name] = slow
 
 
 def _install() -> None:
@@ -121,6 +143,7 @@ def _install() -> None:
 
 try:
     _install()
+    _install_slow()
 except Exception as exc:  # noqa: BLE001 - a broken hook must be loud, not silently inert
     print(f"fault hook failed: {exc!r}", file=sys.stderr)
     raise
