@@ -24,6 +24,10 @@ Usage:
     with project_lock(root, "curate add", exclusive=True, timeout=5, check_dvc=True):
         ...   # raises CorpusBusy with a message for humans
 
+After a killed `dvc repro`, DVC can leave `.dvc/tmp/rwlock` cut short (it rewrites it in place);
+every `dvc` command then fails with "Unable to read RWLock-file". `curate unlock` repairs it when no
+DVC process is running (`repair_dvc_locks`).
+
 Messages name the holder: "the corpus is busy: `dvc repro` (pid 123) is running; try again when it
 finishes". `CURATE_LOCK_TIMEOUT` (seconds) overrides the wait of stage commands.
 """
@@ -348,3 +352,42 @@ def sweep_outputs(root: Path) -> list[str]:
 
     root = Path(root)
     return sweep_stale([root / INTERIM, root / "corpus" / "curated", root / REPORTS])
+
+
+def repair_dvc_locks(root: Path) -> list[str]:
+    """After a killed `dvc repro`: repair DVC's `.dvc/tmp/rwlock` if no DVC process is running.
+
+    DVC rewrites that file in place (truncate, then write) at every stage start and end; killed
+    in between, it leaves an empty or cut JSON file and every later `dvc` command fails with
+    "Unable to read RWLock-file '.dvc/tmp/rwlock'. JSON structure is corrupted". Entries of dead
+    processes DVC removes itself; a damaged file it cannot. Returns what was done (empty list:
+    nothing needed). Raises CorpusBusy if a DVC command is running (then nothing is touched)."""
+    root = Path(root)
+    tmp = root / DVC_LOCK.parent
+    rw = tmp / "rwlock"
+    if not rw.exists():
+        return []
+    pid = dvc_holder(root)
+    if pid is not None:
+        raise CorpusBusy(busy_message(_describe_pid(pid) if pid else "a DVC command"))
+    fd, free = _try_flock(tmp / "rwlock.lock")
+    if not free:
+        raise CorpusBusy(busy_message("a DVC command"))
+    try:
+        data = rw.read_bytes()
+        try:
+            lock = json.loads(data)
+            ok = isinstance(lock, dict)
+        except ValueError:
+            ok = False
+        if ok:  # well-formed: DVC drops dead entries itself
+            return []
+        from curate.jsonl_io import write_atomic
+
+        write_atomic(rw, json.dumps({"read": {}, "write": {}}))
+        return [f"rewrote {DVC_LOCK.parent / 'rwlock'}: it held {len(data)} bytes of cut JSON "
+                f"(a `dvc` command was killed while writing it)"]
+    finally:
+        if fd is not None:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)

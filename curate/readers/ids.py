@@ -1,5 +1,5 @@
 """Record ids: unique, stable across rebuilds, file-name safe (``[A-Za-z0-9._-]``, no leading '.',
-at most 128 characters).
+no '..', at most 128 characters).
 
 * reuters_web: ``reuters-<story code>``, the URL tail after ``-id`` without its trailing 8-digit date
   (``...-idUSBRE85613E20120608`` -> ``reuters-USBRE85613E``), so re-crawls share one id and the
@@ -18,6 +18,7 @@ import re
 
 MAX_ID = 128
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+_DOTS = re.compile(r"\.(?=\.)")  # every '.' followed by another: '..' and '...' never survive
 _STORY = re.compile(r"(?:^|[-/])id([A-Za-z]{2,}[A-Za-z0-9]*)(?=$|[/?#&.])")
 _DATE_SUFFIX = re.compile(r"(?:19|20)\d\d(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])$")
 
@@ -53,7 +54,7 @@ def reuters_id(url: str | None) -> str | None:
 
 def safe_id(prefix: str, raw: str) -> str:
     """prefix + raw made file-name safe; a hash suffix keeps changed/shortened ids unique."""
-    clean = _UNSAFE.sub("_", raw)
+    clean = _DOTS.sub("_", _UNSAFE.sub("_", raw))  # no '..' either: ids must be safe as names
     room = MAX_ID - len(prefix)
     if clean == raw and len(clean) <= room:
         return prefix + clean
