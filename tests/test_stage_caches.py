@@ -1,0 +1,69 @@
+"""Stage caches (cleaning, annotations) make reruns cheap and never change an output byte."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import msgspec
+
+from curate.layout import RECORDS, REJECTED, interim_dir
+from curate.params import CleanParams, Params, RunParams
+from curate.stages import run_clean, run_extract, run_ingest, run_dedup
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def project(tmp_path: Path) -> Path:
+    shutil.copytree(REPO / "corpus/raw", tmp_path / "corpus/raw")
+    return tmp_path
+
+
+def outputs(root: Path, stage: str) -> bytes:
+    d = interim_dir(root, stage)
+    return (d / RECORDS).read_bytes() + b"--\n" + (d / REJECTED).read_bytes()
+
+
+def test_second_clean_is_served_from_cache_with_identical_bytes(tmp_path):
+    root = project(tmp_path)
+    params = Params()
+    run_ingest(root, params)
+    first = run_clean(root, params)
+    before = outputs(root, "clean")
+    second = run_clean(root, params)
+    assert first.extra["cache_misses"] == first.inputs and first.extra["cache_hits"] == 0
+    assert second.extra["cache_hits"] == second.inputs
+    assert outputs(root, "clean") == before
+
+
+def test_cached_clean_equals_uncached_clean(tmp_path):
+    root = project(tmp_path)
+    cached, uncached = Params(), msgspec.structs.replace(Params(), run=RunParams(cache_dir=None))
+    run_ingest(root, cached)
+    run_clean(root, cached)
+    run_clean(root, cached)
+    from_cache = outputs(root, "clean")
+    run_clean(root, uncached)
+    assert outputs(root, "clean") == from_cache
+
+
+def test_changing_a_clean_parameter_misses_the_cache(tmp_path):
+    root = project(tmp_path)
+    params = Params()
+    run_ingest(root, params)
+    run_clean(root, params)
+    other = msgspec.structs.replace(params, clean=CleanParams(fix_mojibake=False))
+    assert run_clean(root, other).extra["cache_hits"] == 0
+
+
+def test_second_extract_annotates_nothing(tmp_path):
+    root = project(tmp_path)
+    params = msgspec.structs.replace(Params(), run=RunParams(workers=1))
+    for run in (run_ingest, run_clean, run_dedup):
+        run(root, params)
+    first = run_extract(root, params)
+    before = outputs(root, "extract")
+    second = run_extract(root, params)
+    assert first.extra["cache_misses"] == first.inputs
+    assert second.extra["cache_hits"] == second.inputs and second.extra["cache_misses"] == 0
+    assert outputs(root, "extract") == before
