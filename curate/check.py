@@ -683,6 +683,8 @@ def render_table(result: CheckResult, title: str | None = None):
     from rich.markup import escape
     from rich.table import Table
 
+    from curate.safe_text import for_terminal
+
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("input", overflow="fold")
@@ -695,5 +697,6 @@ def render_table(result: CheckResult, title: str | None = None):
         detail = v.detail
         if v.note:
             detail = f"{detail} ({v.note})" if detail else v.note
-        table.add_row(str(n), escape(v.label), verdict, v.reason or "", escape(v.id), escape(detail))
+        table.add_row(str(n), escape(for_terminal(v.label)), verdict, v.reason or "",
+                      escape(for_terminal(v.id)), escape(for_terminal(detail)))
     return table

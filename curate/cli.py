@@ -23,7 +23,9 @@ ROOT_OPT = typer.Option(Path("."), "--root", help="Project root (where corpus/ a
 
 
 def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"curate: {message}", err=True)
+    from curate.safe_text import for_terminal  # messages can quote paths and article text
+
+    typer.echo(f"curate: {for_terminal(message)}", err=True)
     raise typer.Exit(code)
 
 
@@ -235,6 +237,7 @@ def add_cmd(
     2 usage error, 75 the corpus is busy (nothing copied).
     """
     from curate.add import add_paths
+    from curate.safe_text import for_terminal
     from curate.annotate import ModelError
     from curate.check import UsageError
     from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
@@ -250,7 +253,7 @@ def add_cmd(
     _check_output(result.check, as_json, extra=result)
     if not as_json:
         for err in result.errors:
-            typer.echo(f"curate: add: {err}", err=True)
+            typer.echo(f"curate: add: {for_terminal(err)}", err=True)
         typer.echo(result.summary())
     raise typer.Exit(result.exit_code)
 
