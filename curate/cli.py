@@ -88,18 +88,19 @@ def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
 @app.command()
 def unlock(root: Path = ROOT_OPT) -> None:
     """Repair DVC's lock files after a killed `dvc repro` ("Unable to read RWLock-file ...
-    JSON structure is corrupted"); does nothing while a DVC command runs (exit 75).
+    JSON structure is corrupted", "'./dvc.lock' validation failed"); does nothing while a DVC
+    command runs (exit 75).
 
     DVC's own "Unable to acquire lock" / "'...' is busy, it is being blocked by" messages mean
     another `dvc` command is running in this project: wait for it (or `dvc --wait-for-lock repro`).
     """
-    from curate.locking import EXIT_BUSY, CorpusBusy, repair_dvc_locks
+    from curate.locking import EXIT_BUSY, CorpusBusy, repair_dvc_state
 
     try:
-        done = repair_dvc_locks(root)
+        done = repair_dvc_state(root)
     except CorpusBusy as exc:
         _fail(str(exc), EXIT_BUSY)
-    for line in done or ["DVC's lock files are sound; nothing to repair"]:
+    for line in done or ["DVC's lock files (.dvc/tmp/rwlock, dvc.lock) are sound; nothing to repair"]:
         typer.echo(line)
 
 

@@ -391,3 +391,37 @@ def repair_dvc_locks(root: Path) -> list[str]:
         if fd is not None:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)
+
+
+def _lockfile_ok(path: Path) -> bool:
+    try:
+        from dvc.schema import COMPILED_LOCKFILE_SCHEMA
+        from dvc.utils.serialize import loads_yaml
+
+        data = loads_yaml(path.read_text())
+        COMPILED_LOCKFILE_SCHEMA(data)
+        return isinstance(data, dict)
+    except Exception:  # noqa: BLE001 - unreadable, cut YAML, schema error: all "damaged"
+        return False
+
+
+def repair_dvc_state(root: Path) -> list[str]:
+    """`curate unlock`: repair what a killed `dvc` command can leave behind, if none is running.
+
+    - `.dvc/tmp/rwlock` cut short (see `repair_dvc_locks`);
+    - `dvc.lock` cut short (DVC rewrites it in place after each stage: killed then, it leaves an
+      empty or partial file and every `dvc` command fails with "'./dvc.lock' validation failed").
+      It is moved to `.dvc/tmp/dvc.lock.damaged`; the next `dvc repro` runs every stage (same
+      inputs, same bytes) and writes a whole one. Only stage *skipping* is lost, never data.
+    """
+    root = Path(root)
+    done = repair_dvc_locks(root)  # raises CorpusBusy while DVC runs
+    lock = root / "dvc.lock"
+    if lock.exists() and not _lockfile_ok(lock):
+        aside = root / DVC_LOCK.parent / "dvc.lock.damaged"
+        aside.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(lock, aside)
+        done.append(f"moved a damaged dvc.lock ({aside.stat().st_size} bytes: a `dvc` command was "
+                    f"killed while writing it) to {aside.relative_to(root)}; the next `dvc repro` "
+                    f"reruns every stage and writes a new one")
+    return done

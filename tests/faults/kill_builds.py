@@ -18,8 +18,9 @@ state kept in temp folders as the tests do):
    absent), no temp name is a DVC output; the annotation cache passes SQLite's integrity check
    and every entry matches its checksum;
 4. reruns `dvc repro` (DVC must cope with the stale `.dvc/tmp/rwlock` entries of the killed run;
-   if DVC was killed while rewriting that file in place, the rerun fails with "Unable to read
-   RWLock-file" and the documented repair `curate unlock` is run first, and counted),
+   if DVC was killed while rewriting that file or dvc.lock in place, the rerun fails ("Unable to
+   read RWLock-file", "'./dvc.lock' validation failed") and the documented repair `curate unlock`
+   is run first, and counted),
    and compares the result with the reference; a temp (`.tmp-*`/`.old-*`) may remain only if its
    writer is dead (DVC can restore outputs from its cache without running the stage that would
    clean it): after the last run one `curate ingest` must sweep every one of them.
@@ -237,8 +238,8 @@ def kill_builds(runs: int, seed: int, workdir: Path, out=print) -> dict:
         t1 = time.monotonic()
         rec = dvc(["repro"], proj, env, check=False)
         unlocked = False
-        if rec.returncode != 0 and "RWLock-file" in rec.stderr:
-            # DVC was killed while rewriting .dvc/tmp/rwlock in place: the documented repair
+        if rec.returncode != 0 and ("RWLock-file" in rec.stderr or "dvc.lock' validation failed" in rec.stderr):
+            # DVC was killed while rewriting .dvc/tmp/rwlock or dvc.lock in place: the documented repair
             fix = subprocess.run([shutil.which("curate", path=env["PATH"]) or "curate", "unlock"], cwd=proj,
                                  env=env, capture_output=True, text=True)
             unlocked = fix.returncode == 0
@@ -280,7 +281,7 @@ def kill_builds(runs: int, seed: int, workdir: Path, out=print) -> dict:
     out(f"{summary['recovered_identical']} of {runs} recovered byte-identical to the clean build"
         f"{' - all recovered' if summary['recovered_identical'] == runs else ''} "
         f"({summary['needed_unlock']} needed `curate unlock` first: DVC killed while rewriting "
-        f".dvc/tmp/rwlock); "
+        f".dvc/tmp/rwlock or dvc.lock in place); "
         f"clean build {build_s:.1f} s, recovery mean "
         f"{sum(summary['recover_s']) / max(1, runs):.1f} s, max {max(summary['recover_s'], default=0):.1f} s")
     return summary
