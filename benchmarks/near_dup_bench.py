@@ -31,6 +31,16 @@ What it does
    (informational: our containment rule and datatrove's soft S-curve both admit some);
    docs/s (N + planted over wall seconds) and the ratio ours / datatrove. `--json` writes all runs.
 
+Measured here (20,000 files of reuters-20k -> 19,780 articles + 600 planted = 20,380 documents,
+threshold 0.8, 2 cores shared with other jobs (load average 5-7), 3 alternating runs, medians):
+
+    ours       1,530 docs/s (13.3 s wall, ~7 s CPU, one process)   recall 0.887, on planted pairs
+               with Jaccard >= 0.8: 1.000; by kind word 1.000, sentence 0.995, paragraph 0.665;
+               858 clusters, 0 false members
+    datatrove     80 docs/s (256 s wall, 2 workers, 14x8)           recall 0.807, eligible 0.996;
+               word 1.000, sentence 0.940, paragraph 0.480; 793 clusters, 2 false members
+    ratio      19.2x  (datatrove ran 283 docs/s on an idle machine: DESIGN.md)
+
 `--dt-config ours` gives datatrove our bands x rows (with containment on that is the curve for
 Jaccard 0.5, which datatrove, lacking a verification step, turns into many false clusters).
 """
@@ -42,6 +52,7 @@ import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -306,6 +317,7 @@ def main(argv=None) -> int:
     print(json.dumps(summary, indent=2))
     if args.json:
         args.json.write_text(json.dumps({"summary": summary, "runs": runs}, indent=2))
+    shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
 
