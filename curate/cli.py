@@ -259,6 +259,57 @@ def add_cmd(
     raise typer.Exit(result.exit_code)
 
 
+@app.command("release")
+def release_cmd(
+    version: str = typer.Argument(..., help="Version tag to create, e.g. v1.2."),
+    license: str = typer.Option("other", "--license", help="License id for the card and Croissant "
+                                "(default 'other': article copyright belongs to the publishers)."),
+    name: str = typer.Option(None, "--name", help="Dataset name (default 'News corpus')."),
+    url: str = typer.Option(None, "--url", help="Public repository URL (default: git remote origin)."),
+    creator: str = typer.Option(None, "--creator", help="Creator (default: author of HEAD)."),
+    date: str = typer.Option(None, "--date", help="datePublished, YYYY-MM-DD (default: HEAD's commit date)."),
+    push: bool = typer.Option(True, "--push/--no-push", help="dvc push to the default remote first."),
+    root: Path = ROOT_OPT,
+) -> None:
+    """Publish the current version: card, Croissant, CHANGELOG entry, commit, tag, dvc push.
+
+    Refuses (exit 1) a dirty git workspace or an unclean `dvc status`.
+    """
+    from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
+    from curate.release import ReleaseError, release
+
+    try:
+        with project_lock(root, "curate release", exclusive=True, timeout=5):
+            res = release(root, version, license=license, name=name, url=url, creator=creator,
+                          date=date, push=push, log=lambda m: typer.echo(m))
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
+    except ReleaseError as exc:
+        _fail(f"release: {exc}", 1)
+    typer.echo(f"released {res.version} at {res.commit[:12]} ({res.date}; previous: {res.previous or 'none'}; "
+               f"{res.pushed} files pushed); wrote {', '.join(res.files)}")
+    for note in res.notes:
+        typer.echo(f"note: {note}")
+
+
+@app.command("export")
+def export_cmd(
+    fmt: str = typer.Option(..., "--format", help="parquet or jsonl.gz"),
+    rev: str = typer.Option(None, "--rev", help="Git revision or tag (default: the working tree)."),
+    output: Path = typer.Option(None, "--output", help="Folder for the files (default exports/<rev>)."),
+    root: Path = ROOT_OPT,
+) -> None:
+    """One file per split (articles, rejected) of a version, read through DVC. Exit 2 on error."""
+    from curate.export import ExportError, export
+
+    try:
+        results = export(root, fmt, rev, output)
+    except ExportError as exc:
+        _fail(f"export: {exc}", 2)
+    for r in results:
+        typer.echo(f"{r.split}: {r.rows} records -> {r.path} ({r.bytes} bytes, sha256 {r.sha256[:16]}…)")
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="curate")
 

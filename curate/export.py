@@ -1,0 +1,241 @@
+"""`curate export --format parquet|jsonl.gz [--rev REV] [--output DIR]`: one file per split.
+
+Splits are named for what they hold: `articles` (the accepted records, every shard in shard
+order, each shard sorted by id) and `rejected` (every `rejected/<reason>.jsonl`, by reason).
+A revision is read through DVC (`dvc.api.DVCFileSystem(rev=...)`: the local cache, else the
+default remote of that revision); without `--rev` the working tree is read.
+
+* `jsonl.gz`: the JSONL lines byte for byte, gzip without file name or timestamp in the header
+  (the same version always gives the same bytes).
+* `parquet`: one column per record field, typed from the record definition
+  (`curate.croissant.record_fields`): nested objects are structs (`source`, `stats`,
+  `provenance`), lists are lists (`authors`, `tickers`, `flags`; `entities` is a list of structs
+  `{text, label, start, end}`), objects with an open key set are Arrow maps (`credits`: string ->
+  list of string; `provenance.rules`: string -> string). Every record is decoded (and so
+  checked) against the definition first. zstd compression; each field's meaning is in the
+  Parquet field metadata (`description`), the revision in the schema metadata.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import msgspec
+
+from curate.croissant import FieldSpec, record_fields
+from curate.record import Record, Rejected
+
+FORMATS = ("parquet", "jsonl.gz")
+SPLITS = {"articles": Record, "rejected": Rejected}
+BATCH = 2000
+
+
+class ExportError(Exception):
+    """Unknown format or revision, nothing to read; exit code 2."""
+
+
+@dataclass
+class Exported:
+    split: str
+    path: Path
+    rows: int
+    bytes: int
+    sha256: str
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+class _Source:
+    """The curated folder of one version: the working tree, or a revision through DVC."""
+
+    def __init__(self, root: Path, rev: str | None):
+        self.root = Path(root)
+        self.rev = rev
+        self.fs = None
+        if rev is not None:
+            from dvc.api import DVCFileSystem
+
+            from curate.diff import DiffError, resolve_rev
+
+            try:
+                self.commit = resolve_rev(self.root, rev)
+            except DiffError as exc:
+                raise ExportError(str(exc)) from exc
+            try:
+                self.fs = DVCFileSystem(url=str(self.root), rev=self.commit)
+            except Exception as exc:  # noqa: BLE001
+                raise ExportError(f"{rev}: cannot open the DVC repository: {exc}") from exc
+        else:
+            self.commit = None
+        self.curated = self._curated_dir()
+
+    def read_small(self, rel: str) -> bytes | None:
+        if self.fs is None:
+            p = self.root / rel
+            return p.read_bytes() if p.is_file() else None
+        try:
+            with self.fs.open(rel, "rb") as fh:
+                return fh.read()
+        except Exception:  # noqa: BLE001
+            return None
+
+    def _curated_dir(self) -> str:
+        import yaml
+
+        raw = self.read_small("params.yaml")
+        try:
+            params = yaml.safe_load(raw) if raw else None
+            d = params.get("output", {}).get("curated_dir") if isinstance(params, dict) else None
+        except (yaml.YAMLError, AttributeError):
+            d = None
+        return str(d).strip("/") if d else "corpus/curated"
+
+    def files(self, split: str) -> list[str]:
+        folder = f"{self.curated}/{split}"
+        if self.fs is None:
+            d = self.root / folder
+            if not d.is_dir():
+                raise ExportError(f"working tree: no {folder} (run `dvc repro` or `dvc pull`)")
+            names = [p.name for p in d.glob("*.jsonl") if p.is_file()]
+        else:
+            try:
+                names = [str(n).rstrip("/").rsplit("/", 1)[-1] for n in self.fs.ls(folder, detail=False)]
+            except Exception as exc:  # noqa: BLE001
+                raise ExportError(f"{self.rev}: no {folder}: {exc}") from exc
+            names = [n for n in names if n.endswith(".jsonl")]
+        return [f"{folder}/{n}" for n in sorted(names)]
+
+    def lines(self, split: str) -> Iterator[bytes]:
+        for rel in self.files(split):
+            if self.fs is None:
+                fh = open(self.root / rel, "rb")
+            else:
+                try:
+                    fh = self.fs.open(rel, "rb")
+                except Exception as exc:  # noqa: BLE001
+                    raise ExportError(f"{self.rev}: cannot read {rel} through DVC (not in the cache "
+                                      f"nor the remote?): {exc}") from exc
+            with fh:
+                for line in fh:
+                    if line.strip():
+                        yield line if line.endswith(b"\n") else line + b"\n"
+
+
+# ------------------------------------------------------------------------------------ parquet
+
+
+def arrow_type(spec: FieldSpec):
+    import pyarrow as pa
+
+    scalars = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
+    if spec.kind in scalars:
+        return scalars[spec.kind]
+    if spec.kind == "struct":
+        return pa.struct([arrow_field(f) for f in spec.fields])
+    if spec.kind == "list":
+        return pa.list_(arrow_type(spec.item))
+    if spec.kind == "map":
+        return pa.map_(pa.string(), arrow_type(spec.item))
+    raise TypeError(spec.kind)
+
+
+def arrow_field(spec: FieldSpec):
+    import pyarrow as pa
+
+    meta = {"description": spec.doc} if spec.doc else None
+    return pa.field(spec.name, arrow_type(spec), nullable=spec.nullable, metadata=meta)
+
+
+def arrow_schema(kind: type[msgspec.Struct], metadata: dict[str, str] | None = None):
+    import pyarrow as pa
+
+    return pa.schema([arrow_field(s) for s in record_fields(kind)], metadata=metadata)
+
+
+def _to_arrow_value(spec: FieldSpec, value):
+    """Builtins of a record field -> what pyarrow takes (maps as lists of pairs)."""
+    if value is None:
+        return None
+    if spec.kind == "map":
+        return [(k, _to_arrow_value(spec.item, v)) for k, v in value.items()]
+    if spec.kind == "struct":
+        return {f.name: _to_arrow_value(f, value.get(f.name)) for f in spec.fields}
+    if spec.kind == "list":
+        return [_to_arrow_value(spec.item, v) for v in value]
+    return value
+
+
+def _write_parquet(lines: Iterator[bytes], kind: type[msgspec.Struct], path: Path, metadata: dict) -> int:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    specs = record_fields(kind)
+    schema = arrow_schema(kind, metadata)
+    dec = msgspec.json.Decoder(kind)
+    rows = 0
+    batch: list[dict] = []
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+        def flush():
+            writer.write_batch(pa.RecordBatch.from_pylist(batch, schema=schema))
+            batch.clear()
+
+        for line in lines:
+            try:
+                rec = msgspec.to_builtins(dec.decode(line))
+            except msgspec.ValidationError as exc:
+                raise ExportError(f"a {kind.__name__} line does not match the record definition: {exc}") from exc
+            batch.append({s.name: _to_arrow_value(s, rec.get(s.name)) for s in specs})
+            rows += 1
+            if len(batch) >= BATCH:
+                flush()
+        if batch or rows == 0:
+            flush()
+    return rows
+
+
+def _write_jsonl_gz(lines: Iterator[bytes], path: Path) -> int:
+    rows = 0
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+        for line in lines:
+            gz.write(line)
+            rows += 1
+    return rows
+
+
+# ------------------------------------------------------------------------------------ export
+
+
+def default_output(root: Path, rev: str | None) -> Path:
+    label = rev.replace("/", "_") if rev else "workspace"
+    return Path(root) / "exports" / label
+
+
+def export(root: Path, fmt: str, rev: str | None = None, output: Path | None = None) -> list[Exported]:
+    """Write `<output>/articles.<ext>` and `<output>/rejected.<ext>`; what was written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
+    src = _Source(Path(root), rev)
+    out_dir = Path(output) if output is not None else default_output(root, rev)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for split, kind in SPLITS.items():
+        final = out_dir / f"{split}.{fmt}"
+        tmp = final.with_name(f".{final.name}.tmp")
+        try:
+            if fmt == "parquet":
+                meta = {"curate.split": split, "curate.record": kind.__name__,
+                        "curate.rev": rev or "working tree", "curate.commit": src.commit or ""}
+                rows = _write_parquet(src.lines(split), kind, tmp, meta)
+            else:
+                rows = _write_jsonl_gz(src.lines(split), tmp)
+            tmp.replace(final)
+        finally:
+            tmp.unlink(missing_ok=True)
+        data = final.read_bytes()
+        results.append(Exported(split, final, rows, len(data), hashlib.sha256(data).hexdigest()))
+    return results
