@@ -18,3 +18,21 @@ def test_record_schema_requires_id_and_source():
     schema = json.loads(generated()["record.schema.json"])
     record = schema["$defs"]["Record"]
     assert {"id", "source"} <= set(record["required"])
+
+
+def test_params_yaml_lists_every_parameter_of_the_typed_definition():
+    import msgspec
+    import yaml
+
+    from curate.params import Params
+
+    def keys(d, prefix=""):
+        out = set()
+        for k, v in d.items():
+            out.add(prefix + k)
+            if isinstance(v, dict) and k not in ("max_null_rate",):
+                out |= keys(v, prefix + k + ".")
+        return out
+
+    shipped = yaml.safe_load((REPO / "params.yaml").read_text())
+    assert keys(shipped) == keys(msgspec.to_builtins(Params()))
