@@ -31,28 +31,50 @@ class AnnotationCache:
         self.hits = 0
         self.misses = 0
         self.corrupt = 0
+        self.disabled = ""  # why the cache was turned off (disk full, damaged file), if it was
         if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_SCHEMA)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.execute("PRAGMA synchronous=NORMAL")
+                self._db.execute(_SCHEMA)
+            except (sqlite3.Error, OSError) as exc:
+                self._disable(exc)
+
+    def _disable(self, exc: BaseException) -> None:
+        """A cache only saves time: when it cannot be used (full disk, damaged file), say so once
+        and go on without it; the outputs are the same."""
+        import sys
+
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+        self._db = None
+        self.disabled = f"{type(exc).__name__}: {exc}"
+        print(f"curate: cache {self.path} not used ({self.disabled}); continuing without it",
+              file=sys.stderr, flush=True)
 
     def get_many(self, keys: Iterable[str]) -> dict[str, bytes]:
         keys = list(keys)
         found: dict[str, bytes] = {}
         if self._db is not None:
-            for i in range(0, len(keys), 500):
-                chunk = keys[i : i + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = self._db.execute(
-                    f"SELECT key, value, checksum FROM annotations WHERE key IN ({marks})", chunk
-                )
-                for key, value, checksum in rows:
-                    if hashlib.sha256(value).hexdigest() == checksum:
-                        found[key] = value
-                    else:
-                        self.corrupt += 1
+            try:
+                for i in range(0, len(keys), 500):
+                    chunk = keys[i : i + 500]
+                    marks = ",".join("?" * len(chunk))
+                    rows = self._db.execute(
+                        f"SELECT key, value, checksum FROM annotations WHERE key IN ({marks})", chunk
+                    )
+                    for key, value, checksum in rows:
+                        if hashlib.sha256(value).hexdigest() == checksum:
+                            found[key] = value
+                        else:
+                            self.corrupt += 1
+            except sqlite3.Error as exc:
+                self._disable(exc)
         self.hits += len(found)
         self.misses += len(keys) - len(found)
         return found
@@ -63,15 +85,19 @@ class AnnotationCache:
         rows = [(k, v, hashlib.sha256(v).hexdigest()) for k, v in items]
         if not rows:
             return
-        self._db.execute("BEGIN IMMEDIATE")
         try:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO annotations (key, value, checksum) VALUES (?, ?, ?)", rows
-            )
-            self._db.execute("COMMIT")
-        except BaseException:
-            self._db.execute("ROLLBACK")
-            raise
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO annotations (key, value, checksum) VALUES (?, ?, ?)", rows
+                )
+                self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:  # full disk: the entries are simply not cached
+            self._disable(exc)
 
     def close(self) -> None:
         if self._db is not None:

@@ -28,6 +28,9 @@ TMP_PREFIX = ".tmp-"
 class OutputError(OSError):
     """Writing an output failed (disk full, permissions); names the path, outputs left intact."""
 
+    def __str__(self) -> str:  # the message only, without "[Errno 28] "
+        return self.strerror or super().__str__()
+
 
 def pid_alive(pid: int) -> bool:
     """True if process `pid` exists and is not a zombie (a killed process nobody reaped yet)."""
@@ -234,6 +237,16 @@ def replace_dir(target: str | Path, fill) -> None:
         os.replace(tmp, target)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.errno in _NO_SPACE:  # a raw OSError from deep inside `fill` names no path
+            raise OutputError(exc.errno, f"no space left writing {target}: {exc.strerror}") from exc
+        if exc.errno in (errno.EROFS, errno.EIO):
+            raise OutputError(exc.errno, f"cannot write {target}: {exc.strerror}") from exc
+        raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+
+
+_NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
