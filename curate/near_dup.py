@@ -309,14 +309,24 @@ class NearDupIndex:
 
     def add(self, text: str) -> int:
         """Add one record's text; returns its index (0, 1, 2, ... in call order)."""
+        return self.add_encoded(self.encoded_signature(text))
+
+    def encoded_signature(self, text: str) -> bytes:
+        """A text's signature and distinct-shingle count as bytes (what the stage caches)."""
+        shingles = self.hasher.shingles(text)
+        size = np.unique(shingles).size if shingles.size else 0
+        sig = np.ascontiguousarray(self.hasher.signature_of(shingles), dtype=np.uint32)
+        return sig.tobytes() + int(size).to_bytes(8, "little")
+
+    def add_encoded(self, encoded: bytes) -> int:
+        """Add a signature from `encoded_signature`; returns its index."""
         if self._n == self._sigs.shape[0]:
             grown = np.empty((self._sigs.shape[0] * 2, self._sigs.shape[1]), dtype=np.uint32)
             grown[: self._n] = self._sigs[: self._n]
             self._sigs = grown
             self._sizes = np.concatenate([self._sizes, np.empty_like(self._sizes)])
-        shingles = self.hasher.shingles(text)
-        self._sigs[self._n] = self.hasher.signature_of(shingles)
-        self._sizes[self._n] = np.unique(shingles).size if shingles.size else 0
+        self._sigs[self._n] = np.frombuffer(encoded[:-8], dtype=np.uint32)
+        self._sizes[self._n] = int.from_bytes(encoded[-8:], "little")
         self._n += 1
         return self._n - 1
 

@@ -294,10 +294,38 @@ def run_dedup(root: Path, params: Params) -> StageResult:
 
         near = NearDupIndex(params.dedup)
     keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
-    for line in iter_lines(src):
-        keys.append(key_dec.decode(line))
-        if near is not None:
-            near.add(text_dec.decode(line).text)
+    lines_of_window: list[bytes] = []
+
+    def add_signatures(lines: list[bytes], cache) -> None:
+        # signatures are cached by content hash + MinHash settings + near-dup code
+        wanted = [f"{prefix}{keys[len(keys) - len(lines) + i].content_hash}" for i in range(len(lines))]
+        found = cache.get_many(set(wanted))
+        fresh = []
+        for key, line in zip(wanted, lines):
+            enc = found.get(key)
+            if enc is None:
+                enc = found[key] = near.encoded_signature(text_dec.decode(line).text)
+                fresh.append((key, enc))
+            near.add_encoded(enc)
+        cache.put_many(fresh)
+
+    from curate.annotation_cache import AnnotationCache
+
+    cache = AnnotationCache(root / params.run.cache_dir / "minhash.sqlite" if params.run.cache_dir else None)
+    dp = params.dedup
+    prefix = f"{code_digest('curate.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
+    try:
+        for line in iter_lines(src):
+            keys.append(key_dec.decode(line))
+            if near is not None:
+                lines_of_window.append(line)
+                if len(lines_of_window) >= WINDOW:
+                    add_signatures(lines_of_window, cache)
+                    lines_of_window = []
+        if near is not None and lines_of_window:
+            add_signatures(lines_of_window, cache)
+    finally:
+        cache.close()
     drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
 
     def body(w: _Writer, result: StageResult) -> None:

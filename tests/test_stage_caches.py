@@ -67,3 +67,16 @@ def test_second_extract_annotates_nothing(tmp_path):
     assert first.extra["cache_misses"] == first.inputs
     assert second.extra["cache_hits"] == second.inputs and second.extra["cache_misses"] == 0
     assert outputs(root, "extract") == before
+
+
+def test_dedup_with_cached_signatures_equals_dedup_without_cache(tmp_path):
+    root = project(tmp_path)
+    cached, uncached = Params(), msgspec.structs.replace(Params(), run=RunParams(cache_dir=None))
+    for run in (run_ingest, run_clean):
+        run(root, cached)
+    run_dedup(root, cached)
+    run_dedup(root, cached)  # second run: every signature from the cache
+    from_cache = outputs(root, "dedup")
+    assert (root / ".curate-cache" / "minhash.sqlite").exists()
+    run_dedup(root, uncached)
+    assert outputs(root, "dedup") == from_cache
