@@ -129,7 +129,7 @@ def test_plaintext_layout(raw_root, title, body, more):
     _read(raw_root, "notes/20130402/fuzz.txt", _enc(text))
 
 
-@FUZZ
+@settings(FUZZ, max_examples=300)
 @given(name=st.text(st.characters(exclude_categories=("Cs",), exclude_characters="/\x00"), min_size=1,
                     max_size=40).filter(lambda n: n not in (".", "..")),
        body=TEXTISH)

@@ -55,11 +55,9 @@ def _assert_recovered(proj: Path, reference: dict, run_cache: bool = False) -> N
 SCENARIOS = [
     ("ingest", "write", 3, True),           # records half written to the stage's temp folder
     ("clean", "replace", 1, False),         # stage done, killed just before its folder is swapped in
-    ("dedup", "write", 1, True),
     ("extract", "put", 1, True),            # inside an annotation-cache transaction (cold cache)
     ("extract", "put_after", 1, False),     # cache committed by a process that then dies
     ("validate", "replace", 2, True),       # articles swapped in, rejected/ not yet
-    ("validate", "fsync", 1, True),         # manifest.json written to its temp file, not renamed
     ("validate", "replace_after", 4, True),  # metrics.json renamed, process not yet exited
 ]
 
