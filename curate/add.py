@@ -39,7 +39,6 @@ from curate.check import (
     load_corpus,
     load_params_for,
     place,
-    warm_up,
 )
 from curate.params import Params
 
@@ -211,7 +210,6 @@ def add_paths(
         params = load_params_for(root, params_path)
     raw_root = root / params.ingest.raw_dir
     inputs = collect_inputs(paths, raw_root)
-    warm_up()
     inside = [i.display for i in inputs if i.in_raw]
     if inside:
         raise UsageError(f"already under {params.ingest.raw_dir} (run `dvc repro` instead of add): "

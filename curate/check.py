@@ -560,8 +560,7 @@ def check_inputs(
         from curate.annotate import load_model, model_identity, resolve_workers
         from curate.executors import make_executor
 
-        model_identity(params.extract.model)  # load spaCy while the warm-up thread runs
-        _warm_done()
+        model_identity(params.extract.model)  # loaded before workers fork (they inherit it)
         cache = AnnotationCache(cache_path)
         own = executor is None
         if own:
@@ -608,34 +607,6 @@ def check_inputs(
                        seconds=timings["total"], timings=timings, records=[it.state for it in items])
 
 
-def warm_up() -> None:
-    """Load the language-id model in a background thread (its xz decompression runs outside the
-    GIL) while this thread imports spaCy and reads the inputs: it saves a third of a second of
-    wall time on a one-article check. Only a warm-up: extraction calls it as it always does."""
-    import threading
-
-    def load() -> None:
-        try:
-            import py3langid
-
-            py3langid.classify("warm up the language model")
-        except Exception:  # noqa: BLE001 - extraction reports any real problem itself
-            pass
-
-    global _WARM
-    _WARM = threading.Thread(target=load, name="curate-warm-up", daemon=True)
-    _WARM.start()
-
-
-_WARM = None
-
-
-def _warm_done() -> None:
-    """Wait for the warm-up thread: never fork worker processes while it may hold a lock."""
-    if _WARM is not None:
-        _WARM.join()
-
-
 def load_params_for(root: Path, params_path: Path | None) -> Params:
     """params.yaml (relative paths under root); a bad file is a usage error (exit 2)."""
     from curate.params import ParamsError, load_params
@@ -667,7 +638,6 @@ def check_paths(
     if params is None:
         params = load_params_for(root, params_path)
     inputs = collect_inputs(paths, root / params.ingest.raw_dir)
-    warm_up()
     place(inputs, prefix)
     rp = params.run
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
@@ -688,9 +658,9 @@ def render_table(result: CheckResult, title: str | None = None):
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")
     table.add_column("input", overflow="fold")
-    table.add_column("verdict")
-    table.add_column("reason")
-    table.add_column("id", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("reason", no_wrap=True)
+    table.add_column("id", no_wrap=True)
     table.add_column("detail", overflow="fold")
     for n, v in enumerate(result.verdicts, 1):
         verdict = "[green]accepted[/]" if v.accepted else "[red]rejected[/]"
