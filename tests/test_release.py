@@ -13,8 +13,6 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-import os
-import subprocess
 from pathlib import Path
 
 import pytest

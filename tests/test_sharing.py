@@ -19,7 +19,6 @@ import json
 import os
 import shutil
 import socket
-from pathlib import Path
 
 import pytest
 
