@@ -73,7 +73,7 @@ for _name, _doc in [
 
 @app.command()
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
-    """Run every stage in order without DVC (DVC's `dvc repro` is the usual way)."""
+    """Run every stage in order, then the report, without DVC (`dvc repro` is the usual way)."""
     from curate.layout import STAGES
     from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
 
@@ -81,6 +81,7 @@ def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
         with stage_lock(root, "curate run"):  # one lock for the whole run: nothing slips between stages
             for name in STAGES:
                 _stage(name, root, params)
+            report_cmd(root=root, params=params)
     except CorpusBusy as exc:
         _fail(str(exc), EXIT_BUSY)
 
