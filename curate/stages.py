@@ -147,7 +147,37 @@ def code_digest(*modules: str) -> str:
     return h.hexdigest()[:16]
 
 
+_rejected_dec = msgspec.json.Decoder(Rejected)
+
+
+def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:
+    """Write the outputs of a window of input lines, each from `cache` (keyed by `prefix` +
+    sha256 of the line) or computed by `compute(lines) -> [Record | Rejected]` and stored.
+
+    A hit holds exactly the bytes the same code and parameters produced before (the prefix names
+    both), so an output never depends on whether the cache was warm."""
+    keys = [prefix + hashlib.sha256(ln).hexdigest() for ln in lines]
+    found = cache.get_many(set(keys))
+    todo: dict[str, bytes] = {}
+    for key, ln in zip(keys, lines):
+        if key not in found:
+            todo.setdefault(key, ln)
+    fresh = []
+    for key, out in zip(todo, compute(list(todo.values()))):
+        value = (b"R" if isinstance(out, Rejected) else b"K") + encode(out)
+        found[key] = value
+        fresh.append((key, value))
+    cache.put_many(fresh)
+    for key in keys:
+        value = found[key]
+        if value[:1] == b"R":
+            w.drop(_rejected_dec.decode(value[1:]))
+        else:
+            w.keep_encoded(value[1:])
+
+
 CLEAN_CODE = ("curate.clean", "curate.signoff", "curate.tickers", "curate.record", "curate.stages")
+EXTRACT_CODE = ("curate.extract", "curate.annotate", "curate.record", "curate.stages")
 
 
 def run_clean(root: Path, params: Params) -> StageResult:
@@ -160,24 +190,9 @@ def run_clean(root: Path, params: Params) -> StageResult:
     cache = AnnotationCache(root / rp.cache_dir / "clean.sqlite" if rp.cache_dir else None)
     prefix = f"{code_digest(*CLEAN_CODE)}:{section_digest(params.clean)}:"
     dec = msgspec.json.Decoder(Record)
-    rejected_dec = msgspec.json.Decoder(Rejected)
 
     def flush(w: _Writer, lines: list[bytes]) -> None:
-        keys = [prefix + hashlib.sha256(ln).hexdigest() for ln in lines]
-        found = cache.get_many(set(keys))
-        fresh = []
-        for key, ln in zip(keys, lines):
-            value = found.get(key)
-            if value is None:
-                out = clean_one(dec.decode(ln), params)
-                value = (b"R" if isinstance(out, Rejected) else b"K") + encode(out)
-                found[key] = value
-                fresh.append((key, value))
-            if value[:1] == b"R":
-                w.drop(rejected_dec.decode(value[1:]))
-            else:
-                w.keep_encoded(value[1:])
-        cache.put_many(fresh)
+        cached_window(w, lines, cache, prefix, lambda todo: [clean_one(dec.decode(ln), params) for ln in todo])
 
     def body(w: _Writer, result: StageResult) -> None:
         window: list[bytes] = []
@@ -393,35 +408,41 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     from curate.annotation_cache import AnnotationCache
     from curate.executors import make_executor
 
+    from curate.annotate import annotator_key
+
     ep = params.extract
-    model_identity(ep.model)  # load the model first: a missing model fails before any work
+    model_identity(ep.model)  # a missing model fails before any work
     rp = params.run
     cache = AnnotationCache(root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None)
+    # finished records, keyed by input record bytes + extraction code + model + shaping params
+    records_cache = AnnotationCache(root / rp.cache_dir / "extract.sqlite" if rp.cache_dir else None)
+    prefix = f"{code_digest(*EXTRACT_CODE)}:{annotator_key(ep.model)}:{shaping_digest(params)}:"
+    dec = msgspec.json.Decoder(Record)
     own_executor = executor is None
     if own_executor:
         executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker, (ep.model,))
 
+    def compute(lines: list[bytes]) -> list[Record | Rejected]:
+        return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
+
     def body(w: _Writer, result: StageResult) -> None:
-        window: list[Record] = []
-
-        def flush() -> None:
-            for out in extract_window(window, params, cache, executor):
-                (w.drop if isinstance(out, Rejected) else w.keep)(out)
-            window.clear()
-
-        for record in iter_records(_previous(root, "extract")):
+        window: list[bytes] = []
+        for line in iter_lines(_previous(root, "extract")):
             result.inputs += 1
-            window.append(record)
+            window.append(line)
             if len(window) >= WINDOW:
-                flush()
+                cached_window(w, window, records_cache, prefix, compute)
+                window = []
         if window:
-            flush()
-        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
+            cached_window(w, window, records_cache, prefix, compute)
+        result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
+                            annotation_hits=cache.hits, annotation_misses=cache.misses)
 
     try:
         return _run_stage(root, "extract", body)
     finally:
         cache.close()
+        records_cache.close()
         if own_executor:
             executor.close()
 
