@@ -133,6 +133,7 @@ def main(argv: list[str] | None = None) -> dict:
         proj = base / "proj"
         proj.mkdir()
         held = make_project(proj, args.corpus, args.new, str(args.workers), env)
+        env["PYTHONPATH"] = str(proj)  # run the copied code: edits to the checkout cannot leak in
         run: dict = {"repeat": rep, "raw_files": sum(1 for p in (proj / "corpus/raw").rglob("*") if p.is_file())}
         run["full_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)
         run["full_stages"] = with_rates(stage_lines(stats), proj)
