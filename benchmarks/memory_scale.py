@@ -1,0 +1,111 @@
+"""Memory growth of the corpus-wide stages (dedup, validate, report) from N to k×N records.
+
+    python benchmarks/memory_scale.py --project /tmp/bench-proj --factor 5 [--out mem.json]
+
+`--project` is a built project (e.g. `pipeline_bench.py --keep DIR`). The NER stage's memory is
+bounded by its window and does not depend on corpus size; the stages that hold a per-record index
+(dedup: ids, hashes, MinHash signatures; validate: scalar facts; report: counters) are the ones
+that could grow. This script synthesises a k× larger corpus from the built one (new ids, a
+perturbed text: every fifth word reversed in place, so hashes and MinHash signatures differ and
+copies are not near duplicates, while lengths and so entity offsets stay valid)
+for both the clean output (dedup's input) and the extract output (validate's input), then runs
+dedup, validate and report at 1× and k× in fresh processes and reports each one's peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import msgspec
+
+from curate.record import Record, encode
+
+BIN = Path(sys.executable).parent
+
+
+def perturb(text: str, k: int) -> str:
+    """Reverse every fifth word (offset by k): same length, different shingles."""
+    counter = iter(range(10**9))
+    return re.sub(r"\S+", lambda m: m.group(0)[::-1] if (next(counter) + k) % 5 == 0 else m.group(0), text)
+
+
+def synthesise(src: Path, dst: Path, factor: int) -> int:
+    dec = msgspec.json.Decoder(Record)
+    n = 0
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    with src.open("rb") as fin, dst.open("wb") as out:
+        lines = [ln for ln in fin if ln.strip()]
+        for k in range(factor):
+            for ln in lines:
+                if k == 0:
+                    out.write(ln if ln.endswith(b"\n") else ln + b"\n")
+                else:
+                    r = dec.decode(ln)
+                    text = perturb(r.text, k)
+                    r = msgspec.structs.replace(
+                        r, id=f"{r.id}-s{k}", text=text,
+                        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+                        entities=[msgspec.structs.replace(e, text=text[e.start:e.end]) for e in r.entities],
+                    )
+                    out.write(encode(r) + b"\n")
+                n += 1
+    return n
+
+
+def peak_rss_mb(cmd: list[str], cwd: Path) -> tuple[float, float]:
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd} failed: {proc.stderr.read().decode()[-2000:]}")
+    return round(usage.ru_maxrss / 1024, 1), round(usage.ru_utime + usage.ru_stime, 2)
+
+
+def measure(project: Path, factor: int) -> dict:
+    work = Path(tempfile.mkdtemp(prefix="curate-mem-"))
+    try:
+        for name in ["params.yaml"]:
+            shutil.copy2(project / name, work / name)
+        interim = work / "corpus/interim"
+        for stage in ("ingest", "clean", "extract"):
+            (interim / stage).mkdir(parents=True)
+            (interim / stage / "rejected.jsonl").write_bytes(b"")
+        n = synthesise(project / "corpus/interim/clean/records.jsonl", interim / "clean/records.jsonl", factor)
+        synthesise(project / "corpus/interim/extract/records.jsonl", interim / "extract/records.jsonl", factor)
+        shutil.copy2(interim / "clean/records.jsonl", interim / "ingest/records.jsonl")
+        out = {"records_in": n}
+        # dedup writes interim/dedup, which validate does not read here (it reads extract)
+        for stage in ("dedup", "validate", "report"):
+            rss, cpu = peak_rss_mb([str(BIN / "curate"), stage], work)
+            out[stage] = {"peak_rss_mb": rss, "cpu_s": cpu}
+        return out
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main(argv: list[str] | None = None) -> dict:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--project", type=Path, required=True)
+    ap.add_argument("--factor", type=int, default=5)
+    ap.add_argument("--out", type=Path, default=None)
+    args = ap.parse_args(argv)
+    one, big = measure(args.project, 1), measure(args.project, args.factor)
+    result = {"1x": one, f"{args.factor}x": big,
+              "growth": {s: round(big[s]["peak_rss_mb"] / one[s]["peak_rss_mb"] - 1, 3) for s in ("dedup", "validate", "report")}}
+    text = json.dumps(result, indent=2)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()
