@@ -1,9 +1,10 @@
 """`curate diff A [B]`: what changed between two dataset versions, record by record.
 
-A and B are git revisions or tags; B defaults to the working tree. A revision is read through
-DVC (`DVCFileSystem(rev=...)`: the local cache, else the default remote), never by checking it
-out; the working tree is read directly. Small git-tracked files (`reports/metrics.json`, a DVC
-metric with `cache: false`, `params.yaml`, `schemas/record.schema.json`) are read from git.
+A and B are git revisions or tags; B defaults to the working tree. Versions are read with
+`curate.versions`: a revision through DVC (`DVCFileSystem(rev=...)`: the local cache, else the
+default remote), never by checking it out; the working tree directly. Small git-tracked files
+(`reports/metrics.json`, a DVC metric with `cache: false`, `params.yaml`,
+`schemas/record.schema.json`) are read from git.
 
 Streaming, memory proportional to the number of ids (never to text size):
 
@@ -32,26 +33,22 @@ from __future__ import annotations
 import difflib
 import re
 import struct
-import subprocess
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import msgspec
 import yaml
 
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS
+from curate.versions import PARAMS_FILE, Version, VersionError, curated_dir, errors_as, iter_lines_at, open_version
 
 ARTICLES = "articles"
-SHARD_GLOB = "part-*.jsonl"
-PARAMS_FILE = "params.yaml"
 SCHEMA_FILE = "schemas/record.schema.json"
-DEFAULT_CURATED = "corpus/curated"
-WORKTREE = "working tree"
 
 OTHER = "(other fields)"  # slot for top-level fields the record type does not define
 SLOTS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f != "id") + (OTHER,)
@@ -67,150 +64,8 @@ _LOC = struct.Struct("<qIQ")
 _TAIL = struct.Struct("<IQ")  # both packs end with (shard, offset)
 
 
-class DiffError(Exception):
+class DiffError(VersionError):
     """A diff could not be made (unknown revision, unreadable version); exit code 2."""
-
-
-# ------------------------------------------------------------------------------------- versions
-
-
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run(["git", "-C", str(root), *args], capture_output=True)
-    if check and proc.returncode != 0:
-        raise DiffError(f"git {' '.join(args)} failed: {proc.stderr.decode(errors='replace').strip()}")
-    return proc
-
-
-def nearby_refs(root: Path, rev: str, n: int = 5) -> tuple[list[str], list[str]]:
-    """(close matches among tags and branches, all tags newest first)."""
-    tags = _git(root, "tag", "--sort=-creatordate", check=False).stdout.decode(errors="replace").split()
-    heads = _git(root, "for-each-ref", "--format=%(refname:short)", "refs/heads",
-                 check=False).stdout.decode(errors="replace").split()
-    close = difflib.get_close_matches(rev, tags + [h for h in heads if h not in tags], n=n, cutoff=0.4)
-    return close, tags
-
-
-def resolve_rev(root: Path, rev: str) -> str:
-    """The commit a revision names; DiffError naming the revision and nearby tags otherwise."""
-    if _git(root, "rev-parse", "--git-dir", check=False).returncode != 0:
-        raise DiffError(f"{root} is not inside a git repository")
-    proc = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}", check=False)
-    if proc.returncode == 0:
-        return proc.stdout.decode().strip()
-    close, tags = nearby_refs(root, rev)
-    if close:
-        hint = f"nearby: {', '.join(close)}"
-    elif tags:
-        hint = f"tags: {', '.join(tags[:10])}{' …' if len(tags) > 10 else ''}"
-    else:
-        hint = "the repository has no tags"
-    raise DiffError(f"unknown revision '{rev}' ({hint})")
-
-
-class Version:
-    """One side of a diff: a git revision read through DVC, or the working tree."""
-
-    label: str
-    rev: str | None = None
-    commit: str | None = None
-
-    def read_small(self, relpath: str) -> bytes | None:
-        raise NotImplementedError
-
-    def list_shards(self, folder: str) -> list[str]:
-        raise NotImplementedError
-
-    def open(self, relpath: str) -> IO[bytes]:
-        raise NotImplementedError
-
-    def describe(self) -> dict:
-        return {"rev": self.rev, "commit": self.commit, "label": self.label}
-
-
-class WorkTree(Version):
-    def __init__(self, root: Path):
-        self.root = Path(root)
-        self.label = WORKTREE
-
-    def read_small(self, relpath: str) -> bytes | None:
-        p = self.root / relpath
-        return p.read_bytes() if p.is_file() else None
-
-    def list_shards(self, folder: str) -> list[str]:
-        d = self.root / folder
-        if not d.is_dir():
-            raise DiffError(f"{WORKTREE}: no curated corpus at {folder} (run `dvc repro` or `dvc pull`)")
-        return sorted(f"{folder}/{p.name}" for p in d.glob(SHARD_GLOB) if p.is_file())
-
-    def open(self, relpath: str) -> IO[bytes]:
-        return open(self.root / relpath, "rb")
-
-
-class GitRev(Version):
-    """A revision: DVC-tracked outputs through `DVCFileSystem(rev=...)`, small files from git."""
-
-    def __init__(self, root: Path, rev: str):
-        self.root = Path(root)
-        self.rev = rev
-        self.commit = resolve_rev(self.root, rev)
-        self.label = f"{rev} ({self.commit[:8]})" if rev != self.commit else self.commit[:12]
-        self._fs = None
-
-    @property
-    def fs(self):
-        if self._fs is None:
-            from dvc.fs import DVCFileSystem
-
-            try:
-                self._fs = DVCFileSystem(url=str(self.root), rev=self.commit)
-            except Exception as exc:  # noqa: BLE001 - any DVC failure is a diff error
-                raise DiffError(f"{self.label}: cannot open the DVC repository: {exc}") from exc
-        return self._fs
-
-    def read_small(self, relpath: str) -> bytes | None:
-        proc = _git(self.root, "show", f"{self.commit}:{relpath}", check=False)
-        if proc.returncode == 0:
-            return proc.stdout
-        try:  # not in git: maybe a DVC-tracked file
-            with self.fs.open(relpath, "rb") as fh:
-                return fh.read()
-        except Exception:  # noqa: BLE001
-            return None
-
-    def list_shards(self, folder: str) -> list[str]:
-        try:
-            names = self.fs.ls(folder, detail=False)
-        except Exception as exc:  # noqa: BLE001
-            raise DiffError(f"{self.label}: no curated corpus at {folder}: {exc}") from exc
-        out = []
-        for name in names:
-            rel = str(name).lstrip("/")
-            base = rel.rsplit("/", 1)[-1]
-            if base.startswith("part-") and base.endswith(".jsonl"):
-                out.append(f"{folder}/{base}")
-        return sorted(out)
-
-    def open(self, relpath: str) -> IO[bytes]:
-        try:
-            return self.fs.open(relpath, "rb")
-        except Exception as exc:  # noqa: BLE001
-            raise DiffError(f"{self.label}: cannot read {relpath} through DVC "
-                            f"(not in the cache nor the remote?): {exc}") from exc
-
-
-def open_version(root: Path, rev: str | None) -> Version:
-    return WorkTree(root) if rev is None else GitRev(root, rev)
-
-
-def curated_dir(version: Version) -> str:
-    """`output.curated_dir` of that version's params.yaml (default corpus/curated)."""
-    raw = version.read_small(PARAMS_FILE)
-    try:
-        params = yaml.safe_load(raw) if raw else None
-        d = params.get("output", {}).get("curated_dir") if isinstance(params, dict) else None
-    except (yaml.YAMLError, AttributeError):
-        d = None
-    return str(d).strip("/") if d else DEFAULT_CURATED
 
 
 # -------------------------------------------------------------------------------------- reading
@@ -227,26 +82,6 @@ class _Ent(msgspec.Struct):
 _ents = msgspec.json.Decoder(list[_Ent])
 _LABEL = attrgetter("label")
 _TEXT_LABEL = attrgetter("text", "label")
-
-
-def iter_lines_at(version: Version, shards: list[str]) -> Iterator[tuple[int, int, bytes]]:
-    """(shard number, byte offset, line) for every non-empty line, shard by shard."""
-    for fi, path in enumerate(shards):
-        fh = version.open(path)
-        try:
-            off = 0
-            for line in fh:
-                start = off
-                off += len(line)
-                line = line.strip()
-                if line:
-                    yield fi, start, line
-        except DiffError:
-            raise
-        except Exception as exc:  # noqa: BLE001
-            raise DiffError(f"{version.label}: reading {path} failed: {exc}") from exc
-        finally:
-            fh.close()
 
 
 def split_line(line: bytes, where: str) -> tuple[str, dict[str, msgspec.Raw]]:
@@ -722,9 +557,11 @@ def diff_versions(root: Path, a: str, b: str | None = None, fields: list[str] | 
     """The whole diff of versions `a` and `b` (None: the working tree) as a JSON-ready dict."""
     root = Path(root)
     select_slots(fields)  # unknown fields fail before any revision is read
-    return diff_sides(open_version(root, a), open_version(root, b), fields, limit)
+    with errors_as(DiffError):
+        return diff_sides(open_version(root, a), open_version(root, b), fields, limit)
 
 
+@errors_as(DiffError)
 def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit: int = 10) -> dict:
     """The diff of two opened versions (any `Version`: a revision, a working tree)."""
     slots = select_slots(fields)

@@ -2,8 +2,8 @@
 
 Splits are named for what they hold: `articles` (the accepted records, every shard in shard
 order, each shard sorted by id) and `rejected` (every `rejected/<reason>.jsonl`, by reason).
-A revision is read through DVC (`dvc.api.DVCFileSystem(rev=...)`: the local cache, else the
-default remote of that revision); without `--rev` the working tree is read.
+A revision is read through DVC (`curate.versions`: `dvc.api.DVCFileSystem(rev=...)`, the local
+cache, else the default remote of that revision); without `--rev` the working tree is read.
 
 * `jsonl.gz`: the JSONL lines byte for byte, gzip without file name or timestamp in the header
   (the same version always gives the same bytes).
@@ -28,13 +28,14 @@ import msgspec
 
 from curate.croissant import FieldSpec, record_fields
 from curate.record import Record, Rejected
+from curate.versions import Version, VersionError, curated_dir, errors_as, open_version
 
 FORMATS = ("parquet", "jsonl.gz")
 SPLITS = {"articles": Record, "rejected": Rejected}
 BATCH = 2000
 
 
-class ExportError(Exception):
+class ExportError(VersionError):
     """Unknown format or revision, nothing to read; exit code 2."""
 
 
@@ -50,80 +51,13 @@ class Exported:
 # ------------------------------------------------------------------------------------ reading
 
 
-class _Source:
-    """The curated folder of one version: the working tree, or a revision through DVC."""
-
-    def __init__(self, root: Path, rev: str | None):
-        self.root = Path(root)
-        self.rev = rev
-        self.fs = None
-        if rev is not None:
-            from dvc.api import DVCFileSystem
-
-            from curate.diff import DiffError, resolve_rev
-
-            try:
-                self.commit = resolve_rev(self.root, rev)
-            except DiffError as exc:
-                raise ExportError(str(exc)) from exc
-            try:
-                self.fs = DVCFileSystem(url=str(self.root), rev=self.commit)
-            except Exception as exc:  # noqa: BLE001
-                raise ExportError(f"{rev}: cannot open the DVC repository: {exc}") from exc
-        else:
-            self.commit = None
-        self.curated = self._curated_dir()
-
-    def read_small(self, rel: str) -> bytes | None:
-        if self.fs is None:
-            p = self.root / rel
-            return p.read_bytes() if p.is_file() else None
-        try:
-            with self.fs.open(rel, "rb") as fh:
-                return fh.read()
-        except Exception:  # noqa: BLE001
-            return None
-
-    def _curated_dir(self) -> str:
-        import yaml
-
-        raw = self.read_small("params.yaml")
-        try:
-            params = yaml.safe_load(raw) if raw else None
-            d = params.get("output", {}).get("curated_dir") if isinstance(params, dict) else None
-        except (yaml.YAMLError, AttributeError):
-            d = None
-        return str(d).strip("/") if d else "corpus/curated"
-
-    def files(self, split: str) -> list[str]:
-        folder = f"{self.curated}/{split}"
-        if self.fs is None:
-            d = self.root / folder
-            if not d.is_dir():
-                raise ExportError(f"working tree: no {folder} (run `dvc repro` or `dvc pull`)")
-            names = [p.name for p in d.glob("*.jsonl") if p.is_file()]
-        else:
-            try:
-                names = [str(n).rstrip("/").rsplit("/", 1)[-1] for n in self.fs.ls(folder, detail=False)]
-            except Exception as exc:  # noqa: BLE001
-                raise ExportError(f"{self.rev}: no {folder}: {exc}") from exc
-            names = [n for n in names if n.endswith(".jsonl")]
-        return [f"{folder}/{n}" for n in sorted(names)]
-
-    def lines(self, split: str) -> Iterator[bytes]:
-        for rel in self.files(split):
-            if self.fs is None:
-                fh = open(self.root / rel, "rb")
-            else:
-                try:
-                    fh = self.fs.open(rel, "rb")
-                except Exception as exc:  # noqa: BLE001
-                    raise ExportError(f"{self.rev}: cannot read {rel} through DVC (not in the cache "
-                                      f"nor the remote?): {exc}") from exc
-            with fh:
-                for line in fh:
-                    if line.strip():
-                        yield line if line.endswith(b"\n") else line + b"\n"
+def split_lines(version: Version, files: list[str]) -> Iterator[bytes]:
+    """Every non-blank line of these files, byte for byte (ending in a newline)."""
+    for rel in files:
+        with version.open(rel) as fh:
+            for line in fh:
+                if line.strip():
+                    yield line if line.endswith(b"\n") else line + b"\n"
 
 
 # ------------------------------------------------------------------------------------ parquet
@@ -215,11 +149,14 @@ def default_output(root: Path, rev: str | None) -> Path:
     return Path(root) / "exports" / label
 
 
+@errors_as(ExportError)
 def export(root: Path, fmt: str, rev: str | None = None, output: Path | None = None) -> list[Exported]:
     """Write `<output>/articles.<ext>` and `<output>/rejected.<ext>`; what was written."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
-    src = _Source(Path(root), rev)
+    src = open_version(Path(root), rev)
+    curated = curated_dir(src)
+    files = {split: src.list_jsonl(f"{curated}/{split}") for split in SPLITS}
     out_dir = Path(output) if output is not None else default_output(root, rev)
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
@@ -230,9 +167,9 @@ def export(root: Path, fmt: str, rev: str | None = None, output: Path | None = N
             if fmt == "parquet":
                 meta = {"curate.split": split, "curate.record": kind.__name__,
                         "curate.rev": rev or "working tree", "curate.commit": src.commit or ""}
-                rows = _write_parquet(src.lines(split), kind, tmp, meta)
+                rows = _write_parquet(split_lines(src, files[split]), kind, tmp, meta)
             else:
-                rows = _write_jsonl_gz(src.lines(split), tmp)
+                rows = _write_jsonl_gz(split_lines(src, files[split]), tmp)
             tmp.replace(final)
         finally:
             tmp.unlink(missing_ok=True)

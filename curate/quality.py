@@ -7,8 +7,9 @@ distinct months, lengths, entity strings and near-duplicate ids, never with the 
 - `QualityAccumulator.add(record)` / `.add_rejected(rejected)`: pure folds over records (a
   `curate.record.Record` / `Rejected`, or any object with the same attributes);
   `.report()` returns the report as a plain dict (the JSON format; md/html render it).
-- `open_version(root, rev)`: the working tree, or a git revision read through DVC
-  (`DVCFileSystem(rev=...)`): curated shards, rejected files, `reports/metrics.json`, manifest.
+- versions (`curate.versions.open_version(root, rev)`): the working tree, or a git revision read
+  through DVC (`DVCFileSystem(rev=...)`): curated shards, rejected files, `reports/metrics.json`,
+  manifest.
 - `build_report(version)`: stream a version into a report and check its counts against the
   version's `reports/metrics.json` and manifest (section `consistency`).
 - `flat_metrics(report)`: the scalar metrics `--fail-on` rules and `reports/quality_metrics.json` use.
@@ -21,17 +22,16 @@ from __future__ import annotations
 import heapq
 import math
 import re
-import subprocess
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO
 
 import msgspec
 import orjson
 
 from curate.record import Reason
+from curate.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
 
 REPORT_VERSION = "quality/1"
 
@@ -59,7 +59,7 @@ _MONTH = re.compile(r"^(\d{4})-(\d{2})")
 _SPACE = re.compile(r"\s+")
 
 
-class QualityError(Exception):
+class QualityError(VersionError):
     """A report could not be made (unknown revision, missing corpus); exit code 2."""
 
 
@@ -395,129 +395,23 @@ class RejectedView(RecordView):
     duplicate_of: str | None = None
 
 
-class Version:
-    """A dataset version: where its curated files are and how to open them."""
-
-    label = "working tree"
-    rev: str | None = None
-
-    def read_small(self, relpath: str) -> bytes | None:
-        raise NotImplementedError
-
-    def list_jsonl(self, folder: str) -> list[str]:
-        raise NotImplementedError
-
-    def open(self, relpath: str) -> IO[bytes]:
-        raise NotImplementedError
-
-
-class WorkTree(Version):
-    def __init__(self, root: Path):
-        self.root = Path(root)
-
-    def read_small(self, relpath: str) -> bytes | None:
-        p = self.root / relpath
-        return p.read_bytes() if p.is_file() else None
-
-    def list_jsonl(self, folder: str) -> list[str]:
-        d = self.root / folder
-        if not d.is_dir():
-            raise QualityError(f"no curated corpus at {d} (run `dvc repro`, `curate run` or `dvc pull`)")
-        return sorted(f"{folder}/{p.name}" for p in d.glob("*.jsonl") if p.is_file())
-
-    def open(self, relpath: str) -> IO[bytes]:
-        return open(self.root / relpath, "rb")
-
-
-class GitRev(Version):
-    """A git revision or tag: DVC outputs through `DVCFileSystem(rev=...)` (cache, else remote)."""
-
-    def __init__(self, root: Path, rev: str):
-        self.root = Path(root)
-        self.rev = rev
-        proc = subprocess.run(["git", "-C", str(self.root), "rev-parse", "--verify", "--quiet",
-                               "--end-of-options", f"{rev}^{{commit}}"], capture_output=True)
-        if proc.returncode != 0:
-            raise QualityError(f"unknown revision '{rev}' in {self.root}")
-        self.commit = proc.stdout.decode().strip()
-        self.label = f"{rev} ({self.commit[:8]})"
-        try:
-            from dvc.api import DVCFileSystem
-
-            self.fs = DVCFileSystem(repo=str(self.root), rev=self.commit)
-        except Exception as exc:  # noqa: BLE001 - any DVC failure is a report error
-            raise QualityError(f"{self.label}: cannot open the DVC repository: {exc}") from exc
-
-    def read_small(self, relpath: str) -> bytes | None:
-        try:
-            with self.fs.open(relpath, "rb") as fh:
-                return fh.read()
-        except Exception:  # noqa: BLE001 - absent at that revision
-            return None
-
-    def list_jsonl(self, folder: str) -> list[str]:
-        try:
-            names = self.fs.ls(folder, detail=False)
-        except Exception as exc:  # noqa: BLE001
-            raise QualityError(f"{self.label}: no curated corpus at {folder}: {exc}") from exc
-        base = [str(n).rstrip("/").rsplit("/", 1)[-1] for n in names]
-        return sorted(f"{folder}/{b}" for b in base if b.endswith(".jsonl") and not b.startswith("."))
-
-    def open(self, relpath: str) -> IO[bytes]:
-        try:
-            return self.fs.open(relpath, "rb")
-        except Exception as exc:  # noqa: BLE001
-            raise QualityError(f"{self.label}: cannot read {relpath} through DVC "
-                               f"(not in the cache nor the remote? try `dvc fetch --rev`): {exc}") from exc
-
-
-def open_version(root: Path, rev: str | None) -> Version:
-    return WorkTree(root) if rev is None else GitRev(root, rev)
-
-
-def curated_dir_of(version: Version, default: str = "corpus/curated") -> str:
-    """`output.curated_dir` from that version's params.yaml."""
-    import yaml
-
-    raw = version.read_small("params.yaml")
-    try:
-        params = yaml.safe_load(raw) if raw else None
-        d = params.get("output", {}).get("curated_dir") if isinstance(params, dict) else None
-    except (yaml.YAMLError, AttributeError):
-        d = None
-    return str(d).strip("/") if d else default
-
-
-def _iter_lines(version: Version, path: str) -> Iterator[bytes]:
-    fh = version.open(path)
-    try:
-        for line in fh:
-            line = line.strip()
-            if line:
-                yield line
-    finally:
-        fh.close()
-
-
 def iter_version(version: Version, curated: str) -> tuple[Iterator[RecordView], Iterator[RejectedView]]:
     """Accepted records (shard by shard) and rejected records (file by file) of a version."""
-    arts = [p for p in version.list_jsonl(f"{curated}/articles") if p.rsplit("/", 1)[-1].startswith("part-")]
+    arts = version.list_shards(f"{curated}/articles")
     try:
         rejs = version.list_jsonl(f"{curated}/rejected")
-    except QualityError:
+    except VersionError:
         rejs = []
     rdec = msgspec.json.Decoder(RecordView)
     jdec = msgspec.json.Decoder(RejectedView)
 
     def records() -> Iterator[RecordView]:
-        for p in arts:
-            for line in _iter_lines(version, p):
-                yield rdec.decode(line)
+        for _, _, line in iter_lines_at(version, arts):
+            yield rdec.decode(line)
 
     def rejected() -> Iterator[RejectedView]:
-        for p in rejs:
-            for line in _iter_lines(version, p):
-                yield jdec.decode(line)
+        for _, _, line in iter_lines_at(version, rejs):
+            yield jdec.decode(line)
 
     return records(), rejected()
 
@@ -562,9 +456,10 @@ def _load_json(version: Version, relpath: str) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
+@errors_as(QualityError)
 def build_report(version: Version) -> dict:
     """Stream one version into its report, with the consistency check against its metrics."""
-    curated = curated_dir_of(version)
+    curated = curated_dir(version)
     records, rejected = iter_version(version, curated)
     report = accumulate(records, rejected).report()
     metrics = _load_json(version, "reports/metrics.json")
@@ -704,6 +599,7 @@ def output_path(root: Path, fmt: str, rev: str | None) -> Path:
     return root / "reports" / f"quality-{safe}.{fmt}"
 
 
+@errors_as(QualityError)
 def run_report(root: Path, params=None) -> dict:
     """The `report` stage: quality.{md,html,json}, quality_metrics.json and plot data."""
     from curate.jsonl_io import write_atomic
@@ -735,6 +631,7 @@ def known_metrics(report: dict | None = None) -> list[str]:
     return sorted(names)
 
 
+@errors_as(QualityError)
 def quality_command(root: Path, rev: str | None, fmt: str, rules: list[str]):
     """What `curate quality` does; returns (exit code, a function printing the summary)."""
     if fmt not in FORMATS:
