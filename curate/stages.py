@@ -10,6 +10,7 @@ the accounting to reports/metrics.json: inputs == accepted + sum(rejected by rea
 from __future__ import annotations
 
 import hashlib
+import os
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -467,7 +468,32 @@ def validate_verdicts(records, params: Params):
     vp = params.validate
     labels = frozenset(params.extract.entity_labels)
     dmin, dmax = resolve_date(vp.date_min), resolve_date(vp.date_max)
-    return judge([facts(r, labels, dmin, dmax) for r in records], vp)
+    return judge((facts(r, labels, dmin, dmax) for r in records), vp)
+
+
+def _sort_shard_by_id(path: Path) -> tuple[int, int]:
+    """Rewrite a shard sorted by record id. Memory holds (id, offset, length) per line, never
+    the texts: lines are copied from the unsorted file by offset. Returns (lines, bytes)."""
+    dec = msgspec.json.Decoder(_IdOnly)
+    index: list[tuple[str, int, int]] = []
+    offset = 0
+    with open(path, "rb") as fh:
+        for line in fh:
+            if line.strip():
+                index.append((dec.decode(line).id, offset, len(line)))
+            offset += len(line)
+    index.sort()
+    sorted_path = path.with_name(path.name + ".sorted")
+    written = 0
+    with open(path, "rb") as src, open(sorted_path, "wb") as out:
+        for _id, off, length in index:
+            src.seek(off)
+            line = src.read(length)
+            if not line.endswith(b"\n"):
+                line += b"\n"
+            written += out.write(line)
+    os.replace(sorted_path, path)
+    return len(index), written
 
 
 def run_validate(root: Path, params: Params) -> StageResult:
@@ -511,15 +537,8 @@ def run_validate(root: Path, params: Params) -> StageResult:
         finally:
             for fh in outs:
                 fh.close()
-        dec = msgspec.json.Decoder(_IdOnly)
-        for i in range(nshards):  # sort each shard by id: memory is one shard, not the corpus
-            path = tmp / shard_name(i)
-            lines = [ln for ln in path.read_bytes().split(b"\n") if ln]
-            lines.sort(key=lambda ln: dec.decode(ln).id)
-            data = b"".join(ln + b"\n" for ln in lines)
-            path.write_bytes(data)
-            shard_counts[i] = len(lines)
-            shard_bytes[i] = len(data)
+        for i in range(nshards):
+            shard_counts[i], shard_bytes[i] = _sort_shard_by_id(tmp / shard_name(i))
 
     replace_dir(curated / "articles", fill_articles)
 

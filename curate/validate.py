@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pandera.polars as pa
@@ -120,11 +121,19 @@ class Verdicts:
     corpus_checks: dict[str, dict]
 
 
-def judge(rows: list[dict], params: ValidateParams) -> Verdicts:
-    """Validate the facts rows with pandera; first failing check per row decides its reason."""
-    if not rows:
+def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
+    """Validate the facts rows with pandera; first failing check per row decides its reason.
+
+    Rows are gathered into columns as they stream in (no per-row dicts are kept)."""
+    columns: dict[str, list] = {}
+    for row in rows:
+        for key, value in row.items():
+            columns.setdefault(key, []).append(value)
+    if not columns:
         return Verdicts([], {})
-    frame = pl.DataFrame(rows, schema_overrides={"date": pl.Utf8})
+    ids = columns["id"]
+    frame = pl.DataFrame(columns, schema_overrides={"date": pl.Utf8})
+    del columns
     failed: dict[int, set[str]] = {}
     corpus_failures: set[str] = set()
     try:
@@ -139,12 +148,12 @@ def judge(rows: list[dict], params: ValidateParams) -> Verdicts:
     # uniqueness: pandera marks every copy; keep the first occurrence (rows arrive sorted)
     seen: set[str] = set()
     reasons: list[tuple[Reason, str] | None] = []
-    for i, r in enumerate(rows):
+    for i, rid in enumerate(ids):
         cols = failed.get(i, set())
         if "id" in cols:
-            if r["id"] not in seen:
+            if rid not in seen:
                 cols = cols - {"id"}
-        seen.add(r["id"])
+        seen.add(rid)
         first = next((c for c in CHECK_ORDER if c in cols), None)
         reasons.append(None if first is None else (CHECKS[first][0], f"failed check {first}: {CHECKS[first][1]}"))
     corpus_checks = {}
