@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import msgspec
 
-CHUNK = 64  # texts per task sent to a worker
+CHUNK = 16  # texts per task sent to a worker: small, so a few hundred new texts still spread evenly
 
 
 class Annotation(msgspec.Struct, array_like=True):

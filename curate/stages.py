@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import zlib
 from collections import Counter
 from collections.abc import Iterator
@@ -95,24 +96,76 @@ def _previous(root: Path, stage: str) -> Path:
 # ---------------------------------------------------------------------------------------- ingest
 
 
+READER_CODE = ("curate.readers", "curate.readers.base", "curate.readers.dates", "curate.readers.decode",
+               "curate.readers.files", "curate.readers.ids", "curate.readers.jsonl",
+               "curate.readers.plaintext", "curate.readers.reuters_web", "curate.readers.safety",
+               "curate.readers.seed_dateline", "curate.record")
+
+
+def _stat_key(path: Path) -> str | None:
+    """Identity of a raw file as git and DVC see it (size, mtime, inode); None = do not cache
+    (symlinks, whose targets may change, and anything that cannot be stat'ed)."""
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(st.st_mode):
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_mode}"
+
+
 def run_ingest(root: Path, params: Params) -> StageResult:
-    """Raw files → records; unreadable inputs become rejections. Files are read in path order."""
+    """Raw files → records; unreadable inputs become rejections. Files are read in path order.
+
+    What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
+    rebuild after adding articles reads only the new or changed files."""
+    from curate.annotation_cache import AnnotationCache
     from curate.readers import iter_raw_files, read_file
 
     raw_root = root / params.ingest.raw_dir
+    rp = params.run
+    cache = AnnotationCache(root / rp.cache_dir / "ingest.sqlite" if rp.cache_dir else None)
+    prefix = f"{code_digest(*READER_CODE)}:{section_digest(params.ingest)}:"
+
+    def emit(w: _Writer, result: StageResult, value: bytes) -> None:
+        for line in value.split(b"\n"):
+            if not line:
+                continue
+            result.inputs += 1
+            if line[:1] == b"R":
+                w.drop(_rejected_dec.decode(line[1:]))
+            else:
+                w.keep_encoded(line[1:])
+
+    def flush(w: _Writer, result: StageResult, files: list[str]) -> None:
+        keys = {}
+        for rel in files:
+            sk = _stat_key(raw_root / rel)
+            if sk is not None:
+                keys[rel] = f"{prefix}{rel}\0{sk}"
+        found = cache.get_many(set(keys.values()))
+        fresh = []
+        for rel in files:
+            value = found.get(keys.get(rel, ""))
+            if value is None:
+                items = read_file(rel, raw_root, params.ingest)
+                value = b"\n".join((b"R" if isinstance(i, Rejected) else b"K") + encode(i) for i in items)
+                if rel in keys:
+                    fresh.append((keys[rel], value))
+            emit(w, result, value)
+        cache.put_many(fresh)
 
     def body(w: _Writer, result: StageResult) -> None:
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
-        for rel in files:
-            for item in read_file(rel, raw_root, params.ingest):
-                result.inputs += 1
-                if isinstance(item, Rejected):
-                    w.drop(item)
-                else:
-                    w.keep(item)
+        for i in range(0, len(files), WINDOW):
+            flush(w, result, files[i : i + WINDOW])
+        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
 
-    return _run_stage(root, "ingest", body)
+    try:
+        return _run_stage(root, "ingest", body)
+    finally:
+        cache.close()
 
 
 # ----------------------------------------------------------------------------------------- clean

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -80,3 +81,24 @@ def test_dedup_with_cached_signatures_equals_dedup_without_cache(tmp_path):
     assert (root / ".curate-cache" / "minhash.sqlite").exists()
     run_dedup(root, uncached)
     assert outputs(root, "dedup") == from_cache
+
+
+def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
+    root = project(tmp_path)
+    params = Params()
+    first = run_ingest(root, params)
+    before = outputs(root, "ingest")
+    second = run_ingest(root, params)
+    assert outputs(root, "ingest") == before
+    assert second.extra["cache_hits"] == first.extra["cache_misses"] > 0
+    # a changed file (new bytes, new mtime) is read again; the others come from the cache
+    seed = root / "corpus/raw/seed/000_36da013c6c0019e4.txt"
+    seed.write_text(seed.read_text().replace("Fred Hof", "Frederic Hof"))
+    os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))
+    third = run_ingest(root, params)
+    assert third.extra["cache_misses"] == 1
+    assert b"Frederic Hof" in (interim_dir(root, "ingest") / RECORDS).read_bytes()
+    uncached = msgspec.structs.replace(params, run=RunParams(cache_dir=None))
+    with_cache = outputs(root, "ingest")
+    run_ingest(root, uncached)
+    assert outputs(root, "ingest") == with_cache
