@@ -59,26 +59,31 @@ def _temp_prefix(kind: str, name: str) -> str:
 _ANY_TEMP = re.compile(r"\.(?:tmp|old)-.+-(\d+)-[A-Za-z0-9_]{8}")
 
 
+def _remove_dead(folder: str | Path, pattern: re.Pattern) -> list[str]:
+    """Remove the entries of `folder` whose name fully matches `pattern` and whose writer (the
+    pid in group 1, when the name has one) is dead; returns what was removed."""
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = pattern.fullmatch(entry.name)
+        if m is None or (m.group(1) and _pid_alive(int(m.group(1)))):
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            _unlink_quietly(entry.path)
+        removed.append(entry.path)
+    return removed
+
+
 def sweep_stale(folders: Iterable[str | Path]) -> list[str]:
     """Remove temp files/folders of killed processes (`.tmp-<name>-<pid>-XXXX`, `.old-…`, pid
     dead) directly inside `folders`; returns what was removed. A stage command calls this first,
     so a temp left by a killed run disappears even if DVC restores that output from its cache."""
-    removed = []
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            m = _ANY_TEMP.fullmatch(entry.name)
-            if m is None or _pid_alive(int(m.group(1))):
-                continue
-            if entry.is_dir(follow_symlinks=False):
-                shutil.rmtree(entry.path, ignore_errors=True)
-            else:
-                _unlink_quietly(entry.path)
-            removed.append(entry.path)
-    return removed
+    return [path for folder in folders for path in _remove_dead(folder, _ANY_TEMP)]
 
 
 def _umask() -> int:
@@ -89,19 +94,7 @@ def _umask() -> int:
 
 def _remove_stale(parent: Path, kind: str, name: str) -> None:
     """Remove `<kind><name>-<pid>-XXXX` siblings left by killed processes (never a live one's)."""
-    pattern = re.compile(re.escape(f"{kind}{name}-") + r"(?:(\d+)-)?[A-Za-z0-9_]{8}")
-    try:
-        entries = list(os.scandir(parent))
-    except OSError:
-        return
-    for entry in entries:
-        m = pattern.fullmatch(entry.name)
-        if m is None or (m.group(1) and _pid_alive(int(m.group(1)))):
-            continue
-        if entry.is_dir(follow_symlinks=False):
-            shutil.rmtree(entry.path, ignore_errors=True)
-        else:
-            _unlink_quietly(entry.path)
+    _remove_dead(parent, re.compile(re.escape(f"{kind}{name}-") + r"(?:(\d+)-)?[A-Za-z0-9_]{8}"))
 
 
 @contextlib.contextmanager
