@@ -12,7 +12,8 @@ from __future__ import annotations
 import html
 import re
 
-_CTRL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+from curate.safe_text import for_terminal
+
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 BAR = "#4c78a8"      # bars of every chart (the screenshot test looks for this colour)
@@ -22,10 +23,11 @@ TEXT = "#333333"
 
 
 def visible(s) -> str:
-    """Control characters (ESC, NUL, C1, line separators) as visible `\\xNN` escapes."""
+    """One line with control characters (ESC, NUL, C1, bidi, line separators) as visible escapes
+    (`safe_text.for_terminal`, the one rule for article-derived strings); tabs and newlines
+    become spaces."""
     s = "" if s is None else str(s)
-    return _CTRL.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256
-                     else f"\\u{ord(m.group()):04x}", s.replace("\r", " ").replace("\n", " ").replace("\t", " "))
+    return for_terminal(s.replace("\r", " ").replace("\n", " ").replace("\t", " "))
 
 
 def esc(s) -> str:
