@@ -204,6 +204,19 @@ def code_digest(*modules: str) -> str:
 _rejected_dec = msgspec.json.Decoder(Rejected)
 
 
+def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
+    """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs."""
+    window: list[bytes] = []
+    for line in iter_lines(path):
+        result.inputs += 1
+        window.append(line)
+        if len(window) >= WINDOW:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
 def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:
     """Write the outputs of a window of input lines, each from `cache` (keyed by `prefix` +
     sha256 of the line) or computed by `compute(lines) -> [Record | Rejected]` and stored.
@@ -245,19 +258,12 @@ def run_clean(root: Path, params: Params) -> StageResult:
     prefix = f"{code_digest(*CLEAN_CODE)}:{section_digest(params.clean)}:"
     dec = msgspec.json.Decoder(Record)
 
-    def flush(w: _Writer, lines: list[bytes]) -> None:
-        cached_window(w, lines, cache, prefix, lambda todo: [clean_one(dec.decode(ln), params) for ln in todo])
+    def compute(lines: list[bytes]) -> list[Record | Rejected]:
+        return [clean_one(dec.decode(ln), params) for ln in lines]
 
     def body(w: _Writer, result: StageResult) -> None:
-        window: list[bytes] = []
-        for line in iter_lines(_previous(root, "clean")):
-            result.inputs += 1
-            window.append(line)
-            if len(window) >= WINDOW:
-                flush(w, window)
-                window = []
-        if window:
-            flush(w, window)
+        for window in _windows(_previous(root, "clean"), result):
+            cached_window(w, window, cache, prefix, compute)
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
 
     try:
@@ -480,14 +486,7 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
         return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
 
     def body(w: _Writer, result: StageResult) -> None:
-        window: list[bytes] = []
-        for line in iter_lines(_previous(root, "extract")):
-            result.inputs += 1
-            window.append(line)
-            if len(window) >= WINDOW:
-                cached_window(w, window, records_cache, prefix, compute)
-                window = []
-        if window:
+        for window in _windows(_previous(root, "extract"), result):
             cached_window(w, window, records_cache, prefix, compute)
         result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
                             annotation_hits=cache.hits, annotation_misses=cache.misses)
