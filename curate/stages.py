@@ -114,6 +114,39 @@ def _stat_key(path: Path) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_mode}"
 
 
+# The stage caches: SQLite files under params.run.cache_dir (curate/annotation_cache.py), one per
+# stage, and the rules of their keys. The stages and `curate cache prune` (curate/cache_prune.py)
+# both build keys with these functions, so eviction keeps exactly what a build looks up.
+CACHE_FILES = {"ingest": "ingest.sqlite", "clean": "clean.sqlite", "minhash": "minhash.sqlite",
+               "annotations": "annotations.sqlite", "extract": "extract.sqlite"}
+
+
+def cache_file(root: Path, params: Params, cache: str) -> Path | None:
+    """Path of stage cache `cache` (a CACHE_FILES name); None when run.cache_dir is null."""
+    return root / params.run.cache_dir / CACHE_FILES[cache] if params.run.cache_dir else None
+
+
+def ingest_cache_prefix(params: Params) -> str:
+    """Ingest cache keys start with the reader code and the ingest params."""
+    return f"{code_digest(*READER_CODE)}:{section_digest(params.ingest)}:"
+
+
+def ingest_cache_key(prefix: str, raw_root: Path, rel: str) -> str | None:
+    """What raw file `rel` gave is keyed by prefix + path + stat identity; None = not cached."""
+    sk = _stat_key(raw_root / rel)
+    return None if sk is None else f"{prefix}{rel}\0{sk}"
+
+
+def line_cache_key(prefix: str, line: bytes) -> str:
+    """The clean and extract caches key a stage's output by prefix + sha256 of the input line."""
+    return prefix + hashlib.sha256(line).hexdigest()
+
+
+def text_cache_key(prefix: str, content_hash: str) -> str:
+    """The MinHash and annotation caches key a text's value by prefix + its content hash."""
+    return prefix + content_hash
+
+
 def run_ingest(root: Path, params: Params) -> StageResult:
     """Raw files → records; unreadable inputs become rejections. Files are read in path order.
 
@@ -123,9 +156,8 @@ def run_ingest(root: Path, params: Params) -> StageResult:
     from curate.readers import iter_raw_files, read_file
 
     raw_root = root / params.ingest.raw_dir
-    rp = params.run
-    cache = AnnotationCache(root / rp.cache_dir / "ingest.sqlite" if rp.cache_dir else None)
-    prefix = f"{code_digest(*READER_CODE)}:{section_digest(params.ingest)}:"
+    cache = AnnotationCache(cache_file(root, params, "ingest"))
+    prefix = ingest_cache_prefix(params)
 
     def emit(w: _Writer, result: StageResult, value: bytes) -> None:
         for line in value.split(b"\n"):
@@ -140,9 +172,9 @@ def run_ingest(root: Path, params: Params) -> StageResult:
     def flush(w: _Writer, result: StageResult, files: list[str]) -> None:
         keys = {}
         for rel in files:
-            sk = _stat_key(raw_root / rel)
-            if sk is not None:
-                keys[rel] = f"{prefix}{rel}\0{sk}"
+            key = ingest_cache_key(prefix, raw_root, rel)
+            if key is not None:
+                keys[rel] = key
         found = cache.get_many(set(keys.values()))
         fresh = []
         for rel in files:
@@ -223,7 +255,7 @@ def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -
 
     A hit holds exactly the bytes the same code and parameters produced before (the prefix names
     both), so an output never depends on whether the cache was warm."""
-    keys = [prefix + hashlib.sha256(ln).hexdigest() for ln in lines]
+    keys = [line_cache_key(prefix, ln) for ln in lines]
     found = cache.get_many(set(keys))
     todo: dict[str, bytes] = {}
     for key, ln in zip(keys, lines):
@@ -247,15 +279,39 @@ CLEAN_CODE = ("curate.clean", "curate.signoff", "curate.tickers", "curate.record
 EXTRACT_CODE = ("curate.extract", "curate.annotate", "curate.record", "curate.stages")
 
 
+def clean_cache_prefix(params: Params) -> str:
+    """Clean cache keys start with the cleaning code and the clean params."""
+    return f"{code_digest(*CLEAN_CODE)}:{section_digest(params.clean)}:"
+
+
+def minhash_cache_prefix(params: Params) -> str:
+    """MinHash signature keys start with the near-dup code and the MinHash settings."""
+    dp = params.dedup
+    return f"{code_digest('curate.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
+
+
+def annotation_cache_prefix(params: Params) -> str:
+    """Annotation keys start with the annotator (model, its version, spaCy version)."""
+    from curate.annotate import annotator_key
+
+    return f"{annotator_key(params.extract.model)}:"
+
+
+def extract_cache_prefix(params: Params) -> str:
+    """Finished-record keys start with the extraction code, the annotator and the shaping params."""
+    from curate.annotate import annotator_key
+
+    return f"{code_digest(*EXTRACT_CODE)}:{annotator_key(params.extract.model)}:{shaping_digest(params)}:"
+
+
 def run_clean(root: Path, params: Params) -> StageResult:
     """Clean every record. Results are cached by (raw record bytes, clean params, cleaning code),
     so a rebuild after adding articles cleans only the new ones; a hit returns the exact bytes
     the same code computed before, so outputs do not depend on the cache."""
     from curate.annotation_cache import AnnotationCache
 
-    rp = params.run
-    cache = AnnotationCache(root / rp.cache_dir / "clean.sqlite" if rp.cache_dir else None)
-    prefix = f"{code_digest(*CLEAN_CODE)}:{section_digest(params.clean)}:"
+    cache = AnnotationCache(cache_file(root, params, "clean"))
+    prefix = clean_cache_prefix(params)
     dec = msgspec.json.Decoder(Record)
 
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
@@ -373,7 +429,7 @@ def run_dedup(root: Path, params: Params) -> StageResult:
 
     def add_signatures(lines: list[bytes], cache) -> None:
         # signatures are cached by content hash + MinHash settings + near-dup code
-        wanted = [f"{prefix}{keys[len(keys) - len(lines) + i].content_hash}" for i in range(len(lines))]
+        wanted = [text_cache_key(prefix, keys[len(keys) - len(lines) + i].content_hash) for i in range(len(lines))]
         found = cache.get_many(set(wanted))
         fresh = []
         for key, line in zip(wanted, lines):
@@ -386,9 +442,8 @@ def run_dedup(root: Path, params: Params) -> StageResult:
 
     from curate.annotation_cache import AnnotationCache
 
-    cache = AnnotationCache(root / params.run.cache_dir / "minhash.sqlite" if params.run.cache_dir else None)
-    dp = params.dedup
-    prefix = f"{code_digest('curate.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
+    cache = AnnotationCache(cache_file(root, params, "minhash"))
+    prefix = minhash_cache_prefix(params)
     try:
         for line in iter_lines(src):
             keys.append(key_dec.decode(line))
@@ -431,14 +486,14 @@ def extract_window(records: list[Record], params: Params, cache, executor) -> li
     AnnotationCache) or, for texts it lacks, computed on `executor` and stored; then entities,
     language, stats, flags and provenance (`finish_record`). A record whose finishing raises
     becomes an INTERNAL_ERROR rejection. The extract stage and `curate check` both call this."""
-    from curate.annotate import CHUNK, annotate_chunk, annotator_key, decode_annotation, model_identity
+    from curate.annotate import CHUNK, annotate_chunk, decode_annotation, model_identity
     from curate.extract import finish_record
 
     ep, rp = params.extract, params.run
     model = model_identity(ep.model)
-    akey = annotator_key(ep.model)
+    aprefix = annotation_cache_prefix(params)
     digest = shaping_digest(params)
-    keys = [f"{akey}:{r.content_hash}" for r in records]
+    keys = [text_cache_key(aprefix, r.content_hash) for r in records]
     found = cache.get_many(set(keys))
     missing: dict[str, str] = {}
     for k, r in zip(keys, records):
@@ -468,15 +523,13 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     from curate.annotation_cache import AnnotationCache
     from curate.executors import make_executor
 
-    from curate.annotate import annotator_key
-
     ep = params.extract
     model_identity(ep.model)  # a missing model fails before any work
     rp = params.run
-    cache = AnnotationCache(root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None)
+    cache = AnnotationCache(cache_file(root, params, "annotations"))
     # finished records, keyed by input record bytes + extraction code + model + shaping params
-    records_cache = AnnotationCache(root / rp.cache_dir / "extract.sqlite" if rp.cache_dir else None)
-    prefix = f"{code_digest(*EXTRACT_CODE)}:{annotator_key(ep.model)}:{shaping_digest(params)}:"
+    records_cache = AnnotationCache(cache_file(root, params, "extract"))
+    prefix = extract_cache_prefix(params)
     dec = msgspec.json.Decoder(Record)
     own_executor = executor is None
     if own_executor:
