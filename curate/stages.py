@@ -560,10 +560,6 @@ def _shard_of(record_id: str, shards: int) -> int:
     return zlib.crc32(record_id.encode("utf-8")) % shards
 
 
-class _IdOnly(msgspec.Struct):
-    id: str
-
-
 def validate_verdicts(records, params: Params):
     """Per-record verdicts (None = accepted, else (reason, detail)) and corpus-rule results for
     extracted records, in order: the contract facts of each record judged by the pandera schema.
@@ -576,36 +572,44 @@ def validate_verdicts(records, params: Params):
     return judge((facts(r, labels, dmin, dmax) for r in records), vp)
 
 
-def _sort_shard_by_id(path: Path) -> tuple[int, int]:
-    """Rewrite a shard sorted by record id. Memory holds (id, offset, length) per line, never
-    the texts: lines are copied from the unsorted file by offset. Returns (lines, bytes)."""
-    dec = msgspec.json.Decoder(_IdOnly)
-    index: list[tuple[str, int, int]] = []
+def _indexed_records(path: Path, index: list[tuple[int, int]]) -> Iterator[Record]:
+    """Decode the records of `path` in order, appending each line's (offset, length) to `index`
+    so accepted lines can later be copied by offset: one decode per record, texts never kept."""
+    dec = msgspec.json.Decoder(Record)
     offset = 0
     with open(path, "rb") as fh:
         for line in fh:
-            if line.strip():
-                index.append((dec.decode(line).id, offset, len(line)))
+            stripped = line.strip()
+            if stripped:
+                index.append((offset, len(stripped)))
+                yield dec.decode(stripped)
             offset += len(line)
-    index.sort()
-    sorted_path = path.with_name(path.name + ".sorted")
+
+
+def _write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int, int]]) -> int:
+    """Write the lines at (offset, length) of `src`, sorted by record id; returns bytes written."""
+    entries.sort()
     written = 0
-    with open(path, "rb") as src, open(sorted_path, "wb") as out:
-        for _id, off, length in index:
+    with open(out_path, "wb") as out:
+        for _id, off, length in entries:
             src.seek(off)
-            line = src.read(length)
-            if not line.endswith(b"\n"):
-                line += b"\n"
-            written += out.write(line)
-    os.replace(sorted_path, path)
-    return len(index), written
+            written += out.write(src.read(length) + b"\n")
+    return written
 
 
 def run_validate(root: Path, params: Params) -> StageResult:
     """Contract + corpus rules; publish shards sorted by id, rejected by reason, and metrics."""
     vp = params.validate
     src = _previous(root, "validate")
-    verdicts = validate_verdicts(iter_records(src), params)
+    line_index: list[tuple[int, int]] = []  # (offset, length) per record line, in order
+    ids: list[str] = []
+
+    def records_noting_ids():
+        for record in _indexed_records(src, line_index):
+            ids.append(record.id)
+            yield record
+
+    verdicts = validate_verdicts(records_noting_ids(), params)
 
     curated = root / params.output.curated_dir
     nshards = max(1, params.output.shards)
@@ -628,22 +632,25 @@ def run_validate(root: Path, params: Params) -> StageResult:
     shard_counts: dict[int, int] = {}
 
     def fill_articles(tmp: Path) -> None:
-        outs = [open(tmp / shard_name(i), "wb") for i in range(nshards)]
-        try:
-            for record, verdict in zip(iter_records(src), verdicts.reasons):
+        # accepted lines are copied byte for byte (extract wrote them with `encode`), sorted by id
+        # within their shard through an (id, offset, length) index: the texts are never held
+        shards: list[list[tuple[str, int, int]]] = [[] for _ in range(nshards)]
+        dec = msgspec.json.Decoder(Record)
+        with open(src, "rb") as fh:
+            for rid, (off, length), verdict in zip(ids, line_index, verdicts.reasons):
                 result.inputs += 1
                 if verdict is None:
-                    outs[_shard_of(record.id, nshards)].write(encode(record) + b"\n")
+                    shards[_shard_of(rid, nshards)].append((rid, off, length))
                     result.kept += 1
                 else:
                     reason, detail = verdict
-                    add_rejected(reject(record, reason, detail, "validate"))
+                    fh.seek(off)
+                    add_rejected(reject(dec.decode(fh.read(length)), reason, detail, "validate"))
                     result.rejected[reason.value] += 1
-        finally:
-            for fh in outs:
-                fh.close()
-        for i in range(nshards):
-            shard_counts[i], shard_bytes[i] = _sort_shard_by_id(tmp / shard_name(i))
+            for i in range(nshards):
+                shard_counts[i] = len(shards[i])
+                shard_bytes[i] = _write_shard_sorted(fh, tmp / shard_name(i), shards[i])
+                shards[i] = []
 
     replace_dir(curated / "articles", fill_articles)
 
