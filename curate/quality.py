@@ -109,6 +109,14 @@ def _bin_label(i: int) -> str:
     return f"{lo}-{LENGTH_BINS[i + 1] - 1}" if i + 1 < len(LENGTH_BINS) else f"{lo}+"
 
 
+def _norm_space(label: str, text: str) -> tuple[str, str]:
+    """(label, text with whitespace runs folded to one space and trimmed)."""
+    # printable text holds no whitespace but ASCII spaces: only doubled or edge spaces need work
+    if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
+        text = _SPACE.sub(" ", text).strip()
+    return label, text
+
+
 def _missing(record, field: str) -> bool:
     value = getattr(record, field, None)
     if value is None:
@@ -168,16 +176,12 @@ class QualityAccumulator:
             self.flags[flag] += 1
             if len(self.flag_examples[flag]) < EXAMPLES:
                 self.flag_examples[flag].append(record.id)
-        seen_labels: set[str] = set()
-        seen_ents: set[tuple[str, str]] = set()
-        for e in record.entities:
-            self.label_mentions[e.label] += 1
-            self.entity_total += 1
-            seen_labels.add(e.label)
-            seen_ents.add((e.label, _SPACE.sub(" ", e.text).strip()))
-        for label in seen_labels:
-            self.label_articles[label] += 1
-        for label, text in seen_ents:
+        labels = [e.label for e in record.entities]
+        self.entity_total += len(labels)
+        self.label_mentions.update(labels)
+        self.label_articles.update(set(labels))
+        # each distinct (label, text) once per article; whitespace runs folded before counting
+        for label, text in {(_norm_space(lb, tx)) for lb, tx in {(e.label, e.text) for e in record.entities}}:
             self.entities[label][text] += 1
         self.tickers_total += len(record.tickers)
         info = {"id": record.id, "words": words, "title": _short(record.title, TITLE_CHARS),
