@@ -572,28 +572,40 @@ def validate_verdicts(records, params: Params):
     return judge((facts(r, labels, dmin, dmax) for r in records), vp)
 
 
-def _indexed_records(path: Path, index: list[tuple[int, int]]) -> Iterator[Record]:
+def _indexed_records(path: Path, index: list[tuple[int, int]], recoded: dict[int, bytes]) -> Iterator[Record]:
     """Decode the records of `path` in order, appending each line's (offset, length) to `index`
-    so accepted lines can later be copied by offset: one decode per record, texts never kept."""
+    so accepted lines can later be copied by offset: one decode per record, texts never kept.
+    A line that is not exactly `encode(record)` (extra fields, other spacing: not written by
+    extract) gets its canonical encoding kept in `recoded` under its position instead."""
     dec = msgspec.json.Decoder(Record)
     offset = 0
     with open(path, "rb") as fh:
         for line in fh:
             stripped = line.strip()
             if stripped:
+                record = dec.decode(stripped)
+                canonical = encode(record)
+                if canonical != stripped:
+                    recoded[len(index)] = canonical
                 index.append((offset, len(stripped)))
-                yield dec.decode(stripped)
+                yield record
             offset += len(line)
 
 
-def _write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int, int]]) -> int:
-    """Write the lines at (offset, length) of `src`, sorted by record id; returns bytes written."""
+def _write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int]],
+                        index: list[tuple[int, int]], recoded: dict[int, bytes]) -> int:
+    """Write the records at positions `entries` (id, position) sorted by id, copying each line
+    from `src` by its (offset, length) in `index` (or its `recoded` bytes); returns bytes written."""
     entries.sort()
     written = 0
     with open(out_path, "wb") as out:
-        for _id, off, length in entries:
-            src.seek(off)
-            written += out.write(src.read(length) + b"\n")
+        for _id, pos in entries:
+            line = recoded.get(pos)
+            if line is None:
+                off, length = index[pos]
+                src.seek(off)
+                line = src.read(length)
+            written += out.write(line + b"\n")
     return written
 
 
@@ -602,10 +614,11 @@ def run_validate(root: Path, params: Params) -> StageResult:
     vp = params.validate
     src = _previous(root, "validate")
     line_index: list[tuple[int, int]] = []  # (offset, length) per record line, in order
+    recoded: dict[int, bytes] = {}
     ids: list[str] = []
 
     def records_noting_ids():
-        for record in _indexed_records(src, line_index):
+        for record in _indexed_records(src, line_index, recoded):
             ids.append(record.id)
             yield record
 
@@ -634,22 +647,23 @@ def run_validate(root: Path, params: Params) -> StageResult:
     def fill_articles(tmp: Path) -> None:
         # accepted lines are copied byte for byte (extract wrote them with `encode`), sorted by id
         # within their shard through an (id, offset, length) index: the texts are never held
-        shards: list[list[tuple[str, int, int]]] = [[] for _ in range(nshards)]
+        shards: list[list[tuple[str, int]]] = [[] for _ in range(nshards)]
         dec = msgspec.json.Decoder(Record)
         with open(src, "rb") as fh:
-            for rid, (off, length), verdict in zip(ids, line_index, verdicts.reasons):
+            for pos, (rid, verdict) in enumerate(zip(ids, verdicts.reasons)):
                 result.inputs += 1
                 if verdict is None:
-                    shards[_shard_of(rid, nshards)].append((rid, off, length))
+                    shards[_shard_of(rid, nshards)].append((rid, pos))
                     result.kept += 1
                 else:
                     reason, detail = verdict
+                    off, length = line_index[pos]
                     fh.seek(off)
                     add_rejected(reject(dec.decode(fh.read(length)), reason, detail, "validate"))
                     result.rejected[reason.value] += 1
             for i in range(nshards):
                 shard_counts[i] = len(shards[i])
-                shard_bytes[i] = _write_shard_sorted(fh, tmp / shard_name(i), shards[i])
+                shard_bytes[i] = _write_shard_sorted(fh, tmp / shard_name(i), shards[i], line_index, recoded)
                 shards[i] = []
 
     replace_dir(curated / "articles", fill_articles)

@@ -84,3 +84,33 @@ def test_null_rate_above_limit_fails_the_corpus_check():
 def test_detail_names_the_failed_check():
     v = verdict([rec(date="1850-01-01")])
     assert "date_in_window" in v.reasons[0][1]
+
+
+def _stage_inputs(root, lines: list[bytes]) -> None:
+    from curate.layout import RECORDS, STAGES, interim_dir
+
+    for stage in STAGES[:-1]:
+        interim_dir(root, stage).mkdir(parents=True, exist_ok=True)
+    (interim_dir(root, "ingest") / RECORDS).write_bytes(b"".join(ln + b"\n" for ln in lines))
+    (interim_dir(root, "extract") / RECORDS).write_bytes(b"".join(ln + b"\n" for ln in lines))
+
+
+def test_validate_stage_publishes_canonical_lines_sorted_by_id_whatever_the_input_spelling(tmp_path):
+    import json
+
+    import msgspec
+
+    from curate.params import Params
+    from curate.record import encode
+    from curate.stages import run_validate
+
+    records = [rec(id=f"doc-{i}") for i in (3, 1, 2)]
+    lines = [encode(r) for r in records]
+    # a line spelled differently (other key order, spaces) must still be published canonically
+    lines[0] = json.dumps(json.loads(lines[0]), sort_keys=True, separators=(", ", ": ")).encode()
+    assert lines[0] != encode(records[0])
+    _stage_inputs(tmp_path, lines)
+    params = msgspec.structs.replace(Params(), output=msgspec.structs.replace(Params().output, shards=1))
+    run_validate(tmp_path, params)
+    published = (tmp_path / params.output.curated_dir / "articles/part-00000.jsonl").read_bytes()
+    assert published == b"".join(encode(r) + b"\n" for r in sorted(records, key=lambda r: r.id))
