@@ -520,7 +520,7 @@ def check_inputs(
             it.duplicate_note = where(r.id)
             it.state = msgspec.structs.replace(
                 reject(r, Reason.DUPLICATE, f"already in the corpus: same id, text and publication time "
-                       f"as {r.id} ({ck.source.get('path')})", "dedup"), duplicate_of=r.id)
+                       f"as {r.id} ({ck.source.path})", "dedup"), duplicate_of=r.id)
             continue
         hit = drop.get(n_corpus + j)
         if hit is None:

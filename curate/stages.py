@@ -331,12 +331,21 @@ def run_clean(root: Path, params: Params) -> StageResult:
 # ----------------------------------------------------------------------------------------- dedup
 
 
+class _SourceKey(msgspec.Struct, frozen=True):
+    """The part of a record's source dedup reads: its tie-breaks and messages name the raw path."""
+
+    path: str = ""
+    line: int | None = None
+
+
 class _Key(msgspec.Struct):
+    """What dedup keeps per record (ids, hashes, dates, raw path): never the text."""
+
     id: str
     content_hash: str
     date: str | None = None
     published_at: str | None = None
-    source: dict = {}
+    source: _SourceKey = _SourceKey()
 
 
 DedupKey = _Key  # public name: `curate check` decodes the same keys from its records and the corpus
@@ -344,7 +353,7 @@ DedupKey = _Key  # public name: `curate check` decodes the same keys from its re
 
 def _recency(k: _Key) -> tuple:
     """Later publication wins among story versions; ties broken by raw path then line."""
-    return (k.published_at or k.date or "", k.source.get("path", ""), k.source.get("line") or 0)
+    return (k.published_at or k.date or "", k.source.path, k.source.line or 0)
 
 
 class _Text(msgspec.Struct):
@@ -391,7 +400,7 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
             for i in idx:
                 if i != keep:
                     drop[i] = (reason, rid, f"another version of story {rid} was kept "
-                               f"(kept {keys[keep].source.get('path')}, published {_recency(keys[keep])[0]})")
+                               f"(kept {keys[keep].source.path}, published {_recency(keys[keep])[0]})")
     if params.dedup.exact:
         by_hash: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
@@ -404,7 +413,7 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
             for i in idx:
                 if i != keep:
                     drop[i] = (Reason.DUPLICATE, keys[keep].id,
-                               f"same text as {keys[keep].id} ({keys[keep].source.get('path')})")
+                               f"same text as {keys[keep].id} ({keys[keep].source.path})")
     if params.dedup.near and near is not None:
         from curate.near_dup import near_decisions, order_key
 

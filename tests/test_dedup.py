@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from curate.params import Params
 from curate.record import Reason
-from curate.stages import _Key, dedup_decisions
+from curate.stages import _Key, _SourceKey, dedup_decisions
 
 
 def key(id, h, published, path):
-    return _Key(id=id, content_hash=h, date=published[:10], published_at=published, source={"path": path})
+    return _Key(id=id, content_hash=h, date=published[:10], published_at=published, source=_SourceKey(path=path))
 
 
 def test_story_versions_keep_the_latest_published():
@@ -53,5 +53,5 @@ def test_decisions_do_not_depend_on_input_order():
         key("reuters-B", "y", "2012-01-03T01:00:00-05:00", "3"),
         key("reuters-C", "z", "2012-01-01T01:00:00-05:00", "4"),
     ]
-    kept = lambda ks: sorted((k.id, k.source["path"]) for i, k in enumerate(ks) if i not in dedup_decisions(ks, Params()))
+    kept = lambda ks: sorted((k.id, k.source.path) for i, k in enumerate(ks) if i not in dedup_decisions(ks, Params()))
     assert kept(keys) == kept(list(reversed(keys)))

@@ -386,10 +386,10 @@ def stage_records() -> list[Record]:
 
 
 def test_dedup_decisions_with_near_index():
-    from curate.stages import _Key, dedup_decisions
+    from curate.stages import _Key, _SourceKey, dedup_decisions
 
     recs = stage_records()
-    keys = [_Key(id=r.id, content_hash=r.content_hash, date=r.date, source={"path": r.source.path})
+    keys = [_Key(id=r.id, content_hash=r.content_hash, date=r.date, source=_SourceKey(path=r.source.path))
             for r in recs]
     params = Params()
     index = NearDupIndex(params.dedup)
