@@ -311,6 +311,58 @@ def export_cmd(
         typer.echo(f"{r.split}: {r.rows} records -> {r.path} ({r.bytes} bytes, sha256 {r.sha256[:16]}…)")
 
 
+cache_app = typer.Typer(help="The stage caches under run.cache_dir (.curate-cache/): sizes and eviction.",
+                        no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+CACHE_ROOT_OPT = typer.Option(Path("."), "--root", "--project-root", help="Project root (where corpus/ and "
+                              "params.yaml live).")
+
+
+@cache_app.command("prune")
+def cache_prune_cmd(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be removed; delete nothing."),
+    root: Path = CACHE_ROOT_OPT,
+    params: Path = PARAMS_OPT,
+) -> None:
+    """Delete every cache entry the current build would not look up (deleted or changed articles,
+    old params, old code, other branches), then VACUUM. Run after `dvc repro`.
+
+    Exit code: 0 pruned, 2 the interim outputs are missing or stale (`dvc repro` first; nothing
+    deleted) or a usage error, 75 a build is running.
+    """
+    import sqlite3
+
+    from curate.annotate import ModelError
+    from curate.cache_prune import PruneRefused, prune, render_prune
+    from curate.check import UsageError, load_params_for
+    from curate.locking import EXIT_BUSY, CorpusBusy
+
+    try:
+        result = prune(root, load_params_for(root, params), dry_run=dry_run)
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
+    except (PruneRefused, UsageError, ModelError) as exc:
+        _fail(f"cache prune: {exc}", 2)
+    except sqlite3.Error as exc:  # e.g. no room for VACUUM's copy: the deletions are committed
+        _fail(f"cache prune: {type(exc).__name__}: {exc}", 1)
+    for line in render_prune(result):
+        typer.echo(line)
+
+
+@cache_app.command("info")
+def cache_info_cmd(root: Path = CACHE_ROOT_OPT, params: Path = PARAMS_OPT) -> None:
+    """Entries and bytes of each stage cache."""
+    from curate.cache_prune import cache_info, render_info
+    from curate.check import UsageError, load_params_for
+
+    try:
+        p = load_params_for(root, params)
+    except UsageError as exc:
+        _fail(f"cache info: {exc}", 2)
+    for line in render_info(cache_info(root, p), root / p.run.cache_dir if p.run.cache_dir else None):
+        typer.echo(line)
+
+
 def main() -> None:  # pragma: no cover
     app(prog_name="curate")
 
