@@ -20,9 +20,25 @@ CHUNK = 16  # texts per task sent to a worker: small, so a few hundred new texts
 
 
 class Annotation(msgspec.Struct, array_like=True):
-    """Entities of one text as (start, end, label) character spans."""
+    """What the annotator computed for one text: entities as (start, end, label) character spans,
+    and the text's language (ISO 639-1, None when too short to tell)."""
 
     spans: list[tuple[int, int, str]]
+    language: str | None = None
+
+
+LANGUAGE_RULE = "py3langid/1"  # language = py3langid on the first 2,000 characters, None under 20
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the text's language (py3langid on the first 2,000 characters)."""
+    sample = text[:2000].strip()
+    if len(sample) < 20:
+        return None
+    import py3langid
+
+    lang, _score = py3langid.classify(sample)
+    return lang
 
 
 _enc = msgspec.msgpack.Encoder()
@@ -93,19 +109,24 @@ def model_identity(name: str) -> tuple[str, str]:
 
 
 def annotator_key(name: str) -> str:
-    """Digest of everything that determines annotations: model, its version, spaCy version."""
+    """Digest of everything that determines annotations: model, its version, spaCy version, and
+    the language rule with py3langid's version."""
+    from importlib.metadata import version
+
     import spacy
 
     mname, mver = model_identity(name)
-    return hashlib.sha256(f"{mname}|{mver}|{spacy.__version__}|ner-only".encode()).hexdigest()[:16]
+    ident = f"{mname}|{mver}|{spacy.__version__}|ner-only|{LANGUAGE_RULE}|{version('py3langid')}"
+    return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
 def annotate_chunk(model: str, texts: Sequence[str], batch_size: int = 1) -> list[bytes]:
     """Annotate texts in one process; returns encoded Annotations in input order."""
     nlp = load_model(model)
     out = []
-    for doc in nlp.pipe(texts, batch_size=batch_size):
-        out.append(encode_annotation(Annotation([(e.start_char, e.end_char, e.label_) for e in doc.ents])))
+    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size)):
+        spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+        out.append(encode_annotation(Annotation(spans, detect_language(text))))
     return out
 
 

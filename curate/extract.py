@@ -12,11 +12,11 @@ from collections.abc import Sequence
 import msgspec
 
 from curate import __version__
-from curate.annotate import Annotation
+from curate.annotate import LANGUAGE_RULE, Annotation
 from curate.params import ExtractParams
 from curate.record import Entity, Provenance, Record, Stats
 
-RULES_VERSION = {"extract": "extract/1", "stats": "stats/1", "language": "py3langid/1"}
+RULES_VERSION = {"extract": "extract/1", "stats": "stats/1", "language": LANGUAGE_RULE}
 
 _WORD = re.compile(r"\S+")
 # a sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace
@@ -51,17 +51,6 @@ def compute_stats(text: str) -> Stats:
     )
 
 
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (py3langid on the first 2,000 characters)."""
-    sample = text[:2000].strip()
-    if len(sample) < 20:
-        return None
-    import py3langid
-
-    lang, _score = py3langid.classify(sample)
-    return lang
-
-
 def entities_from(text: str, annotation: Annotation, labels: Sequence[str]) -> list[Entity]:
     """Entities whose label is allowed and whose span indexes into text (always true by build)."""
     allowed = set(labels)
@@ -90,14 +79,14 @@ def finish_record(
     model: tuple[str, str],
     params_sha256: str,
 ) -> Record:
-    """Fill entities, language, stats, flags and provenance of a cleaned record."""
+    """Fill entities and language (from the annotation), stats, flags and provenance of a cleaned record."""
     stats = compute_stats(record.text)
     rules = dict(record.provenance.rules)
     rules.update(RULES_VERSION)
     return msgspec.structs.replace(
         record,
         entities=entities_from(record.text, annotation, params.entity_labels),
-        language=detect_language(record.text),
+        language=annotation.language,  # computed with the entities, in the workers, and cached
         stats=stats,
         flags=extract_flags(record, stats, params),
         provenance=Provenance(

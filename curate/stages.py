@@ -485,9 +485,10 @@ WINDOW = 2048  # records looked up / annotated per round; bounds memory
 
 
 def _init_worker(model: str) -> None:
-    from curate.annotate import load_model
+    from curate.annotate import detect_language, load_model
 
     load_model(model)
+    detect_language("Warm-up: the language model loads once per worker process.")
 
 
 def extract_window(records: list[Record], params: Params, cache, executor) -> list[Record | Rejected]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import msgspec
 
 from curate.layout import RECORDS, REJECTED, interim_dir
-from curate.params import CleanParams, Params, RunParams
+from curate.params import CleanParams, ExtractParams, Params, RunParams
 from curate.stages import run_clean, run_extract, run_ingest, run_dedup
 
 REPO = Path(__file__).resolve().parents[1]
@@ -102,3 +102,22 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
     with_cache = outputs(root, "ingest")
     run_ingest(root, uncached)
     assert outputs(root, "ingest") == with_cache
+
+
+def test_a_shaping_parameter_change_reextracts_from_cached_annotations_with_the_same_languages(tmp_path):
+    from curate.jsonl_io import iter_records
+
+    root = project(tmp_path)
+    params = msgspec.structs.replace(Params(), run=RunParams(workers=1))
+    for run in (run_ingest, run_clean, run_dedup):
+        run(root, params)
+    run_extract(root, params)
+    first = {r.id: r for r in iter_records(interim_dir(root, "extract") / RECORDS)}
+    other = msgspec.structs.replace(params, extract=ExtractParams(short_words=10_000))
+    again = run_extract(root, other)
+    second = {r.id: r for r in iter_records(interim_dir(root, "extract") / RECORDS)}
+    assert again.extra["cache_misses"] == again.inputs  # every record re-extracted ...
+    assert again.extra["annotation_misses"] == 0        # ... with entities and language from the cache
+    assert {i: r.language for i, r in second.items()} == {i: r.language for i, r in first.items()}
+    assert "en" in {r.language for r in second.values()}
+    assert all("very_short" in r.flags for r in second.values())
