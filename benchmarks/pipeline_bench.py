@@ -96,12 +96,20 @@ def words_of(jsonl: Path) -> tuple[int, int]:
 
 
 def with_rates(stages: list[dict], proj: Path) -> list[dict]:
+    """Articles/s and words/s per stage, over the records each stage reads (ingest: the records
+    it produced from the raw files; report: the published articles)."""
+    interim = proj / "corpus/interim"
+    inputs = {"ingest": [interim / "ingest/records.jsonl"], "clean": [interim / "ingest/records.jsonl"],
+              "dedup": [interim / "clean/records.jsonl"], "extract": [interim / "dedup/records.jsonl"],
+              "validate": [interim / "extract/records.jsonl"],
+              "report": sorted((proj / "corpus/curated/articles").glob("*.jsonl"))}
     for s in stages:
-        src = {"ingest": None, "clean": "ingest", "dedup": "clean", "extract": "dedup", "validate": "extract"}.get(s["stage"])
-        if src and (proj / "corpus/interim" / src / "records.jsonl").exists():
-            docs, words = words_of(proj / "corpus/interim" / src / "records.jsonl")
-            s["articles_per_s"] = round(docs / s["seconds"], 1) if s["seconds"] else None
-            s["words_per_s"] = round(words / s["seconds"]) if s["seconds"] else None
+        files = [f for f in inputs.get(s["stage"], []) if f.exists()]
+        if files and s["seconds"]:
+            counts = [words_of(f) for f in files]
+            docs, words = sum(c[0] for c in counts), sum(c[1] for c in counts)
+            s["articles_per_s"] = round(docs / s["seconds"], 1)
+            s["words_per_s"] = round(words / s["seconds"])
     return stages
 
 

@@ -145,9 +145,10 @@ def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
     from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
     from curate.quality import QualityError, run_report
+    from curate.stage_stats import measured
 
     try:
-        with stage_lock(root, "curate report"):
+        with stage_lock(root, "curate report"), measured("report"):
             rep = run_report(root)
     except CorpusBusy as exc:
         _fail(str(exc), EXIT_BUSY)

@@ -27,8 +27,17 @@ def curated_digest(proj: Path) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def built(tmp_path_factory) -> Path:
     proj = make_project(tmp_path_factory.mktemp("e2e") / "proj")
-    run([bin_path("dvc"), "repro"], proj)
+    run([bin_path("dvc"), "repro"], proj, env={"CURATE_STAGE_STATS": str(proj.parent / "stage-stats.jsonl")})
     return proj
+
+
+def test_every_stage_reports_time_and_memory_for_the_benchmark(built):
+    lines = [json.loads(x) for x in (built.parent / "stage-stats.jsonl").read_text().splitlines()]
+    assert [s["stage"] for s in lines] == ["ingest", "clean", "dedup", "extract", "validate", "report"]
+    for s in lines:
+        assert s["seconds"] > 0 and s["peak_rss_mb"] > 0, s
+    extract = lines[3]
+    assert extract["cpu_seconds"] > 0 and extract["inputs"] == extract["kept"] > 0
 
 
 def test_repro_writes_sharded_curated_corpus(built):
@@ -77,6 +86,7 @@ def test_seed_article_record_in_curated_corpus(built):
     assert ("Fred Hof", "PERSON") in ents and ("Syria", "GPE") in ents
     assert all(r.text[e.start:e.end] == e.text for e in r.entities)
     assert r.provenance.model and r.provenance.model_version
+    assert r.language == "en" and r.provenance.rules["language"] == "py3langid/1"
 
 
 def test_rebuild_from_scratch_with_other_worker_count_is_byte_identical(built, tmp_path):
