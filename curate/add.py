@@ -218,7 +218,9 @@ def add_paths(
     place(inputs, batch + "/")
     rp = params.run
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
-    cache_path = root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None
+    from curate.stages import cache_file
+
+    cache_path = cache_file(root, params, "annotations")
     result = check_inputs(inputs, params, corpus, cache_path, progress, executor)
     copies, data_for, errors = plan_copies(result, raw_root)
     out = AddResult(result, batch if copies else None, params.ingest.raw_dir, copies, errors, dry_run)

@@ -641,7 +641,9 @@ def check_paths(
     place(inputs, prefix)
     rp = params.run
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
-    cache_path = root / rp.cache_dir / "annotations.sqlite" if rp.cache_dir else None
+    from curate.stages import cache_file
+
+    cache_path = cache_file(root, params, "annotations")
     return check_inputs(inputs, params, corpus, cache_path, progress, executor)
 
 
