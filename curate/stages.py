@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import zlib
+from array import array
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -582,10 +583,29 @@ def validate_verdicts(records, params: Params):
     return judge((facts(r, labels, dmin, dmax) for r in records), vp)
 
 
-def _indexed_records(path: Path, index: list[tuple[int, int]], recoded: dict[int, bytes]) -> Iterator[Record]:
-    """Decode the records of `path` in order, appending each line's (offset, length) to `index`
+class _LineIndex:
+    """(offset, length) of each record line of a file, in two compact arrays (16 bytes a line)."""
+
+    def __init__(self) -> None:
+        self.offsets = array("q")
+        self.lengths = array("q")
+
+    def __len__(self) -> int:
+        return len(self.offsets)
+
+    def add(self, offset: int, length: int) -> None:
+        self.offsets.append(offset)
+        self.lengths.append(length)
+
+    def read(self, fh, pos: int) -> bytes:
+        fh.seek(self.offsets[pos])
+        return fh.read(self.lengths[pos])
+
+
+def _indexed_records(path: Path, index: _LineIndex, recoded: dict[int, bytes]) -> Iterator[Record]:
+    """Decode the records of `path` in order, adding each line's (offset, length) to `index`
     so accepted lines can later be copied by offset: one decode per record, texts never kept.
-    A line that is not exactly `encode(record)` (extra fields, other spacing: not written by
+    A line that is not exactly `encode(record)` (other key order or spacing: not written by
     extract) gets its canonical encoding kept in `recoded` under its position instead."""
     dec = msgspec.json.Decoder(Record)
     offset = 0
@@ -597,13 +617,13 @@ def _indexed_records(path: Path, index: list[tuple[int, int]], recoded: dict[int
                 canonical = encode(record)
                 if canonical != stripped:
                     recoded[len(index)] = canonical
-                index.append((offset, len(stripped)))
+                index.add(offset + len(line) - len(line.lstrip()), len(stripped))
                 yield record
             offset += len(line)
 
 
 def _write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int]],
-                        index: list[tuple[int, int]], recoded: dict[int, bytes]) -> int:
+                        index: _LineIndex, recoded: dict[int, bytes]) -> int:
     """Write the records at positions `entries` (id, position) sorted by id, copying each line
     from `src` by its (offset, length) in `index` (or its `recoded` bytes); returns bytes written."""
     entries.sort()
@@ -612,9 +632,7 @@ def _write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int]],
         for _id, pos in entries:
             line = recoded.get(pos)
             if line is None:
-                off, length = index[pos]
-                src.seek(off)
-                line = src.read(length)
+                line = index.read(src, pos)
             written += out.write(line + b"\n")
     return written
 
@@ -623,7 +641,7 @@ def run_validate(root: Path, params: Params) -> StageResult:
     """Contract + corpus rules; publish shards sorted by id, rejected by reason, and metrics."""
     vp = params.validate
     src = _previous(root, "validate")
-    line_index: list[tuple[int, int]] = []  # (offset, length) per record line, in order
+    line_index = _LineIndex()  # (offset, length) per record line, in order
     recoded: dict[int, bytes] = {}
     ids: list[str] = []
 
@@ -667,9 +685,7 @@ def run_validate(root: Path, params: Params) -> StageResult:
                     result.kept += 1
                 else:
                     reason, detail = verdict
-                    off, length = line_index[pos]
-                    fh.seek(off)
-                    add_rejected(reject(dec.decode(fh.read(length)), reason, detail, "validate"))
+                    add_rejected(reject(dec.decode(line_index.read(fh, pos)), reason, detail, "validate"))
                     result.rejected[reason.value] += 1
             for i in range(nshards):
                 shard_counts[i] = len(shards[i])

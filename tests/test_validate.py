@@ -109,6 +109,7 @@ def test_validate_stage_publishes_canonical_lines_sorted_by_id_whatever_the_inpu
     # a line spelled differently (other key order, spaces) must still be published canonically
     lines[0] = json.dumps(json.loads(lines[0]), sort_keys=True, separators=(", ", ": ")).encode()
     assert lines[0] != encode(records[0])
+    lines[1] = b"  " + lines[1]  # canonical, but indented
     _stage_inputs(tmp_path, lines)
     params = msgspec.structs.replace(Params(), output=msgspec.structs.replace(Params().output, shards=1))
     run_validate(tmp_path, params)
