@@ -108,6 +108,7 @@ def model_identity(name: str) -> tuple[str, str]:
     return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}", str(meta.get("version", "?"))
 
 
+@lru_cache(maxsize=4)
 def annotator_key(name: str) -> str:
     """Digest of everything that determines annotations: model, its version, spaCy version, and
     the language rule with py3langid's version."""
