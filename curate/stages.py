@@ -468,14 +468,18 @@ def run_dedup(root: Path, params: Params) -> StageResult:
         cache.close()
     drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
 
+    record_dec = msgspec.json.Decoder(Record)
+
     def body(w: _Writer, result: StageResult) -> None:
-        for i, record in enumerate(iter_records(src)):
+        # kept lines are copied as clean wrote them; only dropped records are decoded
+        for i, line in enumerate(iter_lines(src)):
             result.inputs += 1
             if i in drop:
                 reason, kept, detail = drop[i]
+                record = record_dec.decode(line)
                 w.drop(msgspec.structs.replace(reject(record, reason, detail, "dedup"), duplicate_of=kept))
             else:
-                w.keep(record)
+                w.keep_encoded(line)
 
     return _run_stage(root, "dedup", body)
 
