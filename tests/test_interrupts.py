@@ -75,6 +75,17 @@ def test_kill_stage_then_repro_is_identical(built, tmp_path, stage, point, nth, 
     _assert_recovered(proj, reference)
 
 
+def test_killed_dvc_repro_leaves_the_previous_outputs_in_place(built, tmp_path):
+    """Every output is `persist: true`, so DVC does not delete it before the stage runs, and the
+    stage swaps its outputs in atomically: `dvc repro` killed before validate's first swap leaves
+    the published version exactly as it was (DVC's default would have deleted it first)."""
+    proj, reference = built
+    _killed([bin_path("dvc"), "repro", "--force", "--single-item", "validate"], proj,
+            "validate:replace:1:group", tmp_path)
+    assert digest(proj) == reference
+    _assert_recovered(proj, reference)
+
+
 def test_next_curate_command_sweeps_temps_of_killed_runs(built):
     proj, reference = built
     run([bin_path("curate"), "ingest"], proj)

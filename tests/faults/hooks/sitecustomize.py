@@ -9,8 +9,10 @@ test can prove the fault fired. Points:
 
     write          after the n-th record a stage wrote to its (temporary) folder, flushed
     fsync          before the n-th os.fsync: an atomic_writer file written, not yet renamed
-    replace        before the n-th os.replace (a temp file/folder about to become an output)
-    replace_after  right after the n-th os.replace (e.g. between the two renames of a swap)
+    replace        before the n-th os.replace or folder exchange (a temp file/folder about to
+                   become an output)
+    replace_after  right after the n-th os.replace or exchange (e.g. between the two renames of
+                   a swap)
     put            inside the n-th annotation-cache transaction, rows inserted, not committed
     put_after      after the n-th annotation-cache transaction committed
     copy           after the n-th chunk written by shutil.copyfileobj (`curate add` mid-copy)
@@ -84,6 +86,20 @@ def _install() -> None:
         return real_fsync(fd)
 
     os.replace, os.fsync = replace, fsync
+
+    if point in ("replace", "replace_after"):
+        # a folder swapped in over the previous one is one renameat2 exchange, not os.replace
+        from curate import jsonl_io
+
+        real_exchange = jsonl_io._exchange
+
+        def exchange(a, b):
+            hit("replace")
+            done = real_exchange(a, b)
+            hit("replace_after")
+            return done
+
+        jsonl_io._exchange = exchange
 
     if point == "copy":
         import shutil
