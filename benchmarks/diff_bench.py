@@ -24,7 +24,6 @@ import hashlib
 import json
 import os
 import random
-import resource
 import shutil
 import subprocess
 import sys
@@ -129,6 +128,7 @@ def measure(kind: str, a: str, b: str) -> dict:
     """Run in a child process: one measurement, printed as JSON."""
     sys.path.insert(0, str(REPO))
     from curate.diff import diff_sides, split_line
+    from curate.stage_stats import peak_rss_kb
     from curate.versions import WorkTree, curated_dir, iter_lines_at, open_version
 
     t0, c0 = time.perf_counter(), time.process_time()
@@ -155,18 +155,6 @@ def measure(kind: str, a: str, b: str) -> dict:
     out["cpu_s"] = round(time.process_time() - c0, 2)
     out["peak_rss_mb"] = round(peak_rss_kb() / 1024, 1)
     return out
-
-
-def peak_rss_kb() -> int:
-    """This process's peak RSS. VmHWM, not ru_maxrss: Linux carries ru_maxrss over fork+exec from
-    the parent (which held the synthesised records), VmHWM starts with the new address space."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def child(kind: str, a: Path, b: Path) -> dict:
