@@ -5,8 +5,9 @@
 
 What it does, in one temp git+DVC project built from this checkout (hermetic DVC settings):
 1. copies the corpus folder into corpus/raw/, holding back `--new` files (the last ones in path order);
-2. `dvc repro` from scratch (empty annotation cache): total wall time, and per stage (from
-   $CURATE_STAGE_STATS) wall, CPU, peak RSS, articles/s and words/s;
+2. `dvc repro` from scratch (empty annotation cache): total wall time, the peak RSS of its whole
+   process tree (`peak_rss_mb_build`: DVC, the stages and their workers), and per stage (from
+   $CURATE_STAGE_STATS) wall, CPU, peak RSS (the stage's own, and its workers'), articles/s, words/s;
 3. the baseline, measured in the same run on the same cores: bare spaCy `nlp.pipe` with the same
    model and components and `--workers` processes, over exactly the texts the extract stage
    annotated (corpus/interim/dedup/records.jsonl), and with --all-texts-baseline over every
@@ -43,6 +44,29 @@ def sh(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
     return time.perf_counter() - t0
+
+
+# Runs a command and writes its wall time and the peak RSS of its process tree (the largest
+# single process among `dvc repro`, the stages and their workers) to the file named first.
+_PEAK_WRAPPER = (
+    "import json, resource, subprocess, sys, time\n"
+    "t = time.perf_counter()\n"
+    "p = subprocess.run(sys.argv[2:], capture_output=True, text=True)\n"
+    "dt = time.perf_counter() - t\n"
+    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+    "open(sys.argv[1], 'w').write(json.dumps({'rc': p.returncode, 'seconds': dt, 'peak_kb': kb,\n"
+    "                                         'out': p.stdout[-4000:], 'err': p.stderr[-4000:]}))\n"
+)
+
+
+def sh_peak(cmd: list[str], cwd: Path, env: dict, scratch: Path) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB of the whole process tree) of `cmd`."""
+    out = scratch / "peak.json"
+    subprocess.run([sys.executable, "-c", _PEAK_WRAPPER, str(out), *cmd], cwd=cwd, env=env, check=True)
+    res = json.loads(out.read_text())
+    if res["rc"] != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed ({res['rc']}):\n{res['out']}\n{res['err']}")
+    return res["seconds"], round(res["peak_kb"] / 1024, 1)
 
 
 def hermetic_env(base: Path, stats: Path) -> dict:
@@ -149,7 +173,8 @@ def main(argv: list[str] | None = None) -> dict:
         held = make_project(proj, args.corpus, args.new, str(args.workers), env)
         env["PYTHONPATH"] = str(proj)  # run the copied code: edits to the checkout cannot leak in
         run: dict = {"repeat": rep, "raw_files": sum(1 for p in (proj / "corpus/raw").rglob("*") if p.is_file())}
-        run["full_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)
+        full_s, run["peak_rss_mb_build"] = sh_peak([str(BIN / "dvc"), "repro"], proj, env, base)
+        run["full_repro_s"] = round(full_s, 2)
         run["full_stages"] = with_rates(stage_lines(stats), proj)
         docs, words = words_of(proj / "corpus/interim/dedup/records.jsonl")
         run["annotated_docs"], run["annotated_words"] = docs, words
@@ -199,6 +224,7 @@ def main(argv: list[str] | None = None) -> dict:
         "median_noop_repro_s": med("noop_repro_s"),
         "median_incremental_repro_s": med("incremental_repro_s"),
         "median_param_change_repro_s": med("param_change_repro_s"),
+        "median_peak_rss_mb_build": med("peak_rss_mb_build"),
         "median_baseline_s": statistics.median([r["baseline_same_texts"]["seconds"] for r in runs])
         if all("baseline_same_texts" in r for r in runs) else None,
         "runs": runs,
