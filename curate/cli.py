@@ -11,6 +11,7 @@ from pathlib import Path
 
 import typer
 
+from curate.layout import STAGES
 from curate.params import ParamsError, load_params
 
 app = typer.Typer(
@@ -367,7 +368,7 @@ def cache_info_cmd(root: Path = CACHE_ROOT_OPT, params: Path = PARAMS_OPT) -> No
 
 # Commands that leave nothing open once they return: every output is closed and renamed, every
 # cache and worker pool closed (the runners' `finally` blocks), the stage stats line written.
-FAST_EXIT_COMMANDS = frozenset({"ingest", "clean", "dedup", "extract", "validate", "report", "run"})
+FAST_EXIT_COMMANDS = frozenset(STAGES) | {"report", "run"}
 
 
 def main() -> None:  # pragma: no cover - the console entry point; tests call `app`
