@@ -81,9 +81,17 @@ def _remove_dead(folder: str | Path, pattern: re.Pattern) -> list[str]:
 
 def sweep_stale(folders: Iterable[str | Path]) -> list[str]:
     """Remove temp files/folders of killed processes (`.tmp-<name>-<pid>-XXXX`, `.old-…`, pid
-    dead) directly inside `folders`; returns what was removed. A stage command calls this first,
-    so a temp left by a killed run disappears even if DVC restores that output from its cache."""
-    return [path for folder in folders for path in _remove_dead(folder, _ANY_TEMP)]
+    dead) anywhere under `folders` (a plot's temp sits in reports/plots/); returns what was
+    removed. A stage command calls this first, so a temp left by a killed run disappears even
+    when the rerun `dvc repro` does not run the stage that wrote it (its outputs persisted)."""
+    removed = []
+    for folder in folders:
+        for parent, dirs, _files in os.walk(folder):
+            gone = _remove_dead(parent, _ANY_TEMP)
+            removed += gone
+            names = {os.path.basename(path) for path in gone}
+            dirs[:] = [d for d in dirs if d not in names and not _ANY_TEMP.fullmatch(d)]
+    return removed
 
 
 def _umask() -> int:

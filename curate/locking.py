@@ -332,9 +332,9 @@ def stage_lock(root: Path, command: str) -> Iterator[None]:
     def tell(msg: str) -> None:
         print(f"curate: {msg}", file=sys.stderr, flush=True)
 
-    # Run by `dvc repro`, a stage never refuses: DVC has already deleted its outputs, so refusing
-    # would leave them missing for the other build; it waits for the curate lock and rebuilds
-    # them (same inputs, same bytes). By hand (`curate run`), it refuses beside a `dvc repro`.
+    # Run by `dvc repro`, a stage never refuses (that would fail the build that started it): it
+    # waits for the curate lock and rebuilds its outputs (same inputs, same bytes). By hand
+    # (`curate run`), it refuses beside a `dvc repro`.
     under_dvc = bool(os.environ.get("DVC_STAGE"))
     with project_lock(root, command, exclusive=True, timeout=stage_timeout(), check_dvc=not under_dvc,
                       strict=False, on_wait=tell), hold_dvc_lock_under_dvc(root):

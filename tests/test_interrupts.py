@@ -160,3 +160,41 @@ def test_kill_curate_run_between_swaps_keeps_previous_outputs(built, tmp_path):
     run([bin_path("curate"), "validate"], proj)
     assert digest(proj) == reference
     assert leftovers(proj) == []
+
+
+def _dead_pid() -> int:
+    proc = subprocess.Popen(["true"])
+    proc.wait()
+    return proc.pid
+
+
+def test_sweep_removes_dead_temps_in_nested_output_folders(tmp_path):
+    """A report killed while writing a plot leaves `reports/plots/.tmp-…`; `dvc repro` then
+    keeps the persisted outputs without rerunning report, so only the next stage command's
+    sweep can remove it: the sweep must reach every folder under the outputs, not only the top."""
+    from curate.locking import sweep_outputs
+
+    dead = _dead_pid()
+    nested = [tmp_path / "reports/plots" / f".tmp-length_hist.json-{dead}-1btwn2an",
+              tmp_path / "corpus/curated/articles" / f".tmp-part-00000.jsonl-{dead}-abcdefgh"]
+    folder = tmp_path / "corpus/interim" / f".old-ingest-{dead}-zyxwvuts"
+    for path in nested:
+        path.parent.mkdir(parents=True)
+        path.write_text("{\"half\": ")
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub/records.jsonl").write_text("{}\n")
+    removed = sweep_outputs(tmp_path)
+    assert sorted(removed) == sorted(map(str, [*nested, folder]))
+    assert not any(p.exists() for p in [*nested, folder])
+
+
+def test_sweep_keeps_temps_of_a_live_writer(tmp_path):
+    import os
+
+    live = tmp_path / "reports/plots" / f".tmp-length_hist.json-{os.getpid()}-1btwn2an"
+    live.parent.mkdir(parents=True)
+    live.write_text("{")
+    from curate.locking import sweep_outputs
+
+    assert sweep_outputs(tmp_path) == []
+    assert live.exists()

@@ -274,7 +274,8 @@ def kill_builds(runs: int, seed: int, workdir: Path, out=print) -> dict:
     if swept.returncode != 0 or left or digest(proj) != reference:
         summary["failures"].append({"run": "sweep", "problems": [swept.stderr.strip(), *left]})
         summary["recovered_identical"] -= 1
-    out(f"temps of killed runs left after the next curate command: {len(left)}")
+    out(f"temps of killed runs left after the next curate command: {len(left)}"
+        + "".join(f"\n  {path}" for path in left))
     out(f"\n{summary['killed']} of {runs} runs killed mid-build "
         f"({summary['finished_before_kill']} had already finished); stages hit: "
         f"{json.dumps(summary['stages_hit'], sort_keys=True)}")
