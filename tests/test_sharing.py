@@ -154,7 +154,17 @@ def test_dvc_import_v1_then_update_to_v2(published, tmp_path):
     assert "rev: v2" in (user / "articles.dvc").read_text()
 
 
-def test_dvc_api_open_at_v1(published):
+@pytest.fixture
+def dvc_api_clones():
+    """dvc.api clones `repo=URL` into /tmp/tmp*dvc-clone (and a *dvc-cache); the `dvc` command
+    removes them when it exits, an in-process caller must call clean_repos itself."""
+    from dvc.repo.open_repo import clean_repos
+
+    yield
+    clean_repos()
+
+
+def test_dvc_api_open_at_v1(published, dvc_api_clones):
     import dvc.api
 
     url, v1, v2, _, _ = published
