@@ -9,7 +9,8 @@ that could grow. This script synthesises a k× larger corpus from the built one 
 perturbed text: every fifth word reversed in place, so hashes and MinHash signatures differ and
 copies are not near duplicates, while lengths and so entity offsets stay valid)
 for both the clean output (dedup's input) and the extract output (validate's input), then runs
-dedup, validate and report at 1× and k× in fresh processes and reports each one's peak RSS.
+dedup, validate and report at 1× and k× in fresh processes and reports each one's peak RSS (VmHWM,
+from the stage's own $CURATE_STAGE_STATS line).
 """
 
 from __future__ import annotations
@@ -61,12 +62,19 @@ def synthesise(src: Path, dst: Path, factor: int) -> int:
     return n
 
 
-def peak_rss_mb(cmd: list[str], cwd: Path) -> tuple[float, float]:
-    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"{cmd} failed: {proc.stderr.read().decode()[-2000:]}")
-    return round(usage.ru_maxrss / 1024, 1), round(usage.ru_utime + usage.ru_stime, 2)
+def stage_peak(stage: str, cwd: Path) -> tuple[float, float]:
+    """(peak RSS MB, CPU s) of one stage command, from its own $CURATE_STAGE_STATS line: VmHWM of
+    the stage process. The child's ru_maxrss would not do: Linux carries it over fork+exec from
+    this process, which holds the synthesised corpus."""
+    stats = cwd / "stage-stats.jsonl"
+    stats.unlink(missing_ok=True)
+    env = dict(os.environ, CURATE_STAGE_STATS=str(stats))
+    proc = subprocess.run([str(BIN / "curate"), stage], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True)
+    if proc.returncode != 0:
+        raise SystemExit(f"curate {stage} failed: {proc.stderr[-2000:]}")
+    line = json.loads(stats.read_text().splitlines()[-1])
+    return line["peak_rss_mb"], line["cpu_seconds"]
 
 
 def measure(project: Path, factor: int) -> dict:
@@ -84,7 +92,7 @@ def measure(project: Path, factor: int) -> dict:
         out = {"records_in": n}
         # dedup writes interim/dedup, which validate does not read here (it reads extract)
         for stage in ("dedup", "validate", "report"):
-            rss, cpu = peak_rss_mb([str(BIN / "curate"), stage], work)
+            rss, cpu = stage_peak(stage, work)
             out[stage] = {"peak_rss_mb": rss, "cpu_s": cpu}
         return out
     finally:

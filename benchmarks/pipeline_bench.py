@@ -5,9 +5,12 @@
 
 What it does, in one temp git+DVC project built from this checkout (hermetic DVC settings):
 1. copies the corpus folder into corpus/raw/, holding back `--new` files (the last ones in path order);
-2. `dvc repro` from scratch (empty annotation cache): total wall time, the peak RSS of its whole
-   process tree (`peak_rss_mb_build`: DVC, the stages and their workers), and per stage (from
-   $CURATE_STAGE_STATS) wall, CPU, peak RSS (the stage's own, and its workers'), articles/s, words/s;
+2. `dvc repro` from scratch (empty annotation cache): total wall time; the memory of its whole
+   process tree (DVC, the stages and their workers; benchmarks/tree_memory.py): the largest single
+   process (`peak_rss_mb_build`) and the peak sums over the processes alive at once
+   (`peak_tree_rss_mb_build`, and `peak_tree_pss_mb_build` with shared pages counted once: what
+   the build costs the machine); per stage (from $CURATE_STAGE_STATS) wall, CPU, peak RSS (the
+   stage's own, and its workers'), articles/s, words/s;
 3. the baseline, measured in the same run on the same cores: bare spaCy `nlp.pipe` with the same
    model and components and `--workers` processes, over exactly the texts the extract stage
    annotated (corpus/interim/dedup/records.jsonl), and with --all-texts-baseline over every
@@ -38,35 +41,28 @@ REPO = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
 
+def _failed(cmd: list[str], rc: int, out: str, err: str) -> SystemExit:
+    return SystemExit(f"{' '.join(cmd)} failed ({rc}):\n{out}\n{err}")
+
+
 def sh(cmd: list[str], cwd: Path, env: dict | None = None) -> float:
     t0 = time.perf_counter()
     proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
     if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
+        raise _failed(cmd, proc.returncode, proc.stdout, proc.stderr)
     return time.perf_counter() - t0
 
 
-# Runs a command and writes its wall time and the peak RSS of its process tree (the largest
-# single process among `dvc repro`, the stages and their workers) to the file named first.
-_PEAK_WRAPPER = (
-    "import json, resource, subprocess, sys, time\n"
-    "t = time.perf_counter()\n"
-    "p = subprocess.run(sys.argv[2:], capture_output=True, text=True)\n"
-    "dt = time.perf_counter() - t\n"
-    "kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "open(sys.argv[1], 'w').write(json.dumps({'rc': p.returncode, 'seconds': dt, 'peak_kb': kb,\n"
-    "                                         'out': p.stdout[-4000:], 'err': p.stderr[-4000:]}))\n"
-)
-
-
-def sh_peak(cmd: list[str], cwd: Path, env: dict, scratch: Path) -> tuple[float, float]:
-    """(wall seconds, peak RSS MB of the whole process tree) of `cmd`."""
-    out = scratch / "peak.json"
-    subprocess.run([sys.executable, "-c", _PEAK_WRAPPER, str(out), *cmd], cwd=cwd, env=env, check=True)
+def sh_tree(cmd: list[str], cwd: Path, env: dict, scratch: Path) -> dict:
+    """Wall seconds and the peak memory of `cmd`'s whole process tree (benchmarks/tree_memory.py:
+    the largest single process, and the sampled sums of RSS and PSS over the tree)."""
+    out = scratch / "tree-memory.json"
+    subprocess.run([sys.executable, str(REPO / "benchmarks/tree_memory.py"), str(out), *cmd], cwd=cwd, env=env,
+                   check=True)
     res = json.loads(out.read_text())
     if res["rc"] != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({res['rc']}):\n{res['out']}\n{res['err']}")
-    return res["seconds"], round(res["peak_kb"] / 1024, 1)
+        raise _failed(cmd, res["rc"], res["out"], res["err"])
+    return res
 
 
 def hermetic_env(base: Path, stats: Path) -> dict:
@@ -173,8 +169,10 @@ def main(argv: list[str] | None = None) -> dict:
         held = make_project(proj, args.corpus, args.new, str(args.workers), env)
         env["PYTHONPATH"] = str(proj)  # run the copied code: edits to the checkout cannot leak in
         run: dict = {"repeat": rep, "raw_files": sum(1 for p in (proj / "corpus/raw").rglob("*") if p.is_file())}
-        full_s, run["peak_rss_mb_build"] = sh_peak([str(BIN / "dvc"), "repro"], proj, env, base)
-        run["full_repro_s"] = round(full_s, 2)
+        tree = sh_tree([str(BIN / "dvc"), "repro"], proj, env, base)
+        run["full_repro_s"] = round(tree["seconds"], 2)
+        run["peak_rss_mb_build"] = tree["max_process_mb"]
+        run["peak_tree_rss_mb_build"], run["peak_tree_pss_mb_build"] = tree["tree_rss_mb"], tree["tree_pss_mb"]
         run["full_stages"] = with_rates(stage_lines(stats), proj)
         docs, words = words_of(proj / "corpus/interim/dedup/records.jsonl")
         run["annotated_docs"], run["annotated_words"] = docs, words
@@ -225,6 +223,8 @@ def main(argv: list[str] | None = None) -> dict:
         "median_incremental_repro_s": med("incremental_repro_s"),
         "median_param_change_repro_s": med("param_change_repro_s"),
         "median_peak_rss_mb_build": med("peak_rss_mb_build"),
+        "median_peak_tree_rss_mb_build": med("peak_tree_rss_mb_build"),
+        "median_peak_tree_pss_mb_build": med("peak_tree_pss_mb_build"),
         "median_baseline_s": statistics.median([r["baseline_same_texts"]["seconds"] for r in runs])
         if all("baseline_same_texts" in r for r in runs) else None,
         "runs": runs,

@@ -1,0 +1,67 @@
+"""The benchmark scripts run end to end on the bundled sample and report every figure the README
+promises (the figures themselves are measured on ../shared/data, never asserted on timing)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+STAGES = ["ingest", "clean", "dedup", "extract", "validate", "report"]
+
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+
+@pytest.fixture(scope="module")
+def bench(tmp_path_factory):
+    import pipeline_bench
+
+    keep = tmp_path_factory.mktemp("bench") / "proj"
+    result = pipeline_bench.main(["--corpus", str(REPO / "corpus/raw"), "--new", "3", "--workers", "1",
+                                  "--param-change", "--keep", str(keep)])
+    return result, keep
+
+
+def test_pipeline_bench_reports_each_stage_rate_and_memory(bench):
+    result, _ = bench
+    run = result["runs"][0]
+    assert [s["stage"] for s in run["full_stages"]] == STAGES
+    for s in run["full_stages"]:
+        assert s["seconds"] > 0 and s["articles_per_s"] > 0 and s["words_per_s"] > 0, s
+        assert s["peak_rss_mb"] > 20, s  # VmHWM of a Python process that imported curate
+
+
+def test_pipeline_bench_measures_the_build_tree_and_the_spacy_floor(bench):
+    result, _ = bench
+    run = result["runs"][0]
+    assert run["raw_files"] == 9 and run["incremental_new_files"] == 3
+    assert run["baseline_same_texts"]["docs"] == run["annotated_docs"] > 0
+    assert run["throughput_ratio_vs_spacy"] > 0
+    # the largest process of the build's tree is exact (ru_maxrss): at least any stage's own peak
+    assert run["peak_rss_mb_build"] >= max(s["peak_rss_mb"] for s in run["full_stages"])
+    # the sums are sampled (a stage of this tiny build can peak between samples); PSS <= RSS
+    assert 0 < run["peak_tree_pss_mb_build"] <= run["peak_tree_rss_mb_build"] * 1.05
+
+
+def test_pipeline_bench_times_noop_incremental_and_param_change_rebuilds(bench):
+    result, _ = bench
+    run = result["runs"][0]
+    assert run["noop_repro_s"] > 0 and 0 < run["incremental_fraction"]
+    assert [s["stage"] for s in run["incremental_stages"]] == STAGES
+    # a parameter of extract only: ingest, clean and dedup are not rerun
+    assert [s["stage"] for s in run["param_change_stages"]] == ["extract", "validate", "report"]
+
+
+def test_memory_scale_reports_each_index_stage_at_both_sizes(bench):
+    import memory_scale
+
+    _, keep = bench
+    result = memory_scale.main(["--project", str(keep), "--factor", "2"])
+    assert result["2x"]["records_in"] == 2 * result["1x"]["records_in"] > 0
+    for stage in ("dedup", "validate", "report"):
+        assert result["1x"][stage]["peak_rss_mb"] > 20 and result["2x"][stage]["peak_rss_mb"] > 20
+        assert stage in result["growth"]
