@@ -20,7 +20,7 @@ from typing import IO
 
 import msgspec
 
-from curate.record import Record, Rejected, encode
+from curate.record import RECORD_DECODER, REJECTED_DECODER, Record, Rejected, encode
 
 TMP_PREFIX = ".tmp-"
 
@@ -165,13 +165,13 @@ def iter_lines(path: str | Path) -> Iterator[bytes]:
 
 
 def iter_records(path: str | Path) -> Iterator[Record]:
-    dec = msgspec.json.Decoder(Record)
+    dec = RECORD_DECODER
     for line in iter_lines(path):
         yield dec.decode(line)
 
 
 def iter_rejected(path: str | Path) -> Iterator[Rejected]:
-    dec = msgspec.json.Decoder(Rejected)
+    dec = REJECTED_DECODER
     for line in iter_lines(path):
         yield dec.decode(line)
 

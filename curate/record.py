@@ -106,8 +106,9 @@ class Rejected(Record, kw_only=True, forbid_unknown_fields=True):
 RECORD_FIELDS: tuple[str, ...] = Record.__struct_fields__
 
 _encoder = msgspec.json.Encoder(order="deterministic")
-_record_decoder = msgspec.json.Decoder(Record)
-_rejected_decoder = msgspec.json.Decoder(Rejected)
+# the one decoder of each line type: hot loops bind `RECORD_DECODER.decode` once
+RECORD_DECODER = msgspec.json.Decoder(Record)
+REJECTED_DECODER = msgspec.json.Decoder(Rejected)
 
 
 def encode(obj: msgspec.Struct) -> bytes:
@@ -116,11 +117,11 @@ def encode(obj: msgspec.Struct) -> bytes:
 
 
 def decode_record(line: bytes | str) -> Record:
-    return _record_decoder.decode(line)
+    return RECORD_DECODER.decode(line)
 
 
 def decode_rejected(line: bytes | str) -> Rejected:
-    return _rejected_decoder.decode(line)
+    return REJECTED_DECODER.decode(line)
 
 
 def reject(record: Record, reason: Reason, detail: str, stage: str) -> Rejected:

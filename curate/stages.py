@@ -24,7 +24,6 @@ import orjson
 
 from curate import __version__
 from curate.jsonl_io import (
-    atomic_writer,
     iter_lines,
     iter_records,
     iter_rejected,
@@ -33,7 +32,7 @@ from curate.jsonl_io import (
 )
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest, shaping_digest
-from curate.record import Reason, Record, Rejected, encode, reject
+from curate.record import RECORD_DECODER, REJECTED_DECODER, Reason, Record, Rejected, encode, reject
 
 
 @dataclass
@@ -234,7 +233,7 @@ def code_digest(*modules: str) -> str:
     return h.hexdigest()[:16]
 
 
-_rejected_dec = msgspec.json.Decoder(Rejected)
+_rejected_dec = REJECTED_DECODER
 
 
 def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
@@ -313,7 +312,7 @@ def run_clean(root: Path, params: Params) -> StageResult:
 
     cache = AnnotationCache(cache_file(root, params, "clean"))
     prefix = clean_cache_prefix(params)
-    dec = msgspec.json.Decoder(Record)
+    dec = RECORD_DECODER
 
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
         return [clean_one(dec.decode(ln), params) for ln in lines]
@@ -468,7 +467,7 @@ def run_dedup(root: Path, params: Params) -> StageResult:
         cache.close()
     drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
 
-    record_dec = msgspec.json.Decoder(Record)
+    record_dec = RECORD_DECODER
 
     def body(w: _Writer, result: StageResult) -> None:
         # kept lines are copied as clean wrote them; only dropped records are decoded
@@ -545,7 +544,7 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     # finished records, keyed by input record bytes + extraction code + model + shaping params
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
-    dec = msgspec.json.Decoder(Record)
+    dec = RECORD_DECODER
     own_executor = executor is None
     if own_executor:
         executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker, (ep.model,))
@@ -611,7 +610,7 @@ def _indexed_records(path: Path, index: _LineIndex, recoded: dict[int, bytes]) -
     so accepted lines can later be copied by offset: one decode per record, texts never kept.
     A line that is not exactly `encode(record)` (other key order or spacing: not written by
     extract) gets its canonical encoding kept in `recoded` under its position instead."""
-    dec = msgspec.json.Decoder(Record)
+    dec = RECORD_DECODER
     offset = 0
     with open(path, "rb") as fh:
         for line in fh:
@@ -680,7 +679,7 @@ def run_validate(root: Path, params: Params) -> StageResult:
         # accepted lines are copied byte for byte (extract wrote them with `encode`), sorted by id
         # within their shard through an (id, offset, length) index: the texts are never held
         shards: list[list[tuple[str, int]]] = [[] for _ in range(nshards)]
-        dec = msgspec.json.Decoder(Record)
+        dec = RECORD_DECODER
         with open(src, "rb") as fh:
             for pos, (rid, verdict) in enumerate(zip(ids, verdicts.reasons)):
                 result.inputs += 1
