@@ -9,14 +9,17 @@ shared its batch or worker: the output is the same for any worker count.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 
 import msgspec
 
 CHUNK = 16  # texts per task sent to a worker: small, so a few hundred new texts still spread evenly
+ZONE_TEXTS = 1000  # texts annotated inside one spaCy memory zone before the words it added are dropped
 
 
 class Annotation(msgspec.Struct, array_like=True):
@@ -121,13 +124,52 @@ def annotator_key(name: str) -> str:
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
+class VocabZones:
+    """Keeps the vocab of a long-lived annotating process from growing with the corpus.
+
+    spaCy adds every new word of every text it sees to the model's vocab and keeps it, so a worker
+    that annotates a whole corpus grows with it (measured: +17 MB per 5,000 texts, without end).
+    A memory zone drops the words added inside it when it closes. One zone per 16-text chunk cost
+    13% of NER throughput (the next chunk recreates the same words), so one zone stays open across
+    chunks and closes after ZONE_TEXTS texts (within the noise of none). Entities are the same bytes
+    with or without zones. Only annotate_chunk may hold a Doc: a Doc must not outlive its zone."""
+
+    def __init__(self) -> None:
+        self._open: dict[int, list] = {}  # id(nlp) -> [open zone, texts annotated inside it]
+        self._lock = threading.Lock()  # a Dask worker may run tasks in threads: one at a time
+
+    @contextlib.contextmanager
+    def around(self, nlp, n_texts: int):
+        with self._lock:
+            entry = self._open.get(id(nlp))
+            if entry is None:
+                zone = nlp.memory_zone()
+                zone.__enter__()
+                entry = self._open[id(nlp)] = [zone, 0]
+            yield
+            entry[1] += n_texts
+            if entry[1] >= ZONE_TEXTS:
+                del self._open[id(nlp)]
+                entry[0].__exit__(None, None, None)
+
+    def close_all(self) -> None:
+        with self._lock:
+            for zone, _ in self._open.values():
+                zone.__exit__(None, None, None)
+            self._open.clear()
+
+
+VOCAB_ZONES = VocabZones()
+
+
 def annotate_chunk(model: str, texts: Sequence[str], batch_size: int = 1) -> list[bytes]:
     """Annotate texts in one process; returns encoded Annotations in input order."""
     nlp = load_model(model)
     out = []
-    for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size)):
-        spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-        out.append(encode_annotation(Annotation(spans, detect_language(text))))
+    with VOCAB_ZONES.around(nlp, len(texts)):
+        for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size)):
+            spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+            out.append(encode_annotation(Annotation(spans, detect_language(text))))
     return out
 
 
