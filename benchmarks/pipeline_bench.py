@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> dict:
         run["full_repro_s"] = round(tree["seconds"], 2)
         run["peak_rss_mb_build"] = tree["max_process_mb"]
         run["peak_tree_rss_mb_build"], run["peak_tree_pss_mb_build"] = tree["tree_rss_mb"], tree["tree_pss_mb"]
+        run["peak_tree_rss_by_process_mb"] = tree["tree_rss_at_peak_mb"]
         run["full_stages"] = with_rates(stage_lines(stats), proj)
         docs, words = words_of(proj / "corpus/interim/dedup/records.jsonl")
         run["annotated_docs"], run["annotated_words"] = docs, words

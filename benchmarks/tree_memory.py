@@ -8,7 +8,8 @@ everything it starts (for `dvc repro`: DVC, each stage, the stages' worker proce
   is small, so the fork+exec carry-over of ru_maxrss adds nothing that matters);
 - `tree_rss_mb`: the largest sum of RSS over the processes alive at one sample;
 - `tree_pss_mb`: the same with PSS (pages shared between processes, e.g. a forked worker's copy
-  of the model, counted once in total): what the tree costs the machine.
+  of the model, counted once in total): what the tree costs the machine;
+- `tree_rss_at_peak_mb`: each process's RSS in the sample with the largest RSS sum (who held it).
 The sums are sampled every `--interval` seconds (0.25): a peak shorter than that can be missed.
 Run as a separate process so that its own children are only the measured command's tree.
 """
@@ -68,10 +69,23 @@ def tree_pids(root: int) -> list[int]:
     return found
 
 
-def tree_sample(root: int) -> tuple[int, int]:
-    """(summed RSS KiB, summed PSS KiB) of the tree under `root` right now."""
-    pids = tree_pids(root)
-    return sum(_status_kb(p, b"VmRSS:") for p in pids), sum(_pss_kb(p) for p in pids)
+def _name(pid: int) -> str:
+    """A process's command line, shortened: `dvc repro`, `curate extract`."""
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            args = fh.read().split(b"\0")
+    except OSError:
+        return "?"
+    words = [os.path.basename(a.decode(errors="replace")) for a in args if a][:4]
+    if words and words[0].startswith("python") and len(words) > 1:
+        words = words[1:]
+    return " ".join(words[:2])
+
+
+def tree_sample(root: int) -> tuple[int, int, list[tuple[str, int]]]:
+    """(summed RSS KiB, summed PSS KiB, [(process, RSS KiB)]) of the tree under `root` right now."""
+    rows = [(pid, _status_kb(pid, b"VmRSS:")) for pid in tree_pids(root)]
+    return sum(kb for _, kb in rows), sum(_pss_kb(pid) for pid, _ in rows), [(f"{_name(pid)} [{pid}]", kb) for pid, kb in rows]
 
 
 def measure(cmd: list[str], interval: float = INTERVAL) -> dict:
@@ -87,9 +101,12 @@ def measure(cmd: list[str], interval: float = INTERVAL) -> dict:
     readers = [threading.Thread(target=drain, args=(n, p)) for n, p in (("out", proc.stdout), ("err", proc.stderr))]
     for r in readers:
         r.start()
+    at_peak: list[tuple[str, int]] = []
     while proc.poll() is None:
-        rss, pss = tree_sample(proc.pid)
-        peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
+        rss, pss, rows = tree_sample(proc.pid)
+        if rss > peak_rss:
+            peak_rss, at_peak = rss, rows
+        peak_pss = max(peak_pss, pss)
         time.sleep(interval)
     seconds = time.perf_counter() - t0
     for r in readers:
@@ -99,6 +116,8 @@ def measure(cmd: list[str], interval: float = INTERVAL) -> dict:
         "rc": proc.returncode, "seconds": seconds,
         "max_process_mb": round(kb / 1024, 1),
         "tree_rss_mb": round(peak_rss / 1024, 1), "tree_pss_mb": round(peak_pss / 1024, 1),
+        # who held the memory at the peak of the RSS sum (the small processes left out)
+        "tree_rss_at_peak_mb": {name: round(kb / 1024, 1) for name, kb in at_peak if kb >= 10 * 1024},
         "samples_every_s": interval,
         "out": chunks.get("out", b"").decode(errors="replace")[-4000:],
         "err": chunks.get("err", b"").decode(errors="replace")[-4000:],

@@ -45,6 +45,8 @@ def test_pipeline_bench_measures_the_build_tree_and_the_spacy_floor(bench):
     assert run["peak_rss_mb_build"] >= max(s["peak_rss_mb"] for s in run["full_stages"])
     # the sums are sampled (a stage of this tiny build can peak between samples); PSS <= RSS
     assert 0 < run["peak_tree_pss_mb_build"] <= run["peak_tree_rss_mb_build"] * 1.05
+    # and who held it: DVC itself is always part of the build's tree
+    assert any(name.startswith("dvc repro") for name in run["peak_tree_rss_by_process_mb"])
 
 
 def test_pipeline_bench_times_noop_incremental_and_param_change_rebuilds(bench):
