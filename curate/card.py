@@ -25,7 +25,7 @@ import yaml
 
 from curate.croissant import FieldSpec, record_fields
 from curate.params import Params, load_params
-from curate.record import Reason, Record, Rejected
+from curate.record import Reason, Record, Rejected, view
 
 OTHER_LICENSE_NOTE = (
     "The articles' copyright belongs to their publishers; the license `other` means no license "
@@ -66,38 +66,12 @@ class ReleaseInfo:
 # ------------------------------------------------------------------------------- corpus facts
 
 
-class _Ent(msgspec.Struct):
-    label: str = ""
-
-
-class _Src(msgspec.Struct):
-    format: str = ""
-
-
-class _Prov(msgspec.Struct):
-    model: str | None = None
-    model_version: str | None = None
-    toolkit: str = ""
-
-
-class _Stats(msgspec.Struct):
-    words: int = 0
-
-
-class _View(msgspec.Struct):
-    id: str
-    source: _Src = msgspec.field(default_factory=_Src)
-    date: str | None = None
-    language: str | None = None
-    entities: list[_Ent] = []
-    flags: list[str] = []
-    stats: _Stats = msgspec.field(default_factory=_Stats)
-    provenance: _Prov = msgspec.field(default_factory=_Prov)
-    title: str | None = None
-    dateline: str | None = None
-    authors: list[str] = []
-    url: str | None = None
-    published_at: str | None = None
+# what the card reads of a record (types from curate/record.py; the text is skipped)
+_View = view(Record, [
+    "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
+    ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
+    "authors", "url", "published_at",
+], "_View")
 
 
 @dataclass

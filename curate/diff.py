@@ -44,7 +44,7 @@ import msgspec
 import yaml
 
 from curate.layout import METRICS
-from curate.record import RECORD_FIELDS
+from curate.record import RECORD_FIELDS, Entity, Record, view
 from curate.versions import PARAMS_FILE, Version, VersionError, curated_dir, errors_as, iter_lines_at, open_version
 
 ARTICLES = "articles"
@@ -74,11 +74,7 @@ _split = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _str = msgspec.json.Decoder(str)
 
 
-class _Ent(msgspec.Struct):
-    text: str = ""
-    label: str = ""
-
-
+_Ent = view(Entity, ["text", "label"], "_Ent")
 _ents = msgspec.json.Decoder(list[_Ent])
 _LABEL = attrgetter("label")
 _TEXT_LABEL = attrgetter("text", "label")
@@ -193,21 +189,10 @@ def _mask_names(mask: int) -> list[str]:
     return [SLOTS[s] for s in range(len(SLOTS)) if mask >> s & 1]
 
 
-class _Lite(msgspec.Struct):
-    """What pass 1 parses of an A line: the id and what the distributions need."""
-
-    id: str
-    date: str | None = None
-    entities: list[_Ent] = []
-
-
+# what pass 1 parses of an A line: the id and what the distributions need
+_Lite = view(Record, ["id", "date", ("entities", ["text", "label"])], "_Lite")
 _lite = msgspec.json.Decoder(_Lite)
-
-
-class _IdOnly(msgspec.Struct):
-    id: str
-
-
+_IdOnly = view(Record, ["id"], "_IdOnly")
 _id_only = msgspec.json.Decoder(_IdOnly)
 
 

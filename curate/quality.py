@@ -30,7 +30,7 @@ from pathlib import Path
 import msgspec
 import orjson
 
-from curate.record import Reason
+from curate.record import Reason, Record, Rejected, view
 from curate.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
 
 REPORT_VERSION = "quality/1"
@@ -357,46 +357,14 @@ def _next_month(m: str) -> str:
 # -------------------------------------------------------------------------------------- reading
 
 
-class _Ent(msgspec.Struct):
-    text: str = ""
-    label: str = ""
-
-
-class _Stats(msgspec.Struct):
-    chars: int = 0
-    words: int = 0
-
-
-class _Src(msgspec.Struct):
-    path: str = ""
-    format: str = ""
-    line: int | None = None
-
-
-class RecordView(msgspec.Struct):
-    """The fields of a record the report reads (the text is skipped by the decoder)."""
-
-    id: str
-    source: _Src = msgspec.field(default_factory=_Src)
-    url: str | None = None
-    title: str | None = None
-    date: str | None = None
-    published_at: str | None = None
-    dateline: str | None = None
-    authors: list[str] = []
-    credits: dict[str, list[str]] = {}
-    tickers: list[str] = []
-    entities: list[_Ent] = []
-    language: str | None = None
-    stats: _Stats = msgspec.field(default_factory=_Stats)
-    flags: list[str] = []
-
-
-class RejectedView(RecordView):
-    reason: str = Reason.INTERNAL_ERROR.value
-    detail: str = ""
-    stage: str = ""
-    duplicate_of: str | None = None
+# what the report reads of a record (the text is skipped by the decoder); types from curate/record.py
+_REPORT_FIELDS = [
+    "id", ("source", ["path", "format", "line"]), "url", "title", "date", "published_at",
+    "dateline", "authors", "credits", "tickers", ("entities", ["text", "label"]), "language",
+    ("stats", ["chars", "words"]), "flags",
+]
+RecordView = view(Record, _REPORT_FIELDS, "RecordView")
+RejectedView = view(Rejected, [*_REPORT_FIELDS, "reason", "detail", "stage", "duplicate_of"], "RejectedView")
 
 
 def iter_version(version: Version, curated: str) -> tuple[Iterator[RecordView], Iterator[RejectedView]]:

@@ -6,7 +6,9 @@ types here. Records are msgspec Structs: fast to encode/decode and able to emit 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from enum import Enum
+from typing import Union, get_args, get_origin
 
 import msgspec
 
@@ -122,6 +124,47 @@ def decode_record(line: bytes | str) -> Record:
 
 def decode_rejected(line: bytes | str) -> Rejected:
     return REJECTED_DECODER.decode(line)
+
+
+ViewSpec = Iterable[Union[str, tuple[str, "ViewSpec"]]]
+
+
+def view(struct: type[msgspec.Struct], keep: ViewSpec, name: str = "") -> type[msgspec.Struct]:
+    """A read-only projection of `struct` for the readers that need a few fields of many records.
+
+    The view has only the kept fields, each with the type, default and required-ness it has in
+    `struct`, so decoding a line with it skips every other field (the text, above all) unparsed. An
+    item `(field, spec)` narrows a nested struct (or a list of them) in turn:
+    `view(Record, ["id", ("source", ["format"])])`. Views accept unknown fields (they read records
+    written by any version of the toolkit). The names come from here: a view of a field the record
+    does not have fails at import.
+    """
+    fields = {f.name: f for f in msgspec.structs.fields(struct)}
+    out = []
+    for item in keep:
+        fname, sub = (item, None) if isinstance(item, str) else item
+        if fname not in fields:
+            raise ValueError(f"{struct.__name__} has no field {fname!r}")
+        f = fields[fname]
+        typ = f.type if sub is None else _narrowed(f.type, sub)
+        if f.required:
+            out.append((fname, typ))
+        elif f.default_factory is not msgspec.NODEFAULT:
+            factory = typ if f.default_factory is f.type else f.default_factory
+            out.append((fname, typ, msgspec.field(default_factory=factory)))
+        else:
+            out.append((fname, typ, f.default))
+    return msgspec.defstruct(name or f"{struct.__name__}View", out, kw_only=True, module=__name__)
+
+
+def _narrowed(typ, sub: ViewSpec):
+    if isinstance(typ, type) and issubclass(typ, msgspec.Struct):
+        return view(typ, sub)
+    if get_origin(typ) is list:
+        (item,) = get_args(typ)
+        if isinstance(item, type) and issubclass(item, msgspec.Struct):
+            return list[view(item, sub)]
+    raise TypeError(f"only a struct or a list of structs can be narrowed, not {typ}")
 
 
 def reject(record: Record, reason: Reason, detail: str, stage: str) -> Rejected:
