@@ -11,8 +11,8 @@ What it does, in one temp git+DVC project built from this checkout (hermetic DVC
    (`peak_tree_rss_mb_build`, and `peak_tree_pss_mb_build` with shared pages counted once: what
    the build costs the machine); per stage (from $CURATE_STAGE_STATS) wall, CPU, peak RSS (the
    stage's own, and its workers'), articles/s, words/s;
-3. the baseline, measured in the same run on the same cores: bare spaCy `nlp.pipe` with the same
-   model and components and `--workers` processes, over exactly the texts the extract stage
+3. the baseline, measured in the same run on the same cores and under the same memory sampler:
+   bare spaCy `nlp.pipe` with the same model and components and `--workers` processes, over exactly the texts the extract stage
    annotated (corpus/interim/dedup/records.jsonl), and with --all-texts-baseline over every
    cleaned text (before dedup);
 4. `dvc repro` with nothing changed;
@@ -133,13 +133,15 @@ def with_rates(stages: list[dict], proj: Path) -> list[dict]:
     return stages
 
 
-def baseline(texts: Path, workers: int, env: dict) -> dict:
-    out = subprocess.run(
-        [sys.executable, str(REPO / "benchmarks/spacy_baseline.py"), "--texts", str(texts),
-         "--processes", str(workers), "--batch-size", "32"],
-        capture_output=True, text=True, env=env, check=True,
-    ).stdout
-    return json.loads(out[out.index("{"):])
+def baseline(texts: Path, workers: int, env: dict, scratch: Path) -> dict:
+    """Bare spaCy over `texts`, run under the same process-tree sampler as the build (the sampler
+    costs a few % of one core: both sides pay it), with the tree's memory beside the build's."""
+    tree = sh_tree([sys.executable, str(REPO / "benchmarks/spacy_baseline.py"), "--texts", str(texts),
+                    "--processes", str(workers), "--batch-size", "32"], scratch, env, scratch)
+    out = tree["out"]
+    result = json.loads(out[out.index("{"):])
+    result["tree_rss_mb"], result["tree_pss_mb"] = tree["tree_rss_mb"], tree["tree_pss_mb"]
+    return result
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -178,11 +180,11 @@ def main(argv: list[str] | None = None) -> dict:
         docs, words = words_of(proj / "corpus/interim/dedup/records.jsonl")
         run["annotated_docs"], run["annotated_words"] = docs, words
         if not args.skip_baseline:
-            run["baseline_same_texts"] = baseline(proj / "corpus/interim/dedup/records.jsonl", args.workers, env)
+            run["baseline_same_texts"] = baseline(proj / "corpus/interim/dedup/records.jsonl", args.workers, env, base)
             b = run["baseline_same_texts"]
             run["throughput_ratio_vs_spacy"] = round(b["seconds"] / run["full_repro_s"], 3)
         if args.all_texts_baseline:
-            run["baseline_all_cleaned_texts"] = baseline(proj / "corpus/interim/clean/records.jsonl", args.workers, env)
+            run["baseline_all_cleaned_texts"] = baseline(proj / "corpus/interim/clean/records.jsonl", args.workers, env, base)
             run["throughput_ratio_vs_spacy_all_texts"] = round(
                 run["baseline_all_cleaned_texts"]["seconds"] / run["full_repro_s"], 3)
         run["noop_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)

@@ -41,6 +41,8 @@ def test_pipeline_bench_measures_the_build_tree_and_the_spacy_floor(bench):
     assert run["raw_files"] == 9 and run["incremental_new_files"] == 3
     assert run["baseline_same_texts"]["docs"] == run["annotated_docs"] > 0
     assert run["throughput_ratio_vs_spacy"] > 0
+    # the floor is sampled like the build (same sampler overhead on both sides): a model in memory
+    assert run["baseline_same_texts"]["tree_rss_mb"] > 50 and run["baseline_same_texts"]["tree_pss_mb"] > 0
     # the largest process of the build's tree is exact (ru_maxrss): at least any stage's own peak
     assert run["peak_rss_mb_build"] >= max(s["peak_rss_mb"] for s in run["full_stages"])
     # the sums are sampled (a stage of this tiny build can peak between samples); PSS <= RSS
