@@ -2,7 +2,8 @@
 a stage orphaned by a killed `dvc repro`. Each command either completes correctly or says clearly
 that the corpus is busy (exit 75, naming the command and pid); nothing is corrupted.
 
-Stages are slowed deterministically (CURATE_SLOW, tests/faults/hooks/) so the overlap is certain.
+A stage is held at its start, inside its lock, until the test opens a gate (CURATE_HOLD,
+tests/faults/hooks/), so the overlap is certain however loaded the machine is.
 """
 
 from __future__ import annotations
@@ -39,15 +40,16 @@ def _start(cmd, proj: Path, log: Path, env: dict) -> subprocess.Popen:
                                 start_new_session=True)
 
 
-def _wait_for(log: Path, text: str, proc: subprocess.Popen, timeout: float = 120) -> None:
+def _held(gate: Path, proc: subprocess.Popen, log: Path, timeout: float = 300) -> None:
+    """Wait until the held stage has started (inside its lock) and waits for `gate`."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        if text in log.read_text(errors="replace"):
+        if Path(f"{gate}.held").exists():
             return
         if proc.poll() is not None:
-            raise AssertionError(f"finished before {text!r}:\n{log.read_text()}")
+            raise AssertionError(f"finished before the stage was held:\n{log.read_text()}")
         time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {text!r}:\n{log.read_text()}")
+    raise AssertionError(f"timed out waiting for the held stage:\n{log.read_text()}")
 
 
 def _article(i: int, seed: int = 0) -> str:
@@ -73,10 +75,10 @@ def _inputs(tmp: Path, n: int, seed: int) -> list[str]:
 def test_add_check_and_run_during_repro_say_busy_then_work(built, tmp_path):
     proj, reference = built
     log = tmp_path / "repro.log"
-    repro = _start([bin_path("dvc"), "repro", "--force"], proj, log, hooks_env(CURATE_SLOW="extract:4"))
+    gate = tmp_path / "gate"
+    repro = _start([bin_path("dvc"), "repro", "--force"], proj, log, hooks_env(CURATE_HOLD=f"extract:{gate}"))
     try:
-        _wait_for(log, "Running stage 'extract'", repro)
-        time.sleep(0.5)  # the stage command is running (and sleeping inside its lock)
+        _held(gate, repro, log)  # the stage command is running, held inside its lock
         new = _inputs(tmp_path / "in", 2, seed=1)
         for cmd in (["add", *new], ["check", *new], ["run"], ["ingest"]):
             t = time.monotonic()
@@ -87,6 +89,7 @@ def test_add_check_and_run_during_repro_say_busy_then_work(built, tmp_path):
             assert time.monotonic() - t < 30, "a busy corpus must not make the command wait long"
         assert not any((proj / "corpus/raw").glob("added-*")), "add copied while busy"
     finally:
+        gate.touch()
         assert repro.wait(timeout=300) == 0, log.read_text()
     assert digest(proj) == reference
     # now idle: add copies, dvc repro ingests the new articles, the accounting holds
@@ -137,11 +140,14 @@ def test_two_repros_at_once(built, tmp_path):
     completes; the corpus equals the clean build."""
     proj, reference = built
     log_a, log_b = tmp_path / "a.log", tmp_path / "b.log"
-    a = _start([bin_path("dvc"), "repro", "--force"], proj, log_a, hooks_env(CURATE_SLOW="dedup:5"))
-    _wait_for(log_a, "Running stage 'dedup'", a)
-    time.sleep(1.5)  # the stage command has started and holds the locks
-    b = _start([bin_path("dvc"), "repro", "--force"], proj, log_b, dict(os.environ))
-    rb = b.wait(timeout=300)
+    gate = tmp_path / "gate"
+    a = _start([bin_path("dvc"), "repro", "--force"], proj, log_a, hooks_env(CURATE_HOLD=f"dedup:{gate}"))
+    try:
+        _held(gate, a, log_a)  # the stage command has started and holds the locks
+        b = _start([bin_path("dvc"), "repro", "--force"], proj, log_b, dict(os.environ))
+        rb = b.wait(timeout=300)
+    finally:
+        gate.touch()
     ra = a.wait(timeout=300)
     assert ra == 0, log_a.read_text() + "\n--- B:\n" + log_b.read_text()
     out_b = log_b.read_text()
@@ -175,13 +181,16 @@ def test_stage_orphaned_by_killed_repro_is_waited_for(built, tmp_path):
     `dvc --wait-for-lock repro`, waits for it), and then rebuilds to the clean build's bytes."""
     proj, reference = built
     log = tmp_path / "a.log"
-    a = _start([bin_path("dvc"), "repro", "--force"], proj, log, hooks_env(CURATE_SLOW="extract:4"))
-    _wait_for(log, "Running stage 'extract'", a)
-    time.sleep(1.5)
-    os.kill(a.pid, signal.SIGKILL)  # the dvc process only: its stage command lives on
-    a.wait()
-    first = run([bin_path("dvc"), "repro"], proj, check=False)
-    assert first.returncode == 0 or "Unable to acquire lock" in first.stderr, first.stdout + first.stderr
+    gate = tmp_path / "gate"
+    a = _start([bin_path("dvc"), "repro", "--force"], proj, log, hooks_env(CURATE_HOLD=f"extract:{gate}"))
+    try:
+        _held(gate, a, log)
+        os.kill(a.pid, signal.SIGKILL)  # the dvc process only: its stage command lives on
+        a.wait()
+        first = run([bin_path("dvc"), "repro"], proj, check=False)
+        assert "Unable to acquire lock" in first.stderr, first.stdout + first.stderr
+    finally:
+        gate.touch()  # the orphan finishes its stage
     run([bin_path("dvc"), "--wait-for-lock", "repro"], proj)
     assert digest(proj) == reference
     assert partial_outputs(proj) == [] and cache_problems(proj) == []

@@ -18,7 +18,9 @@ test can prove the fault fired. Points:
     copy           after the n-th chunk written by shutil.copyfileobj (`curate add` mid-copy)
 
 `CURATE_SLOW="<command>:<seconds>"` makes that stage (every stage, for `*`) sleep that long at its
-start, inside the project lock: a deterministic window for concurrency tests.
+start, inside the project lock. `CURATE_HOLD="<command>:<gate file>"` makes it write
+`<gate file>.held` there and wait until the gate file exists (at most 10 minutes): a window for
+concurrency tests that no machine load can close early.
 
 Nothing happens in any other process (DVC itself, git, pytest), so it is safe to inherit.
 """
@@ -45,6 +47,29 @@ def _install_slow() -> None:
             return _real(*a, **k)
 
         stages.RUNNERS[name] = slow
+
+
+def _install_hold() -> None:
+    spec = os.environ.get("CURATE_HOLD")
+    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
+        return
+    command, gate = spec.split(":", 1)
+    if command not in ("*", sys.argv[1]):
+        return
+    import time
+
+    from curate import stages
+
+    for name, real in list(stages.RUNNERS.items()):
+        def held(*a, _real=real, **k):
+            with open(gate + ".held", "w") as fh:
+                fh.write(str(os.getpid()))
+            end = time.monotonic() + 600
+            while not os.path.exists(gate) and time.monotonic() < end:
+                time.sleep(0.05)
+            return _real(*a, **k)
+
+        stages.RUNNERS[name] = held
 
 
 def _install() -> None:
@@ -160,6 +185,7 @@ def _install() -> None:
 try:
     _install()
     _install_slow()
+    _install_hold()
 except Exception as exc:  # noqa: BLE001 - a broken hook must be loud, not silently inert
     print(f"fault hook failed: {exc!r}", file=sys.stderr)
     raise
