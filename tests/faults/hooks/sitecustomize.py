@@ -17,10 +17,9 @@ test can prove the fault fired. Points:
     put_after      after the n-th annotation-cache transaction committed
     copy           after the n-th chunk written by shutil.copyfileobj (`curate add` mid-copy)
 
-`CURATE_SLOW="<command>:<seconds>"` makes that stage (every stage, for `*`) sleep that long at its
-start, inside the project lock. `CURATE_HOLD="<command>:<gate file>"` makes it write
-`<gate file>.held` there and wait until the gate file exists (at most 10 minutes): a window for
-concurrency tests that no machine load can close early.
+`CURATE_HOLD="<command>:<gate file>"` makes that stage (every stage, for `*`) write
+`<gate file>.held` at its start, inside the project lock, and wait there until the gate file
+exists (at most 10 minutes): a window for concurrency tests that no machine load can close early.
 
 Nothing happens in any other process (DVC itself, git, pytest), so it is safe to inherit.
 """
@@ -28,48 +27,34 @@ Nothing happens in any other process (DVC itself, git, pytest), so it is safe to
 import os
 import signal
 import sys
+import time
 
 
-def _install_slow() -> None:
-    spec = os.environ.get("CURATE_SLOW")
+def _at_stage_start(var: str, before) -> None:
+    """With `var` set to `<command>:<arg>` in a process started as `curate <command>` (`*`: any),
+    call before(arg) at the start of every stage it runs, inside the project lock."""
+    spec = os.environ.get(var)
     if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
         return
-    command, seconds = spec.rsplit(":", 1)
+    command, arg = spec.split(":", 1)
     if command not in ("*", sys.argv[1]):
         return
-    import time
-
     from curate import stages
 
     for name, real in list(stages.RUNNERS.items()):
-        def slow(*a, _real=real, **k):
-            time.sleep(float(seconds))
+        def wrapped(*a, _real=real, **k):
+            before(arg)
             return _real(*a, **k)
 
-        stages.RUNNERS[name] = slow
+        stages.RUNNERS[name] = wrapped
 
 
-def _install_hold() -> None:
-    spec = os.environ.get("CURATE_HOLD")
-    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
-        return
-    command, gate = spec.split(":", 1)
-    if command not in ("*", sys.argv[1]):
-        return
-    import time
-
-    from curate import stages
-
-    for name, real in list(stages.RUNNERS.items()):
-        def held(*a, _real=real, **k):
-            with open(gate + ".held", "w") as fh:
-                fh.write(str(os.getpid()))
-            end = time.monotonic() + 600
-            while not os.path.exists(gate) and time.monotonic() < end:
-                time.sleep(0.05)
-            return _real(*a, **k)
-
-        stages.RUNNERS[name] = held
+def _hold(gate: str) -> None:
+    with open(gate + ".held", "w") as fh:
+        fh.write(str(os.getpid()))
+    end = time.monotonic() + 600
+    while not os.path.exists(gate) and time.monotonic() < end:
+        time.sleep(0.05)
 
 
 def _install() -> None:
@@ -184,8 +169,7 @@ def _install() -> None:
 
 try:
     _install()
-    _install_slow()
-    _install_hold()
+    _at_stage_start("CURATE_HOLD", _hold)
 except Exception as exc:  # noqa: BLE001 - a broken hook must be loud, not silently inert
     print(f"fault hook failed: {exc!r}", file=sys.stderr)
     raise
