@@ -12,9 +12,9 @@ What it does, in one temp git+DVC project built from this checkout (hermetic DVC
    the build costs the machine); per stage (from $CURATE_STAGE_STATS) wall, CPU, peak RSS (the
    stage's own, and its workers'), articles/s, words/s;
 3. the baseline, measured in the same run on the same cores and under the same memory sampler:
-   bare spaCy `nlp.pipe` with the same model and components and `--workers` processes, over exactly the texts the extract stage
-   annotated (corpus/interim/dedup/records.jsonl), and with --all-texts-baseline over every
-   cleaned text (before dedup);
+   bare spaCy `nlp.pipe` with the same model and components and `--workers` processes, over
+   exactly the texts the extract stage annotated (corpus/interim/dedup/records.jsonl), and with
+   --all-texts-baseline over every cleaned text (before dedup);
 4. `dvc repro` with nothing changed;
 5. the held-back files copied in, `dvc repro` again (incremental: cached annotations reused);
 6. with --param-change, extract.short_words changed and `dvc repro` again (no NER: annotations hit);

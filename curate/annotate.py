@@ -132,8 +132,9 @@ class VocabZones:
     A memory zone drops the words added inside it when it closes. One zone per 16-text chunk cost
     13% of NER throughput (the next chunk recreates the same words), so one zone stays open across
     chunks and closes after ZONE_TEXTS texts. Inside a zone spaCy's tokenizer does not cache (its
-    cache would point at words the zone frees): about 3% of the extract stage's time. Entities are the same bytes
-    with or without zones. Only annotate_chunk may hold a Doc: a Doc must not outlive its zone."""
+    cache would point at words the zone frees): about 3% of the extract stage's time. Entities are
+    the same bytes with or without zones. Only annotate_chunk may hold a Doc: a Doc must not
+    outlive its zone."""
 
     def __init__(self) -> None:
         self._open: dict[int, list] = {}  # id(nlp) -> [open zone, texts annotated inside it]
