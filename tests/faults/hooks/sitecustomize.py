@@ -30,14 +30,20 @@ import sys
 import time
 
 
+def _spec_for_this_command(var: str) -> str | None:
+    """The rest of `var` (`<command>:<rest>`) when this process is `curate <command>` (`*`: any)."""
+    spec = os.environ.get(var)
+    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
+        return None
+    command, rest = spec.split(":", 1)
+    return rest if command in ("*", sys.argv[1]) else None
+
+
 def _at_stage_start(var: str, before) -> None:
     """With `var` set to `<command>:<arg>` in a process started as `curate <command>` (`*`: any),
     call before(arg) at the start of every stage it runs, inside the project lock."""
-    spec = os.environ.get(var)
-    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
-        return
-    command, arg = spec.split(":", 1)
-    if command not in ("*", sys.argv[1]):
+    arg = _spec_for_this_command(var)
+    if arg is None:
         return
     from curate import stages
 
@@ -58,14 +64,12 @@ def _hold(gate: str) -> None:
 
 
 def _install() -> None:
-    spec = os.environ.get("CURATE_FAULT")
-    if not spec or len(sys.argv) < 2 or os.path.basename(sys.argv[0]) not in ("curate", "cli.py"):
+    rest = _spec_for_this_command("CURATE_FAULT")
+    if rest is None:
         return
-    parts = spec.split(":")
-    command, point, nth = parts[0], parts[1], int(parts[2])
-    group = len(parts) > 3 and parts[3] == "group"
-    if command not in ("*", sys.argv[1]):
-        return
+    parts = rest.split(":")
+    point, nth = parts[0], int(parts[1])
+    group = len(parts) > 2 and parts[2] == "group"
     counts = {}
 
     def hit(name: str) -> None:
