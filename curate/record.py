@@ -43,6 +43,18 @@ class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     format: str  # reader name: seed_dateline, reuters_web, jsonl, plaintext
     sha256: str  # sha256 of the raw bytes of the file (of the line for JSONL)
     line: int | None = None  # 1-based line number for JSONL inputs
+    item: str | None = None  # the item's own id inside a multi-item file (WARC-Record-ID, NEWID, guid)
+    offset: int | None = None  # byte offset of the item in the raw file (WARC records)
+    url: str | None = None  # where the raw item was fetched from (WARC-Target-URI)
+    fetched_at: str | None = None  # when it was fetched (WARC-Date)
+
+
+class Label(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One label a source gives an article, with the scheme it comes from: a topic folder
+    (`folder`), Reuters-21578 TOPICS / PLACES, IPTC subject codes, JSON-LD `articleSection`."""
+
+    scheme: str
+    value: str
 
 
 class Entity(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, array_like=False):
@@ -84,9 +96,14 @@ class Record(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     title: str | None = None
     date: str | None = None
     published_at: str | None = None
+    modified_at: str | None = None  # last update, ISO 8601, where the source states it
+    publisher: str | None = None    # site or outlet
+    agency: str | None = None       # wire agency credited in the dateline or structure
     dateline: str | None = None
     authors: list[str] = []
     credits: dict[str, list[str]] = {}
+    description: str | None = None  # lead or summary given apart from the text
+    labels: list[Label] = []        # the source's own labels with their scheme
     text: str = ""
     tickers: list[str] = []
     entities: list[Entity] = []
