@@ -37,9 +37,9 @@ from pathlib import Path
 
 import msgspec
 
-from curate.check import check_paths
+from curate.check.core import check_paths
 from curate.params import OutputParams, Params, RunParams, load_params
-from curate.stages import RUNNERS
+from curate.pipeline.run import run_steps
 
 NEW_ARTICLE = """-- Harbour board approves new container terminal
 -- By  Ada Lind
@@ -64,8 +64,7 @@ def throughput(src: Path, n: int, repeats: int, workers: str | int) -> dict:
         params = msgspec.structs.replace(
             Params(), run=RunParams(workers=workers, cache_dir=None),
             output=OutputParams(curated_dir="no-corpus"))
-        for stage in ("ingest", "clean", "dedup"):
-            RUNNERS[stage](tmp, params)
+        run_steps(tmp, params, ("ingest", "clean", "dedup"))
         one = tmp / "one"
         one.write_text(NEW_ARTICLE)
         check_paths([one], root=tmp, params=params)  # warm-up: model loaded in this process
@@ -73,7 +72,7 @@ def throughput(src: Path, n: int, repeats: int, workers: str | int) -> dict:
         extracted = inputs = words = 0
         for r in range(repeats):
             t = time.perf_counter()
-            res = RUNNERS["extract"](tmp, params)
+            res = run_steps(tmp, params, ("extract",))["extract"]
             runs["pipeline_extract"].append(time.perf_counter() - t)
             extracted = res.kept + sum(res.rejected.values())
             t = time.perf_counter()
@@ -82,7 +81,7 @@ def throughput(src: Path, n: int, repeats: int, workers: str | int) -> dict:
             inputs = len(chk.verdicts)
             print(f"run {r + 1}: pipeline extract {runs['pipeline_extract'][-1]:.1f} s, "
                   f"check {runs['check'][-1]:.1f} s {chk.timings}", file=sys.stderr)
-        from curate.jsonl_io import iter_records
+        from curate.engine.io import iter_records
 
         words = sum(rec.stats.words for rec in iter_records(tmp / "corpus/interim/extract/records.jsonl"))
         med_p = statistics.median(runs["pipeline_extract"])

@@ -127,9 +127,9 @@ def write_shards(records: list[dict], folder: Path, shards: int) -> int:
 def measure(kind: str, a: str, b: str) -> dict:
     """Run in a child process: one measurement, printed as JSON."""
     sys.path.insert(0, str(REPO))
-    from curate.diff import diff_sides, split_line
-    from curate.stage_stats import peak_rss_kb
-    from curate.versions import WorkTree, curated_dir, iter_lines_at, open_version
+    from curate.dataset.diff import diff_sides, split_line
+    from curate.pipeline.stats import peak_rss_kb
+    from curate.dataset.versions import WorkTree, curated_dir, iter_lines_at, open_version
 
     t0, c0 = time.perf_counter(), time.process_time()
     out: dict = {"kind": kind}

@@ -62,7 +62,7 @@ from pathlib import Path
 
 import numpy as np
 
-from curate.near_dup import MinHasher, NearDupIndex, exact_jaccard, lsh_params, order_key
+from curate.dedup.near_dup import MinHasher, NearDupIndex, exact_jaccard, lsh_params, order_key
 from curate.params import DedupParams, IngestParams
 
 DT_SCRIPT = r'''

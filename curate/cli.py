@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
-from curate.layout import STAGES
+from curate.steps import STAGES, STEPS
 from curate.params import ParamsError, load_params
 
 app = typer.Typer(
@@ -25,32 +26,43 @@ ROOT_OPT = typer.Option(Path("."), "--root", help="Project root (where corpus/ a
 
 
 def _fail(message: str, code: int = 1) -> None:
-    from curate.safe_text import for_terminal  # messages can quote paths and article text
+    from curate.render.text import for_terminal  # messages can quote paths and article text
 
     typer.echo(f"curate: {for_terminal(message)}", err=True)
     raise typer.Exit(code)
 
 
+@contextmanager
+def _handled(command: str, usage: tuple = (), failure: tuple = ()):
+    """The one place a command's errors become exit codes: the corpus busy -> 75, a usage
+    error -> 2, a failure -> 1, each with `curate: <command>: <message>` on stderr."""
+    from curate.pipeline.locking import EXIT_BUSY, CorpusBusy
+
+    try:
+        yield
+    except CorpusBusy as exc:
+        _fail(str(exc), EXIT_BUSY)
+    except usage as exc:
+        _fail(f"{command}: {exc}", 2)
+    except failure as exc:
+        _fail(f"{command}: {exc}", 1)
+
+
 def _stage(name: str, root: Path, params_path: Path) -> None:
-    from curate.annotate import ModelError
-    from curate.jsonl_io import OutputError
-    from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
-    from curate.stage_stats import measured
-    from curate.stages import RUNNERS, CorpusRuleError
+    from curate.engine.io import OutputError
+    from curate.extract.annotate import ModelError
+    from curate.pipeline.run import run_step
+    from curate.validate.stage import CorpusRuleError
 
     try:
         params = load_params(params_path)
     except ParamsError as exc:
         _fail(f"cannot read parameters: {exc}", 2)
-    try:
-        with stage_lock(root, f"curate {name}"), measured(name) as stats:
-            result = stats["result"] = RUNNERS[name](root, params)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except FileNotFoundError as exc:
-        _fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
-    except (OutputError, CorpusRuleError, ModelError) as exc:
-        _fail(f"{name}: {exc}", 1)
+    with _handled(name, failure=(OutputError, CorpusRuleError, ModelError)):
+        try:
+            result = run_step(name, root, params)
+        except FileNotFoundError as exc:
+            _fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
     typer.echo(result.summary())
 
 
@@ -63,29 +75,20 @@ def _make_stage_command(name: str, doc: str):
     app.command(name)(command)
 
 
-for _name, _doc in [
-    ("ingest", "Stage 1: read corpus/raw/ with the sniffing readers into records (or rejections)."),
-    ("clean", "Stage 2: repair text, lift dateline, byline, credits and tickers into fields."),
-    ("dedup", "Stage 3: drop re-crawled story versions and exact duplicates (naming the kept id)."),
-    ("extract", "Stage 4: named entities (spaCy, cached), language, statistics, flags, provenance."),
-    ("validate", "Stage 5: record contract + pandera corpus rules; write corpus/curated and metrics."),
-]:
-    _make_stage_command(_name, _doc)
+for _step in STEPS:
+    if _step.interim:
+        _make_stage_command(_step.name, _step.doc)
 
 
 @app.command()
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Run every stage in order, then the report, without DVC (`dvc repro` is the usual way)."""
-    from curate.layout import STAGES
-    from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
+    from curate.pipeline.locking import stage_lock
 
-    try:
-        with stage_lock(root, "curate run"):  # one lock for the whole run: nothing slips between stages
-            for name in STAGES:
-                _stage(name, root, params)
-            report_cmd(root=root, params=params)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
+    with _handled("run"), stage_lock(root, "curate run"):  # one lock: nothing slips between stages
+        for name in STAGES:
+            _stage(name, root, params)
+        report_cmd(root=root, params=params)
 
 
 @app.command()
@@ -97,12 +100,10 @@ def unlock(root: Path = ROOT_OPT) -> None:
     DVC's own "Unable to acquire lock" / "'...' is busy, it is being blocked by" messages mean
     another `dvc` command is running in this project: wait for it (or `dvc --wait-for-lock repro`).
     """
-    from curate.locking import EXIT_BUSY, CorpusBusy, repair_dvc_state
+    from curate.pipeline.locking import repair_dvc_state
 
-    try:
+    with _handled("unlock"):
         done = repair_dvc_state(root)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
     for line in done or ["DVC's lock files (.dvc/tmp/rwlock, dvc.lock) are sound; nothing to repair"]:
         typer.echo(line)
 
@@ -110,7 +111,7 @@ def unlock(root: Path = ROOT_OPT) -> None:
 @app.command()
 def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the generated contract.")) -> None:
     """Write the record contract (JSON Schema, validation rules) generated from the record type."""
-    from curate.schemas import write_schemas
+    from curate.validate.schemas import write_schemas
 
     for path in write_schemas(out):
         typer.echo(f"wrote {path}")
@@ -130,7 +131,7 @@ def diff_cmd(
 
     Exit code: 0 identical, 1 different, 2 error.
     """
-    from curate.diff import DiffError, run_diff
+    from curate.dataset.diff import DiffError, run_diff
 
     try:
         code, text = run_diff(root, a, b, fields or None, limit, fmt, output)
@@ -145,17 +146,12 @@ def diff_cmd(
 @app.command("report")
 def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
-    from curate.locking import EXIT_BUSY, CorpusBusy, stage_lock
-    from curate.quality import QualityError, run_report
-    from curate.stage_stats import measured
+    from curate.dataset.quality import QualityError, run_report
+    from curate.pipeline.locking import stage_lock
+    from curate.pipeline.stats import measured
 
-    try:
-        with stage_lock(root, "curate report"), measured("report"):
-            rep = run_report(root)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except QualityError as exc:
-        _fail(f"report: {exc}", 1)
+    with _handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
+        rep = run_report(root)
     c = rep["counts"]
     typer.echo(f"report: {c['accepted']} accepted, {c['rejected']} rejected; wrote reports/quality.{{md,html,json}}")
 
@@ -172,7 +168,7 @@ def quality_cmd(
 
     Exit code: 0 fine, 1 a --fail-on rule is broken, 2 error (unknown metric, revision, format).
     """
-    from curate.quality import QualityError, RuleError, quality_command
+    from curate.dataset.quality import QualityError, RuleError, quality_command
 
     try:
         code, summary = quality_command(root, rev, fmt, fail_on or [])
@@ -190,7 +186,7 @@ def _check_output(result, as_json: bool, extra=None) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_json() if extra is None else extra.to_json(), indent=2, ensure_ascii=False))
         return
-    from curate.check import render_table
+    from curate.check.core import render_table
 
     console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
     if result.verdicts:
@@ -211,18 +207,14 @@ def check_cmd(
     Exit code: 0 all accepted, 1 any rejected, 2 usage error (missing path, bad params.yaml),
     75 the corpus is being rebuilt (`dvc repro`, `curate add`): try again.
     """
-    from curate.annotate import ModelError
-    from curate.check import UsageError, check_paths
-    from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
-    from curate.progress import progress_bar
+    from curate.extract.annotate import ModelError
+    from curate.check.core import UsageError, check_paths
+    from curate.pipeline.locking import project_lock
+    from curate.render.progress import progress_bar
 
-    try:
-        with project_lock(root, "curate check", exclusive=False, timeout=5), progress_bar() as update:
-            result = check_paths(paths, root, params_path=params, progress=update)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except (UsageError, ModelError) as exc:
-        _fail(f"check: {exc}", 2)
+    with _handled("check", usage=(UsageError, ModelError)), \
+            project_lock(root, "curate check", exclusive=False, timeout=5), progress_bar() as update:
+        result = check_paths(paths, root, params_path=params, progress=update)
     _check_output(result, as_json)
     raise typer.Exit(result.exit_code)
 
@@ -241,20 +233,16 @@ def add_cmd(
     Exit code: 0 all accepted and copied, 1 any rejected (accepted ones are still copied),
     2 usage error, 75 the corpus is busy (nothing copied).
     """
-    from curate.add import add_paths
-    from curate.safe_text import for_terminal
-    from curate.annotate import ModelError
-    from curate.check import UsageError
-    from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
-    from curate.progress import progress_bar
+    from curate.check.add import add_paths
+    from curate.render.text import for_terminal
+    from curate.extract.annotate import ModelError
+    from curate.check.core import UsageError
+    from curate.pipeline.locking import project_lock
+    from curate.render.progress import progress_bar
 
-    try:
-        with project_lock(root, "curate add", exclusive=not dry_run, timeout=5), progress_bar() as update:
-            result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except (UsageError, ModelError) as exc:
-        _fail(f"add: {exc}", 2)
+    with _handled("add", usage=(UsageError, ModelError)), \
+            project_lock(root, "curate add", exclusive=not dry_run, timeout=5), progress_bar() as update:
+        result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update)
     _check_output(result.check, as_json, extra=result)
     if not as_json:
         for err in result.errors:
@@ -279,17 +267,12 @@ def release_cmd(
 
     Refuses (exit 1) a dirty git workspace or an unclean `dvc status`.
     """
-    from curate.locking import EXIT_BUSY, CorpusBusy, project_lock
-    from curate.release import ReleaseError, release
+    from curate.pipeline.locking import project_lock
+    from curate.release.build import ReleaseError, release
 
-    try:
-        with project_lock(root, "curate release", exclusive=True, timeout=5):
-            res = release(root, version, license=license, name=name, url=url, creator=creator,
-                          date=date, push=push, log=lambda m: typer.echo(m))
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except ReleaseError as exc:
-        _fail(f"release: {exc}", 1)
+    with _handled("release", failure=(ReleaseError,)), project_lock(root, "curate release", exclusive=True, timeout=5):
+        res = release(root, version, license=license, name=name, url=url, creator=creator,
+                      date=date, push=push, log=lambda m: typer.echo(m))
     typer.echo(f"released {res.version} at {res.commit[:12]} ({res.date}; previous: {res.previous or 'none'}; "
                f"{res.pushed} files pushed); wrote {', '.join(res.files)}")
     for note in res.notes:
@@ -304,7 +287,7 @@ def export_cmd(
     root: Path = ROOT_OPT,
 ) -> None:
     """One file per split (articles, rejected) of a version, read through DVC. Exit 2 on error."""
-    from curate.export import ExportError, export
+    from curate.dataset.export import ExportError, export
 
     try:
         results = export(root, fmt, rev, output)
@@ -335,19 +318,14 @@ def cache_prune_cmd(
     """
     import sqlite3
 
-    from curate.annotate import ModelError
-    from curate.cache_prune import PruneRefused, prune, render_prune
-    from curate.check import UsageError, load_params_for
-    from curate.locking import EXIT_BUSY, CorpusBusy
-
-    try:
-        result = prune(root, load_params_for(root, params), dry_run=dry_run)
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except (PruneRefused, UsageError, ModelError) as exc:
-        _fail(f"cache prune: {exc}", 2)
-    except sqlite3.Error as exc:  # e.g. no room for VACUUM's copy: the deletions are committed
-        _fail(f"cache prune: {type(exc).__name__}: {exc}", 1)
+    from curate.extract.annotate import ModelError
+    from curate.pipeline.cache_prune import PruneRefused, prune, render_prune
+    from curate.check.core import UsageError, load_params_for
+    with _handled("cache prune", usage=(PruneRefused, UsageError, ModelError)):
+        try:
+            result = prune(root, load_params_for(root, params), dry_run=dry_run)
+        except sqlite3.Error as exc:  # e.g. no room for VACUUM's copy: the deletions are committed
+            _fail(f"cache prune: {type(exc).__name__}: {exc}", 1)
     for line in render_prune(result):
         typer.echo(line)
 
@@ -355,8 +333,8 @@ def cache_prune_cmd(
 @cache_app.command("info")
 def cache_info_cmd(root: Path = CACHE_ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Entries and bytes of each stage cache."""
-    from curate.cache_prune import cache_info, render_info
-    from curate.check import UsageError, load_params_for
+    from curate.pipeline.cache_prune import cache_info, render_info
+    from curate.check.core import UsageError, load_params_for
 
     try:
         p = load_params_for(root, params)

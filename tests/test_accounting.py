@@ -7,9 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from curate.jsonl_io import iter_rejected
+from curate.engine.io import iter_rejected
 from curate.params import Params
-from curate.stages import RUNNERS, iter_curated
+from curate.pipeline.run import run_steps
+from curate.engine.io import iter_curated
 
 WEB = """-- {title}
 -- By  Jane Roe
@@ -45,8 +46,7 @@ def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("acct")
     build(root / "corpus/raw")
     params = Params()
-    for name in ("ingest", "clean", "dedup", "extract", "validate"):
-        RUNNERS[name](root, params)
+    run_steps(root, params)
     return root
 
 
@@ -86,20 +86,19 @@ def test_latin1_article_is_decoded_and_flagged(built):
 
 
 def test_a_step_that_raises_on_one_article_rejects_only_that_article(tmp_path, monkeypatch):
-    import curate.clean
+    import curate.clean.rules
 
     build(tmp_path / "corpus/raw")
-    real = curate.clean.clean_record
+    real = curate.clean.rules.clean_record
 
     def flaky(record, params):
         if record.source.path == "feed.jsonl" and record.source.line == 1:
             raise RuntimeError("boom")
         return real(record, params)
 
-    monkeypatch.setattr(curate.clean, "clean_record", flaky)
+    monkeypatch.setattr(curate.clean.rules, "clean_record", flaky)
     params = Params()
-    for name in ("ingest", "clean", "dedup", "extract", "validate"):
-        RUNNERS[name](tmp_path, params)
+    run_steps(tmp_path, params)
     m = json.loads((tmp_path / "reports/metrics.json").read_text())
     assert m["rejected_by_reason"]["internal_error"] == 1
     assert m["accounting_ok"]

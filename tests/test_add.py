@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from test_check import EXPECTED, PARAMS, WEIRD_NAME, cli, jsonl_feed, run_pipeline, web, write_batch
 
-from curate.add import _write_new, add_paths, plan_copies
-from curate.check import UsageError, check_inputs, collect_inputs, load_corpus, place
-from curate.stages import iter_curated
+from curate.check.add import _write_new, add_paths, plan_copies
+from curate.check.core import UsageError, check_inputs, collect_inputs, load_corpus, place
+from curate.engine.io import iter_curated
 
 NOW = dt.datetime(2024, 6, 4, 12, 30, 0, tzinfo=dt.timezone.utc)
 

@@ -13,28 +13,18 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
-from curate.cache_prune import PruneRefused, cache_info, prune
+from curate.pipeline.cache_prune import PruneRefused, cache_info, prune
 from curate.cli import app
-from curate.jsonl_io import iter_lines
+from curate.engine.io import iter_lines
 from curate.layout import RECORDS, interim_dir
-from curate.locking import CorpusBusy
+from curate.pipeline.locking import CorpusBusy
 from curate.params import CleanParams, Params, RunParams
 from curate.record import decode_record
-from curate.stages import (
-    CACHE_FILES,
-    annotation_cache_prefix,
-    clean_cache_prefix,
-    extract_cache_prefix,
-    ingest_cache_key,
-    ingest_cache_prefix,
-    line_cache_key,
-    minhash_cache_prefix,
-    run_clean,
-    run_dedup,
-    run_extract,
-    run_ingest,
-    text_cache_key,
-)
+from curate.engine.cache import CACHE_FILES, line_cache_key, text_cache_key
+from curate.extract.stage import annotation_cache_prefix, extract_cache_prefix, run_extract
+from curate.clean.stage import clean_cache_prefix, run_clean
+from curate.readers.stage import ingest_cache_key, ingest_cache_prefix, run_ingest
+from curate.dedup.stage import minhash_cache_prefix, run_dedup
 from tests.conftest import bin_path, make_project, run
 
 REPO = Path(__file__).resolve().parents[1]
@@ -216,7 +206,7 @@ def test_prune_refuses_while_a_build_holds_the_project_lock(tmp_path):
     keys = cache_keys(root)
     holder = subprocess.Popen(
         [sys.executable, "-c",
-         "import sys, time\nfrom curate.locking import project_lock\n"
+         "import sys, time\nfrom curate.pipeline.locking import project_lock\n"
          "with project_lock(sys.argv[1], 'curate run', exclusive=True, timeout=5, check_dvc=False):\n"
          "    print('held', flush=True)\n    time.sleep(60)\n", str(root)],
         stdout=subprocess.PIPE, text=True)

@@ -13,12 +13,14 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
-from curate.check import UsageError, check_paths
+from curate.check.core import UsageError, check_paths
 from curate.cli import app
-from curate.jsonl_io import iter_rejected
+from curate.engine.io import iter_rejected
 from curate.params import OutputParams, Params, RunParams
 from curate.record import encode
-from curate.stages import RUNNERS, CorpusRuleError, iter_curated
+from curate.pipeline.run import run_steps
+from curate.validate.stage import CorpusRuleError
+from curate.engine.io import iter_curated
 
 PARAMS = msgspec.structs.replace(Params(), run=RunParams(workers=1))
 
@@ -323,7 +325,7 @@ def test_same_name_from_two_folders_gets_two_paths(tmp_path, empty_project):
 def run_pipeline(root: Path, params: Params = PARAMS) -> None:
     for name in ("ingest", "clean", "dedup", "extract", "validate"):
         try:
-            RUNNERS[name](root, params)
+            run_steps(root, params, (name,))
         except CorpusRuleError:  # corpus-wide rules: outputs are written, verdicts per record stand
             pass
 

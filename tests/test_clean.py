@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.clean import clean_record, clean_text
+from curate.clean.rules import clean_record, clean_text
 from curate.params import CleanParams
 from curate.record import Record, Source
-from curate.signoff import parse_credits
-from curate.tickers import strip_markup
+from curate.clean.signoff import parse_credits
+from curate.clean.tickers import strip_markup
 
 P = CleanParams()
 REPO = Path(__file__).resolve().parents[1]

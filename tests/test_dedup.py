@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from curate.params import Params
 from curate.record import Reason
-from curate.stages import _Key, _SourceKey, dedup_decisions
+from curate.dedup.decisions import _Key, _SourceKey, dedup_decisions
 
 
 def key(id, h, published, path):

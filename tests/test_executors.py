@@ -8,10 +8,11 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from curate.executors import DaskExecutor, LocalExecutor
+from curate.engine.executors import DaskExecutor, LocalExecutor
 from curate.layout import RECORDS, interim_dir
 from curate.params import Params, RunParams
-from curate.stages import RUNNERS, run_extract
+from curate.pipeline.run import run_steps
+from curate.extract.stage import run_extract
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -21,8 +22,7 @@ def deduped(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("exec")
     shutil.copytree(REPO / "corpus/raw", root / "corpus/raw")
     params = no_cache()
-    for name in ("ingest", "clean", "dedup"):
-        RUNNERS[name](root, params)
+    run_steps(root, params, ("ingest", "clean", "dedup"))
     return root
 
 
@@ -36,9 +36,9 @@ def extract_bytes(root: Path, executor) -> bytes:
 
 
 def test_one_and_two_local_workers_give_identical_bytes(deduped, monkeypatch):
-    import curate.annotate
+    import curate.extract.annotate
 
-    monkeypatch.setattr(curate.annotate, "CHUNK", 2)  # many tasks, so both workers get some
+    monkeypatch.setattr(curate.extract.annotate, "CHUNK", 2)  # many tasks, so both workers get some
     one = extract_bytes(deduped, LocalExecutor(1))
     two = LocalExecutor(2)
     try:
@@ -60,7 +60,7 @@ def test_dask_local_cluster_gives_the_local_bytes(deduped):
 
 
 def _plain_annotations(nlp, texts: list[str]) -> list[bytes]:
-    from curate.annotate import Annotation, detect_language, encode_annotation
+    from curate.extract.annotate import Annotation, detect_language, encode_annotation
 
     return [encode_annotation(Annotation([(e.start_char, e.end_char, e.label_) for e in doc.ents],
                                          detect_language(text)))
@@ -76,7 +76,7 @@ def test_a_worker_vocab_stops_growing_once_its_memory_zone_closes(monkeypatch):
     """A worker annotates chunk after chunk for the whole corpus: the new words spaCy adds to
     the model's vocab are dropped every ZONE_TEXTS texts, so its memory does not grow with the
     corpus; the entities are the bytes a worker without zones gives."""
-    import curate.annotate as annotate
+    import curate.extract.annotate as annotate
 
     model = Params().extract.model
     nlp = annotate.load_model(model)

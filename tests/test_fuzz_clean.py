@@ -23,10 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.clean import clean_record, clean_text, reflow, repair
+from curate.clean.rules import clean_record, clean_text, reflow, repair
 from curate.params import CleanParams, Params
 from curate.record import Reason, Record, Rejected, Source
-from curate.stages import clean_one
+from curate.clean.stage import clean_one
 
 FUZZ = settings(max_examples=1000, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -96,8 +96,8 @@ def test_clean_record_accepts_or_rejects_with_reason(text, params, flags):
 
 @pytest.fixture(scope="module")
 def annotate():
-    from curate.annotate import annotate_chunk, decode_annotation, model_identity
-    from curate.extract import finish_record
+    from curate.extract.annotate import annotate_chunk, decode_annotation, model_identity
+    from curate.extract.finish import finish_record
 
     p = Params()
     model = model_identity(p.extract.model)

@@ -1,4 +1,4 @@
-"""Near-duplicate detection (curate/near_dup.py) and its use by the dedup stage.
+"""Near-duplicate detection (curate/dedup/near_dup.py) and its use by the dedup stage.
 
 Every text here is invented for these tests.
 """
@@ -10,8 +10,8 @@ import random
 import numpy as np
 import pytest
 
-from curate import near_dup
-from curate.near_dup import (
+from curate.dedup import near_dup
+from curate.dedup.near_dup import (
     MinHasher,
     NearDupIndex,
     candidate_pairs,
@@ -164,7 +164,7 @@ def test_known_signature_values_do_not_drift():
     import subprocess
     import sys
 
-    code = ("from curate.near_dup import MinHasher;"
+    code = ("from curate.dedup.near_dup import MinHasher;"
             "print(MinHasher(num_perm=8).signature('one two three four five six seven').tolist())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout
@@ -371,7 +371,7 @@ def test_clusters_from_rejected_rebuilds_clusters():
 
 
 def make_record(rid: str, text: str, date: str | None, path: str) -> Record:
-    from curate.stages import content_hash
+    from curate.clean.stage import content_hash
 
     return Record(id=rid, text=text, date=date, content_hash=content_hash(text),
                   source=Source(path=path, format="plaintext", sha256="0" * 64))
@@ -386,7 +386,7 @@ def stage_records() -> list[Record]:
 
 
 def test_dedup_decisions_with_near_index():
-    from curate.stages import _Key, _SourceKey, dedup_decisions
+    from curate.dedup.decisions import _Key, _SourceKey, dedup_decisions
 
     recs = stage_records()
     keys = [_Key(id=r.id, content_hash=r.content_hash, date=r.date, source=_SourceKey(path=r.source.path))
@@ -409,9 +409,9 @@ def test_dedup_decisions_with_near_index():
 
 
 def test_run_dedup_stage_end_to_end(tmp_path):
-    from curate.jsonl_io import iter_records, iter_rejected
+    from curate.engine.io import iter_records, iter_rejected
     from curate.layout import RECORDS, REJECTED, interim_dir
-    from curate.stages import run_dedup
+    from curate.dedup.stage import run_dedup
 
     recs = stage_records()
     random.Random(1).shuffle(recs)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.jsonl_io import iter_records, iter_rejected
+from curate.engine.io import iter_records, iter_rejected
 from tests.conftest import bin_path, make_project, run
 
 pytestmark = pytest.mark.slow

@@ -59,7 +59,8 @@ def test_only_struct_fields_can_be_narrowed():
 
 
 def test_the_report_card_and_diff_views_decode_a_full_record():
-    from curate import card, diff, quality
+    from curate.release import card
+    from curate.dataset import diff, quality
 
     line = encode(_record())
     for v in (quality.RecordView, card._View, diff._Lite, diff._IdOnly):

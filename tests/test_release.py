@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from curate.card import ReleaseInfo, size_category
-from curate.croissant import FIELD_DOCS, croissant_context, croissant_version, record_fields
-from curate.export import export
+from curate.release.card import ReleaseInfo, size_category
+from curate.release.croissant import FIELD_DOCS, croissant_context, croissant_version, record_fields
+from curate.dataset.export import export
 from curate.params import load_params
 from curate.record import Record, Rejected
-from curate.release import (
+from curate.release.build import (
     ReleaseError,
     _version_key,
     add_entry,
@@ -293,7 +293,7 @@ def test_every_field_is_documented():
         for top in record_fields(kind):
             for spec in top.walk():
                 if not spec.path.endswith(("[]", "{}")):
-                    assert FIELD_DOCS.get(spec.path), f"{spec.path}: add a sentence to curate.croissant.FIELD_DOCS"
+                    assert FIELD_DOCS.get(spec.path), f"{spec.path}: add a sentence to curate.release.croissant.FIELD_DOCS"
 
 
 # ------------------------------------------------------------------------------ refusals

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from curate.schemas import generated
+from curate.validate.schemas import generated
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -10,7 +10,10 @@ import msgspec
 
 from curate.layout import RECORDS, REJECTED, interim_dir
 from curate.params import CleanParams, ExtractParams, Params, RunParams
-from curate.stages import run_clean, run_extract, run_ingest, run_dedup
+from curate.clean.stage import run_clean
+from curate.extract.stage import run_extract
+from curate.readers.stage import run_ingest
+from curate.dedup.stage import run_dedup
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -105,7 +108,7 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
 
 
 def test_a_shaping_parameter_change_reextracts_from_cached_annotations_with_the_same_languages(tmp_path):
-    from curate.jsonl_io import iter_records
+    from curate.engine.io import iter_records
 
     root = project(tmp_path)
     params = msgspec.structs.replace(Params(), run=RunParams(workers=1))

@@ -11,7 +11,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 
 STAGE = """
-from curate.stage_stats import measured
+from curate.pipeline.stats import measured
 with measured("probe") as holder:
     holder["result"] = None
 """

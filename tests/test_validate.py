@@ -8,7 +8,7 @@ import pytest
 
 from curate.params import ValidateParams
 from curate.record import Entity, Reason, Record, Source, Stats
-from curate.validate import facts, judge
+from curate.validate.rules import facts, judge
 
 LABELS = frozenset({"PERSON", "GPE", "ORG"})
 
@@ -102,7 +102,7 @@ def test_validate_stage_publishes_canonical_lines_sorted_by_id_whatever_the_inpu
 
     from curate.params import Params
     from curate.record import encode
-    from curate.stages import run_validate
+    from curate.validate.stage import run_validate
 
     records = [rec(id=f"doc-{i}") for i in (3, 1, 2)]
     lines = [encode(r) for r in records]

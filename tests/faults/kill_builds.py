@@ -127,7 +127,7 @@ def partial_outputs(proj: Path) -> list[str]:
 
 def dead_temp(rel: str) -> bool:
     """A temp name (`.tmp-<name>-<pid>-XXXXXXXX`) whose writer is dead: swept by the next run."""
-    from curate.jsonl_io import _ANY_TEMP, pid_alive
+    from curate.engine.io import _ANY_TEMP, pid_alive
 
     m = _ANY_TEMP.fullmatch(Path(rel).name)
     return m is not None and not pid_alive(int(m.group(1)))

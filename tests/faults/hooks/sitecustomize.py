@@ -45,14 +45,15 @@ def _at_stage_start(var: str, before) -> None:
     arg = _spec_for_this_command(var)
     if arg is None:
         return
-    from curate import stages
+    from curate.steps import Step
 
-    for name, real in list(stages.RUNNERS.items()):
-        def wrapped(*a, _real=real, **k):
-            before(arg)
-            return _real(*a, **k)
+    real = Step.run
 
-        stages.RUNNERS[name] = wrapped
+    def wrapped(self, *a, **k):
+        before(arg)
+        return real(self, *a, **k)
+
+    Step.run = wrapped
 
 
 def _hold(gate: str) -> None:
@@ -103,7 +104,7 @@ def _install() -> None:
 
     if point in ("replace", "replace_after"):
         # a folder swapped in over the previous one is one renameat2 exchange, not os.replace
-        from curate import jsonl_io
+        from curate.engine import io as jsonl_io
 
         real_exchange = jsonl_io._exchange
 
@@ -133,7 +134,7 @@ def _install() -> None:
         shutil._USE_CP_SENDFILE = False
 
     if point == "write":
-        from curate import stages
+        from curate.engine import stage as stages
 
         for meth in ("keep", "drop"):
             real = getattr(stages._Writer, meth)
@@ -149,7 +150,7 @@ def _install() -> None:
     if point in ("put", "put_after"):
         import hashlib
 
-        from curate import annotation_cache
+        from curate.engine import cache as annotation_cache
 
         real_put = annotation_cache.AnnotationCache.put_many
 

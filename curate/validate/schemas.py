@@ -8,7 +8,7 @@ import orjson
 
 from curate.params import Params
 from curate.record import Reason, Record, Rejected, json_schema
-from curate.validate import CHECK_ORDER, CHECKS, ID_PATTERN
+from curate.validate.rules import CHECK_ORDER, CHECKS, ID_PATTERN
 
 
 def contract_rules(params: Params | None = None) -> dict:
@@ -36,7 +36,7 @@ def generated() -> dict[str, bytes]:
 
 
 def write_schemas(out: Path) -> list[Path]:
-    from curate.jsonl_io import write_atomic
+    from curate.engine.io import write_atomic
 
     paths = []
     for name, data in generated().items():

@@ -1,4 +1,4 @@
-"""Render a quality report (the dict `curate.quality` builds) as Markdown or self-contained HTML.
+"""Render a quality report (the dict `curate.dataset.quality` builds) as Markdown or self-contained HTML.
 
 The HTML needs no network and no JavaScript: styles are inline, charts are inline SVG, and a
 Content-Security-Policy forbids scripts and every remote load, so it renders the same on an offline
@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-from curate.safe_text import for_terminal
+from curate.render.text import for_terminal
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 

@@ -1,7 +1,7 @@
 """`curate diff A [B]`: what changed between two dataset versions, record by record.
 
 A and B are git revisions or tags; B defaults to the working tree. Versions are read with
-`curate.versions`: a revision through DVC (`DVCFileSystem(rev=...)`: the local cache, else the
+`curate.dataset.versions`: a revision through DVC (`DVCFileSystem(rev=...)`: the local cache, else the
 default remote), never by checking it out; the working tree directly. Small git-tracked files
 (`reports/metrics.json`, a DVC metric with `cache: false`, `params.yaml`,
 `schemas/record.schema.json`) are read from git.
@@ -45,7 +45,7 @@ import yaml
 
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS, Entity, Record, view
-from curate.versions import PARAMS_FILE, Version, VersionError, curated_dir, errors_as, iter_lines_at, open_version
+from curate.dataset.versions import PARAMS_FILE, Version, VersionError, curated_dir, errors_as, iter_lines_at, open_version
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -613,7 +613,7 @@ FORMATS = ("text", "md", "html", "json")
 def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
              fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
     """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
-    from curate.diff_report import render, render_text
+    from curate.render.diff_report import render, render_text
 
     if fmt not in FORMATS:
         raise DiffError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
@@ -622,7 +622,7 @@ def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None 
     code = 0 if report["identical"] else 1
     if output is None:
         return code, body
-    from curate.jsonl_io import write_atomic
+    from curate.engine.io import write_atomic
 
     try:
         write_atomic(output, body)

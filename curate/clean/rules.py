@@ -34,7 +34,7 @@ import unicodedata
 import ftfy
 import msgspec
 
-from curate import signoff, tickers
+from curate.clean import signoff, tickers
 from curate.params import CleanParams
 from curate.record import Record
 

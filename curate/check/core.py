@@ -6,7 +6,7 @@ order, with the same params.yaml; nothing here decides anything the pipeline doe
     ingest    curate.readers.read_file           (what run_ingest calls per raw file)
     clean     curate.stages.clean_one            (run_clean, per record)
     dedup     curate.stages.dedup_decisions      (run_dedup), over the keys of the corpus followed
-              by the keys of the batch, with a curate.near_dup.NearDupIndex holding the corpus
+              by the keys of the batch, with a curate.dedup.near_dup.NearDupIndex holding the corpus
               signatures followed by the batch's: the same rules decide within the batch and
               against the corpus
     extract   curate.stages.extract_window       (run_extract, per window; annotation cache and
@@ -71,6 +71,7 @@ from pathlib import Path
 
 import msgspec
 
+from curate.layout import shard_paths
 from curate.params import Params
 from curate.record import Reason, Record, Rejected, Source, encode, reject
 
@@ -234,7 +235,7 @@ class CorpusIndex:
 
     folder: Path
     keys: list = field(default_factory=list)
-    near: object | None = None  # curate.near_dup.NearDupIndex
+    near: object | None = None  # curate.dedup.near_dup.NearDupIndex
     shards: list[Path] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -243,7 +244,7 @@ class CorpusIndex:
 
     def texts(self, wanted: Iterable[int]) -> Iterable[tuple[int, str]]:
         """(index, text) of wanted records: one streaming pass over the shards."""
-        from curate.jsonl_io import iter_lines
+        from curate.engine.io import iter_lines
 
         want = set(wanted)
         if not want:
@@ -261,9 +262,9 @@ def _corpus_digest(shards: list[Path], params: Params) -> str:
     """What the corpus signatures depend on: shard contents, dedup params, the near_dup code."""
     import hashlib
 
-    import curate.near_dup
+    import curate.dedup.near_dup
 
-    h = hashlib.sha256(Path(curate.near_dup.__file__).read_bytes())
+    h = hashlib.sha256(Path(curate.dedup.near_dup.__file__).read_bytes())
     h.update(msgspec.json.encode(params.dedup, order="deterministic"))
     for shard in shards:
         fh = hashlib.sha256()
@@ -283,15 +284,15 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
     keys, not a MinHash pass over every text. The file is rewritten when any of those change."""
     import pickle
 
-    from curate.jsonl_io import iter_lines, write_atomic
-    from curate.stages import DedupKey
+    from curate.engine.io import iter_lines, write_atomic
+    from curate.dedup.decisions import DedupKey
 
     t0 = time.perf_counter()
     index = CorpusIndex(folder=curated_dir)
-    index.shards = sorted((curated_dir / "articles").glob("part-*.jsonl"))
+    index.shards = shard_paths(curated_dir)
     cached_path = None
     if params.dedup.near:
-        from curate.near_dup import NearDupIndex
+        from curate.dedup.near_dup import NearDupIndex
 
         index.near = NearDupIndex(params.dedup)
         if cache_dir is not None and index.shards:
@@ -448,9 +449,12 @@ def check_inputs(
     executor=None,
 ) -> CheckResult:
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
-    from curate.annotation_cache import AnnotationCache
+    from curate.engine.cache import AnnotationCache
     from curate.readers import read_file
-    from curate.stages import DedupKey, clean_one, dedup_decisions, extract_window, validate_verdicts
+    from curate.dedup.decisions import DedupKey, dedup_decisions
+    from curate.clean.stage import clean_one
+    from curate.extract.stage import extract_window
+    from curate.validate.stage import validate_verdicts
 
     t_start = time.perf_counter()
     progress = progress or _noop
@@ -557,8 +561,8 @@ def check_inputs(
     t0 = time.perf_counter()
     todo = [it for it in items if not isinstance(it.state, Rejected)]
     if todo:
-        from curate.annotate import load_model, model_identity, resolve_workers
-        from curate.executors import make_executor
+        from curate.extract.annotate import load_model, model_identity, resolve_workers
+        from curate.engine.executors import make_executor
 
         model_identity(params.extract.model)  # loaded before workers fork (they inherit it)
         cache = AnnotationCache(cache_path)
@@ -641,7 +645,7 @@ def check_paths(
     place(inputs, prefix)
     rp = params.run
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
-    from curate.stages import cache_file
+    from curate.engine.cache import cache_file
 
     cache_path = cache_file(root, params, "annotations")
     return check_inputs(inputs, params, corpus, cache_path, progress, executor)
@@ -655,7 +659,7 @@ def render_table(result: CheckResult, title: str | None = None):
     from rich.markup import escape
     from rich.table import Table
 
-    from curate.safe_text import for_terminal
+    from curate.render.text import for_terminal
 
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")

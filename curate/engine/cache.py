@@ -1,4 +1,4 @@
-"""A persistent cache of annotations (entities, language), keyed by text hash + annotator key.
+"""The stage caches: a persistent key -> bytes store (SQLite), and the rules of every stage's keys.
 
 SQLite in WAL mode: each batch is one transaction, so a killed process leaves either the whole
 batch or none of it, and concurrent readers never see a half-written entry. Each entry also
@@ -12,6 +12,10 @@ import hashlib
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from curate.params import Params
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS annotations (
@@ -103,3 +107,44 @@ class AnnotationCache:
         if self._db is not None:
             self._db.close()
             self._db = None
+
+
+# ------------------------------------------------------------------------------ the cache keys
+# One SQLite file per stage cache under params.run.cache_dir. The stages and `curate cache prune`
+# (curate/pipeline/cache_prune.py) both build keys with these functions, so eviction keeps
+# exactly what a build looks up.
+
+# The stage caches: SQLite files under params.run.cache_dir (curate/engine/cache.py), one per
+# stage, and the rules of their keys. The stages and `curate cache prune` (curate/pipeline/cache_prune.py)
+# both build keys with these functions, so eviction keeps exactly what a build looks up.
+CACHE_FILES = {"ingest": "ingest.sqlite", "clean": "clean.sqlite", "minhash": "minhash.sqlite",
+               "annotations": "annotations.sqlite", "extract": "extract.sqlite"}
+
+
+def cache_file(root: Path, params: Params, cache: str) -> Path | None:
+    """Path of stage cache `cache` (a CACHE_FILES name); None when run.cache_dir is null."""
+    return root / params.run.cache_dir / CACHE_FILES[cache] if params.run.cache_dir else None
+
+
+def line_cache_key(prefix: str, line: bytes) -> str:
+    """The clean and extract caches key a stage's output by prefix + sha256 of the input line."""
+    return prefix + hashlib.sha256(line).hexdigest()
+
+
+def text_cache_key(prefix: str, content_hash: str) -> str:
+    """The MinHash and annotation caches key a text's value by prefix + its content hash."""
+    return prefix + content_hash
+
+
+def code_digest(*modules: str) -> str:
+    """sha256 over the source of the named modules (a package: every module in its folder, in
+    path order): a cache key part that changes with the code that produced the cached value."""
+    import importlib
+
+    h = hashlib.sha256()
+    for name in modules:
+        path = Path(importlib.import_module(name).__file__)
+        files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]
+        for f in files:
+            h.update(f.relative_to(path.parent).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()[:16]

@@ -251,3 +251,11 @@ def replace_dir(target: str | Path, fill) -> None:
 
 
 _NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+def iter_curated(curated_dir: Path) -> Iterator[Record]:
+    """Every accepted record of a curated folder, shard by shard."""
+    from curate.layout import shard_paths
+
+    for path in shard_paths(curated_dir):
+        yield from iter_records(path)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import msgspec
 
 from curate import __version__
-from curate.annotate import LANGUAGE_RULE, Annotation
+from curate.extract.annotate import LANGUAGE_RULE, Annotation
 from curate.params import ExtractParams
 from curate.record import Entity, Provenance, Record, Stats
 

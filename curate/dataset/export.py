@@ -2,13 +2,13 @@
 
 Splits are named for what they hold: `articles` (the accepted records, every shard in shard
 order, each shard sorted by id) and `rejected` (every `rejected/<reason>.jsonl`, by reason).
-A revision is read through DVC (`curate.versions`: `dvc.api.DVCFileSystem(rev=...)`, the local
+A revision is read through DVC (`curate.dataset.versions`: `dvc.api.DVCFileSystem(rev=...)`, the local
 cache, else the default remote of that revision); without `--rev` the working tree is read.
 
 * `jsonl.gz`: the JSONL lines byte for byte, gzip without file name or timestamp in the header
   (the same version always gives the same bytes).
 * `parquet`: one column per record field, typed from the record definition
-  (`curate.croissant.record_fields`): nested objects are structs (`source`, `stats`,
+  (`curate.release.croissant.record_fields`): nested objects are structs (`source`, `stats`,
   `provenance`), lists are lists (`authors`, `tickers`, `flags`; `entities` is a list of structs
   `{text, label, start, end}`), objects with an open key set are Arrow maps (`credits`: string ->
   list of string; `provenance.rules`: string -> string). Every record is decoded (and so
@@ -26,9 +26,9 @@ from pathlib import Path
 
 import msgspec
 
-from curate.croissant import FieldSpec, record_fields
+from curate.release.croissant import FieldSpec, record_fields
 from curate.record import Record, Rejected
-from curate.versions import Version, VersionError, curated_dir, errors_as, open_version
+from curate.dataset.versions import Version, VersionError, curated_dir, errors_as, open_version
 
 FORMATS = ("parquet", "jsonl.gz")
 SPLITS = {"articles": Record, "rejected": Rejected}

@@ -27,8 +27,8 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curate.card import ReleaseInfo, languages_of, write_card
-from curate.croissant import build_croissant, croissant_version
+from curate.release.card import ReleaseInfo, languages_of, write_card
+from curate.release.croissant import build_croissant, croissant_version
 from curate.params import ParamsError, load_params
 
 VERSION_RE = re.compile(r"^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]+)?$")
@@ -245,7 +245,7 @@ def release_files(root: Path, info: ReleaseInfo, previous: str | None) -> dict[s
                   f"(of {m.get('inputs', 0)}).")
     report = None
     if previous is not None:
-        from curate.diff import diff_versions
+        from curate.dataset.diff import diff_versions
 
         report = diff_versions(root, previous, None, limit=EXAMPLES)
     entry = changelog_entry(info.version, info.date, previous, report, facts_line)

@@ -3,7 +3,7 @@
 Everything in the card is computed from the version on disk: the records (language mix, dates,
 formats, flags, entity model), `reports/metrics.json` (drop counts by reason and stage),
 `params.yaml` (every parameter, with defaults filled in), the validation rules
-(`curate.schemas.contract_rules`) and the record definition (`curate.croissant.record_fields`).
+(`curate.validate.schemas.contract_rules`) and the record definition (`curate.release.croissant.record_fields`).
 Body sections follow "Datasheets for Datasets" (Gebru et al.): Motivation, Composition,
 Collection process, Preprocessing, Uses, Distribution, Maintenance.
 
@@ -23,8 +23,9 @@ import msgspec
 import orjson
 import yaml
 
-from curate.croissant import FieldSpec, record_fields
+from curate.release.croissant import FieldSpec, record_fields
 from curate.params import Params, load_params
+from curate.layout import shard_paths
 from curate.record import Reason, Record, Rejected, view
 
 OTHER_LICENSE_NOTE = (
@@ -97,7 +98,7 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
     facts = CorpusFacts()
     dec = msgspec.json.Decoder(_View)
     cdir = root / curated
-    for shard in sorted((cdir / "articles").glob("*.jsonl")):
+    for shard in shard_paths(cdir):
         with open(shard, "rb") as fh:
             for line in fh:
                 if not line.strip():
@@ -437,7 +438,7 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
         f"{', '.join(params.extract.entity_labels)}); language by py3langid. "
         "They are silver annotations, not checked by people.")
     add("")
-    from curate.schemas import contract_rules
+    from curate.validate.schemas import contract_rules
 
     rules = contract_rules(params)
     add("**Validation rules** (a record failing one goes to `rejected/` with that reason):")

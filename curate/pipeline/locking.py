@@ -105,7 +105,7 @@ def _describe_pid(pid: int | None) -> str:
 
 
 def _alive(pid: int) -> bool:
-    from curate.jsonl_io import pid_alive
+    from curate.engine.io import pid_alive
 
     return pid_alive(pid)
 
@@ -347,7 +347,7 @@ def sweep_outputs(root: Path) -> list[str]:
 
     DVC may restore a killed stage's outputs from its cache instead of rerunning the stage, so
     the stage's own clean-up would never run: every stage command sweeps them first."""
-    from curate.jsonl_io import sweep_stale
+    from curate.engine.io import sweep_stale
     from curate.layout import INTERIM, REPORTS
 
     root = Path(root)
@@ -382,7 +382,7 @@ def repair_dvc_locks(root: Path) -> list[str]:
             ok = False
         if ok:  # well-formed: DVC drops dead entries itself
             return []
-        from curate.jsonl_io import write_atomic
+        from curate.engine.io import write_atomic
 
         write_atomic(rw, json.dumps({"read": {}, "write": {}}))
         return [f"rewrote {DVC_LOCK.parent / 'rwlock'}: it held {len(data)} bytes of cut JSON "

@@ -30,6 +30,7 @@ from typing import Any
 import msgspec
 import msgspec.inspect as mi
 
+from curate.layout import rejected_paths, shard_paths
 from curate.record import Record, Rejected
 
 CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
@@ -268,8 +269,8 @@ def build_croissant(curated: Path, *, name: str, description: str, license: str,
                     creator: dict, date_published: str, version: str, cite_as: str,
                     keywords: list[str], languages: list[str]) -> dict:
     """The Croissant document for the curated folder `curated` (files read from disk)."""
-    articles = sorted(p.name for p in (curated / "articles").glob("*.jsonl"))
-    rejected = sorted(p.name for p in (curated / "rejected").glob("*.jsonl"))
+    articles = [p.name for p in shard_paths(curated)]
+    rejected = [p.name for p in rejected_paths(curated)]
     distribution = [file_object(curated, f"articles/{n}") for n in articles]
     distribution += [file_object(curated, f"rejected/{n}") for n in rejected]
     distribution.append({"@type": "cr:FileSet", "@id": "articles-files", "name": "articles-files",

@@ -15,7 +15,7 @@ nothing deleted) when they are missing or stale: in a DVC project when `dvc stat
 up to extract is not clean; in any project when the outputs disagree with the caches (a raw file
 new, changed or deleted since ingest ran; records that the current clean or MinHash keys do not
 cover; a stage's input and output counts that differ). It holds the project lock the stages take
-(curate/locking.py), exclusive (shared for a dry run), so it never runs during a build.
+(curate/pipeline/locking.py), exclusive (shared for a dry run), so it never runs during a build.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from pathlib import Path
 
 import msgspec
 
-from curate.jsonl_io import iter_lines
+from curate.engine.io import iter_lines
 from curate.layout import INTERIM, RECORDS, REJECTED, interim_dir
 from curate.params import Params
 
@@ -231,16 +231,11 @@ def _mark(root: Path, params: Params, caches: dict[str, _Cache]) -> list[str]:
     """Mark in every cache the keys the current build looks up; returns why the interim outputs
     look stale (empty: they match the raw files and the caches)."""
     from curate.readers import iter_raw_files
-    from curate.stages import (
-        annotation_cache_prefix,
-        clean_cache_prefix,
-        extract_cache_prefix,
-        ingest_cache_key,
-        ingest_cache_prefix,
-        line_cache_key,
-        minhash_cache_prefix,
-        text_cache_key,
-    )
+    from curate.extract.stage import annotation_cache_prefix, extract_cache_prefix
+    from curate.clean.stage import clean_cache_prefix
+    from curate.readers.stage import ingest_cache_key, ingest_cache_prefix
+    from curate.engine.cache import line_cache_key, text_cache_key
+    from curate.dedup.stage import minhash_cache_prefix
 
     problems: list[str] = []
     out = {stage: interim_dir(root, stage) for stage in READ_STAGES}
@@ -301,7 +296,7 @@ def _mark(root: Path, params: Params, caches: dict[str, _Cache]) -> list[str]:
 
 
 def _open_caches(root: Path, params: Params) -> dict[str, _Cache]:
-    from curate.stages import CACHE_FILES, cache_file
+    from curate.engine.cache import CACHE_FILES, cache_file
 
     caches: dict[str, _Cache] = {}
     try:
@@ -318,7 +313,7 @@ def prune(root: Path, params: Params, dry_run: bool = False, lock_timeout: float
     """Delete (unless `dry_run`) every cache entry the current build would not look up, then
     VACUUM. Raises PruneRefused (nothing deleted) when the interim outputs are missing or stale,
     CorpusBusy when a build holds the project lock."""
-    from curate.locking import project_lock
+    from curate.pipeline.locking import project_lock
 
     root = Path(root)
     result = PruneResult(root / params.run.cache_dir if params.run.cache_dir else None, dry_run)
@@ -343,7 +338,7 @@ def prune(root: Path, params: Params, dry_run: bool = False, lock_timeout: float
 
 def cache_info(root: Path, params: Params) -> list[CacheStats]:
     """Entries and bytes of every stage cache (read only, no lock: SQLite readers are safe)."""
-    from curate.stages import CACHE_FILES, cache_file
+    from curate.engine.cache import CACHE_FILES, cache_file
 
     out = []
     for name in CACHE_FILES:

@@ -3,7 +3,7 @@
 1. The batch folder is named first, `added-YYYYMMDD-HHMMSS-<8 hex>` (UTC time; the hex is a
    digest of the inputs' paths, sizes and times), so `check` reports the ids the files will get
    there (path-rule ids depend on the path under corpus/raw).
-2. `check` runs on the inputs as they will sit in the batch folder (see curate/check.py).
+2. `check` runs on the inputs as they will sit in the batch folder (see curate/check/core.py).
 3. Accepted inputs are copied under the batch folder at their relative path (a file argument: its
    name, with its day folder when it sits in one; a folder argument: the path inside it), so day
    folder dates keep working. A JSONL file with some rejected lines is written with those lines
@@ -29,7 +29,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curate.check import (
+from curate.check.core import (
     CheckResult,
     Input,
     Progress,
@@ -218,7 +218,7 @@ def add_paths(
     place(inputs, batch + "/")
     rp = params.run
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
-    from curate.stages import cache_file
+    from curate.engine.cache import cache_file
 
     cache_path = cache_file(root, params, "annotations")
     result = check_inputs(inputs, params, corpus, cache_path, progress, executor)

@@ -1,4 +1,4 @@
-"""Rendering a `curate diff` report (the dict `curate.diff.diff_versions` returns).
+"""Rendering a `curate diff` report (the dict `curate.dataset.diff.diff_versions` returns).
 
 Formats: `text` (terminal), `md`, `html` (self-contained, every string escaped with
 `html.escape`: article text, titles, ids and keys come from the data), `json`.

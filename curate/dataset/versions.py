@@ -28,10 +28,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
+from curate.layout import SHARD_PREFIX
+
 WORKTREE = "working tree"
 DEFAULT_CURATED = "corpus/curated"
 PARAMS_FILE = "params.yaml"
-SHARD_PREFIX = "part-"
 _REFRESH = "run `dvc repro`, `curate run` or `dvc pull`"
 
 

@@ -7,7 +7,7 @@ distinct months, lengths, entity strings and near-duplicate ids, never with the 
 - `QualityAccumulator.add(record)` / `.add_rejected(rejected)`: pure folds over records (a
   `curate.record.Record` / `Rejected`, or any object with the same attributes);
   `.report()` returns the report as a plain dict (the JSON format; md/html render it).
-- versions (`curate.versions.open_version(root, rev)`): the working tree, or a git revision read
+- versions (`curate.dataset.versions.open_version(root, rev)`): the working tree, or a git revision read
   through DVC (`DVCFileSystem(rev=...)`): curated shards, rejected files, `reports/metrics.json`,
   manifest.
 - `build_report(version)`: stream a version into a report and check its counts against the
@@ -31,7 +31,7 @@ import msgspec
 import orjson
 
 from curate.record import Reason, Record, Rejected, view
-from curate.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
+from curate.dataset.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
 
 REPORT_VERSION = "quality/1"
 
@@ -542,7 +542,7 @@ def _dumps(obj) -> bytes:
 
 
 def render(report: dict, fmt: str) -> bytes:
-    from curate import report_render
+    from curate.render import quality_html as report_render
 
     if fmt == "json":
         return _dumps(report)
@@ -574,7 +574,7 @@ def output_path(root: Path, fmt: str, rev: str | None) -> Path:
 @errors_as(QualityError)
 def run_report(root: Path, params=None) -> dict:
     """The `report` stage: quality.{md,html,json}, quality_metrics.json and plot data."""
-    from curate.jsonl_io import write_atomic
+    from curate.engine.io import write_atomic
 
     report = build_report(WorkTree(root))
     for fmt in FORMATS:
@@ -619,7 +619,7 @@ def quality_command(root: Path, rev: str | None, fmt: str, rules: list[str]):
     report = build_report(open_version(Path(root), rev))
     parsed = [parse_rule(t, known_metrics(report)) for t in parsed_early]
     out = output_path(Path(root), fmt, rev)
-    from curate.jsonl_io import write_atomic
+    from curate.engine.io import write_atomic
 
     write_atomic(out, render(report, fmt))
     broken = broken_rules(parsed, report["metrics"])
@@ -635,7 +635,7 @@ def print_summary(report: dict, out: Path, rules: list[Rule], broken: list[tuple
     from rich.markup import escape
     from rich.table import Table
 
-    from curate.report_render import visible
+    from curate.render.quality_html import visible
 
     console = Console(highlight=False, soft_wrap=True)
     m = report["metrics"]

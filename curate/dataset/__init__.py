@@ -1,0 +1,3 @@
+"""Reading dataset versions: a version at a git revision (versions), quality reports, record
+diffs between versions, exports.
+"""

@@ -1,0 +1,96 @@
+"""Step 3 as a stage: keys and MinHash signatures (cached by content hash) of every record, the
+decisions of curate.dedup.decisions, then the records copied through or dropped with a reason."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import msgspec
+
+from curate.dedup.decisions import _Key, dedup_decisions
+from curate.engine.cache import AnnotationCache, cache_file, code_digest, text_cache_key
+from curate.engine.io import iter_lines
+from curate.engine.stage import WINDOW, StageResult, _previous, _run_stage, _Writer
+from curate.params import Params
+from curate.record import RECORD_DECODER, reject
+
+
+class _Text(msgspec.Struct):
+    text: str = ""
+
+
+def _reload_texts(src: Path):
+    """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
+    dec = msgspec.json.Decoder(_Text)
+
+    def reload(wanted: list[int]):
+        want = set(wanted)
+        for i, line in enumerate(iter_lines(src)):
+            if i in want:
+                yield i, dec.decode(line).text
+
+    return reload
+
+
+def minhash_cache_prefix(params: Params) -> str:
+    """MinHash signature keys start with the near-dup code and the MinHash settings."""
+    dp = params.dedup
+    return f"{code_digest('curate.dedup.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
+
+
+def run_dedup(root: Path, params: Params) -> StageResult:
+    src = _previous(root, "dedup")
+    key_dec = msgspec.json.Decoder(_Key)
+    text_dec = msgspec.json.Decoder(_Text)
+    near = None
+    if params.dedup.near:
+        from curate.dedup.near_dup import NearDupIndex
+
+        near = NearDupIndex(params.dedup)
+    keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
+    lines_of_window: list[bytes] = []
+
+    def add_signatures(lines: list[bytes], cache) -> None:
+        # signatures are cached by content hash + MinHash settings + near-dup code
+        wanted = [text_cache_key(prefix, keys[len(keys) - len(lines) + i].content_hash) for i in range(len(lines))]
+        found = cache.get_many(set(wanted))
+        fresh = []
+        for key, line in zip(wanted, lines):
+            enc = found.get(key)
+            if enc is None:
+                enc = found[key] = near.encoded_signature(text_dec.decode(line).text)
+                fresh.append((key, enc))
+            near.add_encoded(enc)
+        cache.put_many(fresh)
+
+
+    cache = AnnotationCache(cache_file(root, params, "minhash"))
+    prefix = minhash_cache_prefix(params)
+    try:
+        for line in iter_lines(src):
+            keys.append(key_dec.decode(line))
+            if near is not None:
+                lines_of_window.append(line)
+                if len(lines_of_window) >= WINDOW:
+                    add_signatures(lines_of_window, cache)
+                    lines_of_window = []
+        if near is not None and lines_of_window:
+            add_signatures(lines_of_window, cache)
+    finally:
+        cache.close()
+    drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
+
+    record_dec = RECORD_DECODER
+
+    def body(w: _Writer, result: StageResult) -> None:
+        # kept lines are copied as clean wrote them; only dropped records are decoded
+        for i, line in enumerate(iter_lines(src)):
+            result.inputs += 1
+            if i in drop:
+                reason, kept, detail = drop[i]
+                record = record_dec.decode(line)
+                w.drop(msgspec.structs.replace(reject(record, reason, detail, "dedup"), duplicate_of=kept))
+            else:
+                w.keep_encoded(line)
+
+    return _run_stage(root, "dedup", body)

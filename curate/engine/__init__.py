@@ -1,0 +1,3 @@
+"""The engine beneath every step: streaming JSONL I/O and atomic writes (io), the stage
+runner (stage), the stage caches and their key rules (cache), local and Dask executors.
+"""

@@ -1,0 +1,3 @@
+"""Step 4, extraction: spaCy entities and language (annotate), the finished record (finish),
+and its stage.
+"""

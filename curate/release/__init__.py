@@ -1,0 +1,2 @@
+"""Releasing a version: the dataset card, Croissant metadata, tag and push (build).
+"""
