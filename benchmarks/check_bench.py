@@ -37,7 +37,7 @@ from pathlib import Path
 
 import msgspec
 
-from curate.check.core import check_paths
+from curate.check.run import check_paths
 from curate.params import OutputParams, Params, RunParams, load_params
 from curate.pipeline.run import run_steps
 

@@ -186,7 +186,7 @@ def _check_output(result, as_json: bool, extra=None) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_json() if extra is None else extra.to_json(), indent=2, ensure_ascii=False))
         return
-    from curate.check.core import render_table
+    from curate.render.check_table import render_table
 
     console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
     if result.verdicts:
@@ -208,7 +208,8 @@ def check_cmd(
     75 the corpus is being rebuilt (`dvc repro`, `curate add`): try again.
     """
     from curate.extract.annotate import ModelError
-    from curate.check.core import UsageError, check_paths
+    from curate.check.inputs import UsageError
+    from curate.check.run import check_paths
     from curate.pipeline.locking import project_lock
     from curate.render.progress import progress_bar
 
@@ -236,7 +237,7 @@ def add_cmd(
     from curate.check.add import add_paths
     from curate.render.text import for_terminal
     from curate.extract.annotate import ModelError
-    from curate.check.core import UsageError
+    from curate.check.inputs import UsageError
     from curate.pipeline.locking import project_lock
     from curate.render.progress import progress_bar
 
@@ -320,7 +321,7 @@ def cache_prune_cmd(
 
     from curate.extract.annotate import ModelError
     from curate.pipeline.cache_prune import PruneRefused, prune, render_prune
-    from curate.check.core import UsageError, load_params_for
+    from curate.check.inputs import UsageError, load_params_for
     with _handled("cache prune", usage=(PruneRefused, UsageError, ModelError)):
         try:
             result = prune(root, load_params_for(root, params), dry_run=dry_run)
@@ -334,7 +335,7 @@ def cache_prune_cmd(
 def cache_info_cmd(root: Path = CACHE_ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Entries and bytes of each stage cache."""
     from curate.pipeline.cache_prune import cache_info, render_info
-    from curate.check.core import UsageError, load_params_for
+    from curate.check.inputs import UsageError, load_params_for
 
     try:
         p = load_params_for(root, params)

@@ -13,7 +13,9 @@ import pytest
 from test_check import EXPECTED, PARAMS, WEIRD_NAME, cli, jsonl_feed, run_pipeline, web, write_batch
 
 from curate.check.add import _write_new, add_paths, plan_copies
-from curate.check.core import UsageError, check_inputs, collect_inputs, load_corpus, place
+from curate.check.inputs import UsageError, collect_inputs, place
+from curate.check.run import check_inputs
+from curate.check.corpus import load_corpus
 from curate.engine.io import iter_curated
 
 NOW = dt.datetime(2024, 6, 4, 12, 30, 0, tzinfo=dt.timezone.utc)

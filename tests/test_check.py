@@ -13,7 +13,8 @@ import msgspec
 import pytest
 from typer.testing import CliRunner
 
-from curate.check.core import UsageError, check_paths
+from curate.check.inputs import UsageError
+from curate.check.run import check_paths
 from curate.cli import app
 from curate.engine.io import iter_rejected
 from curate.params import OutputParams, Params, RunParams

@@ -3,7 +3,7 @@
 1. The batch folder is named first, `added-YYYYMMDD-HHMMSS-<8 hex>` (UTC time; the hex is a
    digest of the inputs' paths, sizes and times), so `check` reports the ids the files will get
    there (path-rule ids depend on the path under corpus/raw).
-2. `check` runs on the inputs as they will sit in the batch folder (see curate/check/core.py).
+2. `check` runs on the inputs as they will sit in the batch folder (see curate/check/run.py).
 3. Accepted inputs are copied under the batch folder at their relative path (a file argument: its
    name, with its day folder when it sits in one; a folder argument: the path inside it), so day
    folder dates keep working. A JSONL file with some rejected lines is written with those lines
@@ -29,17 +29,10 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from curate.check.core import (
-    CheckResult,
-    Input,
-    Progress,
-    UsageError,
-    check_inputs,
-    collect_inputs,
-    load_corpus,
-    load_params_for,
-    place,
-)
+from curate.check.verdicts import CheckResult
+from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place
+from curate.check.run import Progress, check_inputs
+from curate.check.corpus import load_corpus
 from curate.params import Params
 
 _TMP = ".tmp-"

@@ -30,6 +30,7 @@ from pathlib import Path
 import msgspec
 import orjson
 
+from curate.layout import METRICS
 from curate.record import Reason, Record, Rejected, view
 from curate.dataset.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
 
@@ -117,7 +118,8 @@ def _norm_space(label: str, text: str) -> tuple[str, str]:
     return label, text
 
 
-def _missing(record, field: str) -> bool:
+def is_missing(record, field: str) -> bool:
+    """The one rule for a missing field (quality report and dataset card): null, blank or empty."""
     value = getattr(record, field, None)
     if value is None:
         return True
@@ -168,7 +170,7 @@ class QualityAccumulator:
         else:
             self.no_month += 1
         for f in MISSING_FIELDS:
-            if _missing(record, f):
+            if is_missing(record, f):
                 self.missing[f] += 1
         self.languages[record.language or "unknown"] += 1
         self.formats[record.source.format or "unknown"] += 1
@@ -434,7 +436,7 @@ def build_report(version: Version) -> dict:
     curated = curated_dir(version)
     records, rejected = iter_version(version, curated)
     report = accumulate(records, rejected).report()
-    metrics = _load_json(version, "reports/metrics.json")
+    metrics = _load_json(version, METRICS.as_posix())
     manifest = _load_json(version, f"{curated}/manifest.json")
     report["version"] = {"label": version.label, "rev": version.rev, "curated_dir": curated}
     report["consistency"] = consistency(report, metrics, manifest)

@@ -21,13 +21,10 @@ class _Text(msgspec.Struct):
 
 def _reload_texts(src: Path):
     """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
-    dec = msgspec.json.Decoder(_Text)
+    from curate.engine.io import texts_at
 
     def reload(wanted: list[int]):
-        want = set(wanted)
-        for i, line in enumerate(iter_lines(src)):
-            if i in want:
-                yield i, dec.decode(line).text
+        return texts_at([src], wanted)
 
     return reload
 

@@ -259,3 +259,25 @@ def iter_curated(curated_dir: Path) -> Iterator[Record]:
 
     for path in shard_paths(curated_dir):
         yield from iter_records(path)
+
+
+class _Text(msgspec.Struct):
+    text: str = ""
+
+
+_TEXT_DECODER = msgspec.json.Decoder(_Text)
+
+
+def texts_at(paths: Iterable[Path], wanted: Iterable[int]) -> Iterator[tuple[int, str]]:
+    """(index, text) of the records at positions `wanted` (counting the non-blank lines of
+    `paths` in order): one streaming pass, only the wanted texts decoded. Dedup's and
+    `curate check`'s exact check of borderline near-duplicate pairs both read texts so."""
+    want = set(wanted)
+    if not want:
+        return
+    i = 0
+    for path in paths:
+        for line in iter_lines(path):
+            if i in want:
+                yield i, _TEXT_DECODER.decode(line).text
+            i += 1

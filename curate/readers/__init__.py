@@ -42,13 +42,13 @@ from curate.record import Reason, Record, Rejected
 from . import ids, jsonl, plaintext, reuters_web, seed_dateline
 from .base import RawInput, new_record, rejected
 from .decode import Failure, load
-from .files import Resolver, iter_raw_files
+from .files import Resolver, iter_raw_files, skipped_name
 from .safety import internal_error
 
 READERS = (jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
 UNKNOWN = "unknown"
 
-__all__ = ["iter_raw_files", "read_file", "sniff", "READERS"]
+__all__ = ["iter_raw_files", "read_file", "sniff", "READERS", "early_reject", "skipped_name"]
 
 
 def sniff(text: str):
@@ -64,8 +64,10 @@ def _resolver(root: str) -> Resolver:
     return Resolver(Path(root))
 
 
-def _early_reject(path: str, reason: Reason, detail: str, data: bytes | None,
-                  stage_name: str = "decode") -> Rejected:
+def early_reject(path: str, reason: Reason, detail: str, data: bytes | None = None,
+                 stage_name: str = "decode") -> Rejected:
+    """A rejection before any reader ran (the path-rule id, format `unknown`): the pipeline's
+    and `curate check`'s one rule."""
     sha = hashlib.sha256(data).hexdigest() if data is not None else ""
     rec = new_record(ids.path_id(path), path, UNKNOWN, 1, sha)
     rec.provenance.reader = f"{stage_name}/1"
@@ -75,14 +77,14 @@ def _early_reject(path: str, reason: Reason, detail: str, data: bytes | None,
 def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Rejected]:
     full, problem = _resolver(str(raw_root)).resolve(path)
     if full is None:
-        return [_early_reject(path, Reason.UNREADABLE, problem, None)]
+        return [early_reject(path, Reason.UNREADABLE, problem, None)]
     loaded = load(full, params.max_bytes)
     if isinstance(loaded, Failure):
-        return [_early_reject(path, loaded.reason, loaded.detail, loaded.data)]
+        return [early_reject(path, loaded.reason, loaded.detail, loaded.data)]
     reader = sniff(loaded.text)
     if reader is None:
         head = " ".join(loaded.text[:60].split())
-        return [_early_reject(path, Reason.UNKNOWN_LAYOUT,
+        return [early_reject(path, Reason.UNKNOWN_LAYOUT,
                               f"no reader recognised the content (starts {head!r})",
                               loaded.data, "sniff")]
     src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags)
@@ -91,7 +93,7 @@ def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Reje
     except Exception as exc:  # noqa: BLE001 - a reader bug must not kill the stage
         return [internal_error(exc, path, reader.NAME, reader.VERSION, src.sha256)]
     if not out:  # e.g. a JSONL file of blank lines
-        return [_early_reject(path, Reason.EMPTY, "no non-blank lines", loaded.data)]
+        return [early_reject(path, Reason.EMPTY, "no non-blank lines", loaded.data)]
     return out
 
 

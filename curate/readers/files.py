@@ -21,6 +21,11 @@ def _skip(name: str) -> bool:
     return name.startswith(".") or name.endswith(".dvc")
 
 
+def skipped_name(rel: str) -> bool:
+    """A relative path the listing below never yields (a part starting with '.', or `*.dvc`)."""
+    return any(_skip(part) for part in rel.split("/"))
+
+
 def iter_raw_files(raw_root: Path) -> list[str]:
     root = os.fspath(raw_root)
     out: list[str] = []

@@ -25,7 +25,8 @@ import yaml
 
 from curate.release.croissant import FieldSpec, record_fields
 from curate.params import Params, load_params
-from curate.layout import shard_paths
+from curate.dataset.quality import MISSING_FIELDS, is_missing
+from curate.layout import METRICS, shard_paths
 from curate.record import Reason, Record, Rejected, view
 
 OTHER_LICENSE_NOTE = (
@@ -73,6 +74,7 @@ _View = view(Record, [
     ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
     "authors", "url", "published_at",
 ], "_View")
+_VIEWED = frozenset(_View.__struct_fields__)
 
 
 @dataclass
@@ -114,11 +116,7 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
                     facts.models[f"{r.provenance.model} {r.provenance.model_version or ''}".strip()] += 1
                 if r.provenance.toolkit:
                     facts.toolkits[r.provenance.toolkit] += 1
-                for name in ("title", "dateline", "url", "published_at", "date"):
-                    if getattr(r, name) is None:
-                        facts.missing[name] += 1
-                if not r.authors:
-                    facts.missing["authors"] += 1
+                facts.missing.update(f for f in MISSING_FIELDS if f in _VIEWED and is_missing(r, f))
                 if r.date:
                     facts.years[r.date[:4]] += 1
                     facts.first_date = min(facts.first_date or r.date, r.date)
@@ -129,7 +127,7 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
         counts = {s["path"]: s.get("records") for s in orjson.loads(manifest.read_bytes()).get("shards", [])}
         for s in facts.shards:
             s["records"] = counts.get(s["path"])
-    metrics = root / "reports/metrics.json"
+    metrics = root / METRICS
     facts.metrics = orjson.loads(metrics.read_bytes()) if metrics.exists() else {}
     return facts
 
@@ -422,10 +420,10 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     add("")
     add("Sections: " + "; ".join(f"`{k}`: {v.rstrip('.')}" for k, v in PARAM_SECTIONS.items() if k in builtins) + ".")
     add("")
-    add(f"- **Cleaning:** NFC, mojibake repair (`clean.fix_mojibake`), HTML entities, control "
-        f"characters, re-flowing hard-wrapped lines (`clean.reflow`); the dateline, agency tag, "
-        f"byline, sign-off, ticker markup and wire codes are removed from the text after their "
-        f"content is stored as fields.")
+    add("- **Cleaning:** NFC, mojibake repair (`clean.fix_mojibake`), HTML entities, control "
+        "characters, re-flowing hard-wrapped lines (`clean.reflow`); the dateline, agency tag, "
+        "byline, sign-off, ticker markup and wire codes are removed from the text after their "
+        "content is stored as fields.")
     add(f"- **Deduplication:** story versions (same story id: the latest published is kept), exact "
         f"duplicates (same text: the earliest published is kept), near duplicates (MinHash with "
         f"{params.dedup.num_perm} permutations over {params.dedup.shingle_words}-word shingles, "
@@ -488,11 +486,11 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     add("```bash")
     add(f"# the accepted articles of {tag} into ./articles (no git clone, no DVC project needed)")
     add(f"dvc get {url} {cdir}/articles --rev {tag} -o articles")
-    add(f"# track them in your own DVC project, update to a later release with `dvc update --rev`")
+    add("# track them in your own DVC project, update to a later release with `dvc update --rev`")
     add(f"dvc import {url} {cdir}/articles --rev {tag} -o data/articles")
-    add(f"# or the whole repository at this version")
+    add("# or the whole repository at this version")
     add(f"git clone {url} corpus && cd corpus && git checkout {tag} && dvc pull {cdir}")
-    add(f"# one file per split (Parquet or gzipped JSON Lines)")
+    add("# one file per split (Parquet or gzipped JSON Lines)")
     add(f"curate export --format parquet --rev {tag}")
     add("```")
     add("")

@@ -6,10 +6,10 @@ Formats: `text` (terminal), `md`, `html` (self-contained, every string escaped w
 
 from __future__ import annotations
 
-import html
 import json
-import re
 from typing import Any
+
+from curate.render.text import esc, for_terminal, md
 
 KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
@@ -24,12 +24,11 @@ def render(report: dict, fmt: str) -> str:
     return render_text(report)
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def _safe(s: str) -> str:
-    """No terminal control sequences from article data (ESC, CR, …) in the terminal summary."""
-    return _CONTROL.sub("\N{REPLACEMENT CHARACTER}", s)
+    """No terminal control sequences from article data (ESC, CR, bidi, …) in the terminal summary."""
+    return for_terminal(s)
 
 
 def _val(v: Any, width: int = 120) -> str:
@@ -132,13 +131,7 @@ def render_text(report: dict, brief: bool = False) -> str:
 # -------------------------------------------------------------------------------------- markdown
 
 
-def _md(s: Any) -> str:
-    """A table cell: pipes, newlines and markup characters neutralised."""
-    text = s if isinstance(s, str) else json.dumps(s, ensure_ascii=False)
-    text = html.escape(text, quote=False).replace("|", "\\|").replace("\n", " ")
-    for ch in "`*_[]":
-        text = text.replace(ch, "\\" + ch)
-    return text
+_md = md  # a table cell: the one Markdown rule (curate.render.text)
 
 
 def _fence(body: str, lang: str = "") -> str:
@@ -219,9 +212,7 @@ th{background:#f3f3f3}pre{background:#f7f7f7;padding:.6em;white-space:pre-wrap;o
 .add{color:#1a7f37}.del{color:#cf222e}.num{text-align:right}code{background:#f3f3f3}"""
 
 
-def _h(v: Any) -> str:
-    """Escape anything for HTML (every data-derived string goes through here)."""
-    return html.escape(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False), quote=True)
+_h = esc  # every data-derived string in HTML goes through the one rule (curate.render.text)
 
 
 def _table(head: list[str], rows: list[list[Any]]) -> str:

@@ -9,35 +9,14 @@ the terminal escape ESC, become visible `\\x1b` text and HTML metacharacters are
 
 from __future__ import annotations
 
-import html
-import re
 
-from curate.render.text import for_terminal
+from curate.render.text import esc, md, visible  # noqa: F401 - the one escaping rule
 
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 
 BAR = "#4c78a8"      # bars of every chart (the screenshot test looks for this colour)
 GAP = "#e45756"      # months without articles
 GRID = "#dddddd"
 TEXT = "#333333"
-
-
-def visible(s) -> str:
-    """One line with control characters (ESC, NUL, C1, bidi, line separators) as visible escapes
-    (`safe_text.for_terminal`, the one rule for article-derived strings); tabs and newlines
-    become spaces."""
-    s = "" if s is None else str(s)
-    return for_terminal(s.replace("\r", " ").replace("\n", " ").replace("\t", " "))
-
-
-def esc(s) -> str:
-    """A data-derived string made safe for HTML text and attribute values."""
-    return html.escape(visible(s), quote=True)
-
-
-def md(s) -> str:
-    """A data-derived string made safe for a Markdown table cell (no HTML, no markup)."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(s), quote=False))
 
 
 def _num(v) -> str:

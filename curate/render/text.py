@@ -1,4 +1,5 @@
-"""Article-derived strings made safe for a terminal: one helper, used wherever the CLI prints them.
+"""The one escaping rule for article-derived strings, wherever they are shown: a terminal
+(`for_terminal`), one line of text (`visible`), HTML (`esc`) and Markdown cells (`md`).
 
 Titles, details, file names and paths come from untrusted articles. Printed raw, an escape
 sequence in them (`\\x1b[31m`, `\\x1b]0;title\\x07`, `\\x1b]8;;url\\x07` hyperlinks, `\\x1b[2J`) would
@@ -10,6 +11,8 @@ pass the result through `rich.markup.escape` when it goes into a rich renderable
 
 from __future__ import annotations
 
+import html
+import json
 import re
 
 # C0 controls but \t and \n, DEL, C1 controls, bidi embeddings/overrides/isolates, line/paragraph
@@ -28,3 +31,29 @@ def for_terminal(s: object, single_line: bool = False) -> str:
     """`s` as text with every terminal-controlling character shown as an escape."""
     text = s if isinstance(s, str) else str(s)
     return (_UNSAFE_LINE if single_line else _UNSAFE).sub(_visible, text)
+
+
+def _text(s: object) -> str:
+    """None -> "", strings as they are, anything else as JSON (lists and dicts of a diff)."""
+    if s is None:
+        return ""
+    return s if isinstance(s, str) else json.dumps(s, ensure_ascii=False)
+
+
+def visible(s: object) -> str:
+    """One line: control characters (ESC, NUL, C1, bidi, line separators) as visible escapes
+    (`for_terminal`); tabs, CR and newlines become spaces."""
+    return for_terminal(_text(s).replace("\r", " ").replace("\n", " ").replace("\t", " "))
+
+
+def esc(s: object) -> str:
+    """A data-derived string made safe for HTML text and attribute values (one line)."""
+    return html.escape(visible(s), quote=True)
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
+
+
+def md(s: object) -> str:
+    """A data-derived string made safe for a Markdown table cell (no HTML, no markup)."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(s), quote=False))

@@ -1,0 +1,107 @@
+"""The curated corpus as `curate check` sees it: dedup keys and MinHash signatures, no texts."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from curate.layout import shard_paths
+from curate.params import Params
+
+
+class _CorpusText(msgspec.Struct):
+    text: str = ""
+
+
+@dataclass
+class CorpusIndex:
+    """The curated corpus as dedup sees it: keys (id, content_hash, dates, source) in shard order
+    and, when near-dedup is on, one MinHash signature per record. No texts are kept. A check
+    appends the batch's signatures to `near`: one index serves one check."""
+
+    folder: Path
+    keys: list = field(default_factory=list)
+    near: object | None = None  # curate.dedup.near_dup.NearDupIndex
+    shards: list[Path] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def texts(self, wanted: Iterable[int]) -> Iterable[tuple[int, str]]:
+        """(index, text) of wanted records: one streaming pass over the shards."""
+        from curate.engine.io import texts_at
+
+        return texts_at(self.shards, wanted)
+
+
+def _corpus_digest(shards: list[Path], params: Params) -> str:
+    """What the corpus signatures depend on: shard contents, dedup params, the near_dup code."""
+    import hashlib
+
+    from curate.engine.cache import code_digest
+
+    h = hashlib.sha256(code_digest("curate.dedup.near_dup").encode())
+    h.update(msgspec.json.encode(params.dedup, order="deterministic"))
+    for shard in shards:
+        fh = hashlib.sha256()
+        with open(shard, "rb") as f:
+            while chunk := f.read(1 << 20):
+                fh.update(chunk)
+        h.update(f"{shard.name}:{fh.hexdigest()}\n".encode())
+    return h.hexdigest()[:24]
+
+
+def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None) -> CorpusIndex:
+    """Index the accepted records of a curated folder (missing folder: an empty corpus).
+
+    With `cache_dir`, the corpus's near-duplicate index (signatures) is kept there between runs as
+    `check-corpus-<digest>.pickle`, the digest covering the shard contents, the dedup params and
+    the near_dup module's code: one check against an unchanged corpus then costs a read of the
+    keys, not a MinHash pass over every text. The file is rewritten when any of those change."""
+    import pickle
+
+    from curate.engine.io import iter_lines, write_atomic
+    from curate.dedup.decisions import DedupKey
+
+    t0 = time.perf_counter()
+    index = CorpusIndex(folder=curated_dir)
+    index.shards = shard_paths(curated_dir)
+    cached_path = None
+    if params.dedup.near:
+        from curate.dedup.near_dup import NearDupIndex
+
+        index.near = NearDupIndex(params.dedup)
+        if cache_dir is not None and index.shards:
+            cached_path = cache_dir / f"check-corpus-{_corpus_digest(index.shards, params)}.pickle"
+            try:
+                index.near = pickle.loads(cached_path.read_bytes())
+                cached_path = None  # loaded: nothing to compute or write
+            except Exception:  # noqa: BLE001 - missing or unreadable cache: recompute
+                pass
+    compute = index.near is not None and len(index.near) == 0
+    key_dec = msgspec.json.Decoder(DedupKey)
+    text_dec = msgspec.json.Decoder(_CorpusText)
+    for shard in index.shards:
+        for line in iter_lines(shard):
+            index.keys.append(key_dec.decode(line))
+            if compute:
+                index.near.add(text_dec.decode(line).text)
+    if index.near is not None and len(index.near) != len(index.keys):  # stale cache: recompute
+        index.near = NearDupIndex(params.dedup)
+        for shard in index.shards:
+            for line in iter_lines(shard):
+                index.near.add(text_dec.decode(line).text)
+    if cached_path is not None and len(index.keys):
+        import contextlib
+
+        with contextlib.suppress(OSError):
+            for old in cache_dir.glob("check-corpus-*.pickle"):
+                old.unlink()
+            write_atomic(cached_path, pickle.dumps(index.near, protocol=pickle.HIGHEST_PROTOCOL))
+    index.seconds = time.perf_counter() - t0
+    return index

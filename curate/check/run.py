@@ -1,0 +1,322 @@
+"""`curate check`: would these inputs join the corpus, and if not, why? (issue 3)
+
+One code path. Every input goes through the functions the pipeline's stages call, in the same
+order, with the same params.yaml; nothing here decides anything the pipeline does not:
+
+    ingest    curate.readers.read_file           (what run_ingest calls per raw file)
+    clean     curate.stages.clean_one            (run_clean, per record)
+    dedup     curate.stages.dedup_decisions      (run_dedup), over the keys of the corpus followed
+              by the keys of the batch, with a curate.dedup.near_dup.NearDupIndex holding the corpus
+              signatures followed by the batch's: the same rules decide within the batch and
+              against the corpus
+    extract   curate.stages.extract_window       (run_extract, per window; annotation cache and
+              worker processes as params.run says)
+    validate  curate.stages.validate_verdicts    (run_validate: record contract, pandera rules)
+
+Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
+`iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
+them) and globs (expanded here with `glob.glob(recursive=True)` when the shell did not). A JSONL
+file gives one verdict per non-blank line, with its line number. The readers see each file at a
+path relative to a *root*:
+  * a file or folder inside the project's raw folder (`ingest.raw_dir`): the raw folder, so
+    ids and paths are exactly the ones the pipeline gives;
+  * else a folder argument: the folder itself; a file argument: its parent folder;
+  * either way, when that folder is a day folder (`YYYYMMDD`, `YYYY-MM-DD`) the root moves one
+    level up so the day folder stays in the relative path (undated plain texts take their date
+    from it, as in the pipeline).
+A symlink that resolves outside its root is rejected by the readers (`unreadable`).
+
+Ids. Ids from the source (Reuters story codes, JSONL ids) do not depend on where a file sits;
+path-rule ids (`doc-<sha256(path)>`) do. `check` reports them for the file at its relative path
+under the root (exact for files already under corpus/raw); `curate add` reports the ids the
+files get in its batch folder. Two inputs with the same relative path from different roots get
+distinct paths (`2/<path>`, `3/<path>`, ...) as `add` would store them.
+
+Against the corpus. The corpus is what `corpus/curated/articles/` holds in the working tree. Its
+index keeps ids, content hashes, dates and source paths (the dedup keys) and one MinHash signature
+a record; texts are read again only for borderline near-duplicate pairs. The pipeline's rules
+apply unchanged, so:
+  * exact duplicate of a corpus article: rejected `duplicate` naming it (the pipeline keeps the
+    earliest published copy: an input published *before* the corpus copy is accepted with
+    `replaces` naming the corpus article that the next build will drop instead);
+  * same story id as a corpus article: the pipeline keeps the latest version, so a newer version
+    is accepted and `replaces` the corpus copy; an older one is rejected `story_version`, the note
+    saying it is older than the corpus copy (same time: the later raw path wins, as in the pipeline);
+  * the one rule of check's own: an input identical to a corpus article (same id, same text, same
+    publication time, e.g. the corpus's own file sent again) is rejected `duplicate`, detail
+    "already in the corpus". The pipeline would keep whichever copy's raw path sorts last, which
+    changes nothing but the file the record cites, so adding it would only add clutter;
+  * near duplicate (MinHash/LSH, `dedup.near_threshold`): rejected `near_duplicate` naming the
+    kept article, or accepted with `replaces` when the input is the earliest of its cluster.
+Within the batch the same rules decide between inputs; `note` says whether the kept copy is in
+the corpus or in the batch (and which input).
+
+Nothing is written to corpus/ or reports/. The annotation cache (`run.cache_dir`) is read and
+filled, as the extract stage does, so a later `dvc repro` does not annotate the same texts again.
+The batch is held in memory (the corpus side is keys and signatures only).
+
+Usage errors (a path or glob that matches nothing, unreadable params.yaml) raise `UsageError`
+before anything is checked: a typo must not yield a report that looks complete.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+
+from curate.check.corpus import CorpusIndex, load_corpus
+from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place, _relocate
+from curate.check.verdicts import CheckResult, Verdict
+from curate.params import Params
+from curate.record import Reason, Record, Rejected, encode, reject
+
+__all__ = ["UsageError", "check_inputs", "check_paths", "collect_inputs", "load_corpus", "place",
+           "CheckResult", "Verdict", "Input", "CorpusIndex", "load_params_for"]
+
+WINDOW = 512  # records extracted per round (progress granularity; bounds worker idle time)
+
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
+
+
+def _noop(phase: str, done: int, total: int) -> None:
+    pass
+
+
+@dataclass
+class _Item:
+    """One reader output followed through the stages."""
+
+    input_index: int
+    rel: str
+    state: Record  # a Record while it survives; a Rejected once a stage rejects it
+    duplicate_note: str = ""
+    replaces: list[str] = field(default_factory=list)
+
+
+def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list[_Item]:
+    """Ingest + clean, file by file, as the pipeline's readers and clean_one do."""
+    from curate.clean.stage import clean_one
+    from curate.readers import early_reject, read_file, skipped_name
+
+    items: list[_Item] = []
+    for k, inp in enumerate(inputs):
+        if skipped_name(inp.rel):
+            items.append(_Item(k, inp.rel, early_reject(inp.dest, Reason.UNREADABLE,
+                         "the pipeline never reads names starting with '.' or ending in '.dvc'")))
+        else:
+            for out in read_file(inp.rel, inp.root, params.ingest):
+                out = _relocate(out, inp.rel, inp.dest)
+                if not isinstance(out, Rejected):
+                    out = clean_one(out, params)
+                items.append(_Item(k, inp.rel, out))
+        progress("read", k + 1, len(inputs))
+    return items
+
+
+def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: CorpusIndex):
+    """Dedup with the pipeline's rules over the corpus keys followed by the batch's; the batch's
+    losers become rejections, the winners note the corpus records they replace. Returns the
+    near-duplicate index used (None when near dedup is off)."""
+    from curate.dedup.decisions import DedupKey, dedup_decisions
+
+    alive = [it for it in items if not isinstance(it.state, Rejected)]
+    key_dec = msgspec.json.Decoder(DedupKey)
+    n_corpus = len(corpus)
+    keys = list(corpus.keys) + [key_dec.decode(encode(it.state)) for it in alive]
+    near = corpus.near if params.dedup.near else None  # the corpus signatures, then the batch's
+    if near is not None:
+        for it in alive:
+            near.add(it.state.text)
+
+    def reload(wanted: list[int]):
+        yield from corpus.texts([i for i in wanted if i < n_corpus])
+        for i in wanted:
+            if i >= n_corpus:
+                yield i, alive[i - n_corpus].state.text
+
+    drop = dedup_decisions(keys, params, near=near, reload=reload)
+    corpus_by_id = {k.id: k for k in corpus.keys}
+    identical = _identical_to_corpus(alive, corpus_by_id)
+    survivor_of: dict[str, int] = {}  # id → batch position of the surviving record with that id
+    for j, it in enumerate(alive):
+        if n_corpus + j not in drop and j not in identical:
+            survivor_of.setdefault(it.state.id, j)
+
+    def where(kept: str) -> str:
+        kept_j = survivor_of.get(kept)
+        if kept_j is None:
+            return f"{kept} is in the corpus"
+        k = alive[kept_j]
+        line = f":{k.state.source.line}" if k.state.source.line else ""
+        return f"{kept} is input {inputs[k.input_index].display}{line} in this batch"
+
+    for j, it in enumerate(alive):
+        r = it.state
+        if j in identical:
+            ck = corpus_by_id[r.id]
+            it.duplicate_note = where(r.id)
+            it.state = msgspec.structs.replace(
+                reject(r, Reason.DUPLICATE, f"already in the corpus: same id, text and publication time "
+                       f"as {r.id} ({ck.source.path})", "dedup"), duplicate_of=r.id)
+            continue
+        hit = drop.get(n_corpus + j)
+        if hit is None:
+            continue
+        reason, kept, detail = hit
+        note = where(kept)
+        if reason in (Reason.STORY_VERSION, Reason.DUPLICATE_ID):
+            note = _version_note(r, corpus_by_id.get(kept), kept in survivor_of, note)
+        it.duplicate_note = note
+        it.state = msgspec.structs.replace(reject(r, reason, detail, "dedup"), duplicate_of=kept)
+    _note_replaced(drop, corpus, alive, survivor_of)
+    return near
+
+
+def _identical_to_corpus(alive: list[_Item], corpus_by_id: dict) -> set[int]:
+    """The one rule of check's own: an input identical to a corpus article (same id, text and
+    publication time) adds nothing; the pipeline would only swap which raw file the record cites."""
+    identical: set[int] = set()
+    for j, it in enumerate(alive):
+        ck = corpus_by_id.get(it.state.id)
+        r = it.state
+        if ck is not None and (ck.content_hash, ck.published_at, ck.date) == (r.content_hash, r.published_at, r.date):
+            identical.add(j)
+    return identical
+
+
+def _version_note(r: Record, ck, newer_in_batch: bool, note: str) -> str:
+    if newer_in_batch:
+        return f"a newer version is in this batch: {note}"
+    mine = r.published_at or r.date or ""
+    theirs = (ck.published_at or ck.date or "") if ck else ""
+    age = "older than" if mine < theirs else "published at the same time as"
+    return f"{age} the corpus copy (published {theirs or 'without a date'}): {note}"
+
+
+_REPLACES = {Reason.STORY_VERSION: "newer version of the corpus copy",
+             Reason.DUPLICATE_ID: "newer record with the corpus copy's id",
+             Reason.DUPLICATE: "same text as the corpus article, published earlier",
+             Reason.NEAR_DUPLICATE: "near duplicate of the corpus article, published earlier"}
+
+
+def _note_replaced(drop: dict, corpus: CorpusIndex, alive: list[_Item], survivor_of: dict[str, int]) -> None:
+    """Corpus records the batch displaces: named on the batch record that displaces them."""
+    n_corpus = len(corpus)
+    for i, (reason, kept, _detail) in drop.items():
+        if i < n_corpus and kept in survivor_of:
+            ck = corpus.keys[i]
+            when = ck.published_at or ck.date or "no date"
+            it = alive[survivor_of[kept]]
+            it.replaces.append(ck.id)
+            it.duplicate_note = "; ".join(filter(None, [it.duplicate_note,
+                                                        f"replaces {ck.id} ({_REPLACES[reason]}, published {when})"]))
+
+
+def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executor, progress: Progress) -> None:
+    """The survivors, window by window, on the pipeline's executor and annotation cache."""
+    from curate.engine.cache import AnnotationCache
+    from curate.engine.executors import make_executor
+    from curate.extract.annotate import load_model, model_identity, resolve_workers
+    from curate.extract.stage import extract_window
+
+    model_identity(params.extract.model)  # loaded before workers fork (they inherit it)
+    cache = AnnotationCache(cache_path)
+    own = executor is None
+    if own:
+        rp = params.run
+        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, load_model, (params.extract.model,))
+    try:
+        for s in range(0, len(todo), WINDOW):
+            window = todo[s:s + WINDOW]
+            for it, out in zip(window, extract_window([it.state for it in window], params, cache, executor)):
+                it.state = out
+            progress("extract", min(s + WINDOW, len(todo)), len(todo))
+    finally:
+        cache.close()
+        if own:
+            executor.close()
+
+
+def _verdict(it: _Item, inp: Input) -> Verdict:
+    s = it.state
+    rej = isinstance(s, Rejected)
+    return Verdict(
+        input=inp.display, line=s.source.line, accepted=not rej, id=s.id,
+        reason=s.reason if rej else None, detail=s.detail if rej else "",
+        stage=s.stage if rej else None, duplicate_of=s.duplicate_of if rej else None,
+        replaces=it.replaces, note=it.duplicate_note, path=s.source.path, format=s.source.format,
+        title=s.title, date=s.date, flags=list(s.flags), input_index=it.input_index,
+        source_sha256=s.source.sha256,
+    )
+
+
+def check_inputs(
+    inputs: list[Input],
+    params: Params,
+    corpus: CorpusIndex,
+    cache_path: Path | None = None,
+    progress: Progress | None = None,
+    executor=None,
+) -> CheckResult:
+    """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
+    from curate.validate.stage import validate_verdicts
+
+    t_start = time.perf_counter()
+    progress = progress or _noop
+    timings: dict[str, float] = {"corpus_index": round(corpus.seconds, 3)}
+
+    def timed(name: str, fn, *args):
+        t0 = time.perf_counter()
+        out = fn(*args)
+        timings[name] = round(time.perf_counter() - t0, 3)
+        return out
+
+    items = timed("read_clean", _read_clean, inputs, params, progress)
+    near = timed("dedup", _dedup, items, inputs, params, corpus)
+    todo = [it for it in items if not isinstance(it.state, Rejected)]
+    timed("extract", lambda: todo and _extract(todo, params, cache_path, executor, progress))
+
+    def validate() -> None:  # the record contract and pandera rules on what was extracted
+        final = [it for it in todo if not isinstance(it.state, Rejected)]
+        if final:
+            for it, verdict in zip(final, validate_verdicts([it.state for it in final], params).reasons):
+                if verdict is not None:
+                    it.state = reject(it.state, verdict[0], verdict[1], "validate")
+
+    timed("validate", validate)
+    out = [_verdict(it, inputs[it.input_index]) for it in items]
+    timings["total"] = round(time.perf_counter() - t_start, 3)
+    return CheckResult(out, inputs, str(corpus.folder), len(corpus), near is not None,
+                       seconds=timings["total"], timings=timings, records=[it.state for it in items])
+
+
+def check_paths(
+    paths: Sequence[str | Path],
+    root: Path = Path("."),
+    params: Params | None = None,
+    params_path: Path | None = None,
+    prefix: str = "",
+    progress: Progress | None = None,
+    executor=None,
+) -> CheckResult:
+    """Check files, folders and globs against the project's curated corpus; changes nothing.
+
+    `root` is the project folder (corpus/, params.yaml); `prefix` places the inputs under
+    corpus/raw (what `curate add` uses for its batch folder). Raises UsageError (exit 2)."""
+    if not paths:
+        raise UsageError("no paths given")
+    if params is None:
+        params = load_params_for(root, params_path)
+    inputs = collect_inputs(paths, root / params.ingest.raw_dir)
+    place(inputs, prefix)
+    rp = params.run
+    corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
+    from curate.engine.cache import cache_file
+
+    cache_path = cache_file(root, params, "annotations")
+    return check_inputs(inputs, params, corpus, cache_path, progress, executor)

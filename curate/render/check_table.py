@@ -1,0 +1,32 @@
+"""The `curate check` / `curate add` table: one row per input, every data string escaped."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from curate.check.verdicts import CheckResult
+
+
+def render_table(result: CheckResult, title: str | None = None):
+    """A rich Table, one row per input: verdict, reason, id, detail (+ note, replaces)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from curate.render.text import for_terminal
+
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("input", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("reason", no_wrap=True)
+    table.add_column("id", no_wrap=True)
+    table.add_column("detail", overflow="fold")
+    for n, v in enumerate(result.verdicts, 1):
+        verdict = "[green]accepted[/]" if v.accepted else "[red]rejected[/]"
+        detail = v.detail
+        if v.note:
+            detail = f"{detail} ({v.note})" if detail else v.note
+        table.add_row(str(n), escape(for_terminal(v.label)), verdict, v.reason or "",
+                      escape(for_terminal(v.id)), escape(for_terminal(detail)))
+    return table
