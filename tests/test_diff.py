@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from curate.dataset.diff import DiffError, diff_versions, keyed_changes, select_slots, text_excerpt
+from curate.dataset.diff import DiffError, diff_versions, select_slots
+from curate.dataset.diff_changes import keyed_changes, text_excerpt
 from tests.conftest import bin_path, make_project, run
 
 pytestmark = pytest.mark.slow

@@ -31,21 +31,33 @@ not matter; a collision needs two different values with equal 64-bit hashes.
 from __future__ import annotations
 
 import difflib
-import re
 import struct
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from operator import attrgetter
 from pathlib import Path
-from typing import Any
 
 import msgspec
-import yaml
 
+from curate.dataset.diff_changes import (
+    _brief,
+    _short,
+    distribution_changes,
+    file_changes,
+    record_changes,
+)
+from curate.dataset.diff_dist import Distribution, _Lite
+from curate.dataset.versions import (
+    PARAMS_FILE,
+    Version,
+    VersionError,
+    curated_dir,
+    errors_as,
+    iter_lines_at,
+    open_version,
+)
 from curate.layout import METRICS
-from curate.record import RECORD_FIELDS, Entity, Record, view
-from curate.dataset.versions import PARAMS_FILE, Version, VersionError, curated_dir, errors_as, iter_lines_at, open_version
+from curate.record import RECORD_FIELDS, Record, view
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -74,12 +86,6 @@ _split = msgspec.json.Decoder(dict[str, msgspec.Raw])
 _str = msgspec.json.Decoder(str)
 
 
-_Ent = view(Entity, ["text", "label"], "_Ent")
-_ents = msgspec.json.Decoder(list[_Ent])
-_LABEL = attrgetter("label")
-_TEXT_LABEL = attrgetter("text", "label")
-
-
 def split_line(line: bytes, where: str) -> tuple[str, dict[str, msgspec.Raw]]:
     try:
         obj = _split.decode(line)
@@ -94,49 +100,6 @@ def field_hashes(obj: dict[str, msgspec.Raw]) -> list[int]:
     extra = sorted((k, bytes(v)) for k, v in obj.items() if k not in _KNOWN)
     out.append(hash(tuple(extra)) if extra else _MISSING)
     return out
-
-
-@dataclass
-class Distribution:
-    """Counts over one version: records, articles per month, entity labels, entity doc frequency."""
-
-    records: int = 0
-    months: Counter = field(default_factory=Counter)
-    labels: Counter = field(default_factory=Counter)
-    entities: Counter = field(default_factory=Counter)
-
-    def add(self, obj: dict[str, msgspec.Raw]) -> None:
-        self.records += 1
-        date = obj.get("date")
-        raw = bytes(date) if date is not None else b"null"
-        self.months[raw[1:8].decode("utf-8", "replace") if raw[:1] == b'"' and len(raw) >= 9 else "unknown"] += 1
-        ents = obj.get("entities")
-        if ents is not None and len(ents) > 2:
-            try:
-                decoded = _ents.decode(ents)
-            except msgspec.DecodeError:
-                return
-            # map + attrgetter + Counter.update keep the per-entity loop in C
-            self.labels.update(map(_LABEL, decoded))
-            self.entities.update(set(map(_TEXT_LABEL, decoded)))
-
-    def add_lite(self, lite: _Lite) -> None:
-        self.records += 1
-        d = lite.date
-        self.months[d[:7] if d and len(d) >= 7 else "unknown"] += 1
-        if lite.entities:
-            self.labels.update(map(_LABEL, lite.entities))
-            self.entities.update(set(map(_TEXT_LABEL, lite.entities)))
-
-    def changed_by(self, plus: Distribution, minus: Distribution) -> Distribution:
-        """self + plus - minus: the other version's counts from the records that differ."""
-        out = Distribution(records=self.records + plus.records - minus.records)
-        for name in ("months", "labels", "entities"):
-            c = Counter(getattr(self, name))
-            c.update(getattr(plus, name))
-            c.subtract(getattr(minus, name))
-            setattr(out, name, Counter({k: v for k, v in c.items() if v > 0}))
-        return out
 
 
 def select_slots(fields: Iterable[str] | None) -> list[int]:
@@ -189,8 +152,6 @@ def _mask_names(mask: int) -> list[str]:
     return [SLOTS[s] for s in range(len(SLOTS)) if mask >> s & 1]
 
 
-# what pass 1 parses of an A line: the id and what the distributions need
-_Lite = view(Record, ["id", "date", ("entities", ["text", "label"])], "_Lite")
 _lite = msgspec.json.Decoder(_Lite)
 _IdOnly = view(Record, ["id"], "_IdOnly")
 _id_only = msgspec.json.Decoder(_IdOnly)
@@ -362,176 +323,11 @@ def fetch_records(version: Version, shards: list[str], want: dict[str, bytes]) -
 
 # --------------------------------------------------------------------------- changes of a record
 
-_SENT = re.compile(r"(?<=[.!?])\s+|\n{2,}")
-
-
-def _segments(text: str) -> list[str]:
-    return [s for s in _SENT.split(text) if s]
-
-
-def _trim_pair(a: str, b: str, width: int) -> tuple[str, str]:
-    """Cut two long changed lines around their first difference."""
-    p = 0
-    n = min(len(a), len(b))
-    while p < n and a[p] == b[p]:
-        p += 1
-    start = max(0, p - width // 3)
-
-    def cut(s: str) -> str:
-        piece = s[start:start + width]
-        return ("…" if start else "") + piece + ("…" if start + width < len(s) else "")
-
-    return cut(a), cut(b)
-
-
-def text_excerpt(a: str, b: str, context: int = 1, max_lines: int = 14, width: int = 160) -> str:
-    """A short unified diff of two texts, sentence by sentence, long lines cut around the change."""
-    lines = list(difflib.unified_diff(_segments(a), _segments(b), "a", "b", n=context, lineterm=""))[2:]
-    out: list[str] = []
-    i = 0
-    while i < len(lines):
-        j = i
-        while j < len(lines) and lines[j].startswith("-"):
-            j += 1
-        k = j
-        while k < len(lines) and lines[k].startswith("+"):
-            k += 1
-        if j > i and k - j == j - i:  # a run of '-' lines replaced by as many '+' lines
-            pairs = [_trim_pair(lines[i + t][1:], lines[j + t][1:], width) for t in range(j - i)]
-            out.extend("-" + x for x, _ in pairs)
-            out.extend("+" + y for _, y in pairs)
-            i = k
-            continue
-        if j == i and k == i:
-            line = lines[i]
-            out.append(line if len(line) <= width + 1 else line[:width + 1] + "…")
-            i += 1
-        else:
-            for line in lines[i:k]:
-                out.append(line if len(line) <= width + 1 else line[:width + 1] + "…")
-            i = k
-    if len(out) > max_lines:
-        out = out[:max_lines] + [f"… ({len(out) - max_lines} more diff lines)"]
-    return "\n".join(out)
-
-
-def _short(value: Any, width: int = 300) -> Any:
-    if isinstance(value, str):
-        return value if len(value) <= width else value[:width] + "…"
-    enc = msgspec.json.encode(value)
-    if len(enc) <= width:
-        return value
-    return enc[:width].decode("utf-8", "ignore") + "…"
-
-
-def field_change(name: str, a: Any, b: Any) -> dict:
-    """What changed in one field, small enough to print."""
-    if name == "text" and isinstance(a, str) and isinstance(b, str):
-        return {"diff": text_excerpt(a, b), "a_chars": len(a), "b_chars": len(b)}
-    if name == "entities" and isinstance(a, list) and isinstance(b, list):
-        def key(e):
-            return (e.get("text"), e.get("label")) if isinstance(e, dict) else (str(e), "")
-        ca, cb = Counter(map(key, a)), Counter(map(key, b))
-        gained = sorted((cb - ca).elements())
-        lost = sorted((ca - cb).elements())
-        return {"a_count": len(a), "b_count": len(b),
-                "gained": [list(x) for x in gained[:8]], "lost": [list(x) for x in lost[:8]],
-                "offsets_only": not gained and not lost}
-    if isinstance(a, dict) and isinstance(b, dict):  # only the keys that differ (source, credits, stats)
-        keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-        return {"a": _short({k: a[k] for k in keys if k in a}), "b": _short({k: b[k] for k in keys if k in b})}
-    return {"a": _short(a), "b": _short(b)}
-
-
-def record_changes(a: dict, b: dict, fields: list[str] | None) -> tuple[list[str], dict]:
-    """Exact changed fields of two decoded records (restricted to `fields`) and their changes."""
-    names = sorted((set(a) | set(b)) - {"id"}, key=lambda k: (k not in _SLOT_INDEX, _SLOT_INDEX.get(k, 0), k))
-    if fields:
-        names = [n for n in names if n in fields]
-    changed = [n for n in names if a.get(n) != b.get(n)]
-    return changed, {n: field_change(n, a.get(n), b.get(n)) for n in changed}
-
-
-def _brief(obj: dict) -> dict:
-    src = obj.get("source") if isinstance(obj.get("source"), dict) else {}
-    return {"id": obj.get("id"), "title": _short(obj.get("title"), 160), "date": obj.get("date"),
-            "source": src.get("path")}
-
 
 # ------------------------------------------------------------------------- metrics/params/schema
 
 
-def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """Nested dicts to dotted keys; lists and scalars are leaves."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            out.update(flatten(v, f"{prefix}.{k}" if prefix else str(k)))
-        if not value and prefix:
-            out[prefix] = {}
-        return out
-    return {prefix or "(root)": value}
-
-
-def keyed_changes(a: dict | None, b: dict | None) -> list[dict]:
-    fa, fb = flatten(a or {}), flatten(b or {})
-    out = []
-    for k in sorted(set(fa) | set(fb)):
-        if k not in fb:
-            out.append({"key": k, "change": "removed", "a": fa[k], "b": None})
-        elif k not in fa:
-            out.append({"key": k, "change": "added", "a": None, "b": fb[k]})
-        elif fa[k] != fb[k] or type(fa[k]) is not type(fb[k]):
-            row = {"key": k, "change": "changed", "a": fa[k], "b": fb[k]}
-            if all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (fa[k], fb[k])):
-                row["delta"] = fb[k] - fa[k]
-            out.append(row)
-    return out
-
-
-def _load(version: Version, relpath: str, kind: str) -> tuple[Any, str | None]:
-    raw = version.read_small(relpath)
-    if raw is None:
-        return None, f"{relpath} missing in {version.label}"
-    try:
-        return (yaml.safe_load(raw) if kind == "yaml" else msgspec.json.decode(raw)), None
-    except Exception as exc:  # noqa: BLE001
-        return None, f"{relpath} unreadable in {version.label}: {exc}"
-
-
-def file_changes(a: Version, b: Version, relpath: str, kind: str) -> dict:
-    va, ea = _load(a, relpath, kind)
-    vb, eb = _load(b, relpath, kind)
-    notes = [e for e in (ea, eb) if e]
-    changes = keyed_changes(va if isinstance(va, dict) or va is None else {"(root)": va},
-                            vb if isinstance(vb, dict) or vb is None else {"(root)": vb})
-    return {"path": relpath, "changes": changes, "notes": notes}
-
-
 # ------------------------------------------------------------------------------- distributions
-
-
-def _counter_rows(ca: Counter, cb: Counter, keys: Iterable) -> list[dict]:
-    return [{"key": k, "a": ca.get(k, 0), "b": cb.get(k, 0), "delta": cb.get(k, 0) - ca.get(k, 0)}
-            for k in keys]
-
-
-def distribution_changes(da: Distribution, db: Distribution, top: int) -> dict:
-    months = _counter_rows(da.months, db.months, sorted(set(da.months) | set(db.months)))
-    labels = _counter_rows(da.labels, db.labels,
-                           sorted(set(da.labels) | set(db.labels), key=lambda k: (-db.labels.get(k, 0), k)))
-    delta = Counter(db.entities)
-    delta.subtract(da.entities)
-    moved = [(k, v) for k, v in delta.items() if v]
-    gained = sorted((kv for kv in moved if kv[1] > 0), key=lambda kv: (-kv[1], kv[0]))[:top]
-    lost = sorted((kv for kv in moved if kv[1] < 0), key=lambda kv: (kv[1], kv[0]))[:top]
-
-    def rows(items):
-        return [{"text": t, "label": lab, "a": da.entities.get((t, lab), 0),
-                 "b": db.entities.get((t, lab), 0), "delta": d} for (t, lab), d in items]
-
-    return {"months": months, "entity_labels": labels, "entities_gained": rows(gained),
-            "entities_lost": rows(lost)}
 
 
 # -------------------------------------------------------------------------------------- the diff
