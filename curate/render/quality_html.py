@@ -24,7 +24,7 @@ TEXT = "#333333"
 
 def visible(s) -> str:
     """One line with control characters (ESC, NUL, C1, bidi, line separators) as visible escapes
-    (`safe_text.for_terminal`, the one rule for article-derived strings); tabs and newlines
+    (`curate.render.text.for_terminal`, the one rule for article-derived strings); tabs and newlines
     become spaces."""
     s = "" if s is None else str(s)
     return for_terminal(s.replace("\r", " ").replace("\n", " ").replace("\t", " "))
