@@ -39,7 +39,7 @@ threshold 0.8, 2 cores shared with other jobs (load average 5-7), 3 alternating 
                858 clusters, 0 false members
     datatrove     80 docs/s (256 s wall, 2 workers, 14x8)           recall 0.807, eligible 0.996;
                word 1.000, sentence 0.940, paragraph 0.480; 793 clusters, 2 false members
-    ratio      19.2x  (datatrove ran 283 docs/s on an idle machine: DESIGN.md)
+    ratio      19.2x  (datatrove alone on an idle machine: 283 docs/s on the same articles)
 
 `--dt-config ours` gives datatrove our bands x rows (with containment on that is the curve for
 Jaccard 0.5, which datatrove, lacking a verification step, turns into many false clusters).

@@ -17,7 +17,8 @@ PROJECT_DIRS = ["curate", "corpus/raw", "schemas"]
 
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_dvc(tmp_path_factory):
-    """DVC state, config and analytics kept away from the machine (DESIGN.md: known traps)."""
+    """DVC state, config and analytics kept away from the machine (DVC would otherwise write its
+    state under /var/tmp/dvc and read the user's and system's config)."""
     base = tmp_path_factory.mktemp("dvc-env")
     saved = {k: os.environ.get(k) for k in ("DVC_SITE_CACHE_DIR", "DVC_GLOBAL_CONFIG_DIR",
                                             "DVC_SYSTEM_CONFIG_DIR", "DVC_NO_ANALYTICS")}

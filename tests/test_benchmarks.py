@@ -1,5 +1,6 @@
-"""The benchmark scripts run end to end on the bundled sample and report every figure the README
-promises (the figures themselves are measured on ../shared/data, never asserted on timing)."""
+"""The benchmark scripts run end to end on the bundled sample and report every figure
+docs/performance.md promises (the figures themselves are measured on ../shared/data, never
+asserted on timing)."""
 
 from __future__ import annotations
 

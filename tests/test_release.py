@@ -418,7 +418,8 @@ def test_export_cli(released, tmp_path):
 
 
 def test_readme_loaders_read_the_released_files(released):
-    """The README's pandas, polars and DuckDB one-liners on the curated files."""
+    """The pandas, polars and DuckDB one-liners of docs/releases-and-sharing.md on the curated
+    files."""
     import pandas as pd
     import polars as pl
 

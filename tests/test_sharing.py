@@ -96,7 +96,7 @@ def published(request, built, tmp_path_factory):
         handle = (client, f"{kind}-{base.name}")
         run([dvc, "remote", "modify", "storage", "url", f"s3://{BUCKET}/{handle[1]}"], proj)
         run([dvc, "remote", "modify", "storage", "endpointurl", endpoint], proj)
-    # the default remote is committed before the first dataset tag (DESIGN.md: known traps)
+    # the default remote is committed before the first dataset tag (docs/releases-and-sharing.md)
     run(GIT + ["commit", "-qm", f"DVC remote: {kind}", ".dvc/config"], proj)
     v1, v2 = build_two_releases(proj)
     bare = base / "published.git"

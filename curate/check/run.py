@@ -4,14 +4,14 @@ One code path. Every input goes through the functions the pipeline's stages call
 order, with the same params.yaml; nothing here decides anything the pipeline does not:
 
     ingest    curate.readers.read_file           (what run_ingest calls per raw file)
-    clean     curate.stages.clean_one            (run_clean, per record)
-    dedup     curate.stages.dedup_decisions      (run_dedup), over the keys of the corpus followed
+    clean     curate.clean.stage.clean_one       (run_clean, per record)
+    dedup     curate.dedup.decisions.dedup_decisions (run_dedup), over the keys of the corpus followed
               by the keys of the batch, with a curate.dedup.near_dup.NearDupIndex holding the corpus
               signatures followed by the batch's: the same rules decide within the batch and
               against the corpus
-    extract   curate.stages.extract_window       (run_extract, per window; annotation cache and
+    extract   curate.extract.stage.extract_window (run_extract, per window; annotation cache and
               worker processes as params.run says)
-    validate  curate.stages.validate_verdicts    (run_validate: record contract, pandera rules)
+    validate  curate.validate.stage.validate_verdicts (run_validate: record contract, pandera rules)
 
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips

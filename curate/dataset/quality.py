@@ -1,8 +1,9 @@
 """Quality of a dataset version: statistics aggregated over curated and rejected records.
 
-Statistics only, never decisions (DESIGN.md): the per-record stats and flags computed by the
-pipeline are streamed and folded into counters (no texts are kept; memory grows with the number of
-distinct months, lengths, entity strings and near-duplicate ids, never with the corpus text).
+Statistics only, never decisions (docs/quality-and-diff.md): the per-record stats and flags
+computed by the pipeline are streamed and folded into counters (no texts are kept; memory grows
+with the number of distinct months, lengths, entity strings and near-duplicate ids, never with
+the corpus text).
 
 - `QualityAccumulator.add(record)` / `.add_rejected(rejected)`: pure folds over records (a
   `curate.record.Record` / `Rejected`, or any object with the same attributes);

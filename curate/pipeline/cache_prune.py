@@ -1,6 +1,6 @@
 """Eviction for the stage caches under `run.cache_dir` (`curate cache prune`, `curate cache info`).
 
-The stages cache what they compute (curate/stages.py: `ingest`, `clean`, `minhash`,
+The stages cache what they compute (curate/engine/cache.py CACHE_FILES: `ingest`, `clean`, `minhash`,
 `annotations`, `extract`, one SQLite file each, AnnotationCache's schema) and never delete an
 entry, so entries of deleted or changed articles, old parameters and old code pile up. Pruning is a
 mark and sweep against the current workspace: the keys the current build would look up are built
