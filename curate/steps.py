@@ -25,6 +25,14 @@ class Step:
     code: tuple[str, ...]  # the code the stage runs, beside BASE_CODE: its dvc.yaml deps
     params: tuple[str, ...]  # the params.yaml sections (or keys) it reads
     interim: bool = True   # writes corpus/interim/<name> (the report does not)
+    caches: tuple[str, ...] = ()  # the stage caches it keeps under run.cache_dir (<name>.sqlite)
+    # "module:function" that marks, for `curate cache prune`, the keys the current build looks up
+    # in those caches (called with a curate.engine.cache.LiveKeys, in step order)
+    live_keys: str | None = None
+
+    def mark_live_keys(self, marks) -> None:
+        module, func = self.live_keys.split(":")
+        getattr(import_module(module), func)(marks)
 
     def run(self, root, params):
         module, func = self.runner.split(":")
@@ -38,13 +46,17 @@ class Step:
 
 STEPS: tuple[Step, ...] = (
     Step("ingest", "Stage 1: read corpus/raw/ with the sniffing readers into records (or rejections).",
-         "curate.readers.stage:run_ingest", ("curate/readers",), ("ingest",)),
+         "curate.readers.stage:run_ingest", ("curate/readers",), ("ingest",),
+         caches=("ingest",), live_keys="curate.readers.stage:live_keys"),
     Step("clean", "Stage 2: repair text, lift dateline, byline, credits and tickers into fields.",
-         "curate.clean.stage:run_clean", ("curate/clean",), ("clean",)),
+         "curate.clean.stage:run_clean", ("curate/clean",), ("clean",),
+         caches=("clean",), live_keys="curate.clean.stage:live_keys"),
     Step("dedup", "Stage 3: drop re-crawled story versions and exact duplicates (naming the kept id).",
-         "curate.dedup.stage:run_dedup", ("curate/dedup",), ("dedup",)),
+         "curate.dedup.stage:run_dedup", ("curate/dedup",), ("dedup",),
+         caches=("minhash",), live_keys="curate.dedup.stage:live_keys"),
     Step("extract", "Stage 4: named entities (spaCy, cached), language, statistics, flags, provenance.",
-         "curate.extract.stage:run_extract", ("curate/extract",), ("extract",)),
+         "curate.extract.stage:run_extract", ("curate/extract",), ("extract",),
+         caches=("annotations", "extract"), live_keys="curate.extract.stage:live_keys"),
     Step("validate", "Stage 5: record contract + pandera corpus rules; write corpus/curated and metrics.",
          "curate.validate.stage:run_validate", ("curate/validate",), ("validate", "output")),
     Step("report", "Statistics of the curated version: reports/quality.{md,html,json} and plot data.",
@@ -54,3 +66,4 @@ STEPS: tuple[Step, ...] = (
 
 BY_NAME = {s.name: s for s in STEPS}
 STAGES: tuple[str, ...] = tuple(s.name for s in STEPS if s.interim)
+CACHES: tuple[str, ...] = tuple(c for s in STEPS for c in s.caches)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 
-from curate.engine.cache import AnnotationCache, cache_file, code_digest
+from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
 from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
 from curate.params import Params, section_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
@@ -63,3 +63,30 @@ def run_clean(root: Path, params: Params) -> StageResult:
         return _run_stage(root, "clean", body)
     finally:
         cache.close()
+
+
+def live_keys(m: LiveKeys) -> None:
+    """For `curate cache prune`: the clean keys of ingest's output lines; every raw file they
+    came from must still exist, and clean must account for every ingested record."""
+    prefix = clean_cache_prefix(m.params)
+    gone: set[str] = set()
+    n_ingest = 0
+
+    def keys():
+        nonlocal n_ingest
+        for line in m.lines("ingest"):
+            n_ingest += 1
+            gone.add(LINE_KEYS.decode(line).source.path)
+            yield line_cache_key(prefix, line)
+
+    m.caches["clean"].mark(keys())
+    gone.update(LINE_KEYS.decode(line).source.path for line in m.lines("ingest", rejected=True))
+    gone -= m.facts.get("raw_files", set())
+    if gone:
+        shown = sorted(gone)[:3]
+        more = f" and {len(gone) - 3} more" if len(gone) > 3 else ""
+        m.problems.append(f"corpus/interim/ingest holds records of {len(gone)} raw file(s) that no longer "
+                          f"exist ({', '.join(shown)}{more})")
+    if n := m.caches["clean"].count_missing():
+        m.problems.append(f"{n} ingested record(s) are not cleaned with the current clean params and code")
+    m.accounts("clean", n_ingest, "ingest")

@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 
 from curate.dedup.decisions import _Key, dedup_decisions
-from curate.engine.cache import AnnotationCache, cache_file, code_digest, text_cache_key
+from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines
 from curate.engine.stage import WINDOW, StageResult, _previous, _run_stage, _Writer
 from curate.params import Params
@@ -91,3 +91,15 @@ def run_dedup(root: Path, params: Params) -> StageResult:
                 w.keep_encoded(line)
 
     return _run_stage(root, "dedup", body)
+
+
+def live_keys(m: LiveKeys) -> None:
+    """For `curate cache prune`: the MinHash keys of clean's records (when near dedup is on);
+    dedup must account for every cleaned record."""
+    if m.params.dedup.near:
+        prefix = minhash_cache_prefix(m.params)
+        m.caches["minhash"].mark(text_cache_key(prefix, LINE_KEYS.decode(line).content_hash)
+                                 for line in m.lines("clean"))
+        if n := m.caches["minhash"].count_missing():
+            m.problems.append(f"{n} cleaned record(s) have no MinHash signature with the current dedup settings")
+    m.accounts("dedup", m.count("clean"), "clean")

@@ -11,8 +11,11 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from curate.steps import CACHES
 
 if TYPE_CHECKING:
     from curate.params import Params
@@ -117,8 +120,7 @@ class AnnotationCache:
 # The stage caches: SQLite files under params.run.cache_dir (curate/engine/cache.py), one per
 # stage, and the rules of their keys. The stages and `curate cache prune` (curate/pipeline/cache_prune.py)
 # both build keys with these functions, so eviction keeps exactly what a build looks up.
-CACHE_FILES = {"ingest": "ingest.sqlite", "clean": "clean.sqlite", "minhash": "minhash.sqlite",
-               "annotations": "annotations.sqlite", "extract": "extract.sqlite"}
+CACHE_FILES = {name: f"{name}.sqlite" for name in CACHES}  # the caches the steps declare
 
 
 def cache_file(root: Path, params: Params, cache: str) -> Path | None:
@@ -148,3 +150,50 @@ def code_digest(*modules: str) -> str:
         for f in files:
             h.update(f.relative_to(path.parent).as_posix().encode() + b"\0" + f.read_bytes())
     return h.hexdigest()[:16]
+
+
+@dataclass
+class LiveKeys:
+    """What `curate cache prune` hands each step's `live_keys` function: the caches to mark the
+    keys the current build looks up in (`caches[name].mark(keys)`, `.count_missing()`), the interim
+    folders, and `problems`, where a step says why the interim outputs look stale. `facts` carries
+    what one step learnt for the next (the raw files, a stage's record count)."""
+
+    root: Path
+    params: "Params"
+    caches: dict
+    problems: list[str] = field(default_factory=list)
+    facts: dict = field(default_factory=dict)
+
+    def out(self, stage: str) -> Path:
+        from curate.layout import interim_dir
+
+        return interim_dir(self.root, stage)
+
+    def lines(self, stage: str, rejected: bool = False):
+        """The non-blank lines of a stage's records (or rejections) file."""
+        from curate.engine.io import iter_lines
+        from curate.layout import RECORDS, REJECTED
+
+        return iter_lines(self.out(stage) / (REJECTED if rejected else RECORDS))
+
+    def count(self, stage: str, rejected: bool = False) -> int:
+        return sum(1 for _ in self.lines(stage, rejected))
+
+    def accounts(self, stage: str, inputs: int, source: str) -> None:
+        """A problem unless `stage`'s records and rejections add up to its `inputs`."""
+        if self.count(stage) + self.count(stage, rejected=True) != inputs:
+            self.problems.append(f"corpus/interim/{stage} does not account for the {inputs} records of "
+                                 f"corpus/interim/{source}")
+
+
+def _line_keys_decoder():
+    import msgspec
+
+    from curate.record import Record, view
+
+    return msgspec.json.Decoder(view(Record, [("source", ["path"]), "content_hash"], "_LineKeys"))
+
+
+# the part of an interim line the key rules read: its raw path and content hash
+LINE_KEYS = _line_keys_decoder()

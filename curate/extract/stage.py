@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curate.engine.cache import AnnotationCache, cache_file, code_digest, text_cache_key
+from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
 from curate.params import Params, shaping_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
@@ -105,3 +105,15 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
         records_cache.close()
         if own_executor:
             executor.close()
+
+
+def live_keys(m: LiveKeys) -> None:
+    """For `curate cache prune`: the annotation keys (by text) and finished-record keys (by line)
+    of dedup's output lines."""
+    prefix = annotation_cache_prefix(m.params)
+    m.caches["annotations"].mark(text_cache_key(prefix, LINE_KEYS.decode(line).content_hash)
+                                 for line in m.lines("dedup"))
+    prefix = extract_cache_prefix(m.params)
+    m.caches["extract"].mark(line_cache_key(prefix, line) for line in m.lines("dedup"))
+    m.caches["annotations"].count_missing()
+    m.caches["extract"].count_missing()

@@ -1,11 +1,10 @@
 """Eviction for the stage caches under `run.cache_dir` (`curate cache prune`, `curate cache info`).
 
-The stages cache what they compute (curate/engine/cache.py CACHE_FILES: `ingest`, `clean`, `minhash`,
-`annotations`, `extract`, one SQLite file each, AnnotationCache's schema) and never delete an
+The stages cache what they compute (the caches each step declares in curate/steps.py: `ingest`,
+`clean`, `minhash`, `annotations`, `extract`, one SQLite file each, AnnotationCache's schema) and never delete an
 entry, so entries of deleted or changed articles, old parameters and old code pile up. Pruning is a
 mark and sweep against the current workspace: the keys the current build would look up are built
-with the stages' own key functions (`ingest_cache_key`, `line_cache_key`, `text_cache_key` and the
-`*_cache_prefix` of each stage) from params.yaml, the code digests, the raw files (ingest) and
+by each step's `live_keys` (in its stage module) with the stage's own key functions from params.yaml, the code digests, the raw files (ingest) and
 the interim outputs (clean: ingest's lines; minhash: clean's records; annotations and extract:
 dedup's lines); every other entry is deleted and the file is VACUUMed. The marks go to a
 temporary table beside each cache, never into memory.
@@ -21,18 +20,19 @@ cover; a stage's input and output counts that differ). It holds the project lock
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import msgspec
 
-from curate.engine.io import iter_lines
-from curate.layout import INTERIM, RECORDS, REJECTED, interim_dir
+from curate.layout import RECORDS, REJECTED, interim_dir
+from curate.engine.cache import LiveKeys
 from curate.params import Params
+from curate.steps import STEPS
 
 TABLE = "annotations"  # AnnotationCache's table: (key TEXT PRIMARY KEY, value, checksum)
-READ_STAGES = ("ingest", "clean", "dedup", "extract")  # interim outputs a prune needs, up to extract
+# the interim outputs a prune reads: those of every step that keeps a cache
+READ_STAGES = tuple(s.name for s in STEPS if s.caches)
 
 
 class PruneRefused(RuntimeError):
@@ -173,24 +173,6 @@ class _Cache:
             self.db = None
 
 
-class _Source(msgspec.Struct):
-    path: str = ""
-
-
-class _Line(msgspec.Struct):
-    """The two fields of a record line the marks need (the rest of the line is skipped)."""
-
-    content_hash: str = ""
-    source: _Source = msgspec.field(default_factory=_Source)
-
-
-_line_dec = msgspec.json.Decoder(_Line)
-
-
-def _count(path: Path) -> int:
-    return sum(1 for _ in iter_lines(path))
-
-
 def require_outputs(root: Path) -> None:
     """PruneRefused unless every interim output the marks read is there."""
     for stage in READ_STAGES:
@@ -222,77 +204,14 @@ def require_dvc_clean(root: Path) -> None:
                            "outputs are stale; run `dvc repro` first (nothing was deleted)")
 
 
-def _example(paths: set[str]) -> str:
-    shown = sorted(paths)[:3]
-    return ", ".join(shown) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
-
-
 def _mark(root: Path, params: Params, caches: dict[str, _Cache]) -> list[str]:
-    """Mark in every cache the keys the current build looks up; returns why the interim outputs
-    look stale (empty: they match the raw files and the caches)."""
-    from curate.readers import iter_raw_files
-    from curate.extract.stage import annotation_cache_prefix, extract_cache_prefix
-    from curate.clean.stage import clean_cache_prefix
-    from curate.readers.stage import ingest_cache_key, ingest_cache_prefix
-    from curate.engine.cache import line_cache_key, text_cache_key
-    from curate.dedup.stage import minhash_cache_prefix
-
-    problems: list[str] = []
-    out = {stage: interim_dir(root, stage) for stage in READ_STAGES}
-    interim = INTERIM
-
-    # ingest: the current raw files, by path and stat identity
-    raw_root = root / params.ingest.raw_dir
-    files = iter_raw_files(raw_root) if raw_root.exists() else []
-    prefix = ingest_cache_prefix(params)
-    caches["ingest"].mark(k for k in (ingest_cache_key(prefix, raw_root, rel) for rel in files) if k is not None)
-    if n := caches["ingest"].count_missing():
-        problems.append(f"{n} raw file(s) are new or changed, or the ingest params or readers changed, "
-                        f"since {interim}/ingest was built")
-
-    # clean: ingest's output lines; every raw file they came from must still exist
-    current, gone = set(files), set()
-    n_ingest = 0
-
-    def clean_keys() -> Iterator[str]:
-        nonlocal n_ingest
-        prefix = clean_cache_prefix(params)
-        for line in iter_lines(out["ingest"] / RECORDS):
-            n_ingest += 1
-            gone.add(_line_dec.decode(line).source.path)
-            yield line_cache_key(prefix, line)
-
-    caches["clean"].mark(clean_keys())
-    gone.update(_line_dec.decode(line).source.path for line in iter_lines(out["ingest"] / REJECTED))
-    gone -= current
-    if gone:
-        problems.append(f"{interim}/ingest holds records of {len(gone)} raw file(s) that no longer exist "
-                        f"({_example(gone)})")
-    if n := caches["clean"].count_missing():
-        problems.append(f"{n} ingested record(s) are not cleaned with the current clean params and code")
-    n_clean = _count(out["clean"] / RECORDS)
-    if n_clean + _count(out["clean"] / REJECTED) != n_ingest:
-        problems.append(f"{interim}/clean does not account for the {n_ingest} records of {interim}/ingest")
-
-    # minhash: clean's records (looked up only when near-duplicate detection is on)
-    if params.dedup.near:
-        prefix = minhash_cache_prefix(params)
-        caches["minhash"].mark(text_cache_key(prefix, _line_dec.decode(line).content_hash)
-                               for line in iter_lines(out["clean"] / RECORDS))
-        if n := caches["minhash"].count_missing():
-            problems.append(f"{n} cleaned record(s) have no MinHash signature with the current dedup settings")
-    if _count(out["dedup"] / RECORDS) + _count(out["dedup"] / REJECTED) != n_clean:
-        problems.append(f"{interim}/dedup does not account for the {n_clean} records of {interim}/clean")
-
-    # annotations (by text) and extract (by line): dedup's output lines
-    prefix = annotation_cache_prefix(params)
-    caches["annotations"].mark(text_cache_key(prefix, _line_dec.decode(line).content_hash)
-                               for line in iter_lines(out["dedup"] / RECORDS))
-    prefix = extract_cache_prefix(params)
-    caches["extract"].mark(line_cache_key(prefix, line) for line in iter_lines(out["dedup"] / RECORDS))
-    caches["annotations"].count_missing()
-    caches["extract"].count_missing()
-    return problems
+    """Mark in every cache the keys the current build looks up (each step's `live_keys`, in step
+    order); returns why the interim outputs look stale (empty: they match the raw files and caches)."""
+    marks = LiveKeys(root, params, caches)
+    for step in STEPS:
+        if step.caches:
+            step.mark_live_keys(marks)
+    return marks.problems
 
 
 def _open_caches(root: Path, params: Params) -> dict[str, _Cache]:

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from curate.engine.cache import AnnotationCache, cache_file, code_digest
+from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
 from curate.params import Params, section_digest
 from curate.record import REJECTED_DECODER, Rejected, encode
@@ -89,3 +89,18 @@ def run_ingest(root: Path, params: Params) -> StageResult:
         return _run_stage(root, "ingest", body)
     finally:
         cache.close()
+
+
+def live_keys(m: LiveKeys) -> None:
+    """For `curate cache prune`: the ingest keys of the current raw files (path, stat identity)."""
+    from curate.readers import iter_raw_files
+
+    raw_root = m.root / m.params.ingest.raw_dir
+    files = iter_raw_files(raw_root) if raw_root.exists() else []
+    m.facts["raw_files"] = set(files)
+    prefix = ingest_cache_prefix(m.params)
+    cache = m.caches["ingest"]
+    cache.mark(k for k in (ingest_cache_key(prefix, raw_root, rel) for rel in files) if k is not None)
+    if n := cache.count_missing():
+        m.problems.append(f"{n} raw file(s) are new or changed, or the ingest params or readers changed, "
+                          "since corpus/interim/ingest was built")
