@@ -16,7 +16,9 @@ order, with the same params.yaml; nothing here decides anything the pipeline doe
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
 them) and globs (expanded here with `glob.glob(recursive=True)` when the shell did not). A JSONL
-file gives one verdict per non-blank line, with its line number. The readers see each file at a
+file gives one verdict per non-blank line, with its line number, a JSON array one per element,
+with its index (`item`); JSONL and JSON files get the mapping chosen for the path they will
+have under the raw folder (`Input.dest`, see curate/readers/sources.py). The readers see each file at a
 path relative to a *root*:
   * a file or folder inside the project's raw folder (`ingest.raw_dir`): the raw folder, so
     ids and paths are exactly the ones the pipeline gives;
@@ -210,10 +212,15 @@ def _relocate(item: Record, rel: str, dest: str) -> Record:
         return item
     from curate.readers.ids import path_id
 
+    from curate.readers.ids import item_id
+
     rid = item.id
     line = item.source.line
+    index = item.source.item
     if line is not None and rid == path_id(rel, line):
         rid = path_id(dest, line)
+    elif index is not None and index.isdigit() and rid == item_id(rel, int(index)):
+        rid = item_id(dest, int(index))
     elif rid == path_id(rel):
         rid = path_id(dest)
     return msgspec.structs.replace(item, id=rid, source=msgspec.structs.replace(item.source, path=dest))
@@ -330,7 +337,7 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
 
 @dataclass
 class Verdict:
-    """The answer for one input (a file, or a line of a JSONL file)."""
+    """The answer for one input (a file, a line of a JSONL file, an item of a JSON array)."""
 
     input: str                 # the path as given
     line: int | None           # JSONL line number
@@ -349,10 +356,13 @@ class Verdict:
     flags: list[str] = field(default_factory=list)
     input_index: int = -1      # index into CheckResult.inputs
     source_sha256: str = ""
+    item: str | None = None    # JSON array element (0-based index)
 
     @property
     def label(self) -> str:
-        return f"{self.input}:{self.line}" if self.line is not None else self.input
+        if self.line is not None:
+            return f"{self.input}:{self.line}"
+        return f"{self.input}[{self.item}]" if self.item is not None else self.input
 
     def to_json(self) -> dict:
         return {
@@ -360,7 +370,7 @@ class Verdict:
             "id": self.id, "reason": self.reason, "detail": self.detail, "stage": self.stage,
             "duplicate_of": self.duplicate_of, "replaces": self.replaces, "note": self.note,
             "path": self.path, "format": self.format, "title": self.title, "date": self.date,
-            "flags": self.flags,
+            "flags": self.flags, "item": self.item,
         }
 
 
@@ -464,7 +474,7 @@ def check_inputs(
             items.append(_Item(k, inp.rel, _early(inp.dest, Reason.UNREADABLE,
                          "the pipeline never reads names starting with '.' or ending in '.dvc'")))
         else:
-            for out in read_file(inp.rel, inp.root, params.ingest):
+            for out in read_file(inp.rel, inp.root, params.ingest, as_path=inp.dest or None):
                 out = _relocate(out, inp.rel, inp.dest)
                 if not isinstance(out, Rejected):
                     out = clean_one(out, params)
@@ -600,7 +610,7 @@ def check_inputs(
             stage=s.stage if rej else None, duplicate_of=s.duplicate_of if rej else None,
             replaces=it.replaces, note=it.duplicate_note, path=s.source.path, format=s.source.format,
             title=s.title, date=s.date, flags=list(s.flags), input_index=it.input_index,
-            source_sha256=s.source.sha256,
+            source_sha256=s.source.sha256, item=s.source.item,
         ))
     timings["total"] = round(time.perf_counter() - t_start, 3)
     return CheckResult(out, inputs, str(corpus.folder), n_corpus, near is not None,

@@ -97,7 +97,8 @@ def _previous(root: Path, stage: str) -> Path:
 
 
 READER_CODE = ("curate.readers", "curate.readers.base", "curate.readers.dates", "curate.readers.decode",
-               "curate.readers.files", "curate.readers.ids", "curate.readers.jsonl",
+               "curate.readers.files", "curate.readers.ids", "curate.readers.json_doc",
+               "curate.readers.jsonl", "curate.readers.sources",
                "curate.readers.plaintext", "curate.readers.reuters_web", "curate.readers.safety",
                "curate.readers.seed_dateline", "curate.record")
 

@@ -26,6 +26,7 @@ class RawInput:
     data: bytes               # raw bytes, as read
     text: str                 # decoded text, newlines normalised
     flags: list[str] = field(default_factory=list)  # from decoding
+    as_path: str | None = None  # the path that chooses per-source settings, when not `path`
     _sha: str | None = None
 
     @property
