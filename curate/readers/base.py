@@ -37,10 +37,10 @@ class RawInput:
 
 
 def new_record(rid: str, path: str, fmt: str, version: int, sha: str, line: int | None = None,
-               flags: list[str] | None = None, **fields) -> Record:
+               flags: list[str] | None = None, item: str | None = None, **fields) -> Record:
     return Record(
         id=rid,
-        source=Source(path=path, format=fmt, sha256=sha, line=line),
+        source=Source(path=path, format=fmt, sha256=sha, line=line, item=item),
         provenance=Provenance(toolkit=__version__, reader=f"{fmt}/{version}"),
         flags=list(flags or ()),
         **fields,
