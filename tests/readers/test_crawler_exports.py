@@ -336,3 +336,82 @@ def test_bad_default_time_zone_fails_early(tmp_path):
     p.write_text("ingest:\n  jsonl:\n    timezone: Europe/Kessel\n")
     with pytest.raises(ParamsError, match=r"Europe/Kessel.*ingest.jsonl"):
         load_params(p)
+
+
+# --- curate check / curate add / dvc repro -------------------------------------------------------
+
+def _three_fundus_items() -> list[dict]:
+    return [
+        fundus(title="Rail link opens"),
+        fundus(title="No body here", body=None) | {"text": "not where fundus keeps it"},
+        fundus(title="Ferry returns", publishing_date="2024-05-04T08:00:00+02:00", body={
+            "summary": [], "sections": [{"headline": [], "paragraphs": [
+                "The ferry from Kessel to the island returned to service on Saturday after repairs."]}]}),
+    ]
+
+
+def test_add_checks_a_json_array_item_by_item_and_blanks_the_rejected_one(tmp_path):
+    from tests.test_check import PARAMS, run_pipeline  # noqa: I001 - the check tests' own helpers
+
+    from curate.add import add_paths
+    from curate.stages import iter_curated
+
+    params = msgspec.structs.replace(PARAMS, ingest=IngestParams(
+        sources=[SourceMapping(glob="**/fundus/**", preset="fundus")]))
+    inbox = tmp_path / "inbox"
+    write(inbox, "fundus/export.json", json.dumps(_three_fundus_items(), indent=2))
+    root = tmp_path / "proj"
+    (root / "corpus/raw").mkdir(parents=True)
+    res = add_paths([inbox], root=root, params=params)
+    verdicts = {v.item: v for v in res.check.verdicts}
+    assert sorted(verdicts) == ["0", "1", "2"]
+    assert [verdicts[k].accepted for k in "012"] == [True, False, True]
+    assert verdicts["1"].reason == "mapping_mismatch"
+    assert "ingest.sources[0].text" in verdicts["1"].detail
+    assert verdicts["0"].label.endswith("fundus/export.json[0]")
+    (copy,) = res.copies
+    assert (copy.items, copy.whole) == (["0", "2"], False)
+    written = json.loads((root / "corpus/raw" / copy.dest).read_text())
+    assert written[1] is None and [w["title"] for w in (written[0], written[2])] == ["Rail link opens", "Ferry returns"]
+    # the next build accepts exactly what add accepted, with the ids and items add reported
+    run_pipeline(root, params)
+    built = {(r.source.path, r.source.item): r.id for r in iter_curated(root / "corpus/curated")}
+    assert built == {(v.path, v.item): v.id for v in res.check.verdicts if v.accepted}
+
+
+def test_dvc_repro_reads_a_default_jsonl_source_and_a_news_please_folder_side_by_side(tmp_path):
+    """The reported bug: setting a crawler's keys turned every line of the other JSONL source into
+    malformed_jsonl. With per-glob sources every article of both is accepted."""
+    import yaml
+
+    from tests.conftest import bin_path, make_project, run
+
+    raw = tmp_path / "raw"
+    write(raw, "wire/feed.jsonl", jsonl([
+        wire(),
+        wire(id="w-2", date="2024-04-18T11:00:00+02:00", title="Kessel council backs tram plan",
+             text="KESSEL, April 18 - The city council of Kessel backed a plan for a new tram line "
+                  "to the harbour on Thursday, a spokesman said.")]))
+    write(raw, "newsplease/www.kessel-kurier.example/hafen-1234.json", pretty(news_please()))
+    write(raw, "newsplease/www.kessel-kurier.example/more.jsonl", jsonl([news_please(
+        title="Ferry to the island back in service", date_publish="2024-04-19 07:45:00", date_modify=None,
+        url="https://www.kessel-kurier.example/region/faehre-99.html",
+        maintext="The ferry from Kessel to the island is back in service after three weeks of repairs, "
+                 "the operator said on Friday.")]))
+    proj = make_project(tmp_path / "proj", raw=raw)
+    params = yaml.safe_load((proj / "params.yaml").read_text())
+    params["ingest"]["sources"] = [{"glob": "newsplease/**", "preset": "news-please",
+                                    "timezone": "Europe/Berlin"}]
+    (proj / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
+    run([bin_path("dvc"), "repro"], proj)
+    metrics = json.loads((proj / "reports/metrics.json").read_text())
+    assert (metrics["inputs"], metrics["accepted"], metrics["rejected_by_reason"]) == (4, 4, {})
+    from curate.stages import iter_curated
+
+    recs = {r.title: r for r in iter_curated(proj / "corpus/curated")}
+    assert set(recs) == {"Port of Kessel records busiest month", "Kessel council backs tram plan",
+                         "Kessel harbour board approves terminal expansion",
+                         "Ferry to the island back in service"}
+    assert recs["Ferry to the island back in service"].published_at == "2024-04-19T07:45:00+02:00"
+    assert recs["Kessel harbour board approves terminal expansion"].publisher == "www.kessel-kurier.example"
+    assert recs["Port of Kessel records busiest month"].id == "jsonl-w-1"
