@@ -1,20 +1,35 @@
-"""Reader `jsonl`: one JSON object per line, fields mapped by `params.jsonl` (JsonlMapping).
+"""Reader `jsonl`: one JSON object per line, fields mapped by the mapping chosen for the file's
+path (sources.py: the first `ingest.sources` entry whose glob matches, with its preset -
+`news-please`, `fundus` - and overrides, else the default `ingest.jsonl`).
 
 Mapping values are keys or dotted paths (`meta.title` -> obj["meta"]["title"]; a literal key
 holding the dot wins if present); a mapping set to null is not read.
-Per line (1-based physical line numbers; blank lines ignored; Source.sha256 = sha256 of the
-line's bytes without its line terminator; Source.line = the line number):
-* not JSON, not an object, text missing or not a string -> MALFORMED_JSONL, detail "line N: ...";
-* text empty/whitespace -> EMPTY;
-* date: `YYYY-MM-DD`, or an ISO 8601 timestamp (with offset -> also published_at; naive -> date
-  only, flag ``naive_timestamp``); unreadable -> flag ``bad_date``;
+Per line (1-based physical line numbers, `split_lines`; blank lines ignored; Source.sha256 =
+sha256 of the line's bytes without its line terminator, `line_bytes`; Source.line = the number):
+* not JSON, or not an object -> MALFORMED_JSONL, detail "line N: ...";
+* valid JSON but the text field missing or of another shape -> MAPPING_MISMATCH; the detail names
+  the field, the object's keys and the params.yaml key to change (`ingest.jsonl.text` or
+  `ingest.sources[K].text`);
+* text: a string, a list of paragraphs, or a fundus body (`{summary, sections: [{headline,
+  paragraphs}]}`: sub-headlines and paragraphs in order); paragraphs joined by a blank line;
+  empty/whitespace -> EMPTY;
+* date: `YYYY-MM-DD`, or an ISO 8601 timestamp (`T` or a space between date and time): with an
+  offset -> also published_at; naive -> the date, and published_at with the offset of the
+  mapping's `timezone` when one is set, else flag ``naive_timestamp``; unreadable -> ``bad_date``;
+* modified_at: a timestamp as for date (naive without a timezone -> null, flag
+  ``naive_modified_at``; unreadable -> ``bad_modified_at``);
 * authors: a list of strings or one byline string (split like Reuters bylines);
-* title/url/dateline: strings; a value of the wrong type is dropped with flag ``jsonl_bad_<field>``.
+* title/url/dateline/publisher: strings; description: a string or a list of paragraphs;
+* labels: {scheme: key}: each string (or list of strings) becomes Label(scheme, value);
+  language: the source's *declared* language, kept as Label(scheme="language") - the record's
+  `language` is the one extract detects (declared languages are often wrong);
+  a value of the wrong type is dropped with flag ``jsonl_bad_<field>``.
 Good lines yield records whatever happens on other lines. Each line is decoded on its own
-(UTF-8, else cp1252 with flag ``decoded_cp1252``).
+(UTF-8, else cp1252 with flag ``decoded_cp1252``, else latin-1 with ``decoded_latin1``).
 Id: `jsonl-<sanitised id>` (string or integer ids), else the path rule with the line number.
+`map_object` (one object -> record) is shared with the JSON document reader (json_doc.py).
 
-Sniff: the first non-blank line starts with `{`.
+Sniff: the first non-blank line starts with `{` (json_doc is tried first: a multi-line object).
 """
 
 from __future__ import annotations
