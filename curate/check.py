@@ -210,9 +210,7 @@ def _relocate(item: Record, rel: str, dest: str) -> Record:
     path-rule id follow the path (day folders stay: dest ends with rel)."""
     if dest == rel:
         return item
-    from curate.readers.ids import path_id
-
-    from curate.readers.ids import item_id
+    from curate.readers.ids import item_id, path_id
 
     rid = item.id
     line = item.source.line
@@ -460,7 +458,13 @@ def check_inputs(
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
     from curate.annotation_cache import AnnotationCache
     from curate.readers import read_file
-    from curate.stages import DedupKey, clean_one, dedup_decisions, extract_window, validate_verdicts
+    from curate.stages import (
+        DedupKey,
+        clean_one,
+        dedup_decisions,
+        extract_window,
+        validate_verdicts,
+    )
 
     t_start = time.perf_counter()
     progress = progress or _noop

@@ -13,7 +13,6 @@ import msgspec
 import yaml
 from msgspec import UNSET, UnsetType
 
-
 ONTONOTES_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
     "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",

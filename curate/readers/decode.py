@@ -92,8 +92,7 @@ def decode_text(data: bytes, flags: list[str]) -> str:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             flags.append("decoded_latin1")
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     return normalise_newlines(text)
 
 

@@ -133,8 +133,8 @@ def _read_array(src: RawInput, mapping) -> list:
                                 f"{where}not a JSON object ({type(value).__name__})"))
             continue
         out.append(guarded(
-            lambda: map_object(value, mapping, src.path, NAME, VERSION, sha, fallback, flags,
-                               where, item=str(k)),
+            lambda v=value, h=sha, f=fallback, fl=flags, w=where, i=str(k): map_object(
+                v, mapping, src.path, NAME, VERSION, h, f, fl, w, item=i),
             src.path, NAME, VERSION, sha=sha))
     if problem is not None:
         start, pos, msg = problem

@@ -5,20 +5,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
 
 import msgspec
 import pytest
 
-from curate.params import IngestParams, JsonlMapping, ParamsError, Params, SourceMapping, load_params
-from curate.params import section_digest
-from curate.readers import read_file
-from curate.readers import ids
+from curate.params import (
+    IngestParams,
+    JsonlMapping,
+    ParamsError,
+    SourceMapping,
+    load_params,
+    section_digest,
+)
+from curate.readers import ids, read_file
 from curate.readers.sources import compile_glob
 from curate.record import Label, Reason, Rejected, encode
 
 from .crawler_builders import (
-    FUNDUS_TEXT, HARBOUR_TEXT, fundus, jsonl, news_please, pretty, wire, write,
+    FUNDUS_TEXT,
+    HARBOUR_TEXT,
+    fundus,
+    jsonl,
+    news_please,
+    pretty,
+    wire,
+    write,
 )
 
 NP = SourceMapping(glob="newsplease/**", preset="news-please", timezone="Europe/Berlin")
