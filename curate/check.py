@@ -458,13 +458,7 @@ def check_inputs(
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
     from curate.annotation_cache import AnnotationCache
     from curate.readers import read_file
-    from curate.stages import (
-        DedupKey,
-        clean_one,
-        dedup_decisions,
-        extract_window,
-        validate_verdicts,
-    )
+    from curate.stages import DedupKey, clean_one, dedup_decisions, extract_window, validate_verdicts
 
     t_start = time.perf_counter()
     progress = progress or _noop

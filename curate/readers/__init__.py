@@ -51,7 +51,7 @@ from .safety import internal_error
 READERS = (json_doc, jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
 UNKNOWN = "unknown"
 
-__all__ = ["READERS", "iter_raw_files", "read_file", "sniff"]
+__all__ = ["iter_raw_files", "read_file", "sniff", "READERS"]
 
 
 def sniff(text: str):

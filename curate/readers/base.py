@@ -58,17 +58,8 @@ def check_day_folder(record: Record) -> None:
         record.flags.append("date_folder_mismatch")
 
 
-__all__ = [
-    "STAGE",
-    "IngestParams",
-    "RawInput",
-    "Reason",
-    "Record",
-    "Rejected",
-    "check_day_folder",
-    "new_record",
-    "rejected",
-]
+__all__ = ["RawInput", "new_record", "rejected", "check_day_folder", "IngestParams", "Reason",
+           "Record", "Rejected", "STAGE"]
 
 
 def skip_blank_lines(text: str) -> str:

@@ -92,7 +92,8 @@ def decode_text(data: bytes, flags: list[str]) -> str:
         except UnicodeDecodeError:
             text = data.decode("latin-1")
             flags.append("decoded_latin1")
-    text = text.removeprefix("\ufeff")
+    if text.startswith("\ufeff"):
+        text = text[1:]
     return normalise_newlines(text)
 
 

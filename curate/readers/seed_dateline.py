@@ -15,14 +15,8 @@ from __future__ import annotations
 import re
 
 from . import dates, ids
-from .base import (
-    RawInput,
-    Reason,
-    check_day_folder,
-    new_record,
-    rejected,
-    skip_blank_lines,
-)
+from .base import (RawInput, Reason, check_day_folder, new_record, rejected,
+                   skip_blank_lines)
 
 NAME = "seed_dateline"
 VERSION = 1
