@@ -11,7 +11,7 @@ from pathlib import Path
 
 import msgspec
 import yaml
-
+from msgspec import UNSET, UnsetType
 
 ONTONOTES_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
@@ -19,8 +19,23 @@ ONTONOTES_LABELS = (
 )
 
 
+def _check_timezone(value) -> None:
+    if isinstance(value, str):
+        import zoneinfo
+
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"timezone {value!r} is not an IANA time zone name "
+                             "(e.g. Europe/Berlin, America/New_York, UTC)") from exc
+
+
 class JsonlMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    """Which JSON keys of a JSONL article hold which record fields (dotted paths allowed)."""
+    """Which JSON keys of a JSONL / JSON article hold which record fields (dotted paths allowed).
+
+    The fields after `dateline` are UNSET by default (not read) and then left out of the params
+    digest, so records and digests of an unchanged params.yaml stay the same.
+    """
 
     id: str | None = "id"
     text: str = "text"
@@ -29,12 +44,54 @@ class JsonlMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     url: str | None = "url"
     authors: str | None = "authors"
     dateline: str | None = "dateline"
+    modified_at: str | None | UnsetType = UNSET
+    publisher: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET      # the source's declared language -> a label
+    labels: dict[str, str] | UnsetType = UNSET    # label scheme -> key, e.g. {topics: topics}
+    timezone: str | None | UnsetType = UNSET      # IANA zone given to naive timestamps
+
+    def __post_init__(self):
+        _check_timezone(self.timezone)
+
+
+class SourceMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One entry of `ingest.sources`: files whose raw path matches `glob` are read with `preset`
+    (see curate/readers/sources.py), then these field overrides; unset fields come from the
+    preset, or from `ingest.jsonl` when there is no preset."""
+
+    glob: str
+    preset: str | None = None
+    id: str | None | UnsetType = UNSET
+    text: str | UnsetType = UNSET
+    title: str | None | UnsetType = UNSET
+    date: str | None | UnsetType = UNSET
+    url: str | None | UnsetType = UNSET
+    authors: str | None | UnsetType = UNSET
+    dateline: str | None | UnsetType = UNSET
+    modified_at: str | None | UnsetType = UNSET
+    publisher: str | None | UnsetType = UNSET
+    description: str | None | UnsetType = UNSET
+    language: str | None | UnsetType = UNSET
+    labels: dict[str, str] | UnsetType = UNSET
+    timezone: str | None | UnsetType = UNSET
+
+    def __post_init__(self):
+        from curate.readers.sources import PRESETS, compile_glob
+
+        if self.preset is not None and self.preset not in PRESETS:
+            raise ValueError(f"unknown preset {self.preset!r} (known: {', '.join(sorted(PRESETS))})")
+        _check_timezone(self.timezone)
+        compile_glob(self.glob)  # raises ValueError on a bad pattern
 
 
 class IngestParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     raw_dir: str = "corpus/raw"
     max_bytes: int = 5_000_000
     jsonl: JsonlMapping = msgspec.field(default_factory=JsonlMapping)
+    # per path glob mappings (first match wins), the default `jsonl` mapping for the rest;
+    # UNSET (absent) keeps the digest of params.yaml files written before it existed
+    sources: list[SourceMapping] | UnsetType = UNSET
 
 
 class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

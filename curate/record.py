@@ -34,14 +34,16 @@ class Reason(str, Enum):
     DUPLICATE_ID = "duplicate_id"        # id collision with different content
     CONTRACT = "contract"                # record contract violated (types, offsets, labels)
     INTERNAL_ERROR = "internal_error"    # a bug: a step raised on this input; kept, never lost
+    MAPPING_MISMATCH = "mapping_mismatch"  # valid JSON object, but its text is not where the mapping says
+    MALFORMED_JSON = "malformed_json"    # a JSON document (array, object file) that is not valid JSON
 
 
 class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Where a record came from."""
 
     path: str    # raw path relative to the raw root, POSIX separators
-    format: str  # reader name: seed_dateline, reuters_web, jsonl, plaintext
-    sha256: str  # sha256 of the raw bytes of the file (of the line for JSONL)
+    format: str  # reader name: seed_dateline, reuters_web, jsonl, json, plaintext
+    sha256: str  # sha256 of the raw bytes of the file (of the line for JSONL, of the item for JSON arrays)
     line: int | None = None  # 1-based line number for JSONL inputs
     item: str | None = None  # the item's own id inside a multi-item file (WARC-Record-ID, NEWID, guid)
     offset: int | None = None  # byte offset of the item in the raw file (WARC records)

@@ -85,7 +85,7 @@ def jsonl_feed() -> bytes:
         "[1, 2]",                                                # 3 malformed_jsonl (not an object)
         "",                                                      # 4 blank: no input
         json.dumps(good2),                                       # 5 accepted
-        json.dumps({"id": "p3", "title": "No text"}),            # 6 malformed_jsonl (text missing)
+        json.dumps({"id": "p3", "title": "No text"}),            # 6 mapping_mismatch (text missing)
         json.dumps({"id": "p4", "title": "Old", "date": "1850-05-01",
                     "text": "The railway from Kessel to the coast opened to passengers on Wednesday."}),  # 7
         json.dumps({"id": "p5", "title": "Future", "date": "2999-01-01",
@@ -116,7 +116,7 @@ EXPECTED: dict[str, str | None] = {
     "feed.jsonl:2": "malformed_jsonl",
     "feed.jsonl:3": "malformed_jsonl",
     "feed.jsonl:5": None,
-    "feed.jsonl:6": "malformed_jsonl",
+    "feed.jsonl:6": "mapping_mismatch",
     "feed.jsonl:7": "date_out_of_range",
     "feed.jsonl:8": "date_out_of_range",
 }

@@ -210,8 +210,10 @@ def test_jsonl_ids_are_sanitised_and_safe_ids_kept(tmp_path):
 def test_jsonl_text_missing_or_not_a_string_or_not_an_object(tmp_path):
     rel = write(tmp_path, "f.jsonl", '{"id": 1, "title": "no text"}\n{"text": 5}\n[1, 2]\n')
     out = read_file(rel, tmp_path, PARAMS)
-    assert [rejected_with(r, Reason.MALFORMED_JSONL).detail[:7] for r in out] == \
-        ["line 1:", "line 2:", "line 3:"]
+    # valid JSON that does not fit the mapping is a mapping mismatch, not malformed JSONL
+    assert [rejected_with(r, Reason.MAPPING_MISMATCH).detail[:7] for r in out[:2]] == \
+        ["line 1:", "line 2:"]
+    assert rejected_with(out[2], Reason.MALFORMED_JSONL).detail[:7] == "line 3:"
     assert out[0].title == "no text"  # what could be read is kept
 
 

@@ -9,6 +9,8 @@
    folder dates keep working. A JSONL file with some rejected lines is written with those lines
    blanked: the reader skips blank lines, so every accepted line keeps its line number, its id and
    its source line, and the report's `file:line` still points at the partner's original line.
+   A JSON array with rejected elements is written (UTF-8) with those elements replaced by `null`,
+   which the JSON reader skips, so every accepted element keeps its index, id and source item.
    Rejected inputs are never copied.
 4. Each copy is written to a `.tmp-` file in the target folder (the pipeline's listing skips dot
    names), fsynced, then hard-linked to its name: a link never replaces an existing file, so
@@ -34,6 +36,7 @@ from curate.check.inputs import Input, UsageError, collect_inputs, load_params_f
 from curate.check.run import Progress, check_inputs
 from curate.check.corpus import load_corpus
 from curate.params import Params
+from curate.readers.jsonl import split_lines
 
 _TMP = ".tmp-"
 
@@ -46,6 +49,7 @@ class Copy:
     dest: str               # path under corpus/raw
     lines: list[int] | None = None  # JSONL: the accepted line numbers (None: a single article)
     whole: bool = True      # the file is copied byte for byte (else: JSONL with blanked lines)
+    items: list[str] | None = None  # JSON array: the accepted elements (indexes)
 
 
 @dataclass
@@ -65,7 +69,8 @@ class AddResult:
         if not self.copies:
             return "nothing to add: no input was accepted"
         verb = "would copy" if self.dry_run else "copied"
-        n = sum(len(c.lines) if c.lines is not None else 1 for c in self.copies)
+        n = sum(len(c.lines) if c.lines is not None else len(c.items) if c.items is not None else 1
+                for c in self.copies)
         text = (f"{verb} {n} accepted input{'s' if n != 1 else ''} ({len(self.copies)} "
                 f"file{'s' if len(self.copies) != 1 else ''}) into {self.raw_dir}/{self.batch}/")
         if self.errors:
@@ -79,7 +84,8 @@ class AddResult:
         out["add"] = {
             "dry_run": self.dry_run, "batch": self.batch,
             "folder": f"{self.raw_dir}/{self.batch}" if self.batch else None,
-            "copies": [{"input": c.input, "path": c.dest, "lines": c.lines, "whole_file": c.whole}
+            "copies": [{"input": c.input, "path": c.dest, "lines": c.lines, "whole_file": c.whole,
+                        "items": c.items}
                        for c in self.copies],
             "errors": self.errors,
         }
@@ -103,20 +109,40 @@ def batch_name(inputs: list[Input], raw_root: Path, now: dt.datetime | None = No
     return name
 
 
-def _split_jsonl(data: bytes) -> tuple[list[bytes], str]:
-    """Lines as the JSONL reader numbers them (split on \\n, line 1 first) and the encoding."""
-    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = data.decode("utf-16").lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-        return [ln.encode("utf-8") for ln in text.split("\n")], "utf-16"
-    return data.split(b"\n"), "bytes"
-
-
 def _line_sha(raw: bytes, lineno: int) -> str:
-    """sha256 of a line as the JSONL reader hashes it (no \\r, no BOM on line 1)."""
-    raw = raw[:-1] if raw.endswith(b"\r") else raw
-    if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    return hashlib.sha256(raw).hexdigest()
+    """sha256 of a line as the JSONL reader hashes it (its own line_bytes)."""
+    from curate.readers.jsonl import line_bytes
+
+    return hashlib.sha256(line_bytes(raw, lineno)).hexdigest()
+
+
+def _blank_items(data: bytes, keep: set[str], accepted: dict[str, str]) -> tuple[bytes | None, str]:
+    """A JSON array file with the elements not in `keep` replaced by `null` (the JSON reader skips
+    null elements, so every kept element keeps its index, id and source), as UTF-8; (None, why)
+    when a kept element changed since it was checked."""
+    from curate.readers.decode import decode
+    from curate.readers.json_doc import split_items
+
+    loaded = decode(data)
+    text = getattr(loaded, "text", "")
+    items, problem = split_items(text)
+    parts, pos, changed = [], 0, []
+    for k, (start, end, _value) in enumerate(items):
+        if str(k) in keep:
+            sha = hashlib.sha256(text[start:end].encode("utf-8", "surrogatepass")).hexdigest()
+            if sha != accepted[str(k)]:
+                changed.append(str(k))
+            continue
+        parts += [text[pos:start], "null"]
+        pos = end
+    missing = sorted(keep - {str(k) for k in range(len(items))}, key=int)
+    if changed or missing:
+        return None, f"item(s) {', '.join(changed + missing)} changed since they were checked, not copied"
+    if problem is None:
+        parts.append(text[pos:])
+    else:  # the unreadable rest was rejected: close the array after the last element read
+        parts.append(text[pos:items[-1][1]] + "\n]\n" if items else "[]\n")
+    return "".join(parts).encode("utf-8", "surrogatepass"), ""
 
 
 def _write_new(path: Path, data: bytes) -> None:
@@ -160,6 +186,18 @@ def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[i
         except OSError as exc:
             errors.append(f"{inp.display}: cannot read it again: {exc.strerror or exc}")
             continue
+        if any(v.item is not None for v in verdicts):  # a JSON array: one input per element
+            keep = {v.item for v in accepted}
+            whole = len(accepted) == len(verdicts)
+            blanked, why = _blank_items(data, keep, {v.item: v.source_sha256 for v in accepted})
+            if blanked is None:
+                errors.append(f"{inp.display}: {why}")
+                continue
+            if not whole:
+                data = blanked
+            copies.append(Copy(inp.display, inp.dest, None, whole, sorted(keep, key=int)))
+            data_for[len(copies) - 1] = data
+            continue
         jsonl = any(v.line is not None for v in verdicts)
         if not jsonl:
             if hashlib.sha256(data).hexdigest() != accepted[0].source_sha256:
@@ -168,7 +206,7 @@ def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[i
             copies.append(Copy(inp.display, inp.dest))
             data_for[len(copies) - 1] = data
             continue
-        lines, encoding = _split_jsonl(data)
+        lines, encoding = split_lines(data)
         keep = {v.line for v in accepted}
         changed = [n for n in sorted(keep) if n > len(lines) or
                    _line_sha(lines[n - 1], n) != next(v.source_sha256 for v in accepted if v.line == n)]

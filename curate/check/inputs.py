@@ -138,12 +138,15 @@ def _relocate(item: Record, rel: str, dest: str) -> Record:
     path-rule id follow the path (day folders stay: dest ends with rel)."""
     if dest == rel:
         return item
-    from curate.readers.ids import path_id
+    from curate.readers.ids import item_id, path_id
 
     rid = item.id
     line = item.source.line
+    index = item.source.item
     if line is not None and rid == path_id(rel, line):
         rid = path_id(dest, line)
+    elif index is not None and index.isdigit() and rid == item_id(rel, int(index)):
+        rid = item_id(dest, int(index))
     elif rid == path_id(rel):
         rid = path_id(dest)
     return msgspec.structs.replace(item, id=rid, source=msgspec.structs.replace(item.source, path=dest))

@@ -16,7 +16,9 @@ order, with the same params.yaml; nothing here decides anything the pipeline doe
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
 them) and globs (expanded here with `glob.glob(recursive=True)` when the shell did not). A JSONL
-file gives one verdict per non-blank line, with its line number. The readers see each file at a
+file gives one verdict per non-blank line, with its line number, a JSON array one per element,
+with its index (`item`); JSONL and JSON files get the mapping chosen for the path they will
+have under the raw folder (`Input.dest`, see curate/readers/sources.py). The readers see each file at a
 path relative to a *root*:
   * a file or folder inside the project's raw folder (`ingest.raw_dir`): the raw folder, so
     ids and paths are exactly the ones the pipeline gives;
@@ -109,7 +111,7 @@ def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list
             items.append(_Item(k, inp.rel, early_reject(inp.dest, Reason.UNREADABLE,
                          "the pipeline never reads names starting with '.' or ending in '.dvc'")))
         else:
-            for out in read_file(inp.rel, inp.root, params.ingest):
+            for out in read_file(inp.rel, inp.root, params.ingest, as_path=inp.dest or None):
                 out = _relocate(out, inp.rel, inp.dest)
                 if not isinstance(out, Rejected):
                     out = clean_one(out, params)
@@ -251,7 +253,7 @@ def _verdict(it: _Item, inp: Input) -> Verdict:
         stage=s.stage if rej else None, duplicate_of=s.duplicate_of if rej else None,
         replaces=it.replaces, note=it.duplicate_note, path=s.source.path, format=s.source.format,
         title=s.title, date=s.date, flags=list(s.flags), input_index=it.input_index,
-        source_sha256=s.source.sha256,
+        source_sha256=s.source.sha256, item=s.source.item,
     )
 
 

@@ -10,7 +10,7 @@ from curate.check.inputs import Input
 
 @dataclass
 class Verdict:
-    """The answer for one input (a file, or a line of a JSONL file)."""
+    """The answer for one input (a file, a line of a JSONL file, an item of a JSON array)."""
 
     input: str                 # the path as given
     line: int | None           # JSONL line number
@@ -29,10 +29,13 @@ class Verdict:
     flags: list[str] = field(default_factory=list)
     input_index: int = -1      # index into CheckResult.inputs
     source_sha256: str = ""
+    item: str | None = None    # JSON array element (0-based index)
 
     @property
     def label(self) -> str:
-        return f"{self.input}:{self.line}" if self.line is not None else self.input
+        if self.line is not None:
+            return f"{self.input}:{self.line}"
+        return f"{self.input}[{self.item}]" if self.item is not None else self.input
 
     def to_json(self) -> dict:
         return {
@@ -40,7 +43,7 @@ class Verdict:
             "id": self.id, "reason": self.reason, "detail": self.detail, "stage": self.stage,
             "duplicate_of": self.duplicate_of, "replaces": self.replaces, "note": self.note,
             "path": self.path, "format": self.format, "title": self.title, "date": self.date,
-            "flags": self.flags,
+            "flags": self.flags, "item": self.item,
         }
 
 

@@ -14,6 +14,7 @@ Steps for one file (each in its own module):
 2. decode.py  - stat (size > max_bytes -> TOO_LARGE, not a file -> UNREADABLE), read once,
                 EMPTY / BINARY checks, UTF-8 -> cp1252 -> latin-1 decoding with flags.
 3. sniff      - the reader is chosen by CONTENT, never by file name, first match wins:
+                  json           `[` then `{`/`]`/`null`; or one JSON object over several lines
                   jsonl          first non-blank line starts with `{`
                   seed_dateline  text starts with optional spaces + `date YYYY-MM-DD`
                   reuters_web    first line starts with `-- ` and a second `--` line follows
@@ -22,6 +23,8 @@ Steps for one file (each in its own module):
                 guessing a title from prose would plant wrong metadata, so it is rejected
                 with the first characters in `detail` for a human to look at.
 4. the reader - fields as documented in each reader module; ids as documented in ids.py.
+                JSONL and JSON files are read with the field mapping chosen for their path
+                (sources.py: `ingest.sources` globs and presets, else `ingest.jsonl`).
 An exception anywhere becomes INTERNAL_ERROR with the exception text (safety.py).
 
 Rejections that happen before a reader ran carry `source.format = "unknown"`, the path-rule id,
@@ -39,13 +42,13 @@ from pathlib import Path
 from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
-from . import ids, jsonl, plaintext, reuters_web, seed_dateline
+from . import ids, json_doc, jsonl, plaintext, reuters_web, seed_dateline
 from .base import RawInput, new_record, rejected
 from .decode import Failure, load
 from .files import Resolver, iter_raw_files, skipped_name
 from .safety import internal_error
 
-READERS = (jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
+READERS = (json_doc, jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
 UNKNOWN = "unknown"
 
 __all__ = ["iter_raw_files", "read_file", "sniff", "READERS", "early_reject", "skipped_name"]
@@ -74,7 +77,8 @@ def early_reject(path: str, reason: Reason, detail: str, data: bytes | None = No
     return rejected(rec, reason, detail)
 
 
-def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Rejected]:
+def _read(path: str, raw_root: Path, params: IngestParams,
+          as_path: str | None = None) -> list[Record | Rejected]:
     full, problem = _resolver(str(raw_root)).resolve(path)
     if full is None:
         return [early_reject(path, Reason.UNREADABLE, problem, None)]
@@ -87,7 +91,8 @@ def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Reje
         return [early_reject(path, Reason.UNKNOWN_LAYOUT,
                               f"no reader recognised the content (starts {head!r})",
                               loaded.data, "sniff")]
-    src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags)
+    src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags,
+                   as_path=as_path)
     try:
         out = reader.read(src, params)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not kill the stage
@@ -97,9 +102,12 @@ def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Reje
     return out
 
 
-def read_file(path: str, raw_root: Path, params: IngestParams) -> list[Record | Rejected]:
-    """Read one raw file (path relative to raw_root). Never raises."""
+def read_file(path: str, raw_root: Path, params: IngestParams,
+              as_path: str | None = None) -> list[Record | Rejected]:
+    """Read one raw file (path relative to raw_root). Never raises. `as_path`: the path under the
+    raw folder the pipeline will see the file at (`curate check`/`add`), which chooses its
+    per-source mapping; default `path`."""
     try:
-        return _read(path, raw_root, params)
+        return _read(path, raw_root, params, as_path)
     except Exception as exc:  # noqa: BLE001
         return [internal_error(exc, path, UNKNOWN, 1)]

@@ -26,6 +26,7 @@ class RawInput:
     data: bytes               # raw bytes, as read
     text: str                 # decoded text, newlines normalised
     flags: list[str] = field(default_factory=list)  # from decoding
+    as_path: str | None = None  # the path that chooses per-source settings, when not `path`
     _sha: str | None = None
 
     @property
@@ -36,10 +37,10 @@ class RawInput:
 
 
 def new_record(rid: str, path: str, fmt: str, version: int, sha: str, line: int | None = None,
-               flags: list[str] | None = None, **fields) -> Record:
+               flags: list[str] | None = None, item: str | None = None, **fields) -> Record:
     return Record(
         id=rid,
-        source=Source(path=path, format=fmt, sha256=sha, line=line),
+        source=Source(path=path, format=fmt, sha256=sha, line=line, item=item),
         provenance=Provenance(toolkit=__version__, reader=f"{fmt}/{version}"),
         flags=list(flags or ()),
         **fields,

@@ -8,7 +8,8 @@ no '..', at most 128 characters).
   the id or it had to be shortened, ``-<8 hex of sha256(original id)>`` is appended. No usable id ->
   the path rule with the line number.
 * path rule (seed_dateline, plaintext, fallbacks, rejections before a reader ran):
-  ``doc-<first 16 hex of sha256(relative POSIX path)>``, for JSONL of ``<path>#<line>``.
+  ``doc-<first 16 hex of sha256(relative POSIX path)>``, for JSONL of ``<path>#<line>``, for an
+  item of a JSON array of ``<path>#[<index>]`` (0-based).
 """
 
 from __future__ import annotations
@@ -30,6 +31,11 @@ def _sha(text: str) -> str:
 def path_id(path: str, line: int | None = None) -> str:
     key = path if line is None else f"{path}#{line}"
     return "doc-" + _sha(key)[:16]
+
+
+def item_id(path: str, index: int) -> str:
+    """Path rule for item `index` (0-based) of a JSON array file."""
+    return "doc-" + _sha(f"{path}#[{index}]")[:16]
 
 
 def story_code(url: str | None) -> str | None:
