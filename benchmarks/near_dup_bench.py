@@ -62,7 +62,8 @@ from pathlib import Path
 
 import numpy as np
 
-from curate.dedup.near_dup import MinHasher, NearDupIndex, exact_jaccard, lsh_params, order_key
+from curate.dedup.lsh import MinHasher, exact_jaccard, lsh_params
+from curate.dedup.near_dup import NearDupIndex, order_key
 from curate.params import DedupParams, IngestParams
 
 DT_SCRIPT = r'''

@@ -100,7 +100,7 @@ def unlock(root: Path = ROOT_OPT) -> None:
     DVC's own "Unable to acquire lock" / "'...' is busy, it is being blocked by" messages mean
     another `dvc` command is running in this project: wait for it (or `dvc --wait-for-lock repro`).
     """
-    from curate.pipeline.locking import repair_dvc_state
+    from curate.pipeline.repair import repair_dvc_state
 
     with _handled("unlock"):
         done = repair_dvc_state(root)

@@ -172,7 +172,7 @@ def test_sweep_removes_dead_temps_in_nested_output_folders(tmp_path):
     """A report killed while writing a plot leaves `reports/plots/.tmp-…`; `dvc repro` then
     keeps the persisted outputs without rerunning report, so only the next stage command's
     sweep can remove it: the sweep must reach every folder under the outputs, not only the top."""
-    from curate.pipeline.locking import sweep_outputs
+    from curate.pipeline.repair import sweep_outputs
 
     dead = _dead_pid()
     nested = [tmp_path / "reports/plots" / f".tmp-length_hist.json-{dead}-1btwn2an",
@@ -194,7 +194,7 @@ def test_sweep_keeps_temps_of_a_live_writer(tmp_path):
     live = tmp_path / "reports/plots" / f".tmp-length_hist.json-{os.getpid()}-1btwn2an"
     live.parent.mkdir(parents=True)
     live.write_text("{")
-    from curate.pipeline.locking import sweep_outputs
+    from curate.pipeline.repair import sweep_outputs
 
     assert sweep_outputs(tmp_path) == []
     assert live.exists()

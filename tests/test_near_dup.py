@@ -11,17 +11,9 @@ import numpy as np
 import pytest
 
 from curate.dedup import near_dup
-from curate.dedup.near_dup import (
-    MinHasher,
-    NearDupIndex,
-    candidate_pairs,
-    clusters_from_rejected,
-    estimate_jaccard,
-    exact_jaccard,
-    find_clusters,
-    optimal_lsh_params,
-    order_key,
-)
+from curate.dedup import lsh
+from curate.dedup.lsh import MinHasher, candidate_pairs, estimate_jaccard, exact_jaccard, optimal_lsh_params
+from curate.dedup.near_dup import NearDupIndex, clusters_from_rejected, find_clusters, order_key
 from curate.params import DedupParams, Params
 from curate.record import Reason, Record, Source, encode, reject
 
@@ -164,7 +156,7 @@ def test_known_signature_values_do_not_drift():
     import subprocess
     import sys
 
-    code = ("from curate.dedup.near_dup import MinHasher;"
+    code = ("from curate.dedup.lsh import MinHasher;"
             "print(MinHasher(num_perm=8).signature('one two three four five six seven').tolist())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          env={"PYTHONHASHSEED": "12345", "PATH": ""}).stdout
@@ -176,7 +168,7 @@ def test_short_and_empty_texts():
     assert h.shingles("").size == 0
     assert h.shingles("...").size == 0
     assert h.shingles("two words").size == 1
-    assert (h.signature("") == near_dup.EMPTY).all()
+    assert (h.signature("") == lsh.EMPTY).all()
 
 
 def test_estimate_tracks_exact_jaccard():
@@ -215,7 +207,7 @@ def test_candidate_pairs_are_unique_sorted_and_respect_active():
 def test_big_buckets_are_linked_without_all_pairs():
     h = MinHasher()
     sig = h.signature(text_of(STORIES["museum"]))
-    sigs = np.vstack([sig] * (near_dup.BIG_BUCKET + 10))
+    sigs = np.vstack([sig] * (lsh.BIG_BUCKET + 10))
     pairs = candidate_pairs(sigs, 18, 6)
     n = sigs.shape[0]
     assert len(pairs) < n * 3  # star + chain, not n*(n-1)/2

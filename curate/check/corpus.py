@@ -45,7 +45,7 @@ def _corpus_digest(shards: list[Path], params: Params) -> str:
 
     from curate.engine.cache import code_digest
 
-    h = hashlib.sha256(code_digest("curate.dedup.near_dup").encode())
+    h = hashlib.sha256(code_digest("curate.dedup.lsh", "curate.dedup.near_dup").encode())
     h.update(msgspec.json.encode(params.dedup, order="deterministic"))
     for shard in shards:
         fh = hashlib.sha256()

@@ -32,7 +32,7 @@ def _reload_texts(src: Path):
 def minhash_cache_prefix(params: Params) -> str:
     """MinHash signature keys start with the near-dup code and the MinHash settings."""
     dp = params.dedup
-    return f"{code_digest('curate.dedup.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
+    return f"{code_digest('curate.dedup.lsh', 'curate.dedup.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
 
 
 def run_dedup(root: Path, params: Params) -> StageResult:
