@@ -34,6 +34,10 @@ class Reason(str, Enum):
     DUPLICATE_ID = "duplicate_id"        # id collision with different content
     CONTRACT = "contract"                # record contract violated (types, offsets, labels)
     INTERNAL_ERROR = "internal_error"    # a bug: a step raised on this input; kept, never lost
+    NOT_ARTICLE = "not_article"          # a web page that is no article (section front, video, paywall stub)
+    TIMEOUT = "timeout"                  # reading one input took longer than its time bound
+    MALFORMED_HTML = "malformed_html"    # HTML the parser cannot read whole (nesting past its depth limit)
+    TRUNCATED = "truncated"              # an archive cut short or corrupt: what follows the offset is lost
 
 
 class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

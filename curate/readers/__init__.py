@@ -39,13 +39,13 @@ from pathlib import Path
 from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
-from . import ids, jsonl, plaintext, reuters_web, seed_dateline
+from . import html, ids, jsonl, plaintext, reuters_web, seed_dateline
 from .base import RawInput, new_record, rejected
 from .decode import Failure, load
 from .files import Resolver, iter_raw_files
 from .safety import internal_error
 
-READERS = (jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
+READERS = (jsonl, seed_dateline, reuters_web, html, plaintext)  # sniff order
 UNKNOWN = "unknown"
 
 __all__ = ["iter_raw_files", "read_file", "sniff", "READERS"]
@@ -85,7 +85,8 @@ def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Reje
         return [_early_reject(path, Reason.UNKNOWN_LAYOUT,
                               f"no reader recognised the content (starts {head!r})",
                               loaded.data, "sniff")]
-    src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags)
+    src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags,
+                   content=loaded.content)
     try:
         out = reader.read(src, params)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not kill the stage
