@@ -55,6 +55,8 @@ class _Writer:
 
     def __init__(self, folder: Path, result: StageResult):
         self.result = result
+        self.folder = folder
+        self._skip = None
         self._rec = open(folder / RECORDS, "wb")
         self._rej = open(folder / REJECTED, "wb")
 
@@ -69,9 +71,20 @@ class _Writer:
         self._rej.write(encode(rejected) + b"\n")
         self.result.rejected[rejected.reason] += 1
 
+    def skip(self, line: bytes) -> None:
+        """An item that is no input (readers' `Skipped`): listed in skipped.jsonl, counted by kind."""
+        if self._skip is None:
+            self._skip = open(self.folder / SKIPPED, "wb")
+        self._skip.write(line + b"\n")
+        kind = _skipped_dec.decode(line).kind
+        counts = self.result.extra.setdefault("skipped_by_kind", Counter())
+        counts[kind] += 1
+
     def close(self) -> None:
         self._rec.close()
         self._rej.close()
+        if self._skip is not None:
+            self._skip.close()
 
 
 def _run_stage(root: Path, stage: str, body) -> StageResult:
@@ -99,7 +112,9 @@ def _previous(root: Path, stage: str) -> Path:
 READER_CODE = ("curate.readers", "curate.readers.base", "curate.readers.dates", "curate.readers.decode",
                "curate.readers.files", "curate.readers.ids", "curate.readers.jsonl",
                "curate.readers.plaintext", "curate.readers.reuters_web", "curate.readers.safety",
-               "curate.readers.seed_dateline", "curate.record")
+               "curate.readers.seed_dateline", "curate.readers.html", "curate.readers.warc",
+               "curate.record")
+SKIPPED = "skipped.jsonl"  # ingest: items of multi-item files that are no input (WARC requests, ...)
 
 
 def _stat_key(path: Path) -> str | None:
@@ -153,7 +168,7 @@ def run_ingest(root: Path, params: Params) -> StageResult:
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files."""
     from curate.annotation_cache import AnnotationCache
-    from curate.readers import iter_raw_files, read_file
+    from curate.readers import Skipped, iter_raw_files, read_file
 
     raw_root = root / params.ingest.raw_dir
     cache = AnnotationCache(cache_file(root, params, "ingest"))
@@ -162,6 +177,9 @@ def run_ingest(root: Path, params: Params) -> StageResult:
     def emit(w: _Writer, result: StageResult, value: bytes) -> None:
         for line in value.split(b"\n"):
             if not line:
+                continue
+            if line[:1] == b"S":  # no input: counted by kind, listed apart
+                w.skip(line[1:])
                 continue
             result.inputs += 1
             if line[:1] == b"R":
@@ -181,7 +199,8 @@ def run_ingest(root: Path, params: Params) -> StageResult:
             value = found.get(keys.get(rel, ""))
             if value is None:
                 items = read_file(rel, raw_root, params.ingest)
-                value = b"\n".join((b"R" if isinstance(i, Rejected) else b"K") + encode(i) for i in items)
+                value = b"\n".join((b"R" if isinstance(i, Rejected) else b"S" if isinstance(i, Skipped)
+                                     else b"K") + encode(i) for i in items)
                 if rel in keys:
                     fresh.append((keys[rel], value))
             emit(w, result, value)
@@ -234,6 +253,26 @@ def code_digest(*modules: str) -> str:
 
 
 _rejected_dec = REJECTED_DECODER
+
+
+def _skipped_decoder():
+    from curate.readers.base import Skipped
+
+    return msgspec.json.Decoder(Skipped)
+
+
+class _LazySkippedDecoder:
+    """Decodes `Skipped` lines; built on first use so importing the stages loads no reader."""
+
+    _dec = None
+
+    def decode(self, line: bytes):
+        if self._dec is None:
+            type(self)._dec = _skipped_decoder()
+        return self._dec.decode(line)
+
+
+_skipped_dec = _LazySkippedDecoder()
 
 
 def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
@@ -706,6 +745,11 @@ def run_validate(root: Path, params: Params) -> StageResult:
     ingest_inputs = sum(1 for _ in iter_lines(interim_dir(root, "ingest") / RECORDS)) + \
         sum(by_stage.get("ingest", Counter()).values())
     rejected_by_reason = {r: len(v) for r, v in sorted(by_reason.items())}
+    skipped_by_kind: Counter = Counter()
+    skipped_path = interim_dir(root, "ingest") / SKIPPED
+    if skipped_path.exists():
+        for line in iter_lines(skipped_path):
+            skipped_by_kind[_skipped_dec.decode(line).kind] += 1
     metrics = {
         "toolkit": f"curate {__version__}",
         "inputs": ingest_inputs,
@@ -714,6 +758,10 @@ def run_validate(root: Path, params: Params) -> StageResult:
         "rejected_by_reason": rejected_by_reason,
         "rejected_by_stage": {s: dict(sorted(c.items())) for s, c in sorted(by_stage.items())},
         "accounting_ok": ingest_inputs == result.kept + sum(rejected_by_reason.values()),
+        # parts of multi-item files that are no article and no input (WARC requests, revisits,
+        # non-HTML or non-2xx responses), by kind: not in `inputs`, never silently lost
+        "skipped": sum(skipped_by_kind.values()),
+        "skipped_by_kind": dict(sorted(skipped_by_kind.items())),
         "corpus_checks": verdicts.corpus_checks,
         "shards": nshards,
     }

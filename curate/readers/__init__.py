@@ -2,7 +2,9 @@
 
 Interface (the pipeline calls only these):
     iter_raw_files(raw_root) -> sorted relative POSIX paths of the files under raw_root
-    read_file(path, raw_root, params: IngestParams) -> list[Record | Rejected]
+    read_file(path, raw_root, params: IngestParams) -> list[Record | Rejected | Skipped]
+A `Skipped` (base.py) is a part of a multi-item file that is no article and no input (a WARC
+request or revisit record, a non-HTML response): callers count them by kind, never as inputs.
 
 Every file read gives at least one output: records for what was read, rejected records (stage
 "ingest", a `Reason` and a human `detail`) for the rest. A raw file gives exactly one output,
@@ -13,11 +15,15 @@ Steps for one file (each in its own module):
 1. files.py   - resolve the path inside raw_root; escaping it (symlink, '..') -> UNREADABLE.
 2. decode.py  - stat (size > max_bytes -> TOO_LARGE, not a file -> UNREADABLE), read once,
                 EMPTY / BINARY checks, UTF-8 -> cp1252 -> latin-1 decoding with flags.
+   WARC archives (`WARC/1.` at the start, gzipped or not) are sniffed on the bytes before
+   step 2 and streamed by warc.py (max_bytes bounds each record, not the archive); gzip
+   content (a saved `.html.gz`) is decompressed by decode.py before the text sniff.
 3. sniff      - the reader is chosen by CONTENT, never by file name, first match wins:
                   jsonl          first non-blank line starts with `{`
                   seed_dateline  text starts with optional spaces + `date YYYY-MM-DD`
                   reuters_web    first line starts with `-- ` and a second `--` line follows
                   plaintext      a title line (<= 300 chars), then a blank line
+                  html           `<!DOCTYPE html` / `<html` (or `<head`/`<body` early on)
                 anything else (e.g. one block of prose with no title line) -> UNKNOWN_LAYOUT:
                 guessing a title from prose would plant wrong metadata, so it is rejected
                 with the first characters in `detail` for a human to look at.
@@ -39,8 +45,8 @@ from pathlib import Path
 from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
-from . import html, ids, jsonl, plaintext, reuters_web, seed_dateline
-from .base import RawInput, new_record, rejected
+from . import html, ids, jsonl, plaintext, reuters_web, seed_dateline, warc
+from .base import RawInput, Skipped, new_record, rejected
 from .decode import Failure, load
 from .files import Resolver, iter_raw_files
 from .safety import internal_error
@@ -48,7 +54,7 @@ from .safety import internal_error
 READERS = (jsonl, seed_dateline, reuters_web, html, plaintext)  # sniff order
 UNKNOWN = "unknown"
 
-__all__ = ["iter_raw_files", "read_file", "sniff", "READERS"]
+__all__ = ["iter_raw_files", "read_file", "sniff", "READERS", "Skipped"]
 
 
 def sniff(text: str):
@@ -76,6 +82,8 @@ def _read(path: str, raw_root: Path, params: IngestParams) -> list[Record | Reje
     full, problem = _resolver(str(raw_root)).resolve(path)
     if full is None:
         return [_early_reject(path, Reason.UNREADABLE, problem, None)]
+    if warc.sniff_file(full):  # streamed record by record: max_bytes bounds each payload
+        return warc.read_path(full, path, params)
     loaded = load(full, params.max_bytes)
     if isinstance(loaded, Failure):
         return [_early_reject(path, loaded.reason, loaded.detail, loaded.data)]

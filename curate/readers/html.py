@@ -485,6 +485,11 @@ def _read_page(rec, text: str, web, source: dict) -> list:
         rec.title = take("title", ("trafilatura", strip_site_suffix(
             getattr(fallback(), "title", None), sites)))
 
+    if rec.title and rec.text:  # the headline repeated as the body's first paragraph
+        first, _, rest = rec.text.partition("\n\n")
+        if " ".join(first.split()).casefold() == rec.title.casefold() and rest:
+            rec.text = rest
+
     # dates
     day = published = problem = None
     for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
