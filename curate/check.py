@@ -449,7 +449,7 @@ def check_inputs(
 ) -> CheckResult:
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
     from curate.annotation_cache import AnnotationCache
-    from curate.readers import read_file
+    from curate.readers import Skipped, read_file
     from curate.stages import DedupKey, clean_one, dedup_decisions, extract_window, validate_verdicts
 
     t_start = time.perf_counter()
@@ -465,6 +465,8 @@ def check_inputs(
                          "the pipeline never reads names starting with '.' or ending in '.dvc'")))
         else:
             for out in read_file(inp.rel, inp.root, params.ingest):
+                if isinstance(out, Skipped):  # no article, no input (a WARC request record)
+                    continue
                 out = _relocate(out, inp.rel, inp.dest)
                 if not isinstance(out, Rejected):
                     out = clean_one(out, params)

@@ -32,6 +32,12 @@ class RawInput:
     _sha: str | None = None
     content: bytes | None = None  # the bytes the text was decoded from when not `data` (gunzipped)
 
+    @property
+    def sha256(self) -> str:
+        if self._sha is None:
+            self._sha = hashlib.sha256(self.data).hexdigest()
+        return self._sha
+
 
 class Skipped(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """An item of a multi-item file that is not an article and so no input: a WARC `request`,
@@ -44,12 +50,6 @@ class Skipped(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     item: str | None = None   # the item's own id (WARC-Record-ID)
     offset: int | None = None  # byte offset of the item in the raw file
     url: str | None = None    # WARC-Target-URI
-
-    @property
-    def sha256(self) -> str:
-        if self._sha is None:
-            self._sha = hashlib.sha256(self.data).hexdigest()
-        return self._sha
 
 
 def new_record(rid: str, path: str, fmt: str, version: int, sha: str, line: int | None = None,

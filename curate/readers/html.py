@@ -88,8 +88,9 @@ META_MODIFIED = ("article:modified_time", "og:article:modified_time", "og:update
                  "datemodified", "dcterms.modified", "last-modified")
 
 
-class PageTimeout(Exception):
-    """Raised by the per-page timer."""
+class PageTimeout(BaseException):
+    """Raised by the per-page timer; a BaseException so that no `except Exception` inside the
+    parser or the extractor swallows it."""
 
 
 @contextmanager

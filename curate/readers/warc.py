@@ -21,7 +21,8 @@ Per record:
   or `status_<code>` (`status_404`, `status_301`); the ingest stage counts them by kind
   (`skipped_by_kind` in reports/metrics.json) and lists them in its folder.
 A truncated or corrupt archive gives every record read before the damage, plus one TRUNCATED
-rejection whose detail names the byte offset where reading stopped. A file that is a WARC but
+rejection whose detail names the byte offset where reading stopped (the end of the last whole
+record; warcio stops quietly at a cut record, so the bytes after the last record are checked). A file that is a WARC but
 holds no record at all -> EMPTY.
 """
 
@@ -129,20 +130,25 @@ def read_path(full: str, path: str, params) -> list:
     out: list = []
     seen = 0
     offset = 0
+    end = 0  # where the last whole record ends
     with open(full, "rb") as fh:
         it = ArchiveIterator(fh, arc2warc=False)
         try:
             for record in it:
                 seen += 1
                 kind = record.rec_type
+                if not kind or not record.rec_headers.get_header("WARC-Record-ID"):
+                    raise ValueError("a record without WARC-Type or WARC-Record-ID")
                 if kind != "response":
                     offset = it.get_record_offset()  # (reads the record to its end)
-                    out.append(Skipped(kind=kind or "unknown", path=path, offset=offset,
+                    end = offset + it.get_record_length()
+                    out.append(Skipped(kind=kind, path=path, offset=offset,
                                        item=record.rec_headers.get_header("WARC-Record-ID"),
                                        url=record.rec_headers.get_header("WARC-Target-URI")))
                     continue
                 items = _page(record, None, path, params)
                 offset = it.get_record_offset()  # known once the record was read
+                end = offset + it.get_record_length()
                 for item in items:
                     if isinstance(item, Skipped):
                         item.offset = offset
@@ -151,9 +157,14 @@ def read_path(full: str, path: str, params) -> list:
                         if getattr(item, "reason", None) == Reason.TOO_LARGE.value:
                             item.detail = f"record at offset {offset}: {item.detail}"
                 out.extend(items)
-            offset = fh.tell()
+            # warcio stops quietly at a record cut short: whatever follows the last whole record
+            # must be blank lines only
+            fh.seek(end)
+            tail = fh.read(4096)
+            if tail.strip(b"\r\n\t "):
+                raise ValueError("a record is cut short or unreadable")
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
-            where = it.offset if isinstance(getattr(it, "offset", None), int) else offset
+            where = end
             rec = new_record(ids.path_id(f"{path}#{where}"), path, NAME, VERSION, "")
             rec.source.offset = where
             return out + [rejected(rec, Reason.TRUNCATED,

@@ -53,7 +53,8 @@ def article_page(*, ld: dict | list | str | None = ARTICLE_LD, og: dict | None =
                  canonical: str | None = "https://www.northport-daily.example/business/harbour-channel-123.html",
                  title: str = "Northport to deepen its shipping channel | Northport Daily",
                  paragraphs: list[str] = PARAGRAPHS, meta: dict | None = None,
-                 charset: str | None = "utf-8", extra_body: str = "", lang: str = "en") -> str:
+                 charset: str | None = "utf-8", extra_body: str = "", lang: str = "en",
+                 h1: str = "Northport to deepen its shipping channel") -> str:
     """A news article page with the usual clutter around the text."""
     head = []
     if charset:
@@ -74,7 +75,7 @@ def article_page(*, ld: dict | list | str | None = ARTICLE_LD, og: dict | None =
     return f"""<!DOCTYPE html>
 <html lang="{lang}"><head>{''.join(head)}</head>
 <body>{NAV}
-<main><article><h1>Northport to deepen its shipping channel</h1>
+<main><article><h1>{h1}</h1>
 <div class="byline">By Anna Berger and Tom Lind</div>
 {FIGURE}
 {body}
@@ -121,7 +122,7 @@ def _response(writer, uri: str, body: bytes, status: str = "200 OK",
 def page_for(n: int) -> str:
     url = f"https://www.northport-daily.example/news/story-{n}.html"
     ld = dict(ARTICLE_LD, headline=f"Story number {n} from the harbour", url=url)
-    return article_page(ld=ld, canonical=url, paragraphs=[f"Report {n}. " + p for p in PARAGRAPHS])
+    return article_page(ld=ld, canonical=url, h1=ld["headline"], paragraphs=[f"Report {n}. " + p for p in PARAGRAPHS])
 
 
 def crawl_warc(path: Path, *, gz: bool = True, version: str = "1.1", pages: int = 2) -> dict:
