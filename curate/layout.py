@@ -8,6 +8,7 @@ from curate.steps import STAGES  # noqa: F401 - the interim folders, in step ord
 
 INTERIM = Path("corpus/interim")
 RECORDS = "records.jsonl"
+SKIPPED = "skipped.jsonl"  # ingest: items of multi-item files that are no input (WARC requests, ...)
 REJECTED = "rejected.jsonl"
 REPORTS = Path("reports")
 METRICS = REPORTS / "metrics.json"

@@ -85,13 +85,28 @@ class SourceMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         compile_glob(self.glob)  # raises ValueError on a bad pattern
 
 
+class WebParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """How HTML pages (saved or inside WARC files) are read (curate/readers/html.py, warc.py).
+
+    omit_defaults: with every value at its default this section encodes to `{}` and is left out
+    of the params digests, so records of the other sources keep their provenance byte for byte."""
+
+    timeout_s: float = 20.0          # per page extraction time; over it -> rejected `timeout`
+    min_words: int = 60              # fewer words of body -> rejected `not_article` (paywall stub, front)
+    favor_precision: bool = True     # trafilatura option (see benchmarks/web_fidelity.py)
+    favor_recall: bool = False       # trafilatura option
+    include_tables: bool = False     # trafilatura option: tables are rarely article prose
+    include_formatting: bool = False  # trafilatura option
+
+
 class IngestParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     raw_dir: str = "corpus/raw"
-    max_bytes: int = 5_000_000
+    max_bytes: int = 5_000_000  # one file (one page); for WARC files: one record's payload
     jsonl: JsonlMapping = msgspec.field(default_factory=JsonlMapping)
     # per path glob mappings (first match wins), the default `jsonl` mapping for the rest;
     # UNSET (absent) keeps the digest of params.yaml files written before it existed
     sources: list[SourceMapping] | UnsetType = UNSET
+    web: WebParams = msgspec.field(default_factory=WebParams)
 
 
 class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -169,9 +184,39 @@ def load_params(path: str | Path = "params.yaml") -> Params:
         raise ParamsError(f"{p}: {exc}") from exc
 
 
+def _digest_fields(obj: msgspec.Struct) -> dict:
+    """A params struct's fields in order, without every omit_defaults sub-struct that is all
+    defaults: adding such a section changes no existing digest."""
+    out = {}
+    for name in obj.__struct_fields__:
+        value = getattr(obj, name)
+        if value is msgspec.UNSET:  # an unset field is left out, as msgspec's encoder leaves it
+            continue
+        if (isinstance(value, msgspec.Struct) and value.__struct_config__.omit_defaults
+                and not msgspec.to_builtins(value)):
+            continue
+        out[name] = value
+    return out
+
+
+def _digest_bytes(obj) -> bytes:
+    # msgspec's "deterministic" order keeps struct fields in definition order and sorts dict keys;
+    # structs become dicts here, so their keys are kept in order by encoding without sorting and
+    # plain dict values are sorted first
+    def norm(v):
+        if isinstance(v, msgspec.Struct):
+            return {k: norm(x) for k, x in _digest_fields(v).items()}
+        if isinstance(v, dict):
+            return {k: norm(v[k]) for k in sorted(v)}
+        if isinstance(v, (list, tuple)):
+            return [norm(x) for x in v]
+        return v
+    return msgspec.json.encode(norm(obj))
+
+
 def section_digest(section: msgspec.Struct) -> str:
     """sha256 of a params section, canonical JSON: what a record's provenance cites."""
-    return hashlib.sha256(msgspec.json.encode(section, order="deterministic")).hexdigest()
+    return hashlib.sha256(_digest_bytes(section)).hexdigest()
 
 
 def default_params_yaml() -> str:
@@ -182,4 +227,4 @@ def default_params_yaml() -> str:
 def shaping_digest(params: Params) -> str:
     """sha256 of the sections that shape a record's content (ingest, clean, extract)."""
     shaping = {"ingest": params.ingest, "clean": params.clean, "extract": params.extract}
-    return hashlib.sha256(msgspec.json.encode(shaping, order="deterministic")).hexdigest()
+    return hashlib.sha256(_digest_bytes(shaping)).hexdigest()

@@ -36,6 +36,10 @@ class Reason(str, Enum):
     INTERNAL_ERROR = "internal_error"    # a bug: a step raised on this input; kept, never lost
     MAPPING_MISMATCH = "mapping_mismatch"  # valid JSON object, but its text is not where the mapping says
     MALFORMED_JSON = "malformed_json"    # a JSON document (array, object file) that is not valid JSON
+    NOT_ARTICLE = "not_article"          # a web page that is no article (section front, video, paywall stub)
+    TIMEOUT = "timeout"                  # reading one input took longer than its time bound
+    MALFORMED_HTML = "malformed_html"    # HTML the parser cannot read whole (nesting past its depth limit)
+    TRUNCATED = "truncated"              # an archive cut short or corrupt: what follows the offset is lost
 
 
 class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

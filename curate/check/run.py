@@ -103,7 +103,7 @@ class _Item:
 def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list[_Item]:
     """Ingest + clean, file by file, as the pipeline's readers and clean_one do."""
     from curate.clean.stage import clean_one
-    from curate.readers import early_reject, read_file, skipped_name
+    from curate.readers import Skipped, early_reject, read_file, skipped_name
 
     items: list[_Item] = []
     for k, inp in enumerate(inputs):
@@ -112,6 +112,8 @@ def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list
                          "the pipeline never reads names starting with '.' or ending in '.dvc'")))
         else:
             for out in read_file(inp.rel, inp.root, params.ingest, as_path=inp.dest or None):
+                if isinstance(out, Skipped):  # no article, no input (a WARC request record)
+                    continue
                 out = _relocate(out, inp.rel, inp.dest)
                 if not isinstance(out, Rejected):
                     out = clean_one(out, params)

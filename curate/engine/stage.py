@@ -40,8 +40,10 @@ class _Writer:
 
     def __init__(self, folder: Path, result: StageResult):
         self.result = result
+        self.folder = folder
         self._rec = open(folder / RECORDS, "wb")
         self._rej = open(folder / REJECTED, "wb")
+        self._side: dict[str, object] = {}
 
     def keep(self, record: Record) -> None:
         self.keep_encoded(encode(record))
@@ -54,9 +56,18 @@ class _Writer:
         self._rej.write(encode(rejected) + b"\n")
         self.result.rejected[rejected.reason] += 1
 
+    def side(self, name: str, line: bytes) -> None:
+        """Append a line to another file of the stage's folder (e.g. ingest's skipped items)."""
+        fh = self._side.get(name)
+        if fh is None:
+            fh = self._side[name] = open(self.folder / name, "wb")
+        fh.write(line + b"\n")
+
     def close(self) -> None:
         self._rec.close()
         self._rej.close()
+        for fh in self._side.values():
+            fh.close()
 
 
 def _run_stage(root: Path, stage: str, body) -> StageResult:

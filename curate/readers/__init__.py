@@ -2,7 +2,9 @@
 
 Interface (the pipeline calls only these):
     iter_raw_files(raw_root) -> sorted relative POSIX paths of the files under raw_root
-    read_file(path, raw_root, params: IngestParams) -> list[Record | Rejected]
+    read_file(path, raw_root, params: IngestParams) -> list[Record | Rejected | Skipped]
+A `Skipped` (base.py) is a part of a multi-item file that is no article and no input (a WARC
+request or revisit record, a non-HTML response): callers count them by kind, never as inputs.
 
 Every file read gives at least one output: records for what was read, rejected records (stage
 "ingest", a `Reason` and a human `detail`) for the rest. A raw file gives exactly one output,
@@ -13,12 +15,16 @@ Steps for one file (each in its own module):
 1. files.py   - resolve the path inside raw_root; escaping it (symlink, '..') -> UNREADABLE.
 2. decode.py  - stat (size > max_bytes -> TOO_LARGE, not a file -> UNREADABLE), read once,
                 EMPTY / BINARY checks, UTF-8 -> cp1252 -> latin-1 decoding with flags.
+   WARC archives (`WARC/1.` at the start, gzipped or not) are sniffed on the bytes before
+   step 2 and streamed by warc.py (max_bytes bounds each record, not the archive); gzip
+   content (a saved `.html.gz`) is decompressed by decode.py before the text sniff.
 3. sniff      - the reader is chosen by CONTENT, never by file name, first match wins:
                   json           `[` then `{`/`]`/`null`; or one JSON object over several lines
                   jsonl          first non-blank line starts with `{`
                   seed_dateline  text starts with optional spaces + `date YYYY-MM-DD`
                   reuters_web    first line starts with `-- ` and a second `--` line follows
                   plaintext      a title line (<= 300 chars), then a blank line
+                  html           `<!DOCTYPE html` / `<html` (or `<head`/`<body` early on)
                 anything else (e.g. one block of prose with no title line) -> UNKNOWN_LAYOUT:
                 guessing a title from prose would plant wrong metadata, so it is rejected
                 with the first characters in `detail` for a human to look at.
@@ -42,16 +48,16 @@ from pathlib import Path
 from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
-from . import ids, json_doc, jsonl, plaintext, reuters_web, seed_dateline
-from .base import RawInput, new_record, rejected
+from . import html, ids, json_doc, jsonl, plaintext, reuters_web, seed_dateline, warc
+from .base import RawInput, Skipped, new_record, rejected
 from .decode import Failure, load
 from .files import Resolver, iter_raw_files, skipped_name
 from .safety import internal_error
 
-READERS = (json_doc, jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
+READERS = (json_doc, jsonl, seed_dateline, reuters_web, html, plaintext)  # sniff order
 UNKNOWN = "unknown"
 
-__all__ = ["iter_raw_files", "read_file", "sniff", "READERS", "early_reject", "skipped_name"]
+__all__ = ["iter_raw_files", "read_file", "sniff", "READERS", "Skipped", "early_reject", "skipped_name"]
 
 
 def sniff(text: str):
@@ -82,6 +88,8 @@ def _read(path: str, raw_root: Path, params: IngestParams,
     full, problem = _resolver(str(raw_root)).resolve(path)
     if full is None:
         return [early_reject(path, Reason.UNREADABLE, problem, None)]
+    if warc.sniff_file(full):  # streamed record by record: max_bytes bounds each payload
+        return warc.read_path(full, path, params)
     loaded = load(full, params.max_bytes)
     if isinstance(loaded, Failure):
         return [early_reject(path, loaded.reason, loaded.detail, loaded.data)]
@@ -92,7 +100,7 @@ def _read(path: str, raw_root: Path, params: IngestParams,
                               f"no reader recognised the content (starts {head!r})",
                               loaded.data, "sniff")]
     src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags,
-                   as_path=as_path)
+                   as_path=as_path, content=loaded.content)
     try:
         out = reader.read(src, params)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not kill the stage

@@ -1,13 +1,16 @@
 """What every reader shares: the input handed to a reader and helpers that build records.
 
 A reader is a module with NAME, VERSION, `sniff(text) -> bool` and
-`read(src: RawInput, params) -> list[Record | Rejected]`.
+`read(src: RawInput, params) -> list[Record | Rejected]`. A reader of a multi-item file may also
+return `Skipped` items: parts of the file that are no article and so no input (counted by kind).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+
+import msgspec
 
 from curate import __version__
 from curate.params import IngestParams
@@ -28,12 +31,29 @@ class RawInput:
     flags: list[str] = field(default_factory=list)  # from decoding
     as_path: str | None = None  # the path that chooses per-source settings, when not `path`
     _sha: str | None = None
+    content: bytes | None = None  # the bytes the text was decoded from when not `data` (gunzipped)
 
     @property
     def sha256(self) -> str:
         if self._sha is None:
             self._sha = hashlib.sha256(self.data).hexdigest()
         return self._sha
+
+
+class Skipped(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """An item of a multi-item file that is not an article and so no input: a WARC `request`,
+    `revisit`, `warcinfo` or `metadata` record, a non-HTML or non-2xx response. Readers may return
+    these beside records; the ingest stage counts them by `kind` (reports/metrics.json
+    `skipped_by_kind`) and lists them in its folder, so none is silently lost."""
+
+    kind: str                 # request, revisit, warcinfo, metadata, non_html, status_404, ...
+    path: str                 # the raw file, relative POSIX path
+    item: str | None = None   # the item's own id (WARC-Record-ID)
+    offset: int | None = None  # byte offset of the item in the raw file
+    url: str | None = None    # WARC-Target-URI
+
+
+SKIPPED_DECODER = msgspec.json.Decoder(Skipped)
 
 
 def new_record(rid: str, path: str, fmt: str, version: int, sha: str, line: int | None = None,
@@ -58,7 +78,7 @@ def check_day_folder(record: Record) -> None:
         record.flags.append("date_folder_mismatch")
 
 
-__all__ = ["RawInput", "new_record", "rejected", "check_day_folder", "IngestParams", "Reason",
+__all__ = ["RawInput", "Skipped", "new_record", "rejected", "check_day_folder", "IngestParams", "Reason",
            "Record", "Rejected", "STAGE"]
 
 

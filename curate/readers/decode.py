@@ -12,12 +12,17 @@ detail). It never raises for OS errors. Rules:
 * UTF-8 first (a BOM is dropped); invalid UTF-8 -> cp1252 with flag ``decoded_cp1252``, and if
   cp1252 cannot map a byte -> latin-1 with flag ``decoded_latin1``. Mojibake is left to clean.
 * line ends: ``\\r\\n`` and lone ``\\r`` become ``\\n``.
+* gzip (sniffed by its magic bytes, never by the name, e.g. a saved `.html.gz` page): the content is
+  decompressed, at most `max_bytes` of it (more -> TOO_LARGE, a gzip bomb never fills memory), a
+  corrupt or cut stream -> UNDECODABLE; then decoded as above. `Loaded.data` stays the raw
+  bytes (their sha256 is the source hash), `Loaded.content` holds the decompressed bytes.
 """
 
 from __future__ import annotations
 
 import os
 import stat
+import zlib
 from dataclasses import dataclass, field
 
 from curate.record import Reason
@@ -33,6 +38,7 @@ class Loaded:
     data: bytes
     text: str
     flags: list[str] = field(default_factory=list)
+    content: bytes | None = None  # decompressed bytes of a gzip file (None: the text is of data)
 
 
 @dataclass(slots=True)
@@ -97,8 +103,37 @@ def decode_text(data: bytes, flags: list[str]) -> str:
     return normalise_newlines(text)
 
 
-def decode(data: bytes) -> Loaded | Failure:
-    """Classify and decode bytes already read."""
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzip(data: bytes, max_bytes: int) -> bytes | Failure:
+    """The decompressed content of gzip bytes (all members), at most max_bytes of it."""
+    out = bytearray()
+    rest = data
+    try:
+        while rest[:2] == GZIP_MAGIC:
+            d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += d.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) > max_bytes:
+                return Failure(Reason.TOO_LARGE, f"gzip content over max_bytes {max_bytes}", data)
+            if not d.eof:
+                return Failure(Reason.UNDECODABLE, "gzip stream cut short", data)
+            rest = d.unused_data
+    except zlib.error as exc:
+        return Failure(Reason.UNDECODABLE, f"corrupt gzip stream: {exc}", data)
+    return bytes(out)
+
+
+def decode(data: bytes, max_bytes: int | None = None) -> Loaded | Failure:
+    """Classify and decode bytes already read (gzip content first decompressed)."""
+    if data[:2] == GZIP_MAGIC:
+        content = gunzip(data, max_bytes if max_bytes is not None else 1 << 62)
+        if isinstance(content, Failure):
+            return content
+        inner = decode(content)
+        if isinstance(inner, Failure):
+            return Failure(inner.reason, f"gzip content: {inner.detail}", data)
+        return Loaded(data, inner.text, inner.flags + ["gunzipped"], content)
     if not data.strip(_WHITESPACE):
         return Failure(Reason.EMPTY, "zero bytes" if not data else "only whitespace", data)
     flags: list[str] = []
@@ -123,4 +158,4 @@ def load(full: str, max_bytes: int) -> Loaded | Failure:
     data = read_bytes(full, max_bytes)
     if isinstance(data, Failure):
         return data
-    return decode(data)
+    return decode(data, max_bytes)

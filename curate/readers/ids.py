@@ -7,6 +7,11 @@ no '..', at most 128 characters).
 * jsonl: ``jsonl-<sanitised source id>``; unsafe characters become ``_`` and, if sanitising changed
   the id or it had to be shortened, ``-<8 hex of sha256(original id)>`` is appended. No usable id ->
   the path rule with the line number.
+* html (saved pages and WARC responses), from the canonical URL: the publisher's story id where
+  the URL carries one (Reuters ``-idUSBRE85613E20120608`` -> ``reuters-USBRE85613E``), else
+  ``web-<first 16 hex of sha256(url_key)>``; url_key = host without ``www.``, lower-cased, + path
+  (no trailing ``/``) + query without tracking parameters (``utm_*``, ``fbclid``, ``gclid``, ...),
+  sorted; scheme and fragment ignored: re-crawls over http/https or with campaign tags share an id.
 * path rule (seed_dateline, plaintext, fallbacks, rejections before a reader ran):
   ``doc-<first 16 hex of sha256(relative POSIX path)>``, for JSONL of ``<path>#<line>``, for an
   item of a JSON array of ``<path>#[<index>]`` (0-based).
@@ -66,6 +71,36 @@ def safe_id(prefix: str, raw: str) -> str:
         return prefix + clean
     room -= 9
     return f"{prefix}{clean[:room]}-{_sha(raw)[:8]}"
+
+
+_TRACKING = re.compile(r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|ocid|cmpid|ref|src|"
+                       r"ito|wt_mc|xtor|at_medium|at_campaign|share|smid|partner)$", re.IGNORECASE)
+
+
+def url_key(url: str) -> str:
+    """What identifies an article URL across re-crawls (see the module docstring)."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    if host.startswith("www."):
+        host = host[4:]
+    path = parts.path.rstrip("/") or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                   if not _TRACKING.match(k))
+    q = "&".join(f"{k}={v}" for k, v in query)
+    return f"{host}{path}" + (f"?{q}" if q else "")
+
+
+def web_id(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url.strip()).hostname or "").lower()
+    if host == "reuters.com" or host.endswith(".reuters.com"):
+        rid = reuters_id(url)
+        if rid:
+            return rid
+    return "web-" + _sha(url_key(url))[:16]
 
 
 _ID_OK = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
+from curate.layout import SKIPPED
 from curate.params import Params, section_digest
 from curate.record import REJECTED_DECODER, Rejected, encode
 
@@ -44,7 +45,8 @@ def run_ingest(root: Path, params: Params) -> StageResult:
 
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files."""
-    from curate.readers import iter_raw_files, read_file
+    from curate.readers import Skipped, iter_raw_files, read_file
+    from curate.readers.base import SKIPPED_DECODER
 
     raw_root = root / params.ingest.raw_dir
     cache = AnnotationCache(cache_file(root, params, "ingest"))
@@ -53,6 +55,12 @@ def run_ingest(root: Path, params: Params) -> StageResult:
     def emit(w: _Writer, result: StageResult, value: bytes) -> None:
         for line in value.split(b"\n"):
             if not line:
+                continue
+            if line[:1] == b"S":  # no input: listed apart, counted by kind
+                w.side(SKIPPED, line[1:])
+                counts = result.extra.setdefault("skipped_by_kind", {})
+                kind = SKIPPED_DECODER.decode(line[1:]).kind
+                counts[kind] = counts.get(kind, 0) + 1
                 continue
             result.inputs += 1
             if line[:1] == b"R":
@@ -72,7 +80,8 @@ def run_ingest(root: Path, params: Params) -> StageResult:
             value = found.get(keys.get(rel, ""))
             if value is None:
                 items = read_file(rel, raw_root, params.ingest)
-                value = b"\n".join((b"R" if isinstance(i, Rejected) else b"K") + encode(i) for i in items)
+                value = b"\n".join((b"R" if isinstance(i, Rejected) else b"S" if isinstance(i, Skipped)
+                                     else b"K") + encode(i) for i in items)
                 if rel in keys:
                     fresh.append((keys[rel], value))
             emit(w, result, value)

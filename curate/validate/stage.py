@@ -13,7 +13,7 @@ import orjson
 from curate import __version__
 from curate.engine.io import iter_lines, iter_rejected, replace_dir, write_atomic
 from curate.engine.stage import StageResult, _previous
-from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, STAGES, interim_dir, shard_name
+from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.record import RECORD_DECODER, Rejected, encode, reject
 from curate.validate.publish import _indexed_records, _LineIndex, _shard_of, _write_shard_sorted
@@ -107,6 +107,9 @@ def run_validate(root: Path, params: Params) -> StageResult:
         "accounting_ok": ingest_inputs == result.kept + sum(rejected_by_reason.values()),
         "corpus_checks": verdicts.corpus_checks,
         "shards": nshards,
+        # parts of multi-item files that are no article and no input (WARC requests, revisits,
+        # non-HTML or non-2xx responses), by kind: not in `inputs`, never silently lost
+        **_skipped(root),
     }
     manifest = {
         "toolkit": f"curate {__version__}",
@@ -129,6 +132,21 @@ def run_validate(root: Path, params: Params) -> StageResult:
     if reject_rate > vp.max_reject_rate:
         raise CorpusRuleError(f"rejected rate {reject_rate:.3f} above validate.max_reject_rate {vp.max_reject_rate}")
     return result
+
+
+class _Kind(msgspec.Struct):
+    kind: str = ""
+
+
+def _skipped(root: Path) -> dict:
+    """`skipped` and `skipped_by_kind` of the metrics, from ingest's list of skipped items."""
+    counts: Counter = Counter()
+    path = interim_dir(root, "ingest") / SKIPPED
+    if path.exists():
+        dec = msgspec.json.Decoder(_Kind)
+        for line in iter_lines(path):
+            counts[dec.decode(line).kind] += 1
+    return {"skipped": sum(counts.values()), "skipped_by_kind": dict(sorted(counts.items()))}
 
 
 class CorpusRuleError(RuntimeError):

@@ -1,0 +1,581 @@
+"""Reader `html`: one saved web page (`.html`, `.htm`, gzipped or not, any name), one article.
+
+Sniff (content only): after optional whitespace, BOM, `<?xml ...?>` prolog and comments, the text
+starts with `<!DOCTYPE html` or `<html`, or starts with `<` and holds `<head` or `<body` in its first
+2 KiB. (gzip is undone before sniffing, see decode.py; WARC files go to warc.py first.)
+
+Decoding: valid UTF-8 wins; else the charset the HTTP header (WARC) or the page's `<meta charset>`
+declares; else Windows-1252 (flag ``decoded_cp1252``), which is what browsers do for a page that
+declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, per WHATWG).
+
+Body: trafilatura (`bare_extraction`, options from `ingest.web`: favor_precision by default, no
+comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. JSON-LD
+`articleBody` replaces it only when it is clearly the fuller text (>= 1.2x the words, not cut
+with an ellipsis), since `articleBody` is often a teaser cut at a few hundred characters.
+
+Metadata, first source that has a value wins (provenance.rules[field] names it):
+* schema.org JSON-LD: the article object (`NewsArticle`, `Article`, `ReportageNewsArticle`,
+  `BlogPosting`, ... found at the top level, in lists, in `@graph`, or as a page's `mainEntity`;
+  with several, the one whose url is the canonical url): `headline` -> title,
+  `datePublished` / `dateModified` -> published_at / modified_at with their UTC offset (a naive
+  timestamp keeps its day, flag ``naive_timestamp``), `author` (Person objects, strings, lists;
+  an Organization author is the publisher, never an author), `publisher.name`, `articleSection`
+  and `keywords` -> labels (schemes `articleSection`, `keywords`), `description`. An invalid JSON-LD
+  block is ignored (flag ``bad_json_ld``) and the other sources are used.
+* meta tags: `og:title`, `article:published_time` / `article:modified_time` (and the common
+  `date`/`pubdate`/`dc.date` names, `itemprop=datePublished`), `<meta name="author">`,
+  `article:author` (names, not profile URLs), `og:site_name`, `article:section`, `article:tag`,
+  `og:description` / `description`, `<link rel="canonical">` / `og:url`.
+* last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
+  htmldate labels local times as +00:00), flag ``date_from_htmldate``.
+url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
+published_at. language is left to the extract stage (a page's `lang` is often wrong).
+
+Id (ids.web_id): the publisher's story id where the URL carries one (Reuters `-idUSBRE85613E...`
+-> `reuters-USBRE85613E`), else `web-<16 hex of sha256(host without www + path + query without
+tracking parameters)>` of the canonical URL, so http/https, `www.` and `utm_*` re-crawls share one
+id; no URL at all -> the path rule (with the WARC record id inside a WARC).
+
+Rejections: NOT_ARTICLE (a video page; fewer than `ingest.web.min_words` words of text, e.g. a
+section front or a paywall stub; no article markup and no date at all), MALFORMED_HTML (nesting
+past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOUT (extraction over
+`ingest.web.timeout_s`, bounded with a per-page timer when run in a main thread).
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import signal
+import threading
+from contextlib import contextmanager
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from html import unescape
+
+import orjson
+from lxml import html as lxml_html
+
+from . import ids
+from .base import RawInput, Reason, new_record, rejected
+from .decode import normalise_newlines
+
+NAME = "html"
+VERSION = 1
+
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting",
+    "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SatiricalArticle",
+})
+_HEAD = re.compile(r"\A(?:\s|\ufeff|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])",
+                   re.IGNORECASE | re.DOTALL)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|od)\s+", re.IGNORECASE)
+_ALNUM = re.compile(r"[\W_]+")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e|en|og|och|i|a)\s+)\s*")
+_PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
+_ROLE_WORD = re.compile(r"^(?:autor(?:in)?|author|redakteur(?:in)?)\s+|\s+(?:기자|記者)$", re.IGNORECASE)
+_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
+_ELLIPSIS = ("...", "…", "[…]", "[...]")
+_TAGS = re.compile(r"<[^>]+>")
+
+META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
+              "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date",
+              "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
+              "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime")
+META_MODIFIED = ("article:modified_time", "og:article:modified_time", "og:updated_time",
+                 "datemodified", "dcterms.modified", "last-modified")
+
+
+class PageTimeout(BaseException):
+    """Raised by the per-page timer; a BaseException so that no `except Exception` inside the
+    parser or the extractor swallows it."""
+
+
+@contextmanager
+def deadline(seconds: float):
+    """Raise PageTimeout in this thread after `seconds` (only in the main thread, where signals
+    are delivered; elsewhere, and for seconds <= 0, no bound). The previous timer is restored."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise PageTimeout()
+
+    old_handler = signal.signal(signal.SIGALRM, on_alarm)
+    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old_handler)
+        if old_timer[0] > 0:
+            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+
+
+def sniff(text: str) -> bool:
+    head = text[:2048]
+    if _HEAD.match(head):
+        return True
+    low = head.lower()
+    return head.lstrip().startswith("<") and ("<head" in low or "<body" in low)
+
+
+# ------------------------------------------------------------------------------------ decoding
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if codec in ("latin-1", "iso8859-1", "ascii"):  # WHATWG: these labels mean windows-1252
+        return "cp1252"
+    return codec
+
+
+def decode_page(content: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
+    """The page's text: UTF-8 if valid, else the declared charset, else Windows-1252."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    try:
+        return normalise_newlines(content.decode("utf-8")), []
+    except UnicodeDecodeError:
+        pass
+    m = _CHARSET.search(content[:4096])
+    for declared in (_codec(http_charset), _codec(m.group(1).decode("ascii")) if m else None):
+        if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+            text = content.decode(declared, errors="replace")
+            return normalise_newlines(text), [] if declared == "cp1252" else [f"decoded_{declared}"]
+    try:
+        return normalise_newlines(content.decode("cp1252")), ["decoded_cp1252"]
+    except UnicodeDecodeError:
+        return normalise_newlines(content.decode("latin-1")), ["decoded_latin1"]
+
+
+# ------------------------------------------------------------------------------------- JSON-LD
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    values = t if isinstance(t, list) else [t]
+    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+
+
+def _candidates(obj, depth: int = 0):
+    """Objects of a JSON-LD block: top level, lists, @graph, and a page's mainEntity."""
+    if depth > 4:
+        return
+    if isinstance(obj, list):
+        for item in obj:
+            yield from _candidates(item, depth + 1)
+    elif isinstance(obj, dict):
+        yield obj
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(obj.get(key), (list, dict)):
+                yield from _candidates(obj[key], depth + 1)
+
+
+def json_ld(tree) -> tuple[list[dict], bool]:
+    """(every JSON-LD object, whether any block was invalid)."""
+    objs: list[dict] = []
+    bad = False
+    for script in tree.iterfind(".//script"):
+        kind = (script.get("type") or "").lower()
+        if "ld+json" not in kind:
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            try:  # a common slip: raw newlines / tabs inside strings
+                data = orjson.loads(re.sub(r"[\n\r\t]+", " ", raw))
+            except orjson.JSONDecodeError:
+                bad = True
+                continue
+        objs.extend(_candidates(data))
+    return objs, bad
+
+
+def pick_article(objs: list[dict], canonical: str | None) -> tuple[dict | None, list[dict]]:
+    """(the article object, other objects such as a VideoObject)."""
+    articles = [o for o in objs if _types(o) & ARTICLE_TYPES]
+    if not articles:
+        return None, objs
+    if canonical and len(articles) > 1:
+        key = ids.url_key(canonical)
+        for o in articles:
+            url = _str(o.get("url")) or _str(o.get("@id"))
+            if url and ids.url_key(url) == key:
+                return o, objs
+    with_headline = [o for o in articles if o.get("headline")]
+    return (with_headline or articles)[0], objs
+
+
+def _str(value) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name") or value.get("@id")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = " ".join(unescape(_TAGS.sub(" ", value)).split())
+    return value or None
+
+
+def _names(value, authors: list[str], orgs: list[str]) -> None:
+    if isinstance(value, list):
+        for v in value:
+            _names(v, authors, orgs)
+    elif isinstance(value, dict):
+        name = _str(value.get("name"))
+        if not name:
+            given, family = _str(value.get("givenName")), _str(value.get("familyName"))
+            name = " ".join(p for p in (given, family) if p) or None
+        if not name:
+            return
+        if _types(value) & {"Organization", "NewsMediaOrganization", "Corporation"}:
+            orgs.append(name)
+        else:
+            authors.extend(split_names(name))
+    elif isinstance(value, str):
+        authors.extend(split_names(value))
+
+
+def _clean_name(name: str) -> str | None:
+    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" .,")
+    if not name or "@" in name or not any(c.isalpha() for c in name) or \
+            name.startswith(("http://", "https://", "/")):
+        return None
+    return name
+
+
+def split_names(value: str) -> list[str]:
+    """'Von A und B, dpa' -> ['A', 'B', 'dpa']; e-mail addresses, URLs, numbers dropped."""
+    value = _BYLINE_PREFIX.sub("", " ".join(value.split()))
+    if value.startswith(("http://", "https://", "/")):
+        return []
+    return [n for n in (_clean_name(p) for p in _NAME_SPLIT.split(value)) if n]
+
+
+def _labels(value) -> list[str]:
+    if isinstance(value, str):
+        return [v for v in (" ".join(p.split()) for p in value.split(",")) if v]
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            s = _str(v)
+            if s:
+                out.append(s)
+        return out
+    s = _str(value)
+    return [s] if s else []
+
+
+# ------------------------------------------------------------------------------------ meta tags
+
+def meta_tags(tree) -> dict[str, list[str]]:
+    """Every <meta property|name|itemprop=... content=...>, names lower-cased, values in order."""
+    out: dict[str, list[str]] = {}
+    for m in tree.iterfind(".//meta"):
+        key = m.get("property") or m.get("name") or m.get("itemprop")
+        value = m.get("content")
+        if key and value and value.strip():
+            out.setdefault(key.strip().lower(), []).append(" ".join(value.split()))
+    for t in tree.xpath('.//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime]'):
+        out.setdefault(t.get("itemprop").lower(), []).append(t.get("datetime").strip())
+    return out
+
+
+def _first(meta: dict, *keys: str) -> str | None:
+    for k in keys:
+        if meta.get(k):
+            return meta[k][0]
+    return None
+
+
+def canonical_url(tree) -> str | None:
+    for link in tree.iterfind(".//link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and href.startswith(("http://", "https://")):
+            return href
+    return None
+
+
+def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
+    """'Headline | Site' / 'Headline - site.de' -> 'Headline' when the tail names the site (or
+    is a date); a title that is only the site name is kept."""
+    if not title:
+        return title
+    sites = {_ALNUM.sub("", n.lower()) for n in site_names if n}
+    sites |= {s.rsplit(".", 1)[0] for s in list(sites) if "." in s}
+    while True:
+        parts = _TITLE_SEP.split(title)
+        if len(parts) < 2:
+            return title
+        tail = parts[-1]
+        key = _ALNUM.sub("", tail.lower())
+        if not (key and (any(key in s or s in key for s in sites if len(s) >= 3)
+                         or re.fullmatch(r"[\d.\s/-]+", tail))):
+            return title
+        m = list(_TITLE_SEP.finditer(title))[-1]
+        title = title[: m.start()].strip()
+
+
+# ---------------------------------------------------------------------------------------- dates
+
+def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
+    """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
+    if not value:
+        return None, None, None
+    s = value.strip()
+    dt = None
+    try:
+        dt = datetime.fromisoformat(s.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", s) else s)
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            m = re.match(r"(\d{4})-(\d\d)-(\d\d)", s)
+            if m:
+                try:
+                    return datetime(int(m[1]), int(m[2]), int(m[3])).date().isoformat(), None, "naive_timestamp"
+                except ValueError:
+                    pass
+            return None, None, "bad_date"
+    if dt is None or not (1800 <= dt.year <= 2200):
+        return None, None, "bad_date"
+    day = dt.date().isoformat()
+    if len(s) <= 10:
+        return day, None, None
+    if dt.tzinfo is None:
+        return day, None, "naive_timestamp"
+    return day, dt.isoformat(timespec="seconds"), None
+
+
+# ------------------------------------------------------------------------------------ the page
+
+def _depth_exceeded(parser) -> bool:
+    return any("depth" in e.message.lower() for e in parser.error_log)
+
+
+def _paragraphs(text: str | None) -> str:
+    if not text:
+        return ""
+    return "\n\n".join(p for p in (" ".join(line.split()) for line in text.split("\n")) if p)
+
+
+_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
+
+
+def _words(text: str | None) -> int:
+    """Words; each CJK character counts as one (those scripts put no spaces between words)."""
+    return len(_WORD.findall(text)) if text else 0
+
+
+def extract_body(tree, web) -> object | None:
+    """trafilatura's Document for the tree (its text only: metadata comes from the page's own
+    markup first, trafilatura's and htmldate's metadata only when that lacks a field), or None."""
+    from trafilatura import bare_extraction
+
+    return bare_extraction(
+        tree, with_metadata=False, include_comments=False, include_tables=web.include_tables,
+        include_images=False, include_formatting=web.include_formatting,
+        favor_precision=web.favor_precision, favor_recall=web.favor_recall, deduplicate=False)
+
+
+def read(src: RawInput, params) -> list:
+    content = src.content if src.content is not None else src.data
+    return read_page(src.path, content, src.sha256, params, flags=list(src.flags))
+
+
+def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] | None = None,
+              http_charset: str | None = None, source: dict | None = None) -> list:
+    """One page's bytes -> [Record] or [Rejected]. `source` adds item/offset/url/fetched_at (WARC)."""
+    web = params.web
+    source = source or {}
+    text, dec_flags = decode_page(content, http_charset)
+    flags = [f for f in (flags or []) if not f.startswith("decoded_")] + dec_flags
+    fallback_id = ids.path_id(path if not source.get("item") else f"{path}#{source['item']}")
+    rec = new_record(fallback_id, path, NAME, VERSION, sha, flags=flags)
+    for key in ("item", "offset", "url", "fetched_at"):
+        if source.get(key) is not None:
+            setattr(rec.source, key, source[key])
+    try:
+        with deadline(web.timeout_s):
+            return _read_page(rec, text, web, source)
+    except PageTimeout:
+        return [rejected(rec, Reason.TIMEOUT,
+                         f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
+
+
+def _read_page(rec, text: str, web, source: dict) -> list:
+    parser = lxml_html.HTMLParser(recover=True, no_network=True, remove_comments=True,
+                                  remove_pis=True, encoding="utf-8")
+    try:
+        tree = lxml_html.document_fromstring(text.encode("utf-8"), parser=parser)
+    except Exception as exc:  # noqa: BLE001 - lxml raises ParserError/ValueError on odd pages
+        return [rejected(rec, Reason.MALFORMED_HTML, f"the HTML parser could not read the page: {exc}")]
+    if _depth_exceeded(parser):
+        return [rejected(rec, Reason.MALFORMED_HTML,
+                         "elements nested deeper than the HTML parser's limit (255): the rest of "
+                         "the page cannot be read")]
+    rules: dict[str, str] = {}
+    flags = rec.flags
+
+    objs, bad = json_ld(tree)
+    if bad:
+        flags.append("bad_json_ld")
+    meta = meta_tags(tree)
+    canonical = canonical_url(tree)
+    art, others = pick_article(objs, canonical)
+    art = art or {}
+
+    def take(field: str, *sources):
+        for name, value in sources:
+            if value:
+                rules[field] = name
+                return value
+        return None
+
+    # url, id
+    rec.url = take("url", ("canonical", canonical),
+                   ("og", _first(meta, "og:url") if (_first(meta, "og:url") or "").startswith("http") else None),
+                   ("json-ld", (_str(art.get("url")) or "") if (_str(art.get("url")) or "").startswith("http") else None),
+                   ("warc", source.get("url")))
+    if rec.url:
+        rec.id = ids.web_id(rec.url)
+
+    # the body first: a page that is no article needs no more work
+    doc = extract_body(tree, web)
+    body = _paragraphs(getattr(doc, "text", None))
+    rules["text"] = "trafilatura"
+    article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
+    if article_body and _words(article_body) >= 1.2 * max(_words(body), 1) \
+            and not article_body.rstrip().endswith(_ELLIPSIS):
+        body = _paragraphs(art["articleBody"].replace("\r", "\n"))
+        rules["text"] = "json-ld"
+    rec.text = body
+
+    fallback_doc = []
+
+    def fallback():
+        """trafilatura's metadata (title, author, site name, htmldate's day), computed once."""
+        if not fallback_doc:
+            from trafilatura.metadata import extract_metadata
+            try:
+                fallback_doc.append(extract_metadata(tree, default_url=rec.url))
+            except Exception:  # noqa: BLE001 - a fallback must not lose the page
+                fallback_doc.append(None)
+        return fallback_doc[0]
+
+    # title
+    sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+             ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
+    rec.title = take("title", ("json-ld", _str(art.get("headline")) or _str(art.get("name"))),
+                     ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
+    if not rec.title:
+        rec.title = take("title", ("trafilatura", strip_site_suffix(
+            getattr(fallback(), "title", None), sites)))
+
+    if rec.title and rec.text:  # the headline repeated as the body's first paragraph
+        first, _, rest = rec.text.partition("\n\n")
+        if " ".join(first.split()).casefold() == rec.title.casefold() and rest:
+            rec.text = rest
+
+    # dates
+    day = published = problem = None
+    for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
+                        ("meta", _first(meta, *META_DATES))):
+        if value:
+            day, published, problem = parse_date(value)
+            if day:
+                rules["date"] = name
+                if published:
+                    rules["published_at"] = name
+                break
+    if not day and getattr(fallback(), "date", None):
+        day = parse_date(fallback().date)[0]
+        if day:
+            rules["date"] = "htmldate"
+            flags.append("date_from_htmldate")
+            problem = None
+    if problem:
+        flags.append(problem)
+    rec.date, rec.published_at = day, published
+    mod_value = _str(art.get("dateModified")) or _first(meta, *META_MODIFIED)
+    if mod_value:
+        rec.modified_at = parse_date(mod_value)[1]
+
+    # authors and publisher
+    authors: list[str] = []
+    orgs: list[str] = []
+    _names(art.get("author"), authors, orgs)
+    if authors:
+        rules["authors"] = "json-ld"
+    else:
+        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+            for value in meta.get(key, ()):
+                authors.extend(split_names(value))
+            if authors:
+                rules["authors"] = "meta"
+                break
+    if not authors and not orgs and getattr(fallback(), "author", None):
+        authors = [n for a in fallback().author.split(";") for n in split_names(a)]
+        if authors:
+            rules["authors"] = "trafilatura"
+    rec.authors = list(dict.fromkeys(authors))
+    publisher = art.get("publisher")
+    rec.publisher = take("publisher", ("json-ld", _str(publisher)),
+                         ("json-ld-author", orgs[0] if orgs else None),
+                         ("og", _first(meta, "og:site_name")))
+    rec.description = take("description", ("json-ld", _str(art.get("description"))),
+                           ("og", _first(meta, "og:description", "description", "twitter:description")))
+
+    # labels
+    from curate.record import Label
+
+    labels: list[Label] = []
+    section = _labels(art.get("articleSection"))
+    if section:
+        rules["labels.articleSection"] = "json-ld"
+    else:
+        section = [s for v in meta.get("article:section", ()) for s in _labels(v)]
+    keywords = _labels(art.get("keywords"))
+    if keywords:
+        rules["labels.keywords"] = "json-ld"
+    else:
+        keywords = [s for v in meta.get("article:tag", []) + meta.get("news_keywords", [])
+                    for s in _labels(v)]
+    for scheme, values in (("articleSection", section), ("keywords", keywords)):
+        for v in dict.fromkeys(values):
+            labels.append(Label(scheme=scheme, value=v))
+    rec.labels = labels
+    rec.provenance.rules = rules
+
+    # is it an article?
+    og_type = (_first(meta, "og:type") or "").lower()
+    other_types = set().union(*(_types(o) for o in others)) if others else set()
+    has_article = bool(art) or og_type == "article" or "article:published_time" in meta
+    words = _words(body)
+    if og_type.startswith("video") or (not art and "VideoObject" in other_types and words < 150):
+        return [rejected(rec, Reason.NOT_ARTICLE, f"a video page (og:type {og_type or 'none'}, "
+                                                  f"{words} words of text)")]
+    if words < web.min_words:
+        what = "no text" if not words else f"{words} words of text"
+        return [rejected(rec, Reason.NOT_ARTICLE,
+                         f"{what} (< ingest.web.min_words {web.min_words}): a section front, "
+                         "video page or paywall stub, not an article")]
+    if not has_article and (not day or og_type == "website"):
+        return [rejected(rec, Reason.NOT_ARTICLE,
+                         f"no article markup (JSON-LD, og:type article) and "
+                         f"{'no date' if not day else 'og:type website'}: a section front or other page")]
+    return [rec]

@@ -1,0 +1,176 @@
+"""Reader `warc`: a WARC crawl archive (WARC 1.0 / 1.1, plain or gzipped per record or whole).
+
+Sniff (content only, before any text decoding, `sniff_file`): the file starts with `WARC/1.`, or
+its first gzip member decompresses to text starting with `WARC/1.`.
+
+The file is streamed record by record with warcio (memory holds one record's payload, whatever
+the file's size). `ingest.max_bytes` does not apply to the WARC file as a whole (a CC-News WARC
+holds tens of thousands of pages in ~1 GB): it bounds each record's payload instead, so a page
+over it is rejected TOO_LARGE (naming its offset) and the archive goes on.
+
+Per record:
+* `response` with HTTP status 2xx and an HTML payload (Content-Type `text/html` or
+  `application/xhtml+xml`, or no type and a payload the html reader sniffs as HTML): one input,
+  read by the html reader (`html.read_page`, its fields, ids and reasons), with
+  `source.format = "warc"`, `source.item` = WARC-Record-ID, `source.offset` = the record's byte
+  offset in the file (of its gzip member when compressed), `source.url` = WARC-Target-URI,
+  `source.fetched_at` = WARC-Date, `source.sha256` = sha256 of the HTTP payload (dechunked,
+  decompressed), the HTTP header's charset used to decode it;
+* every other record is no input and no article: a `Skipped` item with kind = the WARC type
+  (`warcinfo`, `request`, `metadata`, `revisit`, `resource`, ...) or, for responses, `non_html`
+  or `status_<code>` (`status_404`, `status_301`); the ingest stage counts them by kind
+  (`skipped_by_kind` in reports/metrics.json) and lists them in its folder.
+A truncated or corrupt archive gives every record read before the damage, plus one TRUNCATED
+rejection whose detail names the byte offset where reading stopped (the end of the last whole
+record; warcio stops quietly at a cut record, so the bytes after the last record are checked). A file that is a WARC but
+holds no record at all -> EMPTY.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+
+from curate.record import Reason
+
+from . import html, ids
+from .base import Skipped, new_record, rejected
+from .safety import internal_error
+
+NAME = "warc"
+VERSION = 1
+MAGIC = b"WARC/1."
+_HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def sniff_file(full: str) -> bool:
+    """Is the file at `full` a WARC archive? Reads at most 64 KiB."""
+    try:
+        with open(full, "rb") as fh:
+            head = fh.read(65536)
+    except OSError:
+        return False
+    if head.startswith(MAGIC):
+        return True
+    if head[:2] == b"\x1f\x8b":
+        try:
+            return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64).startswith(MAGIC)
+        except zlib.error:
+            return False
+    return False
+
+
+def sniff(text: str) -> bool:  # the text sniff of readers/__init__ never reaches a WARC
+    return text.startswith("WARC/1.")
+
+
+def _charset(content_type: str) -> str | None:
+    for part in content_type.split(";")[1:]:
+        key, _, value = part.partition("=")
+        if key.strip().lower() == "charset" and value.strip():
+            return value.strip().strip("\"'")
+    return None
+
+
+def _read_upto(stream, n: int) -> bytes:
+    """Up to n bytes of a stream (its read() may return short chunks before the end)."""
+    buf = bytearray()
+    while len(buf) < n:
+        chunk = stream.read(min(65536, n - len(buf)))
+        if not chunk:
+            break
+        buf += chunk
+    return bytes(buf)
+
+
+def _page(record, offset: int, path: str, params) -> list:
+    headers = record.rec_headers
+    item = headers.get_header("WARC-Record-ID")
+    url = headers.get_header("WARC-Target-URI")
+    fetched = headers.get_header("WARC-Date")
+    http = record.http_headers
+    status = http.get_statuscode() if http is not None else None
+    skip = dict(path=path, item=item, offset=offset, url=url)
+    if not status or not status.isdigit():
+        return [Skipped(kind="status_unknown", **skip)]
+    if not status.startswith("2"):
+        return [Skipped(kind=f"status_{status}", **skip)]
+    ctype = (http.get_header("Content-Type") or "").strip()
+    mime = ctype.split(";")[0].strip().lower()
+    if mime and mime not in _HTML_TYPES:
+        return [Skipped(kind="non_html", **skip)]
+    limit = params.max_bytes
+    payload = _read_upto(record.content_stream(), limit + 1)
+    sha = hashlib.sha256(payload).hexdigest()
+    source = {"item": item, "offset": offset, "url": url, "fetched_at": fetched}
+    if len(payload) > limit:
+        rec = new_record(ids.path_id(f"{path}#{item}"), path, NAME, VERSION, sha, url=url)
+        for k, v in source.items():
+            setattr(rec.source, k, v)
+        return [rejected(rec, Reason.TOO_LARGE, f"payload over max_bytes {limit}")]
+    if not mime:
+        text, _ = html.decode_page(payload[:4096])
+        if not html.sniff(text):
+            return [Skipped(kind="non_html", **skip)]
+    try:
+        out = html.read_page(path, payload, sha, params, http_charset=_charset(ctype), source=source)
+    except Exception as exc:  # noqa: BLE001 - a reader bug on one page must not end the archive
+        rec = internal_error(exc, f"{path}#{item}", html.NAME, html.VERSION, sha)
+        rec.source.path = path
+        out = [rec]
+    for rec in out:
+        rec.source.format = NAME
+    return out
+
+
+def read_path(full: str, path: str, params) -> list:
+    """Every input and skipped record of the WARC file at `full` (raw path `path`)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    out: list = []
+    seen = 0
+    offset = 0
+    end = 0  # where the last whole record ends
+    with open(full, "rb") as fh:
+        it = ArchiveIterator(fh, arc2warc=False)
+        try:
+            for record in it:
+                seen += 1
+                kind = record.rec_type
+                if not kind or not record.rec_headers.get_header("WARC-Record-ID"):
+                    raise ValueError("a record without WARC-Type or WARC-Record-ID")
+                if kind != "response":
+                    offset = it.get_record_offset()  # (reads the record to its end)
+                    end = offset + it.get_record_length()
+                    out.append(Skipped(kind=kind, path=path, offset=offset,
+                                       item=record.rec_headers.get_header("WARC-Record-ID"),
+                                       url=record.rec_headers.get_header("WARC-Target-URI")))
+                    continue
+                items = _page(record, None, path, params)
+                offset = it.get_record_offset()  # known once the record was read
+                end = offset + it.get_record_length()
+                for item in items:
+                    if isinstance(item, Skipped):
+                        item.offset = offset
+                    else:
+                        item.source.offset = offset
+                        if getattr(item, "reason", None) == Reason.TOO_LARGE.value:
+                            item.detail = f"record at offset {offset}: {item.detail}"
+                out.extend(items)
+            # warcio stops quietly at a record cut short: whatever follows the last whole record
+            # must be blank lines only
+            fh.seek(end)
+            tail = fh.read(4096)
+            if tail.strip(b"\r\n\t "):
+                raise ValueError("a record is cut short or unreadable")
+        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
+            where = end
+            rec = new_record(ids.path_id(f"{path}#{where}"), path, NAME, VERSION, "")
+            rec.source.offset = where
+            return out + [rejected(rec, Reason.TRUNCATED,
+                                   f"archive unreadable from byte offset {where} after {seen} "
+                                   f"records: {type(exc).__name__}: {exc}"[:500])]
+    if not seen:
+        rec = new_record(ids.path_id(path), path, NAME, VERSION, "")
+        return [rejected(rec, Reason.EMPTY, "a WARC file holding no record")]
+    return out
