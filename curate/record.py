@@ -34,6 +34,8 @@ class Reason(str, Enum):
     DUPLICATE_ID = "duplicate_id"        # id collision with different content
     CONTRACT = "contract"                # record contract violated (types, offsets, labels)
     INTERNAL_ERROR = "internal_error"    # a bug: a step raised on this input; kept, never lost
+    MALFORMED_MARKUP = "malformed_markup"  # XML/SGML item not well-formed, or cut short (truncated file)
+    UNSAFE_MARKUP = "unsafe_markup"      # XML declaring entities (external entities, entity bombs): never expanded
 
 
 class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

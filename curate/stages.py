@@ -99,7 +99,9 @@ def _previous(root: Path, stage: str) -> Path:
 READER_CODE = ("curate.readers", "curate.readers.base", "curate.readers.dates", "curate.readers.decode",
                "curate.readers.files", "curate.readers.ids", "curate.readers.jsonl",
                "curate.readers.plaintext", "curate.readers.reuters_web", "curate.readers.safety",
-               "curate.readers.seed_dateline", "curate.record")
+               "curate.readers.seed_dateline", "curate.record", "curate.readers.markup",
+               "curate.readers.nitf", "curate.readers.newsml_g2", "curate.readers.ninjs",
+               "curate.readers.reuters21578")
 
 
 def _stat_key(path: Path) -> str | None:
@@ -345,6 +347,7 @@ class _Key(msgspec.Struct):
     content_hash: str
     date: str | None = None
     published_at: str | None = None
+    modified_at: str | None = None
     source: _SourceKey = _SourceKey()
 
 
@@ -354,6 +357,12 @@ DedupKey = _Key  # public name: `curate check` decodes the same keys from its re
 def _recency(k: _Key) -> tuple:
     """Later publication wins among story versions; ties broken by raw path then line."""
     return (k.published_at or k.date or "", k.source.path, k.source.line or 0)
+
+
+def _latest(k: _Key) -> tuple:
+    """Among story versions the last modified wins (NewsML-G2 / ninjs versions share their first
+    publication), then the later publication; ties broken by raw path then line."""
+    return (k.modified_at or k.published_at or k.date or "", *_recency(k))
 
 
 class _Text(msgspec.Struct):
@@ -387,6 +396,8 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
        `near_duplicate`. `reload(indices)` yields (index, text) for the exact check of
        borderline pairs (see curate/near_dup.py).
     """
+    from curate.readers.ids import STORY_ID_PREFIXES  # ids whose repeats are story versions
+
     drop: dict[int, tuple[Reason, str, str]] = {}
     if params.dedup.story_versions:
         by_id: dict[str, list[int]] = {}
@@ -395,8 +406,8 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
         for rid, idx in by_id.items():
             if len(idx) < 2:
                 continue
-            keep = max(idx, key=lambda i: _recency(keys[i]))
-            reason = Reason.STORY_VERSION if rid.startswith("reuters-") else Reason.DUPLICATE_ID
+            keep = max(idx, key=lambda i: _latest(keys[i]))
+            reason = Reason.STORY_VERSION if rid.startswith(STORY_ID_PREFIXES) else Reason.DUPLICATE_ID
             for i in idx:
                 if i != keep:
                     drop[i] = (reason, rid, f"another version of story {rid} was kept "

@@ -6,15 +6,21 @@ Interface (the pipeline calls only these):
 
 Every file read gives at least one output: records for what was read, rejected records (stage
 "ingest", a `Reason` and a human `detail`) for the rest. A raw file gives exactly one output,
-except JSONL (one output per non-blank line; a JSONL file holding only blank lines gives one
-EMPTY rejection).
+except multi-item files: JSONL (one output per non-blank line; a JSONL file holding only blank
+lines gives one EMPTY rejection), NITF files of several `<nitf>` documents, NewsML-G2 messages
+(one per item), ninjs arrays (one per item) and Reuters-21578 SGML (one per `<REUTERS>` story).
 
 Steps for one file (each in its own module):
 1. files.py   - resolve the path inside raw_root; escaping it (symlink, '..') -> UNREADABLE.
 2. decode.py  - stat (size > max_bytes -> TOO_LARGE, not a file -> UNREADABLE), read once,
                 EMPTY / BINARY checks, UTF-8 -> cp1252 -> latin-1 decoding with flags.
 3. sniff      - the reader is chosen by CONTENT, never by file name, first match wins:
+                  ninjs          the whole text is ONE JSON object (or array of objects)
+                                 with ninjs keys (before jsonl, which takes any `{` text)
                   jsonl          first non-blank line starts with `{`
+                  nitf           the XML document element (or DOCTYPE name) is `nitf`
+                  newsml_g2      ... is `newsItem` or `newsMessage`
+                  reuters21578   the text starts with `<!DOCTYPE lewis` or `<REUTERS`
                   seed_dateline  text starts with optional spaces + `date YYYY-MM-DD`
                   reuters_web    first line starts with `-- ` and a second `--` line follows
                   plaintext      a title line (<= 300 chars), then a blank line
@@ -39,13 +45,15 @@ from pathlib import Path
 from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
-from . import ids, jsonl, plaintext, reuters_web, seed_dateline
+from . import (ids, jsonl, newsml_g2, ninjs, nitf, plaintext, reuters21578, reuters_web,
+               seed_dateline)
 from .base import RawInput, new_record, rejected
 from .decode import Failure, load
 from .files import Resolver, iter_raw_files
 from .safety import internal_error
 
-READERS = (jsonl, seed_dateline, reuters_web, plaintext)  # sniff order
+READERS = (ninjs, jsonl, nitf, newsml_g2, reuters21578, seed_dateline, reuters_web,
+           plaintext)  # sniff order
 UNKNOWN = "unknown"
 
 __all__ = ["iter_raw_files", "read_file", "sniff", "READERS"]
