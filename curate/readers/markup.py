@@ -275,11 +275,16 @@ def stamp(value: str | None) -> tuple[str | None, str | None, str | None]:
     return dates.parse_iso(s)
 
 
+_BY = re.compile(r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|VON|PAR|POR|DOOR)\s+(?=[A-Z])")
+
+
 def byline_names(value: str | None) -> list[str]:
     """Person names of a byline string: 'By Paulo Santalucia and Frances d'Emilio' -> two names;
-    role titles ('AP Business Writer') and agency names ('Associated Press') are not names."""
+    the word 'By' in a few languages (Von, Par, Por, Door) goes; role titles ('AP Business
+    Writer') and agency names ('Associated Press') are not names."""
     from .reuters_web import parse_byline
 
     if not value:
         return []
+    value = _BY.sub("By ", value.strip(), count=1)
     return [n for n in parse_byline(value) if agency(n) is None]

@@ -143,7 +143,9 @@ def _description(cm, flags) -> str | None:
 def _body(item, flags) -> list[str]:
     cs = markup.child(item, "contentSet")
     for inline in markup.children(cs, "inlineXML"):
-        body = markup.first(inline, "body.content") or markup.first(inline, "body")
+        body = markup.first(inline, "body.content")
+        if body is None:
+            body = markup.first(inline, "body")
         paras = markup.paragraphs(body if body is not None else inline, flags)
         if paras:
             return paras

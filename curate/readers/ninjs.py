@@ -2,7 +2,7 @@
 
 A ninjs file is ONE JSON value, often pretty-printed over many lines, so it is sniffed by
 content before `jsonl` (which takes any text starting with `{`): the whole text must parse as a
-JSON object (or an array of objects) that carries ninjs keys: `standard.name == "ninjs"`, or an
+JSON object (or an array whose first item is one) that carries ninjs keys: `standard.name == "ninjs"`, or an
 id (`uri`, or `guid` as some newsroom systems write) together with `versioncreated`,
 `firstcreated` or a ninjs `type` (text, picture, video, audio, graphic, composite). A JSONL file
 of several lines never parses as one JSON value, so it stays with `jsonl`.
@@ -76,7 +76,7 @@ def sniff(text: str) -> bool:
         return False
     obj = _load(text)
     if isinstance(obj, list):
-        return bool(obj) and all(isinstance(o, dict) for o in obj) and _is_ninjs(obj[0])
+        return bool(obj) and _is_ninjs(obj[0])
     return _is_ninjs(obj)
 
 

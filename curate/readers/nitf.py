@@ -2,15 +2,16 @@
 
 Fields (paths under `nitf`, elements matched by local name, so the 3.x schema namespace reads too):
 * title = `body/body.head/hedline/hl1` (else `head/title`); description = `body.head/abstract`;
-* authors = the `person` elements of `body.head/byline`, else the byline text without its `byttl`
+* authors = the `person` elements of `body.head/byline` (the first byline not of class
+  normalized_byline, which NYT adds as "Doe, John"), else the byline text without its `byttl`
   (a title such as "AP Business Writer" is not a name), split like a Reuters byline ("By A and
   B"), agency names dropped. Authors come from this structure, never from the text;
 * dateline = `body.head/dateline/location` (its text, e.g. "NEW YORK" or "PARIS, France"), else
   the dateline text without its `story.date`;
 * date / published_at = the first readable of `pubdata@date.publication`, `docdata/date.issue@norm`,
   `docdata/date.release@norm`, `dateline/story.date@norm` (ISO 8601 basic or extended; an offset
-  or Z gives published_at, a bare day the date only); none readable -> flag ``bad_date`` when a
-  value was present;
+  or Z gives published_at, a bare day the date only, a time without offset the date and flag
+  ``naive_timestamp``); none readable -> flag ``bad_date`` when a value was present;
 * publisher = `pubdata@name`, else `docdata/doc.copyright@holder`; agency = the canonical wire
   agency (AP, Reuters, AFP, ...) named by `body.head/distributor`, `doc-id@regsrc`, the copyright
   holder or `pubdata@name`;
@@ -19,6 +20,8 @@ Fields (paths under `nitf`, elements matched by local name, so the 3.x schema na
   ``iim:category`` / ``iim:supplemental-category``; `docdata/key-list/keyword@key` -> ``keyword``;
   `docdata/identified-content/classifier` -> ``classifier`` (``classifier:<type>`` when typed);
 * text = the paragraphs of `body/body.content` (block elements `p`, `hl2`, ...) joined by "\\n\\n";
+  when a `block class="full_text"` exists (New York Times Annotated Corpus) only it is read: its
+  `lead_paragraph` block repeats the start of the story;
 * language = `xml:lang` of nitf, head or body (primary subtag).
 Id: ``nitf-<doc-id@id-string>``; without one the path rule, with the document's 1-based position
 in files holding several documents. source.item = the id-string (else the position when several);
@@ -112,9 +115,11 @@ def _dateline(head, flags) -> str | None:
 
 
 def _authors(head, flags) -> list[str]:
-    by = markup.child(head, "byline")
-    if by is None:
+    bylines = [b for b in markup.children(head, "byline")
+               if "normalized" not in (b.get("class") or "")]  # NYT: 'Doe, John' repeats it
+    if not bylines:
         return []
+    by = bylines[0]
     people = [markup.text(p, flags) for p in markup.descendants(by, "person")]
     people = [p for p in people if p]
     if people:
@@ -143,8 +148,10 @@ def read_document(src: RawInput, root, position: int | None, offset: int | None)
                   markup.attr(markup.child(dl, "story.date"), "norm")):
         if value:
             had_value = True
-            day, published, _ = markup.stamp(value)
+            day, published, problem = markup.stamp(value)
             if day:
+                if problem:
+                    flags.append(problem)
                 break
     if had_value and day is None:
         flags.append("bad_date")
@@ -156,7 +163,11 @@ def read_document(src: RawInput, root, position: int | None, offset: int | None)
         lang = markup.language(markup.attr(el, "xml:lang"))
         if lang:
             break
-    paras = markup.paragraphs(markup.child(body, "body.content"), flags)
+    content = markup.child(body, "body.content")
+    full = [b for b in markup.children(content, "block") if b.get("class") == "full_text"]
+    # NYT Annotated Corpus: the lead_paragraph block repeats the start of the full_text block
+    paras = [p for b in full for p in markup.paragraphs(b, flags)] if full else \
+        markup.paragraphs(content, flags)
 
     if id_string:
         rid = ids.safe_id("nitf-", id_string)

@@ -67,8 +67,10 @@ _TICKER = re.compile(r"[ \t]*<([A-Z][A-Z0-9.]{0,7})>")
 _COMPANY = re.compile(r"<([^<>\n]{1,120})>")
 _SIGNOFF = re.compile(r"\s*\bReuters?\s*\Z", re.IGNORECASE)
 _DAY = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATE_TAIL = re.compile(rf",?\s*{_MONTH}\s+\d{{1,2}}(?:,?\s*\d{{4}})?\s*$", re.IGNORECASE)
+# the date after the place: ', Feb 26', ', 2 March', ', Narch 2' (a typo in the collection)
+_DATE_TAIL = re.compile(r",?\s*(?:[A-Za-z]{3,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Za-z]{3,9}\.?)"
+                        r"(?:,?\s*\d{4})?\s*$")
+_DASH = re.compile(r"\s[-\u2013\u2014]+(?:\s|$)")
 
 
 def sniff(text: str) -> bool:
@@ -94,11 +96,13 @@ def unescape(value: str) -> str:
 
 def place_of(value: str | None) -> str | None:
     """The place a dateline starts with: '    NEW YORK, Feb 26 - ' -> 'NEW YORK';
-    'BERLIN, Oct 18 (Reuters) -' -> 'BERLIN'; a dateline holding only a date/time -> None."""
+    'BERLIN, Oct 18 (Reuters) -' -> 'BERLIN'; 'AMSTERDAM, 2 March - ' -> 'AMSTERDAM'; text after
+    the dash is not the place; a dateline holding only a date/time -> None."""
     if not value:
         return None
     s = " ".join(value.split())
-    s = re.sub(r"\s*\([^)]*\)\s*", " ", s).strip(" -\u2013\u2014:")
+    s = re.sub(r"\s*\([^)]*\)\s*", " ", s)
+    s = _DASH.split(f"{s} ", 1)[0].strip(" -\u2013\u2014:")  # the story may follow the dash
     s = _DATE_TAIL.sub("", s).strip(" ,-")
     if not s or not s[0].isalpha() or re.search(r"\d", s):
         return None
