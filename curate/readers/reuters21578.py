@@ -57,7 +57,8 @@ AGENCY = "Reuters"
 LISTS = ("TOPICS", "PLACES", "PEOPLE", "ORGS", "EXCHANGES", "COMPANIES")
 SPLITS = (("LEWISSPLIT", "lewissplit"), ("CGISPLIT", "cgisplit"), ("TOPICS", "topics-attr"))
 
-_SNIFF = re.compile(r"\s*(?:<!DOCTYPE\s+lewis\b[^>]*>\s*)?<REUTERS\b", re.IGNORECASE)
+_SNIFF = re.compile(r"\s*(?:<!DOCTYPE\s+lewis\b[^\[>]*(?:\[.*?\])?\s*>\s*)?<REUTERS\b",
+                    re.IGNORECASE | re.DOTALL)
 _START = re.compile(rb"<REUTERS\b[^>]*>")
 _END = re.compile(rb"</REUTERS\s*>")
 _ATTR = re.compile(r'([A-Za-z]+)\s*=\s*"([^"]*)"')
