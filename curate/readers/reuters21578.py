@@ -65,7 +65,7 @@ _ATTR = re.compile(r'([A-Za-z]+)\s*=\s*"([^"]*)"')
 _D = re.compile(r"<D>(.*?)</D>", re.DOTALL)
 _CHARREF = re.compile(r"&#(\d{1,7});")
 _TICKER = re.compile(r"[ \t]*<([A-Z][A-Z0-9.]{0,7})>")
-_COMPANY = re.compile(r"<([^<>\n]{1,120})>")
+_COMPANY = re.compile(r"<([^<>]{1,120})>")  # may wrap over a line end
 _SIGNOFF = re.compile(r"\s*\bReuters?\s*\Z", re.IGNORECASE)
 _DAY = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})")
 # the date after the place: ', Feb 26', ', 2 March', ', Narch 2' (a typo in the collection)

@@ -192,7 +192,7 @@ DOCTYPE_LEWIS = '<!DOCTYPE lewis SYSTEM "lewis.dtd">\n'
 def story(newid: int, *, title: str | None = "ACME <ACME> PROFIT RISES",
           dateline: str | None = "    NEW YORK, Feb 26 - ",
           body: str | None = ("Acme Widgets Inc <ACME> said first quarter profit\n"
-                              "rose on higher sales to &lt;Beta Corp> units.\n"
+                              "rose on higher sales to &lt;Beta\nCorp> units.\n"
                               "    The company said sales rose 10 pct.\n Reuter\n&#3;"),
           text_type: str | None = None, topics=("earn",), places=("usa",), people=(),
           orgs=(), exchanges=("nyse",), author: str | None = None,
