@@ -40,6 +40,12 @@ class Reason(str, Enum):
     TIMEOUT = "timeout"                  # reading one input took longer than its time bound
     MALFORMED_HTML = "malformed_html"    # HTML the parser cannot read whole (nesting past its depth limit)
     TRUNCATED = "truncated"              # an archive cut short or corrupt: what follows the offset is lost
+    MALFORMED_MARKUP = "malformed_markup"  # XML/SGML item not well-formed, or cut short (truncated file)
+    UNSAFE_MARKUP = "unsafe_markup"      # XML declaring entities (external entities, entity bombs): never expanded
+
+
+# ids whose repeats are versions of one story (the source's own story id): dedup keeps the latest
+STORY_ID_PREFIXES = ("reuters-", "newsml-", "ninjs-")
 
 
 class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import msgspec
 
 from curate.params import Params
-from curate.record import Reason
+from curate.record import STORY_ID_PREFIXES, Reason
 
 
 class _SourceKey(msgspec.Struct, frozen=True):
@@ -23,6 +23,7 @@ class _Key(msgspec.Struct):
     content_hash: str
     date: str | None = None
     published_at: str | None = None
+    modified_at: str | None = None
     source: _SourceKey = _SourceKey()
 
 
@@ -32,6 +33,12 @@ DedupKey = _Key  # public name: `curate check` decodes the same keys from its re
 def _recency(k: _Key) -> tuple:
     """Later publication wins among story versions; ties broken by raw path then line."""
     return (k.published_at or k.date or "", k.source.path, k.source.line or 0)
+
+
+def _latest(k: _Key) -> tuple:
+    """Among story versions the last modified wins (NewsML-G2 / ninjs versions share their first
+    publication), then the later publication; ties broken by raw path then line."""
+    return (k.modified_at or k.published_at or k.date or "", *_recency(k))
 
 
 def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) -> dict[int, tuple[Reason, str, str]]:
@@ -56,8 +63,8 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
         for rid, idx in by_id.items():
             if len(idx) < 2:
                 continue
-            keep = max(idx, key=lambda i: _recency(keys[i]))
-            reason = Reason.STORY_VERSION if rid.startswith("reuters-") else Reason.DUPLICATE_ID
+            keep = max(idx, key=lambda i: _latest(keys[i]))
+            reason = Reason.STORY_VERSION if rid.startswith(STORY_ID_PREFIXES) else Reason.DUPLICATE_ID
             for i in idx:
                 if i != keep:
                     drop[i] = (reason, rid, f"another version of story {rid} was kept "

@@ -8,8 +8,9 @@ request or revisit record, a non-HTML response): callers count them by kind, nev
 
 Every file read gives at least one output: records for what was read, rejected records (stage
 "ingest", a `Reason` and a human `detail`) for the rest. A raw file gives exactly one output,
-except JSONL (one output per non-blank line; a JSONL file holding only blank lines gives one
-EMPTY rejection).
+except multi-item files: JSONL (one output per non-blank line; a JSONL file holding only blank
+lines gives one EMPTY rejection), NITF files of several `<nitf>` documents, NewsML-G2 messages
+(one per item), ninjs arrays (one per item) and Reuters-21578 SGML (one per `<REUTERS>` story).
 
 Steps for one file (each in its own module):
 1. files.py   - resolve the path inside raw_root; escaping it (symlink, '..') -> UNREADABLE.
@@ -19,8 +20,13 @@ Steps for one file (each in its own module):
    step 2 and streamed by warc.py (max_bytes bounds each record, not the archive); gzip
    content (a saved `.html.gz`) is decompressed by decode.py before the text sniff.
 3. sniff      - the reader is chosen by CONTENT, never by file name, first match wins:
+                  ninjs          the whole text is ONE JSON object (or array of objects)
+                                 with ninjs keys (before json and jsonl, which take any `{` text)
                   json           `[` then `{`/`]`/`null`; or one JSON object over several lines
                   jsonl          first non-blank line starts with `{`
+                  nitf           the XML document element (or DOCTYPE name) is `nitf`
+                  newsml_g2      ... is `newsItem` or `newsMessage`
+                  reuters21578   the text starts with `<!DOCTYPE lewis` or `<REUTERS`
                   seed_dateline  text starts with optional spaces + `date YYYY-MM-DD`
                   reuters_web    first line starts with `-- ` and a second `--` line follows
                   plaintext      a title line (<= 300 chars), then a blank line
@@ -48,13 +54,15 @@ from pathlib import Path
 from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
-from . import html, ids, json_doc, jsonl, plaintext, reuters_web, seed_dateline, warc
+from . import (html, ids, json_doc, jsonl, newsml_g2, ninjs, nitf, plaintext, reuters21578, reuters_web,
+               seed_dateline, warc)
 from .base import RawInput, Skipped, new_record, rejected
 from .decode import Failure, load
 from .files import Resolver, iter_raw_files, skipped_name
 from .safety import internal_error
 
-READERS = (json_doc, jsonl, seed_dateline, reuters_web, html, plaintext)  # sniff order
+READERS = (ninjs, json_doc, jsonl, nitf, newsml_g2, reuters21578, seed_dateline, reuters_web, html,
+           plaintext)  # sniff order
 UNKNOWN = "unknown"
 
 __all__ = ["iter_raw_files", "read_file", "sniff", "READERS", "Skipped", "early_reject", "skipped_name"]

@@ -12,6 +12,11 @@ no '..', at most 128 characters).
   ``web-<first 16 hex of sha256(url_key)>``; url_key = host without ``www.``, lower-cased, + path
   (no trailing ``/``) + query without tracking parameters (``utm_*``, ``fbclid``, ``gclid``, ...),
   sorted; scheme and fragment ignored: re-crawls over http/https or with campaign tags share an id.
+* nitf: ``nitf-<doc-id@id-string>``; newsml_g2: ``newsml-<guid>``; ninjs: ``ninjs-<uri or guid>``
+  (sanitised as jsonl ids are). NewsML-G2 and ninjs ids leave the version out, so the versions of
+  a story share an id and dedup keeps the latest (STORY_ID_PREFIXES). reuters21578:
+  ``reuters21578-<NEWID>``. Without an id these readers use the path rule, with the item's
+  1-based position in a file that holds several items.
 * path rule (seed_dateline, plaintext, fallbacks, rejections before a reader ran):
   ``doc-<first 16 hex of sha256(relative POSIX path)>``, for JSONL of ``<path>#<line>``, for an
   item of a JSON array of ``<path>#[<index>]`` (0-based).
@@ -23,6 +28,8 @@ import hashlib
 import re
 
 MAX_ID = 128
+# ids that name a story, not a file: records sharing one are versions of that story
+from curate.record import STORY_ID_PREFIXES  # noqa: E402,F401 - defined with the record
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _DOTS = re.compile(r"\.(?=\.)")  # every '.' followed by another: '..' and '...' never survive
 _STORY = re.compile(r"(?:^|[-/])id([A-Za-z]{2,}[A-Za-z0-9]*)(?=$|[/?#&.])")
