@@ -72,6 +72,9 @@ def distribution(info: ReleaseInfo) -> list[str]:
         f"- **License:** `{info.license}`.{license_note}",
         f"- **Repository:** {url} — version `{tag}` is the git tag; the data files are in the DVC "
         f"remote{remote} configured in `.dvc/config` at that tag.", "",
+        *(["**This release's DVC remote is a folder path relative to the repository** (released "
+           "with `--allow-local-remote`): the commands below work only in the repository itself or "
+           "a clone beside it, not from another folder or machine.", ""] if info.local_remote else []),
         "```bash",
         f"# this folder at {tag} into ./curated: the card, croissant.json, manifest.json, articles/, rejected/",
         f"dvc get {url} {cdir} --rev {tag} -o curated",

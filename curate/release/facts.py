@@ -42,6 +42,7 @@ class ReleaseInfo:
     creator_type: str = "Person"  # Person or Organization (schema.org)
     curated_dir: str = "corpus/curated"
     remote: str | None = None     # default DVC remote name
+    local_remote: bool = False    # released with --allow-local-remote: other folders cannot reach it
 
 
 # ------------------------------------------------------------------------------- corpus facts
