@@ -235,6 +235,27 @@ def repo_url(root: Path) -> str:
     return url or root.resolve().as_uri()
 
 
+def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: str | None) -> None:
+    """Write the release files, commit them and make the annotated tag; on failure restore them."""
+    saved = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in files}
+    try:
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        _git(root, "add", "--", *files)
+        summary = f"Dataset release {version}" + (f" (previous: {previous})" if previous else "")
+        _git(root, "commit", "-q", "-m", summary, "--", *files)
+        _git(root, "tag", "-a", version, "-m", summary)
+    except BaseException:
+        _git(root, "reset", "-q", "--", *files, check=False)
+        for rel, data in saved.items():
+            if data is None:
+                (root / rel).unlink(missing_ok=True)
+            else:
+                (root / rel).write_bytes(data)
+        raise
+
+
 def release(root: Path, version: str, *, license: str = "other", name: str | None = None,
             url: str | None = None, creator: str | None = None, date: str | None = None,
             push: bool = True, allow_local_remote: bool = False, log=print) -> ReleaseResult:
@@ -290,23 +311,7 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
     )
     files = release_files(root, info, previous)
 
-    saved = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in files}
-    try:
-        for rel, data in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
-        _git(root, "add", "--", *files)
-        summary = f"Dataset release {version}" + (f" (previous: {previous})" if previous else "")
-        _git(root, "commit", "-q", "-m", summary, "--", *files)
-        _git(root, "tag", "-a", version, "-m", summary)
-    except BaseException:
-        _git(root, "reset", "-q", "--", *files, check=False)
-        for rel, data in saved.items():
-            if data is None:
-                (root / rel).unlink(missing_ok=True)
-            else:
-                (root / rel).write_bytes(data)
-        raise
+    commit_and_tag(root, files, version, previous)
     warnings = []
     if previous and manifest_md5(root, previous, curated) == manifest_md5(root, "HEAD", curated):
         warnings.append(f"the data is unchanged since {previous} (the same {curated}/manifest.json): "
