@@ -262,22 +262,29 @@ def release_cmd(
     creator: str = typer.Option(None, "--creator", help="Creator (default: author of HEAD)."),
     date: str = typer.Option(None, "--date", help="datePublished, YYYY-MM-DD (default: HEAD's commit date)."),
     push: bool = typer.Option(True, "--push/--no-push", help="dvc push to the default remote first."),
+    allow_local_remote: bool = typer.Option(False, "--allow-local-remote", help="Release even if the "
+                                            "default DVC remote is a relative folder (local experiments)."),
     root: Path = ROOT_OPT,
 ) -> None:
     """Publish the current version: card, Croissant, CHANGELOG entry, commit, tag, dvc push.
 
-    Refuses (exit 1) a dirty git workspace or an unclean `dvc status`.
+    Refuses (exit 1) a version that is not v1, v1.2, v1.2.3 (or v2.0.0-rc1), a dirty git
+    workspace, an unclean `dvc status`, or a default DVC remote that a clone in another folder
+    cannot reach.
     """
     from curate.pipeline.locking import project_lock
     from curate.release.build import ReleaseError, release
 
     with _handled("release", failure=(ReleaseError,)), project_lock(root, "curate release", exclusive=True, timeout=5):
         res = release(root, version, license=license, name=name, url=url, creator=creator,
-                      date=date, push=push, log=lambda m: typer.echo(m))
+                      date=date, push=push, allow_local_remote=allow_local_remote,
+                      log=lambda m: typer.echo(m))
     typer.echo(f"released {res.version} at {res.commit[:12]} ({res.date}; previous: {res.previous or 'none'}; "
                f"{res.pushed} files pushed); wrote {', '.join(res.files)}")
     for note in res.notes:
         typer.echo(f"note: {note}")
+    for warning in res.warnings:
+        typer.echo(f"curate: release: warning: {warning}", err=True)
 
 
 @app.command("export")

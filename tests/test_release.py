@@ -347,6 +347,7 @@ def test_refuses_bad_or_existing_versions(released):
     proj, _, _ = released
     assert "already exists" in _refused(proj, "v2")
     assert "not a version" in _refused(proj, "latest")
+    assert "not a version" in _refused(proj, "2024-04")
 
 
 def test_refuses_without_a_committed_default_remote(tmp_path):
@@ -390,8 +391,9 @@ def test_export_parquet_and_jsonl_gz_at_a_tag(released, tmp_path):
     for row in rows:
         want = v1[row["id"]]
         assert row["entities"] == want["entities"] and row["source"] == want["source"]
-        assert dict(row["credits"]) == want["credits"] and row["text"] == want["text"]
-        assert dict(row["provenance"]["rules"]) == want["provenance"]["rules"]
+        assert row["credits"] == [{"role": k, "names": v} for k, v in want["credits"].items()]
+        assert row["text"] == want["text"]
+        assert {r["rule"]: r["version"] for r in row["provenance"]["rules"]} == want["provenance"]["rules"]
     assert pl.read_parquet(out / "articles.parquet").height == len(v1)
     metrics = json.loads(git_show(proj, "v1", "reports/metrics.json"))
     rej = pa.read_table(out / "rejected.parquet").to_pylist()

@@ -10,8 +10,9 @@ cache, else the default remote of that revision); without `--rev` the working tr
 * `parquet`: one column per record field, typed from the record definition
   (`curate.release.croissant.record_fields`): nested objects are structs (`source`, `stats`,
   `provenance`), lists are lists (`authors`, `tickers`, `flags`; `entities` is a list of structs
-  `{text, label, start, end}`), objects with an open key set are Arrow maps (`credits`: string ->
-  list of string; `provenance.rules`: string -> string). Every record is decoded (and so
+  `{text, label, start, end}`), objects with an open key set are lists of two-member structs
+  (`credits`: `[{role, names}]`; `provenance.rules`: `[{rule, version}]`; see
+  `curate.release.features`), so `datasets` and pandas read them. Every record is decoded (and so
   checked) against the definition first. zstd compression; each field's meaning is in the
   Parquet field metadata (`description`), the revision in the schema metadata.
 """
@@ -26,7 +27,8 @@ from pathlib import Path
 
 import msgspec
 
-from curate.release.croissant import FieldSpec, record_fields
+from curate.release.croissant import record_fields
+from curate.release.features import arrow_schema, to_arrow_value
 from curate.record import Record, Rejected
 from curate.dataset.versions import Version, VersionError, curated_dir, errors_as, open_version
 
@@ -63,47 +65,6 @@ def split_lines(version: Version, files: list[str]) -> Iterator[bytes]:
 # ------------------------------------------------------------------------------------ parquet
 
 
-def arrow_type(spec: FieldSpec):
-    import pyarrow as pa
-
-    scalars = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "boolean": pa.bool_()}
-    if spec.kind in scalars:
-        return scalars[spec.kind]
-    if spec.kind == "struct":
-        return pa.struct([arrow_field(f) for f in spec.fields])
-    if spec.kind == "list":
-        return pa.list_(arrow_type(spec.item))
-    if spec.kind == "map":
-        return pa.map_(pa.string(), arrow_type(spec.item))
-    raise TypeError(spec.kind)
-
-
-def arrow_field(spec: FieldSpec):
-    import pyarrow as pa
-
-    meta = {"description": spec.doc} if spec.doc else None
-    return pa.field(spec.name, arrow_type(spec), nullable=spec.nullable, metadata=meta)
-
-
-def arrow_schema(kind: type[msgspec.Struct], metadata: dict[str, str] | None = None):
-    import pyarrow as pa
-
-    return pa.schema([arrow_field(s) for s in record_fields(kind)], metadata=metadata)
-
-
-def _to_arrow_value(spec: FieldSpec, value):
-    """Builtins of a record field -> what pyarrow takes (maps as lists of pairs)."""
-    if value is None:
-        return None
-    if spec.kind == "map":
-        return [(k, _to_arrow_value(spec.item, v)) for k, v in value.items()]
-    if spec.kind == "struct":
-        return {f.name: _to_arrow_value(f, value.get(f.name)) for f in spec.fields}
-    if spec.kind == "list":
-        return [_to_arrow_value(spec.item, v) for v in value]
-    return value
-
-
 def _write_parquet(lines: Iterator[bytes], kind: type[msgspec.Struct], path: Path, metadata: dict) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -123,7 +84,7 @@ def _write_parquet(lines: Iterator[bytes], kind: type[msgspec.Struct], path: Pat
                 rec = msgspec.to_builtins(dec.decode(line))
             except msgspec.ValidationError as exc:
                 raise ExportError(f"a {kind.__name__} line does not match the record definition: {exc}") from exc
-            batch.append({s.name: _to_arrow_value(s, rec.get(s.name)) for s in specs})
+            batch.append({s.name: to_arrow_value(s, rec.get(s.name)) for s in specs})
             rows += 1
             if len(batch) >= BATCH:
                 flush()

@@ -2,11 +2,14 @@
 
 Order (each step only runs when the previous one succeeded):
 
-1. refuse: a version that is not `v1`, `v1.2`, `1.2.3`, `v2.0.0-rc1`...; an existing tag; a dirty
-   git workspace (modified, staged or untracked files); a `dvc status` that is not clean (the
-   curated files are not what `dvc.lock` says, or the pipeline is out of date); no default DVC
-   remote in the *committed* project config (`.dvc/config`; DVC reads the remote config per
-   revision, so a tag made without one cannot be pulled or imported later: treeverse/dvc#10617).
+1. refuse: a version that is not `v` + one to three numbers (`v1`, `v1.2`, `v1.2.3`), with an
+   optional pre-release suffix starting with a letter (`v2.0.0-rc1`), so a date (`2024-04`) is
+   never taken for a version; an existing tag; a dirty git workspace (modified, staged or
+   untracked files); a `dvc status` that is not clean (the curated files are not what `dvc.lock`
+   says, or the pipeline is out of date); no default DVC remote in the *committed* project config
+   (`.dvc/config`; DVC reads the remote config per revision, so a tag made without one cannot be
+   pulled or imported later: treeverse/dvc#10617); a default remote a clone in another folder
+   cannot reach (not defined, or a relative folder path) unless `allow_local_remote`.
 2. `dvc push` to the default remote. The data of the release commit is exactly HEAD's (the
    release adds only git-tracked text files), so pushing first means a tag never exists whose
    data is missing from the remote, and a failed push leaves nothing to undo.
@@ -15,7 +18,8 @@ Order (each step only runs when the previous one succeeded):
    release is the highest version tag reachable from HEAD.
 4. `git commit` those three files and `git tag -a VERSION`. A failure here restores the files.
 
-The card and Croissant file are deterministic for a version: `datePublished` is `--date` or the
+Releasing the same data as the previous release (the same `manifest.json` in `dvc.lock`) is
+allowed, with a warning. The card and Croissant file are deterministic for a version: `datePublished` is `--date` or the
 committer date of the released data commit (HEAD), never the wall clock.
 """
 
@@ -28,19 +32,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curate.release.card import ReleaseInfo, languages_of, write_card
+from curate.release.changelog import CHANGELOG_HEADER, EXAMPLES, add_entry, changelog_entry  # noqa: F401
 from curate.release.croissant import build_croissant, croissant_version
 from curate.params import ParamsError, load_params
 
-VERSION_RE = re.compile(r"^v?\d+(\.\d+){0,2}([-+][0-9A-Za-z.-]+)?$")
+VERSION_RE = re.compile(r"^v\d+(\.\d+){0,2}(-[A-Za-z][0-9A-Za-z.]*)?$")
+VERSION_HELP = "v1, v1.2, v1.2.3 or v2.0.0-rc1"
 CARD = "README.md"
 CROISSANT = "croissant.json"
 CHANGELOG = "CHANGELOG.md"
-CHANGELOG_HEADER = (
-    "# Changelog\n\n"
-    "Dataset releases (git tags), newest first. Each entry is written by `curate release` from "
-    "`curate diff <previous release> <release>`; run that command for every detail.\n"
-)
-EXAMPLES = 10
 
 
 class ReleaseError(Exception):
@@ -57,6 +57,7 @@ class ReleaseResult:
     date: str
     url: str
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _git(root: Path, *args: str, check: bool = True) -> str:
@@ -121,10 +122,48 @@ def default_remote(repo) -> tuple[str | None, str | None]:
     return committed, in_force
 
 
-def check_ready(root: Path, version: str, repo) -> str:
+def remote_problem(root: Path, name: str) -> str | None:
+    """Why a clone of this repository in another folder could not reach the committed remote
+    `name` (None when it can): not defined, or a folder path relative to `.dvc/`."""
+    from configobj import ConfigObj
+
+    section = ConfigObj(str(root / ".dvc" / "config")).get(f'remote "{name}"')
+    url = (section or {}).get("url")
+    if not url:
+        return f"the default DVC remote '{name}' is not defined in .dvc/config"
+    if "://" in url or Path(url).is_absolute():
+        return None
+    return (f"the default DVC remote '{name}' is the relative folder '{url}' (from .dvc/): a clone "
+            "in another folder, or `dvc get`/`dvc import` through a git URL, cannot reach it")
+
+
+def check_remote(root: Path, name: str) -> None:
+    problem = remote_problem(root, name)
+    if problem:
+        raise ReleaseError(
+            f"{problem}. Point it at storage every user can reach and commit that: `dvc remote "
+            f"modify {name} url /abs/path/to/storage` (or `dvc remote add -d -f {name} "
+            f"s3://bucket/path`; docs/releases-and-sharing.md), then `git commit .dvc/config -m "
+            "\"DVC remote\"`; `--allow-local-remote` releases anyway (local experiments)")
+
+
+def manifest_md5(root: Path, rev: str, curated: str) -> str | None:
+    """md5 of the curated manifest.json that `dvc.lock` records at `rev` (None if none)."""
+    import yaml
+
+    text = _git(root, "show", f"{rev}:dvc.lock", check=False)
+    for stage in ((yaml.safe_load(text) or {}).get("stages") or {}).values() if text else ():
+        for out in stage.get("outs") or []:
+            if out.get("path") == f"{curated}/manifest.json":
+                return out.get("md5")
+    return None
+
+
+def check_ready(root: Path, version: str, repo, allow_local_remote: bool = False) -> str:
     """Refuse (ReleaseError) unless a release can be made; returns the default remote name."""
     if not is_version(version):
-        raise ReleaseError(f"'{version}' is not a version name (v1, v1.2, 1.2.3, v2.0.0-rc1)")
+        raise ReleaseError(f"'{version}' is not a version name ({VERSION_HELP}: 'v' and one to "
+                           "three numbers, optionally -rc1, -beta.2...)")
     if _git(root, "rev-parse", "-q", "--verify", f"refs/tags/{version}", check=False).strip():
         raise ReleaseError(f"tag {version} already exists (released tags are never moved; pick a new version)")
     if not _git(root, "rev-parse", "-q", "--verify", "HEAD", check=False).strip():
@@ -140,81 +179,13 @@ def check_ready(root: Path, version: str, repo) -> str:
         raise ReleaseError("no default DVC remote in the committed .dvc/config" + hint +
                            ": run `dvc remote add -d NAME URL`, commit .dvc/config, then release "
                            "(DVC reads the remote per revision: a tag without one cannot be pulled)")
+    if not allow_local_remote:
+        check_remote(root, committed)
     status = dvc_status(repo)
     if status:
         raise ReleaseError(f"`dvc status` is not clean: {_describe_status(status)}; run `dvc repro` "
                            "(or `dvc checkout`), commit dvc.lock, then release")
     return committed
-
-
-# ------------------------------------------------------------------------------------ changelog
-
-
-def _ids(rows: list[dict], key: str = "id") -> str:
-    return ", ".join(f"`{r[key]}`" for r in rows)
-
-
-def changelog_entry(version: str, date: str, previous: str | None, report: dict | None,
-                    facts_line: str) -> str:
-    """One `## VERSION — DATE` section (markdown) from a `diff_versions` report."""
-    lines = [f"## {version} — {date}", ""]
-    if previous is None or report is None:
-        lines.append(f"First release: {facts_line}")
-        return "\n".join(lines) + "\n"
-    s = report["summary"]
-    lines.append(f"Compared with {previous}: {facts_line} Records: +{s['added']} added, "
-                 f"-{s['removed']} removed, {s['modified']} modified, {s['moved']} moved, "
-                 f"{s['unchanged']} unchanged.")
-    lines.append("")
-    ex = report["examples"]
-    more = f" (`curate diff {previous} {version}` lists all)"
-
-    def listing(kind: str, rows: list[dict], fmt) -> None:
-        n = s[kind]
-        if not n:
-            return
-        shown = "; ".join(fmt(r) for r in rows[:EXAMPLES])
-        lines.append(f"- {kind.capitalize()} ({n}): {shown}" + (more if n > len(rows[:EXAMPLES]) else ""))
-
-    def titled(r: dict) -> str:
-        return f"`{r['id']}`" + (f" {r['title']}" if r.get("title") else "")
-
-    listing("added", ex["added"], titled)
-    listing("removed", ex["removed"], titled)
-    listing("modified", ex["modified"], lambda r: f"`{r['id']}` ({', '.join(r['fields'])})")
-    listing("moved", ex["moved"], lambda r: f"`{r['from']}` → `{r['to']}`")
-    if report["modified_fields"]:
-        lines.append("- Fields modified: " + ", ".join(f"`{k}` {v}" for k, v in report["modified_fields"].items()))
-
-    def changes(title: str, rows: list[dict]) -> None:
-        if rows:
-            parts = []
-            for c in rows:
-                if c["change"] == "added":
-                    parts.append(f"`{c['key']}` added ({json.dumps(c['b'])})")
-                elif c["change"] == "removed":
-                    parts.append(f"`{c['key']}` removed (was {json.dumps(c['a'])})")
-                else:
-                    delta = f", {c['delta']:+g}" if isinstance(c.get("delta"), (int, float)) else ""
-                    parts.append(f"`{c['key']}` {json.dumps(c['a'])} → {json.dumps(c['b'])}{delta}")
-            lines.append(f"- {title}: " + "; ".join(parts))
-
-    changes("Metrics", report["metrics"]["changes"])
-    changes("Parameters", report["params"]["changes"])
-    changes("Schema", report["schema"]["changes"])
-    if report.get("identical"):
-        lines.append("- No record, metric, parameter or schema changes.")
-    return "\n".join(lines).rstrip("\n") + "\n"
-
-
-def add_entry(existing: str | None, entry: str) -> str:
-    """The changelog with `entry` as its newest section."""
-    if not existing:
-        return CHANGELOG_HEADER + "\n" + entry
-    m = re.search(r"^## ", existing, flags=re.M)
-    if m is None:
-        return existing.rstrip("\n") + "\n\n" + entry
-    return existing[: m.start()] + entry + "\n" + existing[m.start():]
 
 
 # ------------------------------------------------------------------------------------ release
@@ -264,9 +235,30 @@ def repo_url(root: Path) -> str:
     return url or root.resolve().as_uri()
 
 
+def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: str | None) -> None:
+    """Write the release files, commit them and make the annotated tag; on failure restore them."""
+    saved = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in files}
+    try:
+        for rel, data in files.items():
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_bytes(data)
+        _git(root, "add", "--", *files)
+        summary = f"Dataset release {version}" + (f" (previous: {previous})" if previous else "")
+        _git(root, "commit", "-q", "-m", summary, "--", *files)
+        _git(root, "tag", "-a", version, "-m", summary)
+    except BaseException:
+        _git(root, "reset", "-q", "--", *files, check=False)
+        for rel, data in saved.items():
+            if data is None:
+                (root / rel).unlink(missing_ok=True)
+            else:
+                (root / rel).write_bytes(data)
+        raise
+
+
 def release(root: Path, version: str, *, license: str = "other", name: str | None = None,
             url: str | None = None, creator: str | None = None, date: str | None = None,
-            push: bool = True, log=print) -> ReleaseResult:
+            push: bool = True, allow_local_remote: bool = False, log=print) -> ReleaseResult:
     """Check, push, write the card/Croissant/changelog, commit and tag. ReleaseError on refusal."""
     from dvc.repo import Repo
 
@@ -289,7 +281,7 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
     except Exception as exc:  # noqa: BLE001 - not a DVC repository, broken config
         raise ReleaseError(f"cannot open the DVC project: {exc}") from exc
     with repo:
-        remote = check_ready(root, version, repo)
+        remote = check_ready(root, version, repo, allow_local_remote)
         if not (root / curated / "articles").is_dir():
             raise ReleaseError(f"no curated corpus at {curated}/articles (run `dvc repro`)")
         for name_ in (CARD, CROISSANT):
@@ -315,26 +307,15 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
         creator_type="Organization" if creator else "Person",
         curated_dir=curated,
         remote=remote,
+        local_remote=bool(remote_problem(root, remote)),
     )
     files = release_files(root, info, previous)
 
-    saved = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in files}
-    try:
-        for rel, data in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
-        _git(root, "add", "--", *files)
-        summary = f"Dataset release {version}" + (f" (previous: {previous})" if previous else "")
-        _git(root, "commit", "-q", "-m", summary, "--", *files)
-        _git(root, "tag", "-a", version, "-m", summary)
-    except BaseException:
-        _git(root, "reset", "-q", "--", *files, check=False)
-        for rel, data in saved.items():
-            if data is None:
-                (root / rel).unlink(missing_ok=True)
-            else:
-                (root / rel).write_bytes(data)
-        raise
+    commit_and_tag(root, files, version, previous)
+    warnings = []
+    if previous and manifest_md5(root, previous, curated) == manifest_md5(root, "HEAD", curated):
+        warnings.append(f"the data is unchanged since {previous} (the same {curated}/manifest.json): "
+                        f"{version} tags the same articles again")
     commit = _git(root, "rev-parse", "HEAD").strip()
     notes = []
     if not url and not _git(root, "remote", "get-url", "origin", check=False).strip():
@@ -343,4 +324,5 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
     if _git(root, "remote", check=False).strip():
         notes.append(f"publish the tag: git push origin HEAD {version}")
     return ReleaseResult(version=version, previous=previous, commit=commit, files=list(files),
-                         pushed=pushed, date=info.date, url=info.url, notes=notes)
+                         pushed=pushed, date=info.date, url=info.url, notes=notes,
+                         warnings=warnings)

@@ -46,13 +46,25 @@ FIELD_DOCS: dict[str, str] = {
     "source.format": "Reader that parsed it: seed_dateline, reuters_web, jsonl, plaintext (unknown if none).",
     "source.sha256": "sha256 of the raw bytes (of the line, for JSONL inputs).",
     "source.line": "1-based line number for JSONL inputs, else null.",
+    "source.item": "The item's own id inside a multi-item file (WARC-Record-ID, NEWID, guid), else null.",
+    "source.offset": "Byte offset of the item in the raw file (WARC records), else null.",
+    "source.url": "Where the raw item was fetched from (WARC-Target-URI), else null.",
+    "source.fetched_at": "When it was fetched (WARC-Date), else null.",
     "url": "Article URL, or null.",
     "title": "Headline, or null.",
     "date": "Publication date, YYYY-MM-DD.",
     "published_at": "ISO 8601 timestamp with UTC offset when a time is known, else null.",
+    "modified_at": "Last update, ISO 8601, where the source states it, else null.",
+    "publisher": "Site or outlet, or null.",
+    "agency": "Wire agency credited in the dateline or structure (`Reuters`, `AP`, ...), or null.",
     "dateline": "Dateline as written (`MOSCOW`, `LIMA, Peru`), or null.",
     "authors": "Byline names.",
     "credits": "Sign-off names by role (`writing`, `reporting`, `additional_reporting`, `editing`, ...).",
+    "description": "Lead or summary given apart from the text, or null.",
+    "labels": "The source's own labels with their scheme (topic folders, Reuters-21578 TOPICS/PLACES, "
+              "IPTC subjects, JSON-LD articleSection).",
+    "labels[].scheme": "Where the label comes from (`folder`, `iptc`, ...).",
+    "labels[].value": "The label.",
     "text": "Cleaned body: paragraphs joined by a blank line; no header, dateline, agency tag, "
             "sign-off or ticker markup.",
     "tickers": "Instrument codes taken out of the text (`BKS.N`).",
@@ -153,8 +165,11 @@ def record_fields(kind: type[msgspec.Struct] = Record) -> list[FieldSpec]:
 # ----------------------------------------------------------------------------------- Croissant
 
 _DATA_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float", "boolean": "sc:Boolean"}
-# fields whose strings are dates (Croissant readers parse them: JSON Lines are read with pandas)
-_DATE_FIELDS = {"date": "sc:Date", "published_at": "sc:DateTime"}
+# fields whose strings are dates (`YYYY-MM-DD`) or ISO 8601 timestamps with an offset: readers
+# that parse them (mlcroissant through pandas, `datasets` through pyarrow) get them typed
+DATE_FIELDS = {"date": "date", "published_at": "datetime", "modified_at": "datetime",
+               "source.fetched_at": "datetime"}
+_CR_DATES = {"date": "sc:Date", "datetime": "sc:DateTime"}
 
 
 def croissant_context() -> dict:
@@ -225,7 +240,7 @@ def _cr_field(spec: FieldSpec, rs: str, fileset: str, column: str, json_path: st
                 if (sub := _cr_field(member, rs, fileset, column, f"{base}.{member.name}", fid)) is not None]
         out["subField"] = subs
         return out
-    out["dataType"] = _DATE_FIELDS.get(spec.path) or _DATA_TYPES[target.kind]
+    out["dataType"] = _CR_DATES.get(DATE_FIELDS.get(spec.path, "")) or _DATA_TYPES[target.kind]
     source: dict[str, Any] = {"fileSet": {"@id": fileset}, "extract": {"column": column}}
     if json_path:
         source["transform"] = {"jsonPath": json_path}

@@ -1,0 +1,120 @@
+"""What a dataset card says, gathered once: the release itself (`ReleaseInfo`) and the facts of
+the corpus on disk (`CorpusFacts`: counts, languages, years, formats, flags, missing values,
+shards, `reports/metrics.json`), streamed from the accepted shards without reading the texts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import msgspec
+import orjson
+
+from curate.dataset.quality import MISSING_FIELDS, is_missing
+from curate.layout import METRICS, shard_paths
+from curate.record import Record, view
+
+SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
+                   (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"),
+                   (1_000_000_000, "100M<n<1B"), (10**10, "1B<n<10B"), (10**11, "10B<n<100B"),
+                   (10**12, "100B<n<1T")]
+
+
+def size_category(n: int) -> str:
+    """Hugging Face `size_categories` value for n records."""
+    for limit, name in SIZE_CATEGORIES:
+        if n < limit:
+            return name
+    return "n>1T"
+
+
+@dataclass
+class ReleaseInfo:
+    """What the card and the Croissant file say about the release itself."""
+
+    version: str                 # the git tag, e.g. v1.2
+    date: str                    # YYYY-MM-DD (datePublished)
+    url: str                     # where the repository lives (dvc get/import take it)
+    license: str = "other"
+    name: str = "News corpus"
+    creator: str = ""
+    creator_type: str = "Person"  # Person or Organization (schema.org)
+    curated_dir: str = "corpus/curated"
+    remote: str | None = None     # default DVC remote name
+    local_remote: bool = False    # released with --allow-local-remote: other folders cannot reach it
+
+
+# ------------------------------------------------------------------------------- corpus facts
+
+
+# what the card reads of a record (types from curate/record.py; the text is skipped)
+_View = view(Record, [
+    "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
+    ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
+    "authors", "url", "published_at",
+], "_View")
+_VIEWED = frozenset(_View.__struct_fields__)
+
+
+@dataclass
+class CorpusFacts:
+    records: int = 0
+    words: int = 0
+    languages: Counter = field(default_factory=Counter)
+    years: Counter = field(default_factory=Counter)
+    formats: Counter = field(default_factory=Counter)
+    flags: Counter = field(default_factory=Counter)
+    labels: Counter = field(default_factory=Counter)
+    models: Counter = field(default_factory=Counter)
+    toolkits: Counter = field(default_factory=Counter)
+    missing: Counter = field(default_factory=Counter)
+    first_date: str | None = None
+    last_date: str | None = None
+    shards: list[dict] = field(default_factory=list)
+    metrics: dict = field(default_factory=dict)
+
+
+def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
+    """Stream the accepted shards once and gather what the card reports."""
+    facts = CorpusFacts()
+    dec = msgspec.json.Decoder(_View)
+    cdir = root / curated
+    for shard in shard_paths(cdir):
+        with open(shard, "rb") as fh:
+            for line in fh:
+                if not line.strip():
+                    continue
+                r = dec.decode(line)
+                facts.records += 1
+                facts.words += r.stats.words
+                facts.languages[r.language or "unknown"] += 1
+                facts.formats[r.source.format] += 1
+                facts.flags.update(r.flags)
+                facts.labels.update(e.label for e in r.entities)
+                if r.provenance.model:
+                    facts.models[f"{r.provenance.model} {r.provenance.model_version or ''}".strip()] += 1
+                if r.provenance.toolkit:
+                    facts.toolkits[r.provenance.toolkit] += 1
+                facts.missing.update(f for f in MISSING_FIELDS if f in _VIEWED and is_missing(r, f))
+                if r.date:
+                    facts.years[r.date[:4]] += 1
+                    facts.first_date = min(facts.first_date or r.date, r.date)
+                    facts.last_date = max(facts.last_date or r.date, r.date)
+        facts.shards.append({"path": f"articles/{shard.name}", "bytes": shard.stat().st_size})
+    manifest = cdir / "manifest.json"
+    if manifest.exists():
+        counts = {s["path"]: s.get("records") for s in orjson.loads(manifest.read_bytes()).get("shards", [])}
+        for s in facts.shards:
+            s["records"] = counts.get(s["path"])
+    metrics = root / METRICS
+    facts.metrics = orjson.loads(metrics.read_bytes()) if metrics.exists() else {}
+    return facts
+
+
+def languages_of(facts: CorpusFacts) -> list[str]:
+    """ISO 639-1 codes by share, most frequent first (unknown left out)."""
+    return [code for code, _ in sorted(facts.languages.items(), key=lambda kv: (-kv[1], kv[0]))
+            if code != "unknown"]
+
+
