@@ -14,7 +14,7 @@ import msgspec
 
 from curate import __version__
 from curate.params import IngestParams
-from curate.record import Provenance, Reason, Record, Rejected, Source, reject
+from curate.record import Label, Provenance, Reason, Record, Rejected, Source, reject
 
 from . import dates
 
@@ -52,6 +52,17 @@ class Skipped(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     offset: int | None = None  # byte offset of the item in the raw file
     url: str | None = None    # WARC-Target-URI
 
+
+
+class LabelSet(list):
+    """The labels a reader gathers: each (scheme, value) once, in the order first seen; empty
+    schemes or values are ignored. A list of Label, so it goes into a record as it is."""
+
+    def add(self, scheme: str | None, value: str | None) -> None:
+        if scheme and value:
+            label = Label(scheme=scheme, value=value)
+            if label not in self:
+                self.append(label)
 
 SKIPPED_DECODER = msgspec.json.Decoder(Skipped)
 

@@ -34,7 +34,7 @@ from __future__ import annotations
 from curate.record import Label
 
 from . import ids, markup
-from .base import RawInput, Reason, new_record, rejected
+from .base import LabelSet, RawInput, Reason, new_record, rejected
 
 NAME = "newsml_g2"
 VERSION = 1
@@ -70,13 +70,8 @@ def _name(el, lang: str | None, flags) -> str | None:
 
 
 def _labels(cm, lang, flags) -> list[Label]:
-    labels: list[Label] = []
-
-    def add(scheme, value):
-        if scheme and value:
-            lab = Label(scheme=scheme, value=value)
-            if lab not in labels:
-                labels.append(lab)
+    labels = LabelSet()
+    add = labels.add
 
     for el in [*markup.children(cm, "subject"), *markup.children(cm, "genre")]:
         scheme, code = _code(markup.attr(el, "qcode"))

@@ -43,7 +43,7 @@ from lxml import etree, html
 from curate.record import Label
 
 from . import ids, markup
-from .base import RawInput, Reason, new_record, rejected
+from .base import LabelSet, RawInput, Reason, new_record, rejected
 
 NAME = "ninjs"
 VERSION = 1
@@ -142,13 +142,8 @@ def _scheme_of(entry: dict, default: str) -> tuple[str, str | None]:
 
 
 def _labels(obj: dict) -> list[Label]:
-    labels: list[Label] = []
-
-    def add(scheme, value):
-        if scheme and value:
-            lab = Label(scheme=scheme, value=value)
-            if lab not in labels:
-                labels.append(lab)
+    labels = LabelSet()
+    add = labels.add
 
     for keys, default in ((("subject", "subjects"), "subject"), (("genre", "genres"), "genre")):
         for key in keys:

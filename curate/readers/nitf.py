@@ -40,7 +40,7 @@ import re
 from curate.record import Label
 
 from . import ids, markup
-from .base import RawInput, Reason, new_record, rejected
+from .base import LabelSet, RawInput, Reason, new_record, rejected
 
 NAME = "nitf"
 VERSION = 1
@@ -79,13 +79,8 @@ def documents(data: bytes) -> list[tuple[int, bytes | None]]:
 
 
 def _labels(root, flags) -> list[Label]:
-    labels: list[Label] = []
-
-    def add(scheme: str, value: str | None) -> None:
-        if value:
-            lab = Label(scheme=scheme, value=value)
-            if lab not in labels:
-                labels.append(lab)
+    labels = LabelSet()
+    add = labels.add
 
     for s in markup.descendants(root, "tobject.subject"):
         add("subj", markup.attr(s, "tobject.subject.refnum"))
@@ -205,19 +200,17 @@ def read(src: RawInput, params) -> list:
         offset = start if several and exact else None
 
         def one(chunk=chunk, position=position, offset=offset, start=start, i=i):
-            if chunk is None:
+            def malformed(why: str):
                 rec = new_record(ids.path_id(src.path, position), src.path, NAME, VERSION,
                                  src.sha256, flags=list(src.flags))
                 rec.source.item, rec.source.offset = (str(position) if position else None), offset
-                return rejected(rec, Reason.MALFORMED_MARKUP,
-                                f"document {i} (byte {start}) has no closing </nitf>: truncated")
+                return rejected(rec, Reason.MALFORMED_MARKUP, f"document {i} (byte {start}) {why}")
+
+            if chunk is None:
+                return malformed("has no closing </nitf>: truncated")
             root, problem = markup.parse(_STANDIN + chunk, encoding)
             if root is None:
-                rec = new_record(ids.path_id(src.path, position), src.path, NAME, VERSION,
-                                 src.sha256, flags=list(src.flags))
-                rec.source.item, rec.source.offset = (str(position) if position else None), offset
-                return rejected(rec, Reason.MALFORMED_MARKUP,
-                                f"document {i} (byte {start}) is not well-formed XML: {problem}")
+                return malformed(f"is not well-formed XML: {problem}")
             return read_document(src, root, position, offset)
 
         out.append(guarded(one, src.path, NAME, VERSION, src.sha256))
