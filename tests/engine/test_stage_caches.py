@@ -15,7 +15,7 @@ from curate.extract.stage import run_extract
 from curate.readers.stage import run_ingest
 from curate.dedup.stage import run_dedup
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def project(tmp_path: Path) -> Path:

@@ -14,7 +14,7 @@ from curate.params import Params, RunParams
 from curate.pipeline.run import run_steps
 from curate.extract.stage import run_extract
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

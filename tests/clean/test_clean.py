@@ -16,7 +16,7 @@ from curate.clean.signoff import parse_credits
 from curate.clean.tickers import strip_markup
 
 P = CleanParams()
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = "000_36da013c6c0019e4.txt"
 
 

@@ -27,7 +27,7 @@ from curate.readers.stage import ingest_cache_key, ingest_cache_prefix, run_inge
 from curate.dedup.stage import minhash_cache_prefix, run_dedup
 from tests.conftest import bin_path, make_project, run
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 PARAMS = msgspec.structs.replace(Params(), run=RunParams(workers=1))
 # a story no other raw file duplicates: deleting it changes no other record's fate
 ARTICLE = "web/20091203/us-lumenta-chile-mine-idUSTRE5B23KL20091203"

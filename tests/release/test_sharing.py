@@ -23,7 +23,7 @@ import socket
 import pytest
 
 from tests.conftest import bin_path, make_project, run
-from tests.test_release import GIT, build_two_releases, records_in
+from tests.release.test_release import GIT, build_two_releases, records_in
 
 pytestmark = pytest.mark.slow
 
