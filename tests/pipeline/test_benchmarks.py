@@ -3,7 +3,6 @@ promises (the figures themselves are measured on ../shared/data, never asserted 
 
 from __future__ import annotations
 
-import json
 import sys
 
 import pytest
