@@ -1,4 +1,5 @@
-"""Shared fixtures: hermetic DVC settings and a temp git+DVC project built from this checkout."""
+"""Shared fixtures: hermetic DVC settings, a temp git+DVC project of this checkout (`project`), and
+that project built by `dvc repro` (`built`). Shared builders of articles and parameters: tests/builders.py."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ PROJECT_DIRS = ["curate", "corpus/raw", "schemas"]
 
 @pytest.fixture(scope="session", autouse=True)
 def hermetic_dvc(tmp_path_factory):
-    """DVC state, config and analytics kept away from the machine (DVC would otherwise write its
-    state under /var/tmp/dvc and read the user's and system's config)."""
+    """DVC's site cache, global and system config kept in a temp folder and analytics off: a test
+    neither reads the machine's DVC settings nor leaves state or network traffic behind."""
     base = tmp_path_factory.mktemp("dvc-env")
     saved = {k: os.environ.get(k) for k in ("DVC_SITE_CACHE_DIR", "DVC_GLOBAL_CONFIG_DIR",
                                             "DVC_SYSTEM_CONFIG_DIR", "DVC_NO_ANALYTICS")}
@@ -74,3 +75,12 @@ def make_project(dest: Path, raw: Path | None = None) -> Path:
 @pytest.fixture
 def project(tmp_path) -> Path:
     return make_project(tmp_path / "proj")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """The bundled sample built by `dvc repro` in a temp project, once per test module (a module
+    may change it; no other module sees that). Each stage's stats line is in ../stage-stats.jsonl."""
+    proj = make_project(tmp_path_factory.mktemp("built") / "proj")
+    run([bin_path("dvc"), "repro"], proj, env={"CURATE_STAGE_STATS": str(proj.parent / "stage-stats.jsonl")})
+    return proj

@@ -6,6 +6,7 @@ import subprocess
 
 import pytest
 
+from tests.builders import synthetic_article
 from tests.conftest import bin_path, make_project, run
 from tests.faults.kill_builds import fault_env, kill_builds
 
@@ -21,12 +22,6 @@ def test_kill_builds_script_recovers_every_run(tmp_path):
     assert "recovered byte-identical" in report and summary["failures"] == [], report
 
 
-def _article(i: int) -> str:
-    words = " ".join(f"w{i}x{j}" for j in range(4000))  # big enough that copying takes chunks
-    return (f" date 2013-05-{10 + i:02d} LONDON Officials said on Tuesday that item {i} was approved. "
-            f"{words}.\n\n(Writing by Ann Example; Editing by Bo Sample)\n")
-
-
 @pytest.mark.parametrize("point", ["fsync:1", "fsync:2"])
 def test_add_killed_mid_copy_leaves_no_half_copied_file(tmp_path, point):
     proj = make_project(tmp_path / "proj")
@@ -34,7 +29,7 @@ def test_add_killed_mid_copy_leaves_no_half_copied_file(tmp_path, point):
     inputs = []
     for i in range(3):
         f = tmp_path / f"in-{i}.txt"
-        f.write_text(_article(i))
+        f.write_text(synthetic_article(i, words=4000))  # big enough that copying takes chunks
         inputs.append(f)
     mark = tmp_path / "fired"
     p = subprocess.run([bin_path("curate"), "add", *map(str, inputs)], cwd=proj, capture_output=True,

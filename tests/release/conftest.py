@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from tests.conftest import REPO, bin_path, make_project, run
-from tests.test_release import GIT, curate_cmd, records_in
+from tests.release.test_release import GIT, curate_cmd, records_in
 
 SHARDS = 32
 VERSION = "v1"

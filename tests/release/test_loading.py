@@ -21,7 +21,7 @@ import pytest
 
 from tests.conftest import bin_path, run
 from tests.release.conftest import EMPTY_LIST_FIELDS, VERSION
-from tests.test_release import curate_cmd
+from tests.release.test_release import curate_cmd
 
 pytestmark = pytest.mark.slow
 

@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import REPO, bin_path, make_project, run
 from tests.release.conftest import VERSION
-from tests.test_release import GIT, curate_cmd, records_in
+from tests.release.test_release import GIT, curate_cmd, records_in
 
 pytestmark = pytest.mark.slow
 

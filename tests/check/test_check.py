@@ -16,27 +16,15 @@ from typer.testing import CliRunner
 from curate.check.inputs import UsageError
 from curate.check.run import check_paths
 from curate.cli import app
-from curate.engine.io import iter_rejected
-from curate.params import OutputParams, Params, RunParams
+from curate.engine.io import iter_curated, iter_rejected
+from curate.params import OutputParams
 from curate.record import encode
-from curate.pipeline.run import run_steps
-from curate.validate.stage import CorpusRuleError
-from curate.engine.io import iter_curated
+from tests.builders import build_stages, header_only, one_worker, reuters_web
 
-PARAMS = msgspec.structs.replace(Params(), run=RunParams(workers=1))
+PARAMS = one_worker()
 
 # ------------------------------------------------------------------------------ fixture articles
 # All text below is written for these tests.
-
-WEB = """-- {title}
--- By  {author}
--- {stamp}
--- http://www.reuters.com/article/{y}/{m}/{d}/us-{slug}-id{story}{y}{m}{d}
-
- 
- {city}  (Reuters) - {body}
- {more} (Reporting by {author}; Editing by Sam Reed)
-"""
 
 BODIES = {
     "port": ("The harbour board of Saltmere approved on Tuesday a 900 million crown container terminal "
@@ -64,10 +52,9 @@ BODIES = {
 
 def web(key: str, story: str, stamp: str = "Tue Mar 5, 2013 4:15pm EST", date: str = "2013/03/05",
         title: str | None = None, body: tuple[str, str] | None = None, city: str = "SALTMERE") -> str:
-    y, m, d = date.split("/")
     b1, b2 = body or BODIES[key]
-    return WEB.format(title=title or f"{key.title()} story", author="Jane Roe", stamp=stamp, y=y, m=m, d=d,
-                      slug=key, story=story, city=city, body=b1, more=b2)
+    return reuters_web(title or f"{key.title()} story", b1, b2, story=story, slug=key, date=date, stamp=stamp,
+                       city=city, editor="Sam Reed")
 
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10" + bytes(range(256))
@@ -131,7 +118,7 @@ def write_batch(folder: Path, outside: Path) -> None:
     (folder / "web/wheat-cp1252").write_bytes(cp1252.encode("cp1252"))
     (folder / "web/mojibake").write_text(web("council", "USTEST0003", city="OSTRAVA NOVA", body=(
         BODIES["council"][0], BODIES["council"][1].replace("Helena Dusk", "Fran\u00c3\u00a7ois Dusk"))))
-    (folder / "web/header-only").write_text("\n".join(web("mine", "USTEST0004").splitlines()[:4]) + "\n")
+    (folder / "web/header-only").write_text(header_only(web("mine", "USTEST0004")))
     (folder / "web/future").write_text(web("mine", "USTEST0005", stamp="Mon Jun 7, 2100 10:00am EDT",
                                            date="2100/06/07"))
     (folder / "web/old").write_text(web("bridge", "USTEST0006", stamp="Mon Jun 7, 1880 10:00am EDT",
@@ -323,14 +310,6 @@ def test_same_name_from_two_folders_gets_two_paths(tmp_path, empty_project):
 # ------------------------------------------------------------------------- agreement with the pipeline
 
 
-def run_pipeline(root: Path, params: Params = PARAMS) -> None:
-    for name in ("ingest", "clean", "dedup", "extract", "validate"):
-        try:
-            run_steps(root, params, (name,))
-        except CorpusRuleError:  # corpus-wide rules: outputs are written, verdicts per record stand
-            pass
-
-
 def pipeline_outcomes(root: Path) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     for rec in iter_curated(root / "corpus/curated"):
@@ -360,7 +339,7 @@ def pipeline_project(tmp_path_factory) -> Path:
     raw = root / "corpus/raw"
     write_batch(raw, root / "outside")
     write_dedup_cases(raw)
-    run_pipeline(root)
+    build_stages(root, PARAMS)
     return root
 
 
@@ -404,7 +383,7 @@ def corpus_project(tmp_path_factory) -> Path:
     (raw / "wheat").write_text(web("wheat", "USTEST0002", city="BRANDPORT"))
     (raw / "council").write_text(web("council", "USTEST0003", city="OSTRAVA NOVA", stamp="Wed Mar 6, 2013 9:00am EST",
                                      date="2013/03/06"))
-    run_pipeline(root)
+    build_stages(root, PARAMS)
     assert len(list(iter_curated(root / "corpus/curated"))) == 3
     return root
 

@@ -10,13 +10,14 @@ import json
 from pathlib import Path
 
 import pytest
-from test_check import EXPECTED, PARAMS, WEIRD_NAME, cli, jsonl_feed, run_pipeline, web, write_batch
+from test_check import EXPECTED, PARAMS, WEIRD_NAME, cli, jsonl_feed, web, write_batch
 
 from curate.check.add import _write_new, add_paths, plan_copies
 from curate.check.inputs import UsageError, collect_inputs, place
 from curate.check.run import check_inputs
 from curate.check.corpus import load_corpus
 from curate.engine.io import iter_curated
+from tests.builders import build_stages
 
 NOW = dt.datetime(2024, 6, 4, 12, 30, 0, tzinfo=dt.timezone.utc)
 
@@ -58,7 +59,7 @@ def test_add_copies_only_accepted_and_the_build_agrees(setup):
 
     # the next build accepts exactly what add accepted, under the ids add reported
     reported = {(v.path, v.line): v.id for v in res.check.verdicts if v.accepted}
-    run_pipeline(root)
+    build_stages(root, PARAMS)
     built = {(r.source.path, r.source.line): r.id for r in iter_curated(root / "corpus/curated")}
     assert built == reported
     assert "run `dvc repro`" in res.summary()

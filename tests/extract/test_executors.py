@@ -2,32 +2,22 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import msgspec
 import pytest
 
 from curate.engine.executors import DaskExecutor, LocalExecutor
-from curate.layout import RECORDS, interim_dir
-from curate.params import Params, RunParams
-from curate.pipeline.run import run_steps
 from curate.extract.stage import run_extract
-
-REPO = Path(__file__).resolve().parents[1]
+from curate.layout import RECORDS, interim_dir
+from curate.params import Params
+from tests.builders import build_stages, no_cache, with_sample
 
 
 @pytest.fixture(scope="module")
 def deduped(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("exec")
-    shutil.copytree(REPO / "corpus/raw", root / "corpus/raw")
-    params = no_cache()
-    run_steps(root, params, ("ingest", "clean", "dedup"))
+    root = with_sample(tmp_path_factory.mktemp("exec"))
+    build_stages(root, no_cache(), ("ingest", "clean", "dedup"))
     return root
-
-
-def no_cache() -> Params:
-    return msgspec.structs.replace(Params(), run=RunParams(cache_dir=None))
 
 
 def extract_bytes(root: Path, executor) -> bytes:
@@ -48,7 +38,7 @@ def test_one_and_two_local_workers_give_identical_bytes(deduped, monkeypatch):
 
 
 def test_dask_local_cluster_gives_the_local_bytes(deduped):
-    distributed = pytest.importorskip("distributed")
+    import distributed
     local = extract_bytes(deduped, LocalExecutor(1))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:

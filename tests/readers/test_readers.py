@@ -20,7 +20,7 @@ from curate.readers import iter_raw_files, read_file
 from curate.readers import ids as readers_ids
 from curate.record import Reason, Record, Rejected
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "corpus" / "raw"
 SEED = "seed/000_36da013c6c0019e4.txt"
 PARAMS = IngestParams()

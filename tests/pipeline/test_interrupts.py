@@ -18,17 +18,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import bin_path, make_project, run
+from tests.conftest import bin_path, run
 from tests.faults.kill_builds import cache_problems, dead_temp, digest, fault_env, leftovers, partial_outputs
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    proj = make_project(tmp_path_factory.mktemp("interrupts") / "proj")
-    run([bin_path("dvc"), "repro"], proj)
-    return proj, digest(proj)
+def built(built):
+    """The sample built by `dvc repro` (tests/conftest.py), with the digest of its outputs."""
+    return built, digest(built)
 
 
 def _killed(cmd: list[str], proj: Path, spec: str, tmp_path: Path) -> subprocess.CompletedProcess:

@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import msgspec
 
 from curate.layout import RECORDS, REJECTED, interim_dir
-from curate.params import CleanParams, ExtractParams, Params, RunParams
+from curate.params import CleanParams, ExtractParams, Params
 from curate.clean.stage import run_clean
 from curate.extract.stage import run_extract
 from curate.readers.stage import run_ingest
 from curate.dedup.stage import run_dedup
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def project(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "corpus/raw", tmp_path / "corpus/raw")
-    return tmp_path
+from tests.builders import build_stages, no_cache, one_worker, with_sample
 
 
 def outputs(root: Path, stage: str) -> bytes:
@@ -29,7 +22,7 @@ def outputs(root: Path, stage: str) -> bytes:
 
 
 def test_second_clean_is_served_from_cache_with_identical_bytes(tmp_path):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     params = Params()
     run_ingest(root, params)
     first = run_clean(root, params)
@@ -41,8 +34,8 @@ def test_second_clean_is_served_from_cache_with_identical_bytes(tmp_path):
 
 
 def test_cached_clean_equals_uncached_clean(tmp_path):
-    root = project(tmp_path)
-    cached, uncached = Params(), msgspec.structs.replace(Params(), run=RunParams(cache_dir=None))
+    root = with_sample(tmp_path)
+    cached, uncached = Params(), no_cache()
     run_ingest(root, cached)
     run_clean(root, cached)
     run_clean(root, cached)
@@ -52,7 +45,7 @@ def test_cached_clean_equals_uncached_clean(tmp_path):
 
 
 def test_changing_a_clean_parameter_misses_the_cache(tmp_path):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     params = Params()
     run_ingest(root, params)
     run_clean(root, params)
@@ -61,10 +54,9 @@ def test_changing_a_clean_parameter_misses_the_cache(tmp_path):
 
 
 def test_second_extract_annotates_nothing(tmp_path):
-    root = project(tmp_path)
-    params = msgspec.structs.replace(Params(), run=RunParams(workers=1))
-    for run in (run_ingest, run_clean, run_dedup):
-        run(root, params)
+    root = with_sample(tmp_path)
+    params = one_worker()
+    build_stages(root, params, ("ingest", "clean", "dedup"))
     first = run_extract(root, params)
     before = outputs(root, "extract")
     second = run_extract(root, params)
@@ -74,10 +66,9 @@ def test_second_extract_annotates_nothing(tmp_path):
 
 
 def test_dedup_with_cached_signatures_equals_dedup_without_cache(tmp_path):
-    root = project(tmp_path)
-    cached, uncached = Params(), msgspec.structs.replace(Params(), run=RunParams(cache_dir=None))
-    for run in (run_ingest, run_clean):
-        run(root, cached)
+    root = with_sample(tmp_path)
+    cached, uncached = Params(), no_cache()
+    build_stages(root, cached, ("ingest", "clean"))
     run_dedup(root, cached)
     run_dedup(root, cached)  # second run: every signature from the cache
     from_cache = outputs(root, "dedup")
@@ -87,7 +78,7 @@ def test_dedup_with_cached_signatures_equals_dedup_without_cache(tmp_path):
 
 
 def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     params = Params()
     first = run_ingest(root, params)
     before = outputs(root, "ingest")
@@ -101,7 +92,7 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
     third = run_ingest(root, params)
     assert third.extra["cache_misses"] == 1
     assert b"Frederic Hof" in (interim_dir(root, "ingest") / RECORDS).read_bytes()
-    uncached = msgspec.structs.replace(params, run=RunParams(cache_dir=None))
+    uncached = no_cache(params)
     with_cache = outputs(root, "ingest")
     run_ingest(root, uncached)
     assert outputs(root, "ingest") == with_cache
@@ -110,10 +101,9 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
 def test_a_shaping_parameter_change_reextracts_from_cached_annotations_with_the_same_languages(tmp_path):
     from curate.engine.io import iter_records
 
-    root = project(tmp_path)
-    params = msgspec.structs.replace(Params(), run=RunParams(workers=1))
-    for run in (run_ingest, run_clean, run_dedup):
-        run(root, params)
+    root = with_sample(tmp_path)
+    params = one_worker()
+    build_stages(root, params, ("ingest", "clean", "dedup"))
     run_extract(root, params)
     first = {r.id: r for r in iter_records(interim_dir(root, "extract") / RECORDS)}
     other = msgspec.structs.replace(params, extract=ExtractParams(short_words=10_000))

@@ -3,7 +3,6 @@ rest, shrinks the files, and refuses (deleting nothing) when the interim outputs
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -18,30 +17,25 @@ from curate.cli import app
 from curate.engine.io import iter_lines
 from curate.layout import RECORDS, interim_dir
 from curate.pipeline.locking import CorpusBusy
-from curate.params import CleanParams, Params, RunParams
+from curate.params import CleanParams, Params
 from curate.record import decode_record
 from curate.engine.cache import CACHE_FILES, line_cache_key, text_cache_key
-from curate.extract.stage import annotation_cache_prefix, extract_cache_prefix, run_extract
-from curate.clean.stage import clean_cache_prefix, run_clean
-from curate.readers.stage import ingest_cache_key, ingest_cache_prefix, run_ingest
-from curate.dedup.stage import minhash_cache_prefix, run_dedup
+from curate.extract.stage import annotation_cache_prefix, extract_cache_prefix
+from curate.clean.stage import clean_cache_prefix
+from curate.readers.stage import ingest_cache_key, ingest_cache_prefix
+from curate.dedup.stage import minhash_cache_prefix
+from tests.builders import build_stages, one_worker, with_sample
 from tests.conftest import bin_path, make_project, run
 
-REPO = Path(__file__).resolve().parents[1]
-PARAMS = msgspec.structs.replace(Params(), run=RunParams(workers=1))
+PARAMS = one_worker()
 # a story no other raw file duplicates: deleting it changes no other record's fate
 ARTICLE = "web/20091203/us-lumenta-chile-mine-idUSTRE5B23KL20091203"
 OTHERS = ["web/20100514/us-eurozone-bonds-idUSTRE64D2BX20100514",
           "web/20110920/us-harwell-pharma-trial-idUSTRE78J4QP20110920"]
 
 
-def project(tmp_path: Path) -> Path:
-    shutil.copytree(REPO / "corpus/raw", tmp_path / "corpus/raw")
-    return tmp_path
-
-
 def build(root: Path, params: Params = PARAMS) -> dict:
-    return {r.stage: r for r in (stage(root, params) for stage in (run_ingest, run_clean, run_dedup, run_extract))}
+    return build_stages(root, params, ("ingest", "clean", "dedup", "extract"))
 
 
 def cache_path(root: Path, name: str) -> Path:
@@ -86,7 +80,7 @@ def outputs(root: Path) -> dict[str, bytes]:
 def built_then_deleted(tmp_path: Path, *rels: str) -> tuple[Path, dict, dict]:
     """A project built, then `rels` deleted from corpus/raw and rebuilt: (root, keys before the
     deletion, keys of the deleted articles)."""
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     build(root)
     before = cache_keys(root)
     gone = {name: set() for name in CACHE_FILES}
@@ -125,7 +119,7 @@ def test_rebuild_right_after_prune_hits_the_cache_for_every_remaining_article(tm
 
 
 def test_pruning_after_an_extract_param_change_keeps_the_annotations(tmp_path):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     build(root)
     other = msgspec.structs.replace(PARAMS, extract=msgspec.structs.replace(PARAMS.extract, short_words=10))
     build(root, other)
@@ -140,7 +134,7 @@ def test_pruning_after_an_extract_param_change_keeps_the_annotations(tmp_path):
 
 
 def test_changing_a_clean_param_then_pruning_drops_the_old_param_entries(tmp_path):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     build(root)
     other = msgspec.structs.replace(PARAMS, clean=CleanParams(fix_mojibake=False))
     build(root, other)
@@ -190,7 +184,7 @@ def test_missing_interim_output_exits_2_and_deletes_nothing(tmp_path, monkeypatc
 
 
 def test_a_raw_file_added_since_the_build_refuses_and_deletes_nothing(tmp_path):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     build(root)
     (root / "corpus/raw/notes/20130402/new-article.txt").write_text(
         "Harbour expansion approved\n\nThe port authority approved the second phase of the expansion on Tuesday.\n")
@@ -221,7 +215,7 @@ def test_prune_refuses_while_a_build_holds_the_project_lock(tmp_path):
 
 
 def test_cache_info_counts_the_entries_of_each_cache(tmp_path, monkeypatch):
-    root = project(tmp_path)
+    root = with_sample(tmp_path)
     results = build(root)
     monkeypatch.chdir(root)
 

@@ -22,8 +22,8 @@ import socket
 
 import pytest
 
-from tests.conftest import bin_path, make_project, run
-from tests.test_release import GIT, build_two_releases, records_in
+from tests.conftest import bin_path, run
+from tests.release.test_release import GIT, build_two_releases, records_in
 
 pytestmark = pytest.mark.slow
 
@@ -40,9 +40,10 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def s3_server(tmp_path_factory):
     """An S3-compatible server on 127.0.0.1 (moto), its bucket, and the credentials in the env."""
-    pytest.importorskip("dvc_s3", reason="dvc-s3 is a test dependency (pip install -e '.[test]')")
-    moto_server = pytest.importorskip("moto.server", reason="moto[server] is a test dependency")
+    # test dependencies (pip install -e '.[test]'): dvc-s3 for the remote, moto[server] for the server
     import boto3
+    import dvc_s3  # noqa: F401
+    from moto import server as moto_server
 
     aws = tmp_path_factory.mktemp("aws")
     (aws / "credentials").write_text("")
@@ -72,12 +73,8 @@ def s3_server(tmp_path_factory):
                 os.environ[k] = v
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    """One `dvc repro` of the sample, copied for each remote (repro is the slow part)."""
-    proj = make_project(tmp_path_factory.mktemp("sharing-build") / "proj")
-    run([bin_path("dvc"), "repro", "-q"], proj)
-    return proj
+# `built` (tests/conftest.py): one `dvc repro` of the sample, copied for each remote (repro is
+# the slow part)
 
 
 @pytest.fixture(scope="module", params=["local", "s3"])
@@ -96,7 +93,8 @@ def published(request, built, tmp_path_factory):
         handle = (client, f"{kind}-{base.name}")
         run([dvc, "remote", "modify", "storage", "url", f"s3://{BUCKET}/{handle[1]}"], proj)
         run([dvc, "remote", "modify", "storage", "endpointurl", endpoint], proj)
-    # the default remote is committed before the first dataset tag (docs/releases-and-sharing.md)
+    # the default remote is committed before the first dataset tag: a researcher's `dvc get`/
+    # dvc.api at a tag reads the remote from that tag's .dvc/config
     run(GIT + ["commit", "-qm", f"DVC remote: {kind}", ".dvc/config"], proj)
     v1, v2 = build_two_releases(proj)
     bare = base / "published.git"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from curate.validate.schemas import generated
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def test_committed_schemas_match_the_record_definition():

@@ -16,7 +16,7 @@ from curate.clean.signoff import parse_credits
 from curate.clean.tickers import strip_markup
 
 P = CleanParams()
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SEED = "000_36da013c6c0019e4.txt"
 
 
@@ -409,18 +409,8 @@ def test_clean_record_returns_a_new_record():
 
 # ------------------------------------------------------------------------------------ seed article
 
-def _seed_path() -> Path | None:
-    for p in (REPO / "corpus" / "raw" / "seed" / SEED, REPO.parent / "shared" / "data" / "seed" / SEED):
-        if p.exists():
-            return p
-    return None
-
-
 def test_seed_article_end_to_end():
-    path = _seed_path()
-    if path is None:
-        pytest.skip("seed article not available")
-    raw = path.read_text(encoding="utf-8")
+    raw = (REPO / "corpus" / "raw" / "seed" / SEED).read_text(encoding="utf-8")  # in the repository
     body = raw.split("2012-06-08", 1)[1].lstrip(" ")
     out = clean_record(rec(body, fmt="seed_dateline"), P)
     assert out.dateline == "MOSCOW"

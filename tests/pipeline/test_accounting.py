@@ -7,31 +7,25 @@ from pathlib import Path
 
 import pytest
 
-from curate.engine.io import iter_rejected
+from curate.engine.io import iter_curated, iter_rejected
 from curate.params import Params
-from curate.pipeline.run import run_steps
-from curate.engine.io import iter_curated
+from tests.builders import build_stages, header_only, reuters_web
 
-WEB = """-- {title}
--- By  Jane Roe
--- Thu Jun 7, 2012 10:59pm EDT
--- http://www.reuters.com/article/2012/06/08/us-test-id{story}20120608
-
- 
- LONDON  (Reuters) - {body}
- Officials in Paris and Berlin said the plan would be reviewed by the European Commission next month. (Reporting by Jane Roe; Editing by John Doe)
-"""
 BODY = "Acme Corp ( ACME.N ) said on Thursday its chief executive John Smith would step down after ten years, sending its shares lower in New York trading. "
+MORE = "Officials in Paris and Berlin said the plan would be reviewed by the European Commission next month."
+
+
+def web(title: str, story: str) -> str:
+    return reuters_web(title, BODY * 3, MORE, story=story)
 
 
 def build(raw: Path) -> None:
     (raw / "web").mkdir(parents=True)
-    (raw / "web" / "good").write_text(WEB.format(title="Acme chief to step down", story="USBRE1", body=BODY * 3))
-    (raw / "web" / "recrawl").write_text(WEB.format(title="Acme chief to step down", story="USBRE1", body=BODY * 3)
-                                         .replace("10:59pm", "11:30pm"))
-    (raw / "web" / "copy").write_text(WEB.format(title="Copy", story="USBRE2", body=BODY * 3))
+    (raw / "web" / "good").write_text(web("Acme chief to step down", "USBRE1"))
+    (raw / "web" / "recrawl").write_text(web("Acme chief to step down", "USBRE1").replace("10:59pm", "11:30pm"))
+    (raw / "web" / "copy").write_text(web("Copy", "USBRE2"))
     (raw / "web" / "empty").write_bytes(b"")
-    (raw / "web" / "header-only").write_text("\n".join(WEB.splitlines()[:4]).format(title="t", story="USBRE3") + "\n")
+    (raw / "web" / "header-only").write_text(header_only(reuters_web("t", "", "", story="USBRE3")))
     (raw / "bin.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (raw / "latin1.txt").write_bytes("Caf\xe9 owners protest\n\nOwners of caf\xe9s in Montr\xe9al said on Monday taxes were too high.".encode("latin-1"))
     (raw / "feed.jsonl").write_text(
@@ -45,8 +39,7 @@ def build(raw: Path) -> None:
 def built(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("acct")
     build(root / "corpus/raw")
-    params = Params()
-    run_steps(root, params)
+    build_stages(root, Params())
     return root
 
 
@@ -79,8 +72,9 @@ def test_each_bad_input_has_its_reason(built):
 
 def test_latin1_article_is_decoded_and_flagged(built):
     recs = [r for r in iter_curated(built / "corpus/curated") if r.source.path == "latin1.txt"]
-    assert recs == [] or "decoded_cp1252" in recs[0].flags
-    # a plaintext file without any date is rejected for it, with the decoding kept in flags
+    # a plaintext file without any date is rejected for it (never published), with the decoding
+    # kept in flags
+    assert recs == []
     rej = [x for x in iter_rejected(built / "corpus/curated/rejected/no_date.jsonl") if x.source.path == "latin1.txt"]
     assert rej and rej[0].title == "Café owners protest" and "Montréal" in rej[0].text and "decoded_cp1252" in rej[0].flags
 
@@ -97,8 +91,7 @@ def test_a_step_that_raises_on_one_article_rejects_only_that_article(tmp_path, m
         return real(record, params)
 
     monkeypatch.setattr(curate.clean.rules, "clean_record", flaky)
-    params = Params()
-    run_steps(tmp_path, params)
+    build_stages(tmp_path, Params())
     m = json.loads((tmp_path / "reports/metrics.json").read_text())
     assert m["rejected_by_reason"]["internal_error"] == 1
     assert m["accounting_ok"]

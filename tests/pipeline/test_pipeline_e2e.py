@@ -23,11 +23,7 @@ def curated_digest(proj: Path) -> dict[str, str]:
     return out
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    proj = make_project(tmp_path_factory.mktemp("e2e") / "proj")
-    run([bin_path("dvc"), "repro"], proj, env={"CURATE_STAGE_STATS": str(proj.parent / "stage-stats.jsonl")})
-    return proj
+# `built` (tests/conftest.py): the sample built by `dvc repro`, with each stage's stats line
 
 
 def test_every_stage_reports_time_and_memory_for_the_benchmark(built):
@@ -59,7 +55,9 @@ def test_metrics_account_for_every_input(built):
 
 
 def test_rejected_files_are_named_by_reason_and_carry_detail(built):
-    for path in (built / "corpus/curated/rejected").glob("*.jsonl"):
+    paths = sorted((built / "corpus/curated/rejected").glob("*.jsonl"))
+    assert paths, "the sample has rejections: no rejected file written"
+    for path in paths:
         for rej in iter_rejected(path):
             assert rej.reason == path.stem
             assert rej.detail

@@ -216,7 +216,7 @@ def _s(v):
 
 
 def test_mlcroissant_yields_the_jsonl_records(released):
-    mlc = pytest.importorskip("mlcroissant")
+    import mlcroissant as mlc
     proj, _, v2 = released
     ds = mlc.Dataset(jsonld=str(proj / "corpus/curated/croissant.json"))
     assert not ds.metadata.ctx.issues.errors
@@ -376,7 +376,7 @@ def test_refuses_without_a_committed_default_remote(tmp_path):
 
 
 def test_export_parquet_and_jsonl_gz_at_a_tag(released, tmp_path):
-    pa = pytest.importorskip("pyarrow.parquet")
+    import pyarrow.parquet as pa
     import polars as pl
 
     proj, v1, _ = released
@@ -431,6 +431,6 @@ def test_readme_loaders_read_the_released_files(released):
     df = pd.concat(pd.read_json(p, lines=True, dtype=False) for p in paths)
     assert sorted(df["id"]) == sorted(v2) and set(df["date"]) == {r["date"] for r in v2.values()}
     assert pl.read_ndjson(str(arts / "*.jsonl")).height == len(v2)
-    duckdb = pytest.importorskip("duckdb")
+    import duckdb
     n = duckdb.sql(f"SELECT count(*) FROM read_json_auto('{arts}/*.jsonl')").fetchall()[0][0]
     assert n == len(v2)

@@ -1,0 +1,95 @@
+"""What many tests build: article texts, parameters, and a build of the stages in-process.
+
+Plain functions (fixtures live in tests/conftest.py). All article text here is written for the tests.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import msgspec
+
+from curate.params import Params
+from curate.pipeline.run import run_steps
+from curate.steps import STAGES
+from tests.conftest import REPO
+
+# ------------------------------------------------------------------------------------- articles
+
+REUTERS_WEB = """-- {title}
+-- By  {author}
+-- {stamp}
+-- http://www.reuters.com/article/{y}/{m}/{d}/us-{slug}-id{story}{y}{m}{d}
+
+ 
+ {city}  (Reuters) - {body}
+ {more} (Reporting by {author}; Editing by {editor})
+"""
+
+
+def reuters_web(title: str, body: str, more: str, *, story: str, slug: str = "test",
+                date: str = "2012/06/08", stamp: str = "Thu Jun 7, 2012 10:59pm EDT",
+                author: str = "Jane Roe", editor: str = "John Doe", city: str = "LONDON") -> str:
+    """A Reuters web article file (the layout of the sample's web/ files): a four-line header
+    (title, byline, time stamp, URL with the story id), then two paragraphs and a sign-off."""
+    y, m, d = date.split("/")
+    return REUTERS_WEB.format(title=title, author=author, stamp=stamp, y=y, m=m, d=d, slug=slug,
+                              story=story, city=city, body=body, more=more, editor=editor)
+
+
+def header_only(article: str) -> str:
+    """The four header lines of a Reuters web article, without its body."""
+    return "\n".join(article.splitlines()[:4]) + "\n"
+
+
+NEWS_WORDS = ["harbour", "council", "tariff", "grain", "freight", "ministry", "shares", "rally",
+              "budget", "court", "vote", "drought", "rail", "bonds", "exports", "union", "strike"]
+
+
+def synthetic_article(i: int, seed: int = 0, words: int = 0) -> str:
+    """A seed-dateline article dated 2013-05-(10+i), distinct for each (i, seed): eight sentences
+    of news words drawn from Random(seed * 1000 + i) in two paragraphs or, with `words`, one
+    paragraph of that many distinct tokens (a big file); then a sign-off."""
+    lead = f" date 2013-05-{10 + i:02d} LONDON Officials said on Tuesday"
+    if words:
+        body = f"{lead} that item {i} was approved. " + " ".join(f"w{i}x{j}" for j in range(words)) + "."
+    else:
+        rng = random.Random(seed * 1000 + i)
+        sentences = [" ".join(rng.choice(NEWS_WORDS) for _ in range(12)).capitalize() + "." for _ in range(8)]
+        body = f"{lead} {i} {seed} " + " ".join(sentences[:4]) + "\n\n" + " ".join(sentences[4:])
+    return body + "\n\n(Writing by Ann Example; Editing by Bo Sample)\n"
+
+
+# ----------------------------------------------------------------------------------- parameters
+
+
+def one_worker(params: Params | None = None) -> Params:
+    """The default parameters (or `params`) run in-process: one worker."""
+    params = params or Params()
+    return msgspec.structs.replace(params, run=msgspec.structs.replace(params.run, workers=1))
+
+
+def no_cache(params: Params | None = None) -> Params:
+    """The default parameters (or `params`) without the stage caches."""
+    params = params or Params()
+    return msgspec.structs.replace(params, run=msgspec.structs.replace(params.run, cache_dir=None))
+
+
+# ------------------------------------------------------------------------------------- building
+
+
+def with_sample(root: Path) -> Path:
+    """`root` with a copy of the bundled sample as its corpus/raw (no git, no DVC: for stages
+    run in-process)."""
+    shutil.copytree(REPO / "corpus/raw", root / "corpus/raw")
+    return root
+
+
+def build_stages(root: Path, params: Params, names=STAGES) -> dict:
+    """Run the stages `names` (every interim stage, ingest to validate, by default) in-process on
+    the project at `root` (raw inputs in corpus/raw); name -> StageResult. A failed corpus-wide
+    rule (CorpusRuleError) is an error here."""
+    return run_steps(root, params, names)
+

@@ -1,0 +1,95 @@
+"""The registry (curate/steps.py) is the one list of steps: dvc.yaml and the CLI agree with it, and
+each stage depends on its own code, so a change to one step reruns that step and what follows."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import typer
+import yaml
+
+from curate.cli import app
+from curate.steps import STEPS
+from tests.conftest import REPO, bin_path, make_project, run
+
+# a few articles of the bundled sample, none a duplicate of another: a build takes seconds
+SMALL = ["seed/000_36da013c6c0019e4.txt", "notes/20130402/harbour-expansion.txt",
+         "web/20091203/us-lumenta-chile-mine-idUSTRE5B23KL20091203"]
+
+
+def test_dvc_yaml_agrees_with_the_registry():
+    stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
+    assert list(stages) == [s.name for s in STEPS]  # the same stages, in order
+    for step in STEPS:
+        stage = stages[step.name]
+        assert stage["cmd"] == f"curate {step.name}"
+        code = [d for d in stage["deps"] if d.startswith("curate/")]
+        assert code == list(step.deps), step.name
+        assert stage["params"] == list(step.params), step.name
+
+
+def test_the_cli_has_a_command_for_every_step():
+    commands = typer.main.get_command(app).commands
+    for step in STEPS:
+        assert step.name in commands, step.name
+        if step.interim:  # the stage commands are made from the registry, with its one-line doc
+            assert commands[step.name].help == step.doc
+
+
+def changed_stages(proj: Path) -> set[str]:
+    """The stages `dvc status` lists: those whose own deps changed since the build."""
+    return set(json.loads(run([bin_path("dvc"), "status", "--json"], proj).stdout))
+
+
+def downstream(proj: Path, stages: set[str]) -> set[str]:
+    """`stages` and every stage after them in DVC's graph (`dvc dag --dot`)."""
+    edges = re.findall(r'^"([^"]+)" -> "([^"]+)";$', run([bin_path("dvc"), "dag", "--dot"], proj).stdout, re.M)
+    assert edges, "no edges in `dvc dag --dot`"
+    out, grew = set(stages), True
+    while grew:
+        more = {b for a, b in edges if a in out} - out
+        out |= more
+        grew = bool(more)
+    return out
+
+
+@pytest.fixture(scope="module")
+def small_build(tmp_path_factory) -> Path:
+    base = tmp_path_factory.mktemp("registry")
+    raw = base / "raw"
+    for rel in SMALL:
+        (raw / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / "corpus/raw" / rel, raw / rel)
+    proj = make_project(base / "proj", raw)
+    run([bin_path("dvc"), "repro"], proj)
+    assert changed_stages(proj) == set()
+    return proj
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module, step, expected", [
+    ("curate/validate/rules.py", "validate", {"validate", "report"}),
+    ("curate/clean/rules.py", "clean", {"clean", "dedup", "extract", "validate", "report"}),
+])
+def test_a_change_to_a_step_reruns_that_step_and_what_follows_only(small_build, module, step, expected):
+    """After a full build, a change to one step's module leaves `dvc status` listing that step
+    alone (DVC lists a stage whose own deps changed; the stages after it go stale only if its
+    outputs change), so what `dvc repro` may rerun is that step and the stages after it in DVC's
+    graph: nothing upstream.
+
+    The project's copy of the module is what DVC hashes (the `curate` command imports the
+    package from where it is installed): appending a comment changes the file, not the code."""
+    path = small_build / module
+    original = path.read_bytes()
+    path.write_bytes(original + b"# edited\n")
+    try:
+        listed = changed_stages(small_build)
+        assert listed == {step}
+        assert downstream(small_build, listed) == expected
+    finally:
+        path.write_bytes(original)
+    assert changed_stages(small_build) == set()
