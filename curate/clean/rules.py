@@ -170,10 +170,14 @@ def _paragraphs(text: str, params: CleanParams) -> list[str]:
 def clean_text(text: str, params: CleanParams | None = None) -> str:
     """Repaired, re-flowed text: paragraphs joined by "\\n\\n". Idempotent."""
     params = params or CleanParams()
-    text, _ = repair(text, params.fix_mojibake)
-    out = "\n\n".join(_paragraphs(text, params))
-    if not unicodedata.is_normalized("NFC", out):
-        out = unicodedata.normalize("NFC", out)
+    for _ in range(3):  # re-flowing can join what ftfy then reads as mojibake ("Â\r0" -> "Â 0")
+        text, _ = repair(text, params.fix_mojibake)
+        out = "\n\n".join(_paragraphs(text, params))
+        if not unicodedata.is_normalized("NFC", out):
+            out = unicodedata.normalize("NFC", out)
+        if out == text or not params.fix_mojibake or out.isascii() or repair(out, True)[0] == out:
+            break
+        text = out
     return out
 
 
