@@ -17,7 +17,10 @@
    nothing is ever overwritten, and a reader never sees a partial file. The bytes copied are the
    bytes checked: a file whose content changed since it was read is not copied (error).
 Inputs already under corpus/raw are a usage error (they are in the corpus already: `dvc repro`).
-`dry_run` does steps 1-2 and reports what would be copied; nothing is written.
+`dry_run` does steps 1-2 and reports what would be copied; nothing is written under corpus/.
+It remembers the batch name it reported (`add-plans.json` in `run.cache_dir`, keyed by the
+inputs' paths, sizes and times), and the next `add` of the same unchanged inputs takes that
+name while no other batch has been added since: the ids it gives are the ids the dry run showed.
 """
 
 from __future__ import annotations
@@ -107,6 +110,58 @@ def batch_name(inputs: list[Input], raw_root: Path, now: dt.datetime | None = No
         k += 1
         name = f"{base}-{k}"
     return name
+
+
+_PLANS = "add-plans.json"
+
+
+def _inputs_digest(inputs: list[Input]) -> str:
+    h = hashlib.sha256()
+    for inp in inputs:
+        h.update(os.fsencode(str(inp.full)))
+        with contextlib.suppress(OSError):
+            st = os.lstat(inp.full)
+            h.update(f"|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def _planned_batch(plans: Path | None, digest: str, raw_root: Path) -> str | None:
+    """The name a dry run reported for these inputs, while it is still free and still the newest
+    batch (an add in between would make it sort before a later batch: arrival order)."""
+    import json
+
+    if plans is None:
+        return None
+    try:
+        name = json.loads(plans.read_text(encoding="utf-8")).get(digest)
+    except (OSError, ValueError, AttributeError):
+        return None
+    if not isinstance(name, str) or os.path.lexists(raw_root / name):
+        return None
+    newest = max((p.name for p in raw_root.glob("added-*")), default="") if raw_root.is_dir() else ""
+    return name if name > newest else None
+
+
+def _remember_plan(plans: Path | None, digest: str, name: str | None) -> None:
+    """Keep (name given) or drop (None) the dry run's name for these inputs; the 20 latest stay."""
+    import json
+
+    from curate.engine.io import write_atomic
+
+    if plans is None:
+        return
+    try:
+        known = json.loads(plans.read_text(encoding="utf-8"))
+        known = known if isinstance(known, dict) else {}
+    except (OSError, ValueError):
+        known = {}
+    if name is None and digest not in known:
+        return
+    known.pop(digest, None)
+    if name is not None:
+        known[digest] = name
+    with contextlib.suppress(OSError):
+        write_atomic(plans, json.dumps(dict(list(known.items())[-20:]), indent=1) + "\n")
 
 
 def _line_sha(raw: bytes, lineno: int) -> str:
@@ -245,9 +300,11 @@ def add_paths(
     if inside:
         raise UsageError(f"already under {params.ingest.raw_dir} (run `dvc repro` instead of add): "
                          + ", ".join(inside[:5]) + (" ..." if len(inside) > 5 else ""))
-    batch = batch_name(inputs, raw_root, now)
-    place(inputs, batch + "/")
     rp = params.run
+    plans = root / rp.cache_dir / _PLANS if rp.cache_dir else None
+    digest = _inputs_digest(inputs)
+    batch = _planned_batch(plans, digest, raw_root) or batch_name(inputs, raw_root, now)
+    place(inputs, batch + "/")
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
     from curate.engine.cache import cache_file
 
@@ -255,6 +312,7 @@ def add_paths(
     result = check_inputs(inputs, params, corpus, cache_path, progress, executor)
     copies, data_for, errors = plan_copies(result, raw_root)
     out = AddResult(result, batch if copies else None, params.ingest.raw_dir, copies, errors, dry_run)
+    _remember_plan(plans, digest, batch if dry_run and copies else None)
     if dry_run or not copies:
         return out
     written: list[Copy] = []

@@ -17,6 +17,15 @@ class _CorpusText(msgspec.Struct):
     text: str = ""
 
 
+class _NullFacts(msgspec.Struct):
+    """The fields the corpus rules' null rates read (curate.validate.corpus_rules)."""
+
+    title: str | None = None
+    dateline: str | None = None
+    date: str | None = None
+    credits: dict = {}
+
+
 @dataclass
 class CorpusIndex:
     """The curated corpus as dedup sees it: keys (id, content_hash, dates, source) in shard order
@@ -28,6 +37,19 @@ class CorpusIndex:
     near: object | None = None  # curate.dedup.near_dup.NearDupIndex
     shards: list[Path] = field(default_factory=list)
     seconds: float = 0.0
+    missing: list[tuple[str, ...]] = field(default_factory=list)  # null fields of record i
+    rejected: dict[str, int] = field(default_factory=dict)  # the manifest's rejections by reason
+
+    def facts(self):
+        """The corpus rules' facts of this version (curate.validate.corpus_rules.CorpusFacts)."""
+        from collections import Counter
+
+        from curate.validate.corpus_rules import CorpusFacts
+
+        facts = CorpusFacts(rejected=Counter(self.rejected))
+        for m in self.missing:
+            facts.accept(m)
+        return facts
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -84,11 +106,17 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
             except Exception:  # noqa: BLE001 - missing or unreadable cache: recompute
                 pass
     compute = index.near is not None and len(index.near) == 0
+    from curate.validate.corpus_rules import missing_fields
+
     key_dec = msgspec.json.Decoder(DedupKey)
     text_dec = msgspec.json.Decoder(_CorpusText)
+    null_dec = msgspec.json.Decoder(_NullFacts)
+    shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per combination of null fields
     for shard in index.shards:
         for line in iter_lines(shard):
             index.keys.append(key_dec.decode(line))
+            m = tuple(missing_fields(null_dec.decode(line)))
+            index.missing.append(shared.setdefault(m, m))
             if compute:
                 index.near.add(text_dec.decode(line).text)
     if index.near is not None and len(index.near) != len(index.keys):  # stale cache: recompute
@@ -103,5 +131,19 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
             for old in cache_dir.glob("check-corpus-*.pickle"):
                 old.unlink()
             write_atomic(cached_path, pickle.dumps(index.near, protocol=pickle.HIGHEST_PROTOCOL))
+    index.rejected = _manifest_rejected(curated_dir)
     index.seconds = time.perf_counter() - t0
     return index
+
+
+def _manifest_rejected(curated_dir: Path) -> dict[str, int]:
+    """Rejections by reason of the published version (its manifest; none when unreadable)."""
+    import orjson
+
+    from curate.layout import MANIFEST
+
+    try:
+        rejected = orjson.loads((curated_dir / MANIFEST).read_bytes()).get("rejected", {})
+        return {str(k): int(v) for k, v in rejected.items()}
+    except (OSError, ValueError, AttributeError, TypeError):
+        return {}

@@ -12,6 +12,10 @@ order, with the same params.yaml; nothing here decides anything the pipeline doe
     extract   curate.extract.stage.extract_window (run_extract, per window; annotation cache and
               worker processes as params.run says)
     validate  curate.validate.stage.validate_verdicts (run_validate: record contract, pandera rules)
+    corpus    curate.validate.corpus_rules.evaluate (run_validate's corpus rules) over the version
+              `curate add` + `dvc repro` would build: the corpus (its articles' null fields, its
+              manifest's rejections), plus the accepted inputs, less the corpus articles they
+              replace; rejected inputs are never copied, so they do not count
 
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
@@ -40,16 +44,18 @@ a record; texts are read again only for borderline near-duplicate pairs. The pip
 apply unchanged, so:
   * exact duplicate of a corpus article: rejected `duplicate` naming it (the pipeline keeps the
     earliest published copy: an input published *before* the corpus copy is accepted with
-    `replaces` naming the corpus article that the next build will drop instead);
+    `replaces` naming the corpus article that the next build will drop instead; at the same
+    time the corpus copy stays, whatever the ids);
   * same story id as a corpus article: the pipeline keeps the latest version, so a newer version
     is accepted and `replaces` the corpus copy; an older one is rejected `story_version`, the note
-    saying it is older than the corpus copy (same time: the later raw path wins, as in the pipeline);
-  * the one rule of check's own: an input identical to a corpus article (same id, same text, same
-    publication time, e.g. the corpus's own file sent again) is rejected `duplicate`, detail
-    "already in the corpus". The pipeline would keep whichever copy's raw path sorts last, which
-    changes nothing but the file the record cites, so adding it would only add clutter;
+    saying it is older than the corpus copy (same time: the copy that arrived first, the corpus's,
+    is kept, as in the pipeline: see curate/dedup/decisions.py, "Ties");
+  * an input identical to a corpus article (same id, same text, same publication time, e.g. the
+    corpus's own file sent again) is rejected `duplicate`, detail "already in the corpus" (the
+    pipeline would keep the corpus copy too; the message says so more plainly);
   * near duplicate (MinHash/LSH, `dedup.near_threshold`): rejected `near_duplicate` naming the
-    kept article, or accepted with `replaces` when the input is the earliest of its cluster.
+    kept article, or accepted with `replaces` when the input is the earliest of its cluster
+    (strictly earlier: at equal times the corpus article stays).
 Within the batch the same rules decide between inputs; `note` says whether the kept copy is in
 the corpus or in the batch (and which input).
 
@@ -98,6 +104,7 @@ class _Item:
     state: Record  # a Record while it survives; a Rejected once a stage rejects it
     duplicate_note: str = ""
     replaces: list[str] = field(default_factory=list)
+    replaced: list[tuple[int, str]] = field(default_factory=list)  # (corpus index, reason) it displaces
 
 
 def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list[_Item]:
@@ -126,12 +133,16 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
     """Dedup with the pipeline's rules over the corpus keys followed by the batch's; the batch's
     losers become rejections, the winners note the corpus records they replace. Returns the
     near-duplicate index used (None when near dedup is off)."""
-    from curate.dedup.decisions import DedupKey, dedup_decisions
+    from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival, dedup_decisions
 
     alive = [it for it in items if not isinstance(it.state, Rejected)]
     key_dec = msgspec.json.Decoder(DedupKey)
     n_corpus = len(corpus)
     keys = list(corpus.keys) + [key_dec.decode(encode(it.state)) for it in alive]
+    # ties go to the copy that arrived first: the corpus, then inputs already under corpus/raw,
+    # then the new inputs (the batch folder `curate add` names for them sorts after every other)
+    arrivals = [arrival(k) if i < n_corpus or inputs[alive[i - n_corpus].input_index].in_raw
+                else (NEW_INPUT,) + arrival(k)[1:] for i, k in enumerate(keys)]
     near = corpus.near if params.dedup.near else None  # the corpus signatures, then the batch's
     if near is not None:
         for it in alive:
@@ -143,7 +154,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
             if i >= n_corpus:
                 yield i, alive[i - n_corpus].state.text
 
-    drop = dedup_decisions(keys, params, near=near, reload=reload)
+    drop = dedup_decisions(keys, params, near=near, reload=reload, arrivals=arrivals)
     corpus_by_id = {k.id: k for k in corpus.keys}
     identical = _identical_to_corpus(alive, corpus_by_id)
     survivor_of: dict[str, int] = {}  # id → batch position of the surviving record with that id
@@ -217,6 +228,7 @@ def _note_replaced(drop: dict, corpus: CorpusIndex, alive: list[_Item], survivor
             when = ck.published_at or ck.date or "no date"
             it = alive[survivor_of[kept]]
             it.replaces.append(ck.id)
+            it.replaced.append((i, reason.value))
             it.duplicate_note = "; ".join(filter(None, [it.duplicate_note,
                                                         f"replaces {ck.id} ({_REPLACES[reason]}, published {when})"]))
 
@@ -244,6 +256,24 @@ def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executo
         cache.close()
         if own:
             executor.close()
+
+
+def _corpus_rules(items: list[_Item], corpus: CorpusIndex, params: Params) -> tuple[list, list[str]]:
+    """The corpus rules over the version `curate add` of this batch + `dvc repro` would build:
+    the corpus, plus the accepted inputs, less the corpus articles they replace (rejected inputs
+    are never copied, so they do not count). Returns the results and the rules the corpus
+    fails already without the batch."""
+    from curate.validate.corpus_rules import evaluate, failures, missing_fields
+
+    before = corpus.facts()
+    facts = corpus.facts()
+    for it in items:
+        if not isinstance(it.state, Rejected):
+            facts.accept(missing_fields(it.state))
+            for i, reason in it.replaced:
+                facts.withdraw(corpus.missing[i], reason)
+    already = [r.rule for r in failures(evaluate(before, params.validate))] if len(corpus) else []
+    return evaluate(facts, params.validate), already
 
 
 def _verdict(it: _Item, inp: Input) -> Verdict:
@@ -293,10 +323,12 @@ def check_inputs(
                     it.state = reject(it.state, verdict[0], verdict[1], "validate")
 
     timed("validate", validate)
+    rules, already = _corpus_rules(items, corpus, params)
     out = [_verdict(it, inputs[it.input_index]) for it in items]
     timings["total"] = round(time.perf_counter() - t_start, 3)
     return CheckResult(out, inputs, str(corpus.folder), len(corpus), near is not None,
-                       seconds=timings["total"], timings=timings, records=[it.state for it in items])
+                       seconds=timings["total"], timings=timings, records=[it.state for it in items],
+                       corpus_rules=rules, rules_failing_before=already)
 
 
 def check_paths(

@@ -57,6 +57,8 @@ class CheckResult:
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
     records: list = field(default_factory=list, repr=False)  # final Record/Rejected per verdict
+    corpus_rules: list = field(default_factory=list)  # curate.validate.corpus_rules.RuleResult, with the batch
+    rules_failing_before: list[str] = field(default_factory=list)  # rules the corpus fails without it
 
     @property
     def accepted(self) -> int:
@@ -82,13 +84,28 @@ class CheckResult:
             head += f" from {files} file{'s' if files != 1 else ''}"
         text = (f"{head} checked against {self.corpus_records} corpus articles: "
                 f"{self.accepted} accepted, {self.rejected} rejected")
-        return text + (f" ({reasons})" if reasons else "")
+        return text + (f" ({reasons})" if reasons else "") + "\n" + self.rules_line()
+
+    def rules_line(self) -> str:
+        """One line: the corpus rules the corpus plus this batch would break (or that none does)."""
+        failed = [r for r in self.corpus_rules if not r.passed]
+        if not failed:
+            return f"corpus rules with this batch: all {len(self.corpus_rules)} pass"
+        parts = [r.message.replace(f"corpus rule {r.rule} failed: ", f"{r.rule}: ")
+                 + (" (fails already without this batch)" if r.rule in self.rules_failing_before else "")
+                 for r in failed]
+        return "corpus rules the corpus plus this batch would break (the next build would fail): " + "; ".join(parts)
 
     def to_json(self) -> dict:
         return {
             "summary": {"inputs": len(self.verdicts), "files": len(self.inputs), "accepted": self.accepted,
                         "rejected": self.rejected, "rejected_by_reason": self.by_reason,
-                        "exit_code": self.exit_code},
+                        "exit_code": self.exit_code,
+                        "corpus_rules_broken": [r.rule for r in self.corpus_rules if not r.passed],
+                        "corpus_rules": [
+                            {"rule": r.rule, "value": r.value, "limit": r.limit, "params_key": r.key,
+                             "passed": r.passed, "fails_without_batch": r.rule in self.rules_failing_before,
+                             "message": r.message} for r in self.corpus_rules]},
             "corpus": {"path": self.corpus_dir, "records": self.corpus_records,
                        "near_dedup": self.near_dedup},
             "inputs": [v.to_json() for v in self.verdicts],

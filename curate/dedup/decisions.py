@@ -1,7 +1,17 @@
 """Step 3's decisions: which records to drop as story versions, exact or near duplicates, and
-which kept record each one duplicates. Deterministic in the keys; `curate check` reuses it."""
+which kept record each one duplicates. Deterministic in the keys; `curate check` reuses it.
+
+Ties. When copies are equal on the rule's own terms (same publication time), the copy that
+*arrived first* is kept, so re-adding what the corpus holds never displaces it and ids never
+change: `arrival` orders raw paths outside `curate add` batch folders first (by path, then
+line), then the batch folders (`added-YYYYMMDD-HHMMSS-...`, so by the time they were added),
+each by path then line. `curate check` ranks inputs that are not yet under corpus/raw after all
+of these, as the batch folder `curate add` names for them sorts after every earlier one.
+"""
 
 from __future__ import annotations
+
+import re
 
 import msgspec
 
@@ -30,31 +40,55 @@ class _Key(msgspec.Struct):
 DedupKey = _Key  # public name: `curate check` decodes the same keys from its records and the corpus
 
 
-def _recency(k: _Key) -> tuple:
-    """Later publication wins among story versions; ties broken by raw path then line."""
-    return (k.published_at or k.date or "", k.source.path, k.source.line or 0)
+_BATCH = re.compile(r"added-\d{8}-\d{6}-")  # curate add's batch folders (curate/check/add.py)
+NEW_INPUT = 2  # arrival rank of an input that is not under corpus/raw yet (curate check)
 
 
-def _latest(k: _Key) -> tuple:
-    """Among story versions the last modified wins (NewsML-G2 / ninjs versions share their first
-    publication), then the later publication; ties broken by raw path then line."""
-    return (k.modified_at or k.published_at or k.date or "", *_recency(k))
+def arrival(k: _Key) -> tuple:
+    """The order in which raw inputs joined the corpus, from their path (see the module doc)."""
+    path = k.source.path
+    return (1 if _BATCH.match(path.split("/", 1)[0]) else 0, path, k.source.line or 0)
 
 
-def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) -> dict[int, tuple[Reason, str, str]]:
+def _when(k: _Key) -> str:
+    return k.published_at or k.date or ""
+
+
+def _earliest_copy(keys: list[_Key], idx: list[int], ranks) -> int:
+    """Among records sharing a content hash: the earliest published, ties by arrival, then id."""
+    return min(idx, key=lambda i: (_when(keys[i]), ranks(i), keys[i].id))
+
+
+def _version_time(k: _Key) -> str:
+    # NewsML-G2 / ninjs versions share their first publication: the last modified is the latest
+    return k.modified_at or _when(k)
+
+
+def _latest_version(keys: list[_Key], idx: list[int], ranks) -> int:
+    """Among versions of one story: the last modified, else the latest published; equal times:
+    the one that arrived first."""
+    latest = max(_version_time(keys[i]) for i in idx)
+    return min((i for i in idx if _version_time(keys[i]) == latest), key=ranks)
+
+
+def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
+                    arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str, str]]:
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
     1. story versions: records sharing an id (a Reuters story id re-crawled): keep the latest
-       (published_at, then date, then raw path); the others are `story_version` (Reuters ids)
-       or `duplicate_id` (ids from other sources).
+       (published_at, else date); equal times: the first to arrive; the others are
+       `story_version` (Reuters ids) or `duplicate_id` (ids from other sources).
     2. exact duplicates: among the survivors, records sharing a content_hash: keep the earliest
-       published (the original; ties: smallest id); the others are `duplicate`.
+       published (the original); ties: the first to arrive, then the smallest id; the others
+       are `duplicate`.
     3. near duplicates (`near`: a `curate.dedup.near_dup.NearDupIndex` holding the signature of record i
        at index i; skipped when None): among the survivors, MinHash/LSH clusters at
-       `near_threshold`; keep the earliest published (UTC; ties: smallest id); the others are
-       `near_duplicate`. `reload(indices)` yields (index, text) for the exact check of
-       borderline pairs (see curate/dedup/near_dup.py).
+       `near_threshold`; keep the earliest published (UTC); ties: the first to arrive, then the
+       smallest id; the others are `near_duplicate`. `reload(indices)` yields (index, text) for
+       the exact check of borderline pairs (see curate/dedup/near_dup.py).
+    `arrivals[i]` overrides `arrival(keys[i])` (curate check ranks its new inputs last).
     """
+    ranks = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(keys[i]))
     drop: dict[int, tuple[Reason, str, str]] = {}
     if params.dedup.story_versions:
         by_id: dict[str, list[int]] = {}
@@ -63,12 +97,12 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
         for rid, idx in by_id.items():
             if len(idx) < 2:
                 continue
-            keep = max(idx, key=lambda i: _latest(keys[i]))
+            keep = _latest_version(keys, idx, ranks)
             reason = Reason.STORY_VERSION if rid.startswith(STORY_ID_PREFIXES) else Reason.DUPLICATE_ID
             for i in idx:
                 if i != keep:
                     drop[i] = (reason, rid, f"another version of story {rid} was kept "
-                               f"(kept {keys[keep].source.path}, published {_recency(keys[keep])[0]})")
+                               f"(kept {keys[keep].source.path}, published {_when(keys[keep])})")
     if params.dedup.exact:
         by_hash: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
@@ -77,7 +111,7 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
         for idx in by_hash.values():
             if len(idx) < 2:
                 continue
-            keep = min(idx, key=lambda i: (_recency(keys[i])[0], keys[i].id, _recency(keys[i])[1:]))
+            keep = _earliest_copy(keys, idx, ranks)
             for i in idx:
                 if i != keep:
                     drop[i] = (Reason.DUPLICATE, keys[keep].id,
@@ -85,7 +119,7 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None) ->
     if params.dedup.near and near is not None:
         from curate.dedup.near_dup import near_decisions, order_key
 
-        order = [order_key(k.id, k.published_at, k.date) for k in keys]
+        order = [order_key(k.id, k.published_at, k.date)[:2] + (ranks(i), k.id) for i, k in enumerate(keys)]
         near_drop, _ = near_decisions(near, [k.id for k in keys], order, skip=drop.keys(), reload=reload)
         for i, (kept, detail) in near_drop.items():
             drop[i] = (Reason.NEAR_DUPLICATE, kept, detail)

@@ -3,8 +3,8 @@
 Each record is reduced to a row of scalar facts (id, date, lengths, booleans for the checks
 that need the text, such as entity offsets) so the corpus frame holds no texts. One pandera
 schema, built from params, checks the rows; every failing row maps to a stable reason code
-(the first failing check in CHECK_ORDER wins). Corpus-wide rules (null rates) are dataframe
-checks: they cannot reject a record, so they are reported and fail the stage.
+(the first failing check in CHECK_ORDER wins). Corpus-wide rules (null rates over the accepted
+rows) cannot reject a record: curate.validate.corpus_rules evaluates them, and they fail the stage.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandera.polars as pa
 import polars as pl
@@ -21,6 +21,7 @@ from pandera.errors import SchemaErrors
 
 from curate.params import ValidateParams
 from curate.record import Reason, Record
+from curate.validate.corpus_rules import NULL_FIELDS, CorpusFacts, evaluate
 
 ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -91,17 +92,8 @@ def facts(record: Record, labels: frozenset[str], date_min: str, date_max: str) 
     }
 
 
-def _null_rate_check(field: str, limit: float) -> pa.Check:
-    col = f"{field}_missing"
-
-    def check(data):
-        return data.lazyframe.select(pl.col(col).cast(pl.Float64).mean().fill_null(0.0) <= limit)
-
-    return pa.Check(check, name=f"null_rate_{field}", error=f"null rate of {field} above {limit}")
-
-
 def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
-    """The corpus schema: per-row contract checks plus dataframe-wide null-rate limits."""
+    """The corpus schema: the per-row contract checks (corpus rules: curate.validate.corpus_rules)."""
     true = pa.Check.eq(True)
     return pa.DataFrameSchema(
         {
@@ -116,17 +108,18 @@ def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
             "date_in_window": pa.Column(bool, true),
             "words": pa.Column(int, pa.Check.ge(params.min_words)),
         },
-        checks=[_null_rate_check(f, lim) for f, lim in sorted(params.max_null_rate.items())],
         name="curated_corpus",
     )
 
 
 @dataclass
 class Verdicts:
-    """Per-row reason (None = accepted) and the corpus-wide rule results."""
+    """Per-row reason (None = accepted); the corpus facts of the accepted rows (their null
+    fields; no rejections yet) and the null-rate rules over them."""
 
     reasons: list[tuple[Reason, str] | None]
     corpus_checks: dict[str, dict]
+    facts: CorpusFacts = field(default_factory=CorpusFacts)
 
 
 def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
@@ -143,15 +136,11 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
     frame = pl.DataFrame(columns, schema_overrides={"date": pl.Utf8})
     del columns
     failed: dict[int, set[str]] = {}
-    corpus_failures: set[str] = set()
     try:
         build_schema(params).validate(frame, lazy=True)
     except SchemaErrors as err:
-        fc = err.failure_cases
-        for row in fc.iter_rows(named=True):
-            if row["schema_context"] == "DataFrameSchema":
-                corpus_failures.add(row["check"])
-            elif row["column"] in CHECKS and row["index"] is not None:
+        for row in err.failure_cases.iter_rows(named=True):
+            if row["column"] in CHECKS and row["index"] is not None:
                 failed.setdefault(int(row["index"]), set()).add(row["column"])
     # uniqueness: pandera marks every copy; keep the first occurrence (rows arrive sorted)
     seen: set[str] = set()
@@ -164,13 +153,11 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
         seen.add(rid)
         first = next((c for c in CHECK_ORDER if c in cols), None)
         reasons.append(None if first is None else (CHECKS[first][0], f"failed check {first}: {CHECKS[first][1]}"))
-    corpus_checks = {}
-    for field, limit in sorted(params.max_null_rate.items()):
-        col = f"{field}_missing"
-        rate = frame[col].cast(pl.Float64).mean() if col in frame.columns else 0.0
-        corpus_checks[f"null_rate_{field}"] = {
-            "limit": limit,
-            "value": round(float(rate or 0.0), 6),
-            "passed": f"null rate of {field} above {limit}" not in corpus_failures,
-        }
-    return Verdicts(reasons, corpus_checks)
+    accepted = CorpusFacts()
+    missing_cols = [(f, frame[f"{f}_missing"].to_list()) for f in NULL_FIELDS if f"{f}_missing" in frame.columns]
+    for i, reason in enumerate(reasons):
+        if reason is None:
+            accepted.accept([f for f, col in missing_cols if col[i]])
+    results = evaluate(accepted, params)
+    corpus_checks = {r.rule: r.metric() for r in results if r.rule.startswith("null_rate_")}
+    return Verdicts(reasons, corpus_checks, accepted)

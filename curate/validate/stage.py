@@ -1,11 +1,16 @@
-"""Step 5 as a stage: the record contract and corpus rules (curate.validate.rules) over the
-extracted records; publishes shards, rejected records by reason, the manifest and the metrics
-(inputs == accepted + sum(rejected by reason)). `validate_verdicts` is what `curate check` reuses."""
+"""Step 5 as a stage: the record contract (curate.validate.rules) and the corpus rules
+(curate.validate.corpus_rules) over the extracted records. Only when every corpus rule passes does
+it publish shards, rejected records by reason, the manifest and the metrics (inputs == accepted +
+sum(rejected by reason)); a failure publishes nothing, leaves the would-be metrics in
+corpus/interim/validate/failed-metrics.json and exits non-zero (so DVC keeps dvc.lock).
+`validate_verdicts` is what `curate check` reuses."""
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import msgspec
 import orjson
@@ -16,7 +21,11 @@ from curate.engine.stage import StageResult, _previous
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.record import RECORD_DECODER, Rejected, encode, reject
+from curate.validate.corpus_rules import CorpusFacts, RuleResult, evaluate, failures, metric_checks
 from curate.validate.publish import _indexed_records, _LineIndex, _shard_of, _write_shard_sorted
+
+if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judges records
+    from curate.validate.rules import Verdicts
 
 
 def validate_verdicts(records, params: Params):
@@ -31,9 +40,26 @@ def validate_verdicts(records, params: Params):
     return judge((facts(r, labels, dmin, dmax) for r in records), vp)
 
 
-def run_validate(root: Path, params: Params) -> StageResult:
-    """Contract + corpus rules; publish shards sorted by id, rejected by reason, and metrics."""
-    vp = params.validate
+FAILED_METRICS = "failed-metrics.json"  # under corpus/interim/validate/: a failed build's metrics
+
+
+def failed_metrics_path(root: Path) -> Path:
+    """Where a build that fails a corpus rule leaves the metrics it would have published."""
+    return interim_dir(root, "validate") / FAILED_METRICS
+
+
+@dataclass
+class _Judged:
+    """The extracted records judged: their ids and verdicts, and where each line sits in `src`."""
+
+    src: Path
+    ids: list[str]
+    verdicts: Verdicts
+    line_index: _LineIndex
+    recoded: dict[int, bytes]
+
+
+def _judge_extracted(root: Path, params: Params) -> _Judged:
     src = _previous(root, "validate")
     line_index = _LineIndex()  # (offset, length) per record line, in order
     recoded: dict[int, bytes] = {}
@@ -45,92 +71,140 @@ def run_validate(root: Path, params: Params) -> StageResult:
             yield record
 
     verdicts = validate_verdicts(records_noting_ids(), params)
+    return _Judged(src, ids, verdicts, line_index, recoded)
 
-    curated = root / params.output.curated_dir
-    nshards = max(1, params.output.shards)
-    result = StageResult("validate")
-    by_reason: dict[str, list[bytes]] = {}
-    by_stage: dict[str, Counter] = {}
 
-    def add_rejected(rej: Rejected) -> None:
-        by_reason.setdefault(rej.reason, []).append(encode(rej))
-        by_stage.setdefault(rej.stage, Counter())[rej.reason] += 1
+@dataclass
+class _Rejections:
+    """Every rejected record's line by reason, and the counts by stage."""
 
-    # earlier stages' rejections, in stage order (each file is already in a deterministic order)
+    by_reason: dict[str, list[bytes]] = field(default_factory=dict)
+    by_stage: dict[str, Counter] = field(default_factory=dict)
+
+    def add(self, rej: Rejected) -> None:
+        self.by_reason.setdefault(rej.reason, []).append(encode(rej))
+        self.by_stage.setdefault(rej.stage, Counter())[rej.reason] += 1
+
+    def counts(self) -> dict[str, int]:
+        return {r: len(v) for r, v in sorted(self.by_reason.items())}
+
+
+def _earlier_rejections(root: Path) -> _Rejections:
+    """Earlier stages' rejections, in stage order (each file is already in a deterministic order)."""
+    rej = _Rejections()
     for stage in STAGES[:-1]:
         path = interim_dir(root, stage) / REJECTED
         if path.exists():
-            for rej in iter_rejected(path):
-                add_rejected(rej)
+            for r in iter_rejected(path):
+                rej.add(r)
+    return rej
 
-    shard_bytes: dict[int, int] = {}
-    shard_counts: dict[int, int] = {}
 
-    def fill_articles(tmp: Path) -> None:
-        # accepted lines are copied byte for byte (extract wrote them with `encode`), sorted by id
-        # within their shard through an (id, offset, length) index: the texts are never held
-        shards: list[list[tuple[str, int]]] = [[] for _ in range(nshards)]
-        dec = RECORD_DECODER
-        with open(src, "rb") as fh:
-            for pos, (rid, verdict) in enumerate(zip(ids, verdicts.reasons)):
-                result.inputs += 1
-                if verdict is None:
-                    shards[_shard_of(rid, nshards)].append((rid, pos))
-                    result.kept += 1
-                else:
-                    reason, detail = verdict
-                    add_rejected(reject(dec.decode(line_index.read(fh, pos)), reason, detail, "validate"))
-                    result.rejected[reason.value] += 1
-            for i in range(nshards):
-                shard_counts[i] = len(shards[i])
-                shard_bytes[i] = _write_shard_sorted(fh, tmp / shard_name(i), shards[i], line_index, recoded)
-                shards[i] = []
+def _sort_into_shards(j: _Judged, rej: _Rejections, nshards: int, result: StageResult) -> list[list[tuple[str, int]]]:
+    """(id, line position) of each accepted record in its shard; validate's rejections added."""
+    shards: list[list[tuple[str, int]]] = [[] for _ in range(nshards)]
+    with open(j.src, "rb") as fh:
+        for pos, (rid, verdict) in enumerate(zip(j.ids, j.verdicts.reasons)):
+            result.inputs += 1
+            if verdict is None:
+                shards[_shard_of(rid, nshards)].append((rid, pos))
+                result.kept += 1
+            else:
+                reason, detail = verdict
+                rej.add(reject(RECORD_DECODER.decode(j.line_index.read(fh, pos)), reason, detail, "validate"))
+                result.rejected[reason.value] += 1
+    return shards
 
-    replace_dir(curated / "articles", fill_articles)
 
-    def fill_rejected(tmp: Path) -> None:
-        for reason in sorted(by_reason):
-            (tmp / f"{reason}.jsonl").write_bytes(b"".join(ln + b"\n" for ln in by_reason[reason]))
+def _corpus_rules(j: _Judged, rej: _Rejections, params: Params) -> list[RuleResult]:
+    """The corpus rules over the accepted records' facts and every stage's rejections."""
+    facts = CorpusFacts(j.verdicts.facts.accepted, Counter(j.verdicts.facts.missing), Counter(rej.counts()))
+    return evaluate(facts, params.validate)
 
-    replace_dir(curated / "rejected", fill_rejected)
 
+def _metrics(root: Path, result: StageResult, rej: _Rejections, checks: dict, nshards: int) -> dict:
     ingest_inputs = sum(1 for _ in iter_lines(interim_dir(root, "ingest") / RECORDS)) + \
-        sum(by_stage.get("ingest", Counter()).values())
-    rejected_by_reason = {r: len(v) for r, v in sorted(by_reason.items())}
-    metrics = {
+        sum(rej.by_stage.get("ingest", Counter()).values())
+    rejected_by_reason = rej.counts()
+    return {
         "toolkit": f"curate {__version__}",
         "inputs": ingest_inputs,
         "accepted": result.kept,
         "rejected": sum(rejected_by_reason.values()),
         "rejected_by_reason": rejected_by_reason,
-        "rejected_by_stage": {s: dict(sorted(c.items())) for s, c in sorted(by_stage.items())},
+        "rejected_by_stage": {s: dict(sorted(c.items())) for s, c in sorted(rej.by_stage.items())},
         "accounting_ok": ingest_inputs == result.kept + sum(rejected_by_reason.values()),
-        "corpus_checks": verdicts.corpus_checks,
+        "corpus_checks": checks,
         "shards": nshards,
         # parts of multi-item files that are no article and no input (WARC requests, revisits,
         # non-HTML or non-2xx responses), by kind: not in `inputs`, never silently lost
         **_skipped(root),
     }
+
+
+def _dumps(obj) -> bytes:
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+
+
+def _publish(root: Path, params: Params, j: _Judged, shards: list[list[tuple[str, int]]],
+             rej: _Rejections, metrics: dict) -> None:
+    """Shards sorted by id, rejected by reason, the manifest, then the metrics (each atomic)."""
+    curated = root / params.output.curated_dir
+    shard_bytes: dict[int, int] = {}
+    shard_counts = {i: len(entries) for i, entries in enumerate(shards)}
+
+    def fill_articles(tmp: Path) -> None:
+        # accepted lines are copied byte for byte (extract wrote them with `encode`), sorted by id
+        # within their shard through an (id, offset, length) index: the texts are never held
+        with open(j.src, "rb") as fh:
+            for i, entries in enumerate(shards):
+                shard_bytes[i] = _write_shard_sorted(fh, tmp / shard_name(i), entries, j.line_index, j.recoded)
+
+    def fill_rejected(tmp: Path) -> None:
+        for reason in sorted(rej.by_reason):
+            (tmp / f"{reason}.jsonl").write_bytes(b"".join(ln + b"\n" for ln in rej.by_reason[reason]))
+
+    replace_dir(curated / "articles", fill_articles)
+    replace_dir(curated / "rejected", fill_rejected)
     manifest = {
         "toolkit": f"curate {__version__}",
-        "records": result.kept,
-        "shards": [
-            {"path": f"articles/{shard_name(i)}", "records": shard_counts.get(i, 0),
-             "bytes": shard_bytes.get(i, 0)}
-            for i in range(nshards)
-        ],
-        "rejected": rejected_by_reason,
+        "records": metrics["accepted"],
+        "shards": [{"path": f"articles/{shard_name(i)}", "records": shard_counts[i], "bytes": shard_bytes[i]}
+                   for i in range(len(shards))],
+        "rejected": metrics["rejected_by_reason"],
         "params_sha256": section_digest(msgspec.structs.replace(params, run=RunParams())),
     }
-    write_atomic(curated / MANIFEST, orjson.dumps(manifest, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
-    write_atomic(root / METRICS, orjson.dumps(metrics, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+    write_atomic(curated / MANIFEST, _dumps(manifest))
+    write_atomic(root / METRICS, _dumps(metrics))
+
+
+def _refuse(root: Path, metrics: dict, failed: list[RuleResult]) -> CorpusRuleError:
+    """Nothing is published: the would-be metrics go to failed_metrics_path, the error names why."""
+    path = failed_metrics_path(root)
+    write_atomic(path, _dumps({**metrics, "failed_rules": [
+        {"rule": r.rule, "value": r.value, "limit": r.limit, "params_key": r.key, "message": r.message}
+        for r in failed]}))
+    where = path.relative_to(root).as_posix()
+    return CorpusRuleError("\n".join(r.message for r in failed) + (
+        f"\nnothing was published: corpus/curated and {METRICS} still hold the previous version; "
+        f"the metrics this build would have published are in {where}"), failed)
+
+
+def run_validate(root: Path, params: Params) -> StageResult:
+    """Contract + corpus rules; when every corpus rule passes, publish shards sorted by id,
+    rejected by reason, the manifest and the metrics. When one fails, publish nothing."""
+    judged = _judge_extracted(root, params)
+    rej = _earlier_rejections(root)
+    result = StageResult("validate")
+    nshards = max(1, params.output.shards)
+    shards = _sort_into_shards(judged, rej, nshards, result)
+    rules = _corpus_rules(judged, rej, params)
+    metrics = _metrics(root, result, rej, metric_checks(rules), nshards)
     result.extra.update(metrics=metrics)
-    failed = [k for k, v in verdicts.corpus_checks.items() if not v["passed"]]
-    if failed:
-        raise CorpusRuleError(f"corpus rules failed: {', '.join(failed)} (see {METRICS})")
-    reject_rate = metrics["rejected"] / metrics["inputs"] if metrics["inputs"] else 0.0
-    if reject_rate > vp.max_reject_rate:
-        raise CorpusRuleError(f"rejected rate {reject_rate:.3f} above validate.max_reject_rate {vp.max_reject_rate}")
+    if failed := failures(rules):
+        raise _refuse(root, metrics, failed)
+    _publish(root, params, judged, shards, rej, metrics)
+    failed_metrics_path(root).unlink(missing_ok=True)
     return result
 
 
@@ -150,4 +224,9 @@ def _skipped(root: Path) -> dict:
 
 
 class CorpusRuleError(RuntimeError):
-    """A corpus-wide rule (null rate, reject rate) failed; outputs are written for inspection."""
+    """A corpus rule (null rate, reject rate, empty corpus) failed: nothing was published.
+    `failed` holds the failing rules (curate.validate.corpus_rules.RuleResult)."""
+
+    def __init__(self, message: str, failed: list | None = None) -> None:
+        super().__init__(message)
+        self.failed = list(failed or [])

@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_check import EXPECTED, PARAMS, WEIRD_NAME, cli, jsonl_feed, web, write_batch
+from tests.check.test_check import EXPECTED, PARAMS, WEIRD_NAME, cli, jsonl_feed, web, write_batch
 
 from curate.check.add import _write_new, add_paths, plan_copies
 from curate.check.inputs import UsageError, collect_inputs, place

@@ -21,12 +21,12 @@ def test_story_versions_keep_the_latest_published():
     assert "reuters-USBRE1" in drop[0][2]
 
 
-def test_story_versions_with_equal_times_keep_the_last_raw_path():
+def test_story_versions_with_equal_times_keep_the_first_raw_path():
     keys = [
         key("reuters-X", "h", "2012-06-07T22:59:00-04:00", "20120609/x"),
         key("reuters-X", "h", "2012-06-07T22:59:00-04:00", "20120608/x"),
     ]
-    assert set(dedup_decisions(keys, Params())) == {1}
+    assert set(dedup_decisions(keys, Params())) == {0}
 
 
 def test_exact_duplicates_keep_the_earliest_and_name_it():
