@@ -13,8 +13,9 @@ from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _W
 from curate.params import Params, section_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 
-# the code whose output the clean cache holds: this package and the record definition
-CLEAN_CODE = ("curate.clean.rules", "curate.record")
+# the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
+# tickers, the conventions table) and the record definition
+CLEAN_CODE = ("curate.clean", "curate.record")
 
 
 def content_hash(text: str) -> str:
