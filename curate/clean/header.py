@@ -127,9 +127,8 @@ def _tagged(h: Header, m: re.Match[str], conv: Conventions) -> None:
     para_start = prefix.rfind("\n\n") + 1  # the dateline sits in the tag's paragraph
     head, last = prefix[:para_start], prefix[para_start:].strip()
     lead = _LEAD_RE.search(last)
-    if lead and not lead.group("place") and not head:
-        mixed = _MIX_LEAD_RE.match(last)
-        lead = mixed or lead
+    if (lead is None or not lead.group("place")) and not head:
+        lead = _MIX_LEAD_RE.match(last) or lead
     place = _place(lead.group("place")) if lead else None
     before = last[: lead.start()] if lead else last
     before, h.names = signoff.parse_byline(before, conv)
