@@ -34,7 +34,7 @@ CHECKS: dict[str, tuple[Reason, str]] = {
     "labels_ok": (Reason.CONTRACT, "every entity label is in extract.entity_labels"),
     "published_at_ok": (Reason.CONTRACT, "published_at is ISO 8601 with a UTC offset, same day as date"),
     "text_chars": (Reason.NO_TEXT, "text is non-empty"),
-    "date": (Reason.NO_DATE, "date is present and a real YYYY-MM-DD"),
+    "date": (Reason.NO_DATE, "date is null (flag no_date) or a real YYYY-MM-DD"),
     "date_in_window": (Reason.DATE_OUT_OF_RANGE, "date inside [validate.date_min, validate.date_max]"),
     "words": (Reason.TOO_SHORT, "at least validate.min_words words"),
     "id": (Reason.DUPLICATE_ID, "ids are unique"),
@@ -81,11 +81,13 @@ def facts(record: Record, labels: frozenset[str], date_min: str, date_max: str) 
         "labels_ok": {e.label for e in record.entities} <= labels,
         "published_at_ok": pub is None or (bool(_ISO_TS.match(pub)) and pub[:10] == record.date),
         "text_chars": len(text.strip()),
-        "date": record.date if date_ok else None,
+        "date": date_ok or record.date is None,
         "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
         "words": record.stats.words,
         "title_missing": record.title is None,
-        "dateline_missing": record.dateline is None,
+        # null (not counted) for a format that never carries a dateline: clean flags
+        # `no_dateline` only where the conventions table says the format carries one
+        "dateline_missing": False if record.dateline is not None else ("no_dateline" in record.flags or None),
         "date_missing": record.date is None,
         "credits_missing": not record.credits,
     }
@@ -112,7 +114,7 @@ def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
             "labels_ok": pa.Column(bool, true),
             "published_at_ok": pa.Column(bool, true),
             "text_chars": pa.Column(int, pa.Check.ge(1)),
-            "date": pa.Column(str, nullable=False),
+            "date": pa.Column(bool, true),
             "date_in_window": pa.Column(bool, true),
             "words": pa.Column(int, pa.Check.ge(params.min_words)),
         },
@@ -140,7 +142,7 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
     if not columns:
         return Verdicts([], {})
     ids = columns["id"]
-    frame = pl.DataFrame(columns, schema_overrides={"date": pl.Utf8})
+    frame = pl.DataFrame(columns, schema_overrides={"dateline_missing": pl.Boolean})
     del columns
     failed: dict[int, set[str]] = {}
     corpus_failures: set[str] = set()
