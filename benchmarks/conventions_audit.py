@@ -31,6 +31,7 @@ _WIRE_CODES = re.compile(
     r"<\s*ID[A-Za-z]?:[^>]{0,40}>|<\s*reut\.rs/[^>]{0,30}>|\[\s*ID:[^\]]{0,30}\]"
     r"|(?<![\w/])n[A-Z]{1,3}\d?[A-Z0-9]{5,10}(?=\s*$)|<\s*[A-Z0-9.#^=&_\-]{0,12}/[A-Z0-9./]{0,12}\s*>"
 )
+_DESK = re.compile(r"\b(?:bureau|bureaux|bureaus|newsroom|desk|team|staff)\b", re.IGNORECASE)
 _TAG_LEFT = re.compile(r"\((?:Reuters|AP|AFP|UPI|dpa|Bloomberg|IFR|BBC)\)\s*[-–—]")
 
 
@@ -54,7 +55,10 @@ def cleaned_records(corpus: Path):
 def audit(corpus: Path, dump: Path | None) -> dict:
     import msgspec
 
-    c: Counter = Counter()
+    c: Counter = Counter({k: 0 for k in (
+        "dateline_null", "dateline_cut_one_word_text_opens_with_place", "credits_with_all_caps_place",
+        "credits_with_in_or_at_suffix", "credits_naming_an_agency", "credits_naming_a_desk_or_bureau",
+        "credits_with_a_one_word_name", "wire_codes_left_in_text", "agency_tag_left_in_lead", "date_null")})
     rows = []
     for rec, reason in cleaned_records(corpus):
         c["inputs"] += 1
@@ -76,6 +80,10 @@ def audit(corpus: Path, dump: Path | None) -> dict:
             c["credits_with_in_or_at_suffix"] += 1
         if any(n.lower().startswith(("reuters", "thomson")) for n in names):
             c["credits_naming_an_agency"] += 1
+        if any(_DESK.search(n) for n in names):
+            c["credits_naming_a_desk_or_bureau"] += 1
+        if any(len(n.split()) == 1 for n in names):
+            c["credits_with_a_one_word_name"] += 1
         if rec.credits:
             c["credits_present"] += 1
         if rec.authors:
@@ -104,7 +112,7 @@ def audit(corpus: Path, dump: Path | None) -> dict:
 def compare(before: Path, after: Path, examples: int = 3) -> None:
     def load(p: Path) -> dict:
         with open(p, encoding="utf-8") as fh:
-            return {r["id"]: r for r in map(json.loads, fh)}
+            return {(r["source"]["path"], r["source"].get("line")): r for r in map(json.loads, fh)}
 
     a, b = load(before), load(after)
     changed: Counter = Counter()

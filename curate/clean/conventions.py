@@ -72,8 +72,8 @@ NOTE_PATTERNS: list[str] = [
 # Words that make a credit name an organisation or a place, not a person (case-insensitive,
 # whole word): `Reuters bureaux`, `Washington bureau`, `Reuters Fed reporting team`.
 NOT_NAME_WORDS: list[str] = [
-    "bureau", "bureaux", "bureaus", "staff", "team", "newsroom", "desk", "correspondents",
-    "wires", "agencies", "reuters", "reporters", "worldwide",
+    "bureau", "bureaux", "bureaus", "staff", "team", "teams", "newsroom", "newsrooms", "desk",
+    "desks", "correspondents", "wires", "agencies", "reuters", "reporters", "worldwide",
 ]
 # Places that follow a name as `in City, State`: a chunk that is one of these is never a name.
 REGIONS: list[str] = [

@@ -174,10 +174,15 @@ def _paragraphs(text: str, params: CleanParams) -> list[str]:
 def clean_text(text: str, params: CleanParams | None = None) -> str:
     """Repaired, re-flowed text: paragraphs joined by "\\n\\n". Idempotent."""
     params = params or CleanParams()
-    text, _ = repair(text, params.fix_mojibake)
-    out = "\n\n".join(_paragraphs(text, params))
-    if not unicodedata.is_normalized("NFC", out):
-        out = unicodedata.normalize("NFC", out)
+    out = text
+    for _ in range(4):  # joining lines can make new mojibake (`Â` + line break + `0` -> `Â 0`)
+        text = out
+        fixed, _ = repair(text, params.fix_mojibake)
+        out = "\n\n".join(_paragraphs(fixed, params))
+        if not unicodedata.is_normalized("NFC", out):
+            out = unicodedata.normalize("NFC", out)
+        if out == text:
+            break
     return out
 
 

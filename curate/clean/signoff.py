@@ -121,10 +121,14 @@ def clean_name(raw: str, conv: Conventions | None = None) -> str | None:
 
 def split_names(raw: str, conv: Conventions | None = None) -> list[str]:
     """Names of a credits list; the region after `X in Birmingham, Alabama` is not one."""
+    conv = conv or DEFAULT
     names: list[str] = []
     after_place = False
-    for chunk in _NAME_SPLIT_RE.split(raw):
-        if after_place and len(chunk.split()) == 1:
+    chunks = _NAME_SPLIT_RE.split(raw)
+    # "Shanghai and Beijing newsrooms": beside a desk, a lone word is a place too
+    desks = any(conv.not_name_re.search(ch) for ch in chunks)
+    for chunk in chunks:
+        if (after_place or desks) and len(chunk.split()) == 1:
             continue  # `Alabama` in "Verna Gates in Birmingham, Alabama"
         after_place = bool(_NAME_SUFFIX_RE.search(_norm_ws(chunk)))
         name = clean_name(chunk, conv)

@@ -169,3 +169,9 @@ def test_a_new_agency_is_a_table_entry():
     assert out.text == "Fjord ferries resumed."
     shipped = clean_record(rec(raw), P)
     assert (shipped.dateline, shipped.agency) == (None, None)
+
+
+def test_a_place_beside_a_desk_is_no_name():
+    assert parse_credits("Reporting by Shanghai and Beijing Newsrooms; Writing by Jason Subler") == {
+        "writing": ["Jason Subler"],
+    }
