@@ -244,11 +244,13 @@ def _clean_record(record: Record, params: CleanParams, conv: Conventions) -> Rec
     if head.note:
         flags.add("editorial_note")
 
+    before_signoff = body
     body, credits, end_note = signoff.split_signoff(body, conv)
+    signed = body != before_signoff  # a sign-off of desks only (`Reporting by UK bureau`) has no credits
     body, closing_names, closing_org = signoff.split_closing_byline(body, conv)
     if end_note:
         flags.add("editorial_note")
-    if not credits and not closing_names and fmt["signoff"]:
+    if not (signed or closing_names) and fmt["signoff"]:
         flags.add("no_signoff")
 
     paragraphs = _final_paragraphs(body)

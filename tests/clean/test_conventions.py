@@ -105,6 +105,7 @@ def test_places_and_bureaux_are_never_credit_names():
 def test_signoff_of_desks_only_leaves_the_text_without_credits():
     out = clean_record(rec("Rates held.\n\n(Reporting by UK bureau)", fmt="reuters_web"), P)
     assert (out.text, out.credits) == ("Rates held.", {})
+    assert "no_signoff" not in out.flags
 
 
 def test_combined_roles_share_the_names():
