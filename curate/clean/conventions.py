@@ -73,7 +73,7 @@ NOTE_PATTERNS: list[str] = [
 # whole word): `Reuters bureaux`, `Washington bureau`, `Reuters Fed reporting team`.
 NOT_NAME_WORDS: list[str] = [
     "bureau", "bureaux", "bureaus", "staff", "team", "teams", "newsroom", "newsrooms", "desk",
-    "desks", "correspondents", "wires", "agencies", "reuters", "reporters", "worldwide",
+    "desks", "correspondents", "wires", "agencies", "reuters", "reporters", "worldwide", "unit",
 ]
 # Places that follow a name as `in City, State`: a chunk that is one of these is never a name.
 REGIONS: list[str] = [
