@@ -500,7 +500,7 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     add("    records = [json.loads(line) for line in f]")
     add("```")
     add("")
-    add("With the files local: `pandas.read_json(path, lines=True)`, `polars.read_ndjson(path)`, "
+    add("With the files local: `pandas.read_json(path, lines=True)`, `polars.read_ndjson(path, infer_schema_length=None)`, "
         "DuckDB `read_json_auto('articles/*.jsonl')`, Hugging Face "
         "`datasets.load_dataset(\"json\", data_files=\"articles/*.jsonl\")`.")
     add("")
