@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import Literal
 
 import msgspec
 import yaml
@@ -109,9 +110,21 @@ class IngestParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     web: WebParams = msgspec.field(default_factory=WebParams)
 
 
+class SourceDates(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """Per source (raw paths matching `glob`, e.g. `bbc/**`): what to do with an article that has
+    no date from its structure, its dateline or a day folder. `date` fills it (flag
+    `date_from_source`); `undated: reject` rejects it `no_date`; the default accepts it with
+    `date: null` and the flag `no_date`. The first matching entry wins."""
+
+    glob: str
+    undated: Literal["accept", "reject"] = "accept"
+    date: str | None = None  # YYYY-MM-DD
+
+
 class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     fix_mojibake: bool = True
     reflow: bool = True
+    sources: list[SourceDates] = []
 
 
 class ExtractParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

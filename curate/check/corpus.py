@@ -24,6 +24,7 @@ class _NullFacts(msgspec.Struct):
     dateline: str | None = None
     date: str | None = None
     credits: dict = {}
+    flags: list[str] = []
 
 
 @dataclass

@@ -1,3 +1,4 @@
-"""Step 2, cleaning: text repair and the lifting of dateline, byline, credits and tickers into
-fields (rules, signoff, tickers), and its stage.
+"""Step 2, cleaning: text repair and the lifting of dateline, agency, byline, credits and tickers
+into fields (rules, header, signoff, tickers), read from the publisher conventions table
+(conventions, compiled by publishers), and its stage.
 """

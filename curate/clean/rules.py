@@ -15,12 +15,14 @@ Interface:
      paragraph is single-spaced on one line; paragraphs are joined by "\\n\\n".
 
 `clean_record` additionally, on the repaired text and before re-flow removes ticker markup and wire
-codes (tickers -> `tickers`), then from the re-flowed body removes and captures: a leading date
-header (`date 2012-06-08`), editorial notes `(Updates with ...)`, the byline (`By  Name` ->
-`authors` when empty), the dateline and agency tag (`LIMA, Peru  (Reuters) - `, `WASHINGTON  Oct 27
-(Reuters) - `, `NEW YORK, March 17 (Reuters Legal) - `, `WASHINGTON, April 7 - `, and the seed's
-`MOSCOW A U.S. envoy...`), and the trailing sign-off (-> `credits`). Flags: mojibake_fixed,
-editorial_note, no_signoff, truncated, markup_left (plus the reader's own flags).
+codes (tickers -> `tickers`; the table's wire codes deleted), then from the re-flowed body removes
+and captures the header (curate.clean.header: date line, editorial notes, byline -> `authors` when
+empty, dateline -> `dateline`, agency tag -> `agency`, a dateline date with a year -> `date` when
+missing, flag `date_from_dateline`) and the trailing sign-off (curate.clean.signoff: credit groups
+-> `credits`, a closing `By Name, Associated Press` -> `authors` and `agency`). What a publisher
+writes comes from the conventions table (curate.clean.conventions), never from code here.
+Flags: mojibake_fixed, editorial_note, truncated, markup_left, date_from_dateline, and
+no_signoff / no_dateline only for formats whose texts carry them (the table's FORMATS).
 It never raises: an unexpected error in a step leaves that step's input unchanged and adds the
 flag `clean_error`.
 """
@@ -35,6 +37,8 @@ import ftfy
 import msgspec
 
 from curate.clean import signoff, tickers
+from curate.clean.header import split_header
+from curate.clean.publishers import DEFAULT, Conventions
 from curate.params import CleanParams
 from curate.record import Record
 
@@ -170,130 +174,16 @@ def _paragraphs(text: str, params: CleanParams) -> list[str]:
 def clean_text(text: str, params: CleanParams | None = None) -> str:
     """Repaired, re-flowed text: paragraphs joined by "\\n\\n". Idempotent."""
     params = params or CleanParams()
-    for _ in range(3):  # re-flowing can join what ftfy then reads as mojibake ("Â\r0" -> "Â 0")
-        text, _ = repair(text, params.fix_mojibake)
-        out = "\n\n".join(_paragraphs(text, params))
+    out = text
+    for _ in range(4):  # joining lines can make new mojibake (`Â` + line break + `0` -> `Â 0`)
+        text = out
+        fixed, _ = repair(text, params.fix_mojibake)
+        out = "\n\n".join(_paragraphs(fixed, params))
         if not unicodedata.is_normalized("NFC", out):
             out = unicodedata.normalize("NFC", out)
-        if out == text or not params.fix_mojibake or out.isascii() or repair(out, True)[0] == out:
+        if out == text:
             break
-        text = out
     return out
-
-
-# ---------------------------------------------------------------------------------------------
-# Header: date line, editorial notes, byline, dateline, agency tag
-
-_DATE_HEADER_RE = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b\s*")
-_AGENCY = r"\((?:Thomson\s+)?Reuters(?:\s+[A-Z][A-Za-z]+){0,2}\)"
-_TAG_RE = re.compile(rf"\s*{_AGENCY}\s*[-–—]+\s*")
-_TAG_ANYWHERE_RE = re.compile(rf"[ \t]*{_AGENCY}[ \t]*[-–—]+[ \t]*")
-_CAPW = r"[A-Z][A-Z'’.\-&]*(?=[\s/,]|$)"
-_MIXW = r"[A-Z][A-Za-z'’.\-]*(?=[\s/,]|$)"
-_PLACE = rf"{_CAPW}(?:(?: |\s*/\s*){_CAPW})*(?:,\s*{_MIXW}(?:(?: |\s*/\s*){_MIXW})*)?"
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DATE = rf"{_MONTH}\s+\d{{1,2}}"
-# Place and date right before the agency tag (searched in the text before the tag).
-_LEAD_RE = re.compile(rf"(?:^|(?<=\s))(?P<place>{_PLACE})?\s*,?\s*(?P<date>{_DATE})?\s*[-–—]?\s*$")
-# No agency tag: `WASHINGTON, April 7 - ` or `Feb 19 - ` at the very start.
-_DASH_LEAD_RE = re.compile(rf"^(?:(?P<place>{_PLACE})\s*,?\s*)?(?P<date>{_DATE})\s+[-–—]+\s+(?=\S)")
-_INITIALISM_RE = re.compile(r"^(?:[A-Z]\.)+$")
-_SEED_WORD_RE = re.compile(r"^[A-Z][A-Z'’.\-/&]*$")
-
-
-def _leading_group(text: str) -> tuple[int, int] | None:
-    """(start, end) of a parenthesised group that opens the text, or None."""
-    if not text.startswith("("):
-        return None
-    depth = 0
-    for i, ch in enumerate(text[:1200]):
-        if ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return 0, i + 1
-    return None
-
-
-def _strip_editorial_notes(body: str) -> tuple[str, bool]:
-    """Remove `(Updates with ...)`-style notes that open the body."""
-    found = False
-    for _ in range(4):
-        span = _leading_group(body)
-        if not span:
-            break
-        group = body[: span[1]]
-        inner = group[1:-1].strip()
-        if (
-            _TAG_RE.match(group + " -")  # "(Reuters)" itself is not a note
-            or len(inner.split()) < 2
-            or not inner[:1].isalpha()
-            or signoff.parse_credits(inner) is not None
-        ):
-            break
-        body = body[span[1]:].lstrip()
-        found = True
-    return body, found
-
-
-def _seed_dateline(body: str, strict: bool) -> tuple[str | None, str]:
-    """`MOSCOW A U.S. envoy ...` -> ("MOSCOW", "A U.S. envoy ..."); strict for non-seed formats."""
-    words = body[:200].split(" ")
-    run: list[str] = []
-    for w in words:
-        if not w or not _SEED_WORD_RE.match(w) or _INITIALISM_RE.match(w):
-            break
-        if sum(c.isalpha() for c in w) < 2:
-            break
-        run.append(w)
-    if not run:
-        return None, body
-    rest = body[len(" ".join(run)):].lstrip(" ")
-    if not rest or rest.startswith("\n"):
-        return None, body
-    if strict and not (rest[:1].isupper() or rest[:1] in "\"'“‘"):
-        return None, body
-    return " ".join(run), rest
-
-
-def _split_header(body: str, want_dateline: bool, seed: bool, strict_seed: bool):
-    """-> (body, dateline, byline names, editorial_note) with the header taken out of body."""
-    dateline: str | None = None
-    names: list[str] = []
-    body = _DATE_HEADER_RE.sub("", body, count=1)
-    body, note = _strip_editorial_notes(body)
-    m = _TAG_RE.search(body, 0, 2500)
-    if m:
-        prefix, rest = body[: m.start()], body[m.end():]
-        para_start = prefix.rfind("\n\n") + 1  # the dateline sits in the tag's paragraph
-        head, last = prefix[:para_start], prefix[para_start:].strip()
-        lead = _LEAD_RE.search(last)
-        place = lead.group("place") if lead else None
-        before = last[: lead.start()] if lead else last
-        before, names = signoff.parse_byline(before)
-        before = before.strip()
-        if place:
-            dateline = " ".join(place.split())
-        if before and not names and not place and not head:
-            # The tag sits in the middle of a sentence: remove the tag only.
-            body = f"{prefix.rstrip()} {rest}"
-        else:
-            kept = "\n\n".join(p for p in (head.strip(), before) if p)
-            body = f"{kept}\n\n{rest}" if kept else rest
-    else:
-        dm = _DASH_LEAD_RE.match(body)
-        if dm:
-            if dm.group("place"):
-                dateline = " ".join(dm.group("place").rstrip(",").split())
-            body = body[dm.end():]
-        elif seed:
-            dateline, body = _seed_dateline(body, strict_seed)
-    if "(" in body and "Reuters" in body:
-        body = _TAG_ANYWHERE_RE.sub(" ", body)
-    if not want_dateline:
-        dateline = None
-    return body, dateline, names, note
 
 
 # ---------------------------------------------------------------------------------------------
@@ -315,11 +205,13 @@ def _final_paragraphs(body: str) -> list[str]:
     return [p for p in (" ".join(x.split()) for x in body.split("\n\n")) if p]
 
 
-def clean_record(record: Record, params: CleanParams | None = None) -> Record:
-    """A new record with cleaned text and the captured fields; never raises on str input."""
+def clean_record(record: Record, params: CleanParams | None = None,
+                 conv: Conventions | None = None) -> Record:
+    """A new record with cleaned text and the captured fields; never raises on str input.
+    `conv`: the compiled conventions table (default: the shipped one, curate.clean.conventions)."""
     params = params or CleanParams()
     try:
-        return _clean_record(record, params)
+        return _clean_record(record, params, conv or DEFAULT)
     except Exception:  # noqa: BLE001 - a bug must not lose the record: flag it, keep the text
         text = record.text if isinstance(record.text, str) else ""
         try:
@@ -330,30 +222,35 @@ def clean_record(record: Record, params: CleanParams | None = None) -> Record:
         return msgspec.structs.replace(record, text=text, flags=flags)
 
 
-def _clean_record(record: Record, params: CleanParams) -> Record:
+def _clean_record(record: Record, params: CleanParams, conv: Conventions) -> Record:
     flags = set(record.flags)
     text, moji = repair(record.text or "", params.fix_mojibake)
     if moji:
         flags.add("mojibake_fixed")
-    text, found_tickers = tickers.strip_markup(text)
+    text, found_tickers = tickers.strip_markup(text, conv.wire_code_re)
     body = "\n\n".join(_paragraphs(text, params))
 
-    fmt = record.source.format if record.source else ""
+    fmt = conv.format(record.source.format if record.source else "")
     have_dateline = bool(record.dateline)
     seed_ok = not have_dateline or body.startswith(record.dateline or "\0")
-    body, dateline, byline, note = _split_header(
+    head = split_header(
         body,
+        conv,
         want_dateline=not have_dateline,
-        seed=seed_ok,
-        strict_seed=fmt != "seed_dateline",
+        bare_place=fmt["bare_place"] and seed_ok,
+        strict_seed=record.source.format != "seed_dateline",
     )
-    if note:
+    body = head.body
+    if head.note:
         flags.add("editorial_note")
 
-    body, credits, end_note = signoff.split_signoff(body)
+    before_signoff = body
+    body, credits, end_note = signoff.split_signoff(body, conv)
+    signed = body != before_signoff  # a sign-off of desks only (`Reporting by UK bureau`) has no credits
+    body, closing_names, closing_org = signoff.split_closing_byline(body, conv)
     if end_note:
         flags.add("editorial_note")
-    if not credits:
+    if not (signed or closing_names) and fmt["signoff"]:
         flags.add("no_signoff")
 
     paragraphs = _final_paragraphs(body)
@@ -366,19 +263,28 @@ def _clean_record(record: Record, params: CleanParams) -> Record:
         flags.add("markup_left")
 
     authors = _norm_names(record.authors)
-    if not authors and byline:
-        authors = _norm_names(byline)
+    if not authors:
+        authors = _norm_names(head.names or closing_names)
     merged_credits = {k: _norm_names(v) for k, v in record.credits.items()}
     signoff.merge_credits(merged_credits, credits)
     all_tickers = list(record.tickers)
     for t in found_tickers:
         if t not in all_tickers:
             all_tickers.append(t)
+    dateline = record.dateline if have_dateline else head.dateline
+    if dateline is None and fmt["dateline"]:
+        flags.add("no_dateline")
+    date = record.date
+    if date is None and head.date:
+        date = head.date
+        flags.add("date_from_dateline")
 
     return msgspec.structs.replace(
         record,
         text=out,
-        dateline=record.dateline if have_dateline else dateline,
+        date=date,
+        agency=record.agency or head.agency or closing_org,
+        dateline=dateline,
         authors=authors,
         credits=merged_credits,
         tickers=all_tickers,

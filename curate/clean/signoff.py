@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 
-RULES_VERSION = "signoff-1"
+from curate.clean.publishers import DEFAULT, Conventions
+
+RULES_VERSION = "signoff-2"
 
 # Last word of a role phrase ("Additional reporting by", "Graphic by", "Compiled by").
 _ROLE_TAILS = (
@@ -29,7 +31,7 @@ _ROLE_TAILS = (
 _QUALIFIERS = r"additional|extra|further|other|with|also|main|lead|more|staff"
 _ROLE = (
     rf"(?:(?:{_QUALIFIERS})\s+){{0,2}}(?:{_ROLE_TAILS})"
-    rf"(?:\s+(?:and|&)\s+(?:{_ROLE_TAILS}))?"
+    rf"(?:\s+(?:and|&)\s+(?:(?:{_QUALIFIERS})\s+){{0,2}}(?:{_ROLE_TAILS}))?"
 )
 # "... by", typos "reporting to", and "Additional reporting" with the "by" left out; a bare "By"
 # (a byline inside the sign-off) counts as writing.
@@ -66,7 +68,7 @@ _ROLE_WORDS = {
 }
 
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|/|\band\b|\bwith\b)\s*")
-_NAME_SUFFIX_RE = re.compile(r"(?:^|\s+)(?:in|at|from|via|for)\s+.*$", re.DOTALL)
+_NAME_SUFFIX_RE = re.compile(r"(?:^|\s+)(?:in|at|from|via|for|of)\s+.*$", re.DOTALL)
 _BAD_NAME_RE = re.compile(r"[0-9@:/=()\[\]<>#$%*+]|https?|www\.|\.com\b", re.IGNORECASE)
 # Strict person-name shape, for credits not introduced by "<role> by".
 _PERSON_RE = re.compile(
@@ -96,11 +98,19 @@ def norm_role(phrase: str) -> list[str]:
     return roles
 
 
-def clean_name(raw: str) -> str | None:
-    """Whitespace-normalised name without an ` in <Place>` suffix; None when it is not a name."""
+def clean_name(raw: str, conv: Conventions | None = None) -> str | None:
+    """Whitespace-normalised name without an ` in <Place>` / ` at <Org>` suffix; None when it is
+    not a person's name: a place (ALL-CAPS, or a region of the table), an organisation (a word of
+    the table's NOT_NAME_WORDS: `Reuters bureaux`), or anything with digits, links or markup."""
+    conv = conv or DEFAULT
     name = _norm_ws(raw).strip(" .;,'’\"-")
     name = _NAME_SUFFIX_RE.sub("", name).strip(" .;,'’\"-")
     if not name or len(name) > 60 or len(name.split()) > 6:
+        return None
+    if name in conv.regions or name.rstrip(".") in conv.regions or conv.not_name_re.search(name):
+        return None
+    letters = [c for c in name if c.isalpha()]
+    if len(letters) > 1 and all(c.isupper() for c in letters):  # JAKARTA, D.C
         return None
     if _BAD_NAME_RE.search(name) or not name[0].isalpha():
         return None
@@ -109,16 +119,25 @@ def clean_name(raw: str) -> str | None:
     return name
 
 
-def split_names(raw: str) -> list[str]:
+def split_names(raw: str, conv: Conventions | None = None) -> list[str]:
+    """Names of a credits list; the region after `X in Birmingham, Alabama` is not one."""
+    conv = conv or DEFAULT
     names: list[str] = []
-    for chunk in _NAME_SPLIT_RE.split(raw):
-        name = clean_name(chunk)
+    after_place = False
+    chunks = _NAME_SPLIT_RE.split(raw)
+    # "Shanghai and Beijing newsrooms": beside a desk, a lone word is a place too
+    desks = any(conv.not_name_re.search(ch) for ch in chunks)
+    for chunk in chunks:
+        if (after_place or desks) and len(chunk.split()) == 1:
+            continue  # `Alabama` in "Verna Gates in Birmingham, Alabama"
+        after_place = bool(_NAME_SUFFIX_RE.search(_norm_ws(chunk)))
+        name = clean_name(chunk, conv)
         if name and name not in names:
             names.append(name)
     return names
 
 
-def parse_credits(inner: str) -> dict[str, list[str]] | None:
+def parse_credits(inner: str, conv: Conventions | None = None) -> dict[str, list[str]] | None:
     """Credits from the inside of a sign-off group, or None when it is not one."""
     credits: dict[str, list[str]] = {}
     if not _STARTS_WITH_ROLE_RE.match(inner):
@@ -126,7 +145,7 @@ def parse_credits(inner: str) -> dict[str, list[str]] | None:
         if not lead:
             return None
         # "A reported from London, B from Paris": B is one of them too
-        names = split_names(lead.group("names") + "," + re.sub(r"^\s*\w+\s+\S+", "", lead.group("more")))
+        names = split_names(lead.group("names") + "," + re.sub(r"^\s*\w+\s+\S+", "", lead.group("more")), conv)
         if not names or not all(_PERSON_RE.match(n) for n in names):
             return None
         credits[norm_role(lead.group("verb"))[0]] = names
@@ -136,7 +155,7 @@ def parse_credits(inner: str) -> dict[str, list[str]] | None:
         return None
     for i, m in enumerate(matches):
         end = matches[i + 1].start() if i + 1 < len(matches) else len(inner)
-        names = split_names(inner[m.end():end])
+        names = split_names(inner[m.end():end], conv)
         if m.group("role").strip().lower() == "by":  # a bare "By": only real-looking names
             names = [n for n in names if _PERSON_RE.match(n)]
         for role in norm_role(m.group("role")):
@@ -144,8 +163,11 @@ def parse_credits(inner: str) -> dict[str, list[str]] | None:
             for n in names:
                 if n not in bucket:
                     bucket.append(n)
+    # a role phrase whose names are all desks or places (`Reporting by UK bureau`) is still a
+    # sign-off: it leaves the text, with no credit; a bare `By` with no person's name is not
+    named = any(m.group("role").strip().lower() != "by" for m in matches)
     credits = {r: ns for r, ns in credits.items() if ns}
-    return credits or None
+    return credits if credits or named else None
 
 
 def merge_credits(into: dict[str, list[str]], new: dict[str, list[str]]) -> None:
@@ -182,14 +204,15 @@ _OPEN_SIGNOFF_RE = re.compile(rf"\(+\s*{_ROLE_OR_BY}[^()]*$", re.IGNORECASE)
 _CONTACT_RE = re.compile(r"@|reuters messaging|\+\d[\d ]{6,}", re.IGNORECASE)
 _NOTE_WORDS = (
     r"(?:Corrects|Correcting|Corrected|This story|This version|Refiles|Refiled|Updates|Adds|Changes|"
-    r"Fixes|Removes|Recasts|Repeats|Clarifies|Amends|Inserts|Editors?'? ?note|Editing note)"
+    r"Fixes|Removes|Recasts|Repeats|Clarifies|Amends|Inserts|Editors?'? ?note|Editing note|"
+    r"This\s+(?:[\w.]+\s+){1,4}(?:story|version|article))"
 )
 NOTE_RE = re.compile(rf"^{_NOTE_WORDS}\b")
 _OPEN_NOTE_RE = re.compile(rf"\(\s*{_NOTE_WORDS}\b[^()]*$")
 _WINDOW = 2000
 
 
-def split_signoff(text: str) -> tuple[str, dict[str, list[str]], bool]:
+def split_signoff(text: str, conv: Conventions | None = None) -> tuple[str, dict[str, list[str]], bool]:
     """Remove trailing credit groups; return (text, credits in reading order, note_removed).
 
     Trailing contact groups `(a.b@reuters.com; +1 202 ...)` and correction notes `(This story
@@ -218,7 +241,7 @@ def split_signoff(text: str) -> tuple[str, dict[str, list[str]], bool]:
                 start -= 1
             group = rest[start:]
             inner = _strip_parens(group)
-            credits = parse_credits(inner)
+            credits = parse_credits(inner, conv)
             if credits is not None:
                 groups.append(credits)
                 rest = rest[:start]
@@ -237,7 +260,7 @@ def split_signoff(text: str) -> tuple[str, dict[str, list[str]], bool]:
         offset = len(rest) - len(tail)
         m = _OPEN_SIGNOFF_RE.search(tail)
         if m:
-            credits = parse_credits(_strip_parens(tail[m.start():].lstrip("(")))
+            credits = parse_credits(_strip_parens(tail[m.start():].lstrip("(")), conv)
             if credits is not None:
                 groups.append(credits)
                 rest = rest[: offset + m.start()]
@@ -264,13 +287,30 @@ _BYLINE_RE = re.compile(r"(?:^|\s)By\s+(?P<names>.+?)\s*$", re.DOTALL)
 _BYLINE_TAIL_RE = re.compile(r"\s+-\s+.*$")
 
 
-def parse_byline(prefix: str) -> tuple[str, list[str]]:
+def parse_byline(prefix: str, conv: Conventions | None = None) -> tuple[str, list[str]]:
     """`... By  Tim Hepher  and Benoit Van Overstraeten` -> (text before 'By', names)."""
     m = _BYLINE_RE.search(prefix)
     if not m:
         return prefix, []
     raw = _BYLINE_TAIL_RE.sub("", _norm_ws(m.group("names")))  # "Matthew Robinson - Analysis"
-    names = split_names(raw)
+    names = split_names(raw, conv)
     if not names:
         return prefix, []
     return prefix[: m.start()], names
+
+
+def split_closing_byline(text: str, conv: Conventions | None = None) -> tuple[str, list[str], str | None]:
+    """A last paragraph `By Colleen Slevin, Associated Press` (an organisation of the table) ->
+    (text without it, names, the organisation's agency); else (text, [], None)."""
+    conv = conv or DEFAULT
+    if conv.signoff_line_re is None:
+        return text, [], None
+    cut = text.rstrip().rfind("\n\n")
+    last = text[cut + 2:].strip() if cut >= 0 else text.strip()
+    m = conv.signoff_line_re.match(last)
+    if not m:
+        return text, [], None
+    names = split_names(m.group("names"), conv)
+    if not names:
+        return text, [], None
+    return (text[:cut] if cut >= 0 else ""), names, conv.agency_of_org(m.group("org"))

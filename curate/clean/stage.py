@@ -1,20 +1,27 @@
 """Step 2 as a stage: clean every record (curate.clean.rules), cached by input line + params + code.
-`clean_one` is the per-record function `curate check` reuses."""
+`clean_one` is the per-record function `curate check` reuses.
+
+Dates: a record keeps the date its reader found (structure or day folder), else the dateline's
+(`ATHENS, April 10, 2024 -`, flag `date_from_dateline`), else its source's `date` in
+`clean.sources` (flag `date_from_source`); with none it is accepted with `date: null` and the flag
+`no_date`, unless its source says `undated: reject` (rejected `no_date`)."""
 
 from __future__ import annotations
 
 import hashlib
+from fnmatch import fnmatchcase
 from pathlib import Path
 
 import msgspec
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
 from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
-from curate.params import Params, section_digest
+from curate.params import Params, SourceDates, section_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 
-# the code whose output the clean cache holds: this package and the record definition
-CLEAN_CODE = ("curate.clean.rules", "curate.record")
+# the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
+# tickers, the conventions table) and the record definition
+CLEAN_CODE = ("curate.clean", "curate.record")
 
 
 def content_hash(text: str) -> str:
@@ -34,7 +41,28 @@ def clean_one(record: Record, params: Params) -> Record | Rejected:
         return reject(cleaned, Reason.INTERNAL_ERROR, "a cleaning rule failed on this input (flag clean_error)", "clean")
     if not cleaned.text.strip():
         return reject(cleaned, Reason.NO_TEXT, "the body is empty once header, dateline and sign-off are removed", "clean")
-    return cleaned
+    return _undated(cleaned, params.clean.sources)
+
+
+def source_setting(path: str, sources: list[SourceDates]) -> SourceDates | None:
+    """The first `clean.sources` entry whose glob matches the raw path (`**` spans folders)."""
+    for s in sources:
+        if fnmatchcase(path, s.glob) or (s.glob.endswith("/**") and path.startswith(s.glob[:-2])):
+            return s
+    return None
+
+
+def _undated(record: Record, sources: list[SourceDates]) -> Record | Rejected:
+    if record.date is not None:
+        return record
+    setting = source_setting(record.source.path, sources)
+    if setting and setting.date:
+        flags = sorted(set(record.flags) | {"date_from_source"})
+        return msgspec.structs.replace(record, date=setting.date, flags=flags)
+    if setting and setting.undated == "reject":
+        return reject(record, Reason.NO_DATE, f"no date in the structure, dateline or folder, and "
+                      f"clean.sources {setting.glob!r} says undated: reject", "clean")
+    return msgspec.structs.replace(record, flags=sorted(set(record.flags) | {"no_date"}))
 
 
 def clean_cache_prefix(params: Params) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-RULES_VERSION = "tickers-1"
+RULES_VERSION = "tickers-2"
 
 # One instrument code (Reuters Instrument Code style):
 #   BKS.N  GOOG.O  BRKa.N  7203.T  DBKGn.DE  VOWG_p.DE  SHMF.RTS   (root + exchange suffix)
@@ -36,7 +36,7 @@ _PAREN_RE = re.compile(rf"\(\s*({_CODE}(?:\s*[,;/]\s*{_CODE})*)\s*\)")
 # Everything inside <...> that is wire routing or an instrument code.
 _ANGLE_INNER = (
     r"(?:"
-    r"ID:\s*[A-Za-z0-9]+"                       # <ID:nSP6809>, <ID: nN02486506>
+    r"ID[A-Za-z]?:\s*(?:ID:\s*)?[A-Za-z0-9]+"    # <ID:nSP6809>, <ID: nN0248>, <IDn:L1N0FS0NP>, <ID:ID:nL3N0H72YB>
     r"|n[A-Z0-9]{4,}"                            # <nN12345>
     r"|[A-Z0-9.#^=&_\-]{0,12}(?:/[A-Z0-9.#^=&_\-]{0,12})+"  # <O/R> <US/> <COM/WRAP> <GVD/EUR>
     r"|[A-Za-z]{1,6}\.\s?[a-z]{1,2}"             # <V. n>, <Mo. n>: a RIC lower-cased by an editor
@@ -68,8 +68,11 @@ def _mangled_ric(inner: str) -> str | None:
     return f"{m.group(1).upper()}.{m.group(2).upper()}"
 
 
-def strip_markup(text: str) -> tuple[str, list[str]]:
-    """Remove ticker markup and wire codes; return (text, tickers in order of first appearance)."""
+def strip_markup(text: str, wire_codes: re.Pattern[str] | None = None) -> tuple[str, list[str]]:
+    """Remove ticker markup and wire codes; return (text, tickers in order of first appearance).
+    `wire_codes`: more routing codes to delete (the conventions table's, curate.clean.publishers)."""
+    if wire_codes is not None:
+        text = _remove(wire_codes, text, lambda m: "")
     if "(" not in text and "<" not in text and "[" not in text:
         return text, []
     found: list[str] = []

@@ -45,7 +45,8 @@ MISSING_FIELDS = ("title", "date", "published_at", "dateline", "authors", "credi
                   "language", "entities")
 # Flags always present in the report (0 when absent) so rules and plots have stable names.
 KNOWN_FLAGS = ("truncated", "markup_left", "very_short", "date_folder_mismatch", "no_signoff",
-               "mojibake_fixed", "editorial_note", "truncated_header", "no_title", "no_dateline")
+               "mojibake_fixed", "editorial_note", "truncated_header", "no_title", "no_dateline",
+               "no_date")
 # Rejection reasons that mean "a copy of a kept record" (they carry `duplicate_of`).
 DUPLICATE_REASONS = (Reason.DUPLICATE.value, Reason.NEAR_DUPLICATE.value,
                      Reason.STORY_VERSION.value, Reason.DUPLICATE_ID.value)

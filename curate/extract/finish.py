@@ -67,8 +67,6 @@ def extract_flags(record: Record, stats: Stats, params: ExtractParams) -> list[s
         flags.add("very_short")
     if record.title is None:
         flags.add("no_title")
-    if record.dateline is None:
-        flags.add("no_dateline")
     return sorted(flags)
 
 

@@ -2,7 +2,10 @@
 
 title = the first line (stripped); text = everything after the blank line(s) (raw);
 date = the deepest day folder of the path (``YYYYMMDD`` or ``YYYY-MM-DD``) with flag
-``date_from_path``, else None (the pipeline rejects it later with no_date); published_at = None.
+``date_from_path``, else None (clean may take it from the dateline or `clean.sources`; an article
+left without one is accepted with the flag ``no_date``); published_at = None.
+labels = the folder holding the file, unless it is a date (a day folder, a year, digits), as
+``{scheme: "folder", value: <name>}``: topic folders such as ``business/001.txt`` are labels.
 Title but no body -> HEADER_ONLY. Id: the path rule.
 
 Sniff: the first line is non-blank and at most 300 characters (longer is a paragraph, not a
@@ -12,11 +15,13 @@ no title line) is rejected as UNKNOWN_LAYOUT by the dispatcher rather than guess
 
 from __future__ import annotations
 
+from curate.record import Label
+
 from . import dates, ids
 from .base import RawInput, Reason, new_record, rejected, skip_blank_lines
 
 NAME = "plaintext"
-VERSION = 1
+VERSION = 2
 MAX_TITLE = 300
 
 
@@ -36,6 +41,17 @@ def sniff(text: str) -> bool:
     return not second.strip()
 
 
+def folder_labels(path: str) -> list[Label]:
+    """`business/001.txt` -> [Label(folder, business)]; a date-like or missing folder -> []."""
+    parts = path.split("/")
+    if len(parts) < 2:
+        return []
+    folder = parts[-2].strip()
+    if not folder or not any(c.isalpha() for c in folder) or dates.day_folder(f"{folder}/x"):
+        return []
+    return [Label(scheme="folder", value=folder)]
+
+
 def read(src: RawInput, params) -> list:
     first, rest = _split(src.text.lstrip("\n"))
     flags = list(src.flags)
@@ -44,7 +60,7 @@ def read(src: RawInput, params) -> list:
         flags.append("date_from_path")
     body = skip_blank_lines(rest or "")
     rec = new_record(ids.path_id(src.path), src.path, NAME, VERSION, src.sha256, flags=flags,
-                     title=first.strip(), date=day, text=body)
+                     title=first.strip(), date=day, text=body, labels=folder_labels(src.path))
     if not body.strip():
         return [rejected(rec, Reason.HEADER_ONLY, "title line but no body")]
     return [rec]

@@ -25,10 +25,17 @@ from curate.params import ValidateParams
 NULL_FIELDS = ("title", "dateline", "date", "credits")
 
 
+EXEMPT = "~"  # prefix of a field that does not apply to a record (its format never carries it)
+
+
 def missing_fields(record) -> list[str]:
-    """The NULL_FIELDS a record (or anything with those attributes) lacks: title, dateline and
-    date when null, credits when empty (as `curate.validate.rules.facts` says `<field>_missing`)."""
-    out = [f for f in ("title", "dateline", "date") if getattr(record, f, None) is None]
+    """The NULL_FIELDS a record (or anything with those attributes) lacks, as
+    `curate.validate.rules.facts` says `<field>_missing`: title and date when null, credits when
+    empty; dateline when null and flagged `no_dateline` (its format carries datelines), else
+    `~dateline` (exempt: a format that never carries one does not count in that rate)."""
+    out = [f for f in ("title", "date") if getattr(record, f, None) is None]
+    if getattr(record, "dateline", None) is None:
+        out.append("dateline" if "no_dateline" in (getattr(record, "flags", None) or ()) else EXEMPT + "dateline")
     return out + ([] if getattr(record, "credits", None) else ["credits"])
 
 
@@ -38,6 +45,7 @@ class CorpusFacts:
 
     accepted: int = 0
     missing: Counter = field(default_factory=Counter)   # field -> accepted records without it
+    exempt: Counter = field(default_factory=Counter)    # field -> accepted records it does not apply to
     rejected: Counter = field(default_factory=Counter)  # reason -> rejected inputs
 
     @property
@@ -45,13 +53,16 @@ class CorpusFacts:
         return self.accepted + sum(self.rejected.values())
 
     def accept(self, missing: Iterable[str]) -> None:
+        """One accepted record lacking `missing` (a `~field` entry: the field does not apply)."""
         self.accepted += 1
-        self.missing.update(missing)
+        for f in missing:
+            (self.exempt if f.startswith(EXEMPT) else self.missing)[f.lstrip(EXEMPT)] += 1
 
     def withdraw(self, missing: Iterable[str], reason: str) -> None:
         """An accepted record that a later decision rejects (a corpus article a batch replaces)."""
         self.accepted -= 1
-        self.missing.subtract(missing)
+        for f in missing:
+            (self.exempt if f.startswith(EXEMPT) else self.missing)[f.lstrip(EXEMPT)] -= 1
         self.rejected[reason] += 1
 
     def reject(self, reason: str, n: int = 1) -> None:
@@ -77,11 +88,12 @@ def _num(x: float) -> str:
 
 def _null_rate(facts: CorpusFacts, fld: str, limit: float) -> RuleResult:
     n = facts.missing.get(fld, 0)
-    value = round(n / facts.accepted, 6) if facts.accepted else 0.0
+    applies = facts.accepted - facts.exempt.get(fld, 0)  # records whose format carries the field
+    value = round(n / applies, 6) if applies > 0 else 0.0
     key = f"validate.max_null_rate.{fld}"
     passed = value <= limit
     msg = (f"corpus rule null_rate_{fld} {'passed' if passed else 'failed'}: {_num(value)} of accepted "
-           f"records have no {fld} ({n} of {facts.accepted}), limit {_num(limit)} (params.yaml {key})")
+           f"records have no {fld} ({n} of {applies}), limit {_num(limit)} (params.yaml {key})")
     return RuleResult(f"null_rate_{fld}", value, limit, key, passed, msg)
 
 

@@ -21,7 +21,7 @@ from pandera.errors import SchemaErrors
 
 from curate.params import ValidateParams
 from curate.record import Reason, Record
-from curate.validate.corpus_rules import NULL_FIELDS, CorpusFacts, evaluate
+from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, evaluate
 
 ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -35,7 +35,7 @@ CHECKS: dict[str, tuple[Reason, str]] = {
     "labels_ok": (Reason.CONTRACT, "every entity label is in extract.entity_labels"),
     "published_at_ok": (Reason.CONTRACT, "published_at is ISO 8601 with a UTC offset, same day as date"),
     "text_chars": (Reason.NO_TEXT, "text is non-empty"),
-    "date": (Reason.NO_DATE, "date is present and a real YYYY-MM-DD"),
+    "date": (Reason.NO_DATE, "date is null (flag no_date) or a real YYYY-MM-DD"),
     "date_in_window": (Reason.DATE_OUT_OF_RANGE, "date inside [validate.date_min, validate.date_max]"),
     "words": (Reason.TOO_SHORT, "at least validate.min_words words"),
     "id": (Reason.DUPLICATE_ID, "ids are unique"),
@@ -82,11 +82,13 @@ def facts(record: Record, labels: frozenset[str], date_min: str, date_max: str) 
         "labels_ok": {e.label for e in record.entities} <= labels,
         "published_at_ok": pub is None or (bool(_ISO_TS.match(pub)) and pub[:10] == record.date),
         "text_chars": len(text.strip()),
-        "date": record.date if date_ok else None,
+        "date": date_ok or record.date is None,
         "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
         "words": record.stats.words,
         "title_missing": record.title is None,
-        "dateline_missing": record.dateline is None,
+        # null (not counted) for a format that never carries a dateline: clean flags
+        # `no_dateline` only where the conventions table says the format carries one
+        "dateline_missing": False if record.dateline is not None else ("no_dateline" in record.flags or None),
         "date_missing": record.date is None,
         "credits_missing": not record.credits,
     }
@@ -104,7 +106,7 @@ def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
             "labels_ok": pa.Column(bool, true),
             "published_at_ok": pa.Column(bool, true),
             "text_chars": pa.Column(int, pa.Check.ge(1)),
-            "date": pa.Column(str, nullable=False),
+            "date": pa.Column(bool, true),
             "date_in_window": pa.Column(bool, true),
             "words": pa.Column(int, pa.Check.ge(params.min_words)),
         },
@@ -133,7 +135,7 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
     if not columns:
         return Verdicts([], {})
     ids = columns["id"]
-    frame = pl.DataFrame(columns, schema_overrides={"date": pl.Utf8})
+    frame = pl.DataFrame(columns, schema_overrides={"dateline_missing": pl.Boolean})
     del columns
     failed: dict[int, set[str]] = {}
     try:
@@ -157,7 +159,7 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
     missing_cols = [(f, frame[f"{f}_missing"].to_list()) for f in NULL_FIELDS if f"{f}_missing" in frame.columns]
     for i, reason in enumerate(reasons):
         if reason is None:
-            accepted.accept([f for f, col in missing_cols if col[i]])
+            accepted.accept([f if col[i] else EXEMPT + f for f, col in missing_cols if col[i] is not False])
     results = evaluate(accepted, params)
     corpus_checks = {r.rule: r.metric() for r in results if r.rule.startswith("null_rate_")}
     return Verdicts(reasons, corpus_checks, accepted)

@@ -118,7 +118,9 @@ def _sort_into_shards(j: _Judged, rej: _Rejections, nshards: int, result: StageR
 
 def _corpus_rules(j: _Judged, rej: _Rejections, params: Params) -> list[RuleResult]:
     """The corpus rules over the accepted records' facts and every stage's rejections."""
-    facts = CorpusFacts(j.verdicts.facts.accepted, Counter(j.verdicts.facts.missing), Counter(rej.counts()))
+    got = j.verdicts.facts
+    facts = CorpusFacts(accepted=got.accepted, missing=Counter(got.missing), exempt=Counter(got.exempt),
+                        rejected=Counter(rej.counts()))
     return evaluate(facts, params.validate)
 
 

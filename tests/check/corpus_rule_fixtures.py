@@ -1,5 +1,5 @@
 """Fixtures for the corpus-rule and re-add tests: a small dated corpus whose every article has a
-dateline (Reuters web layout), and batches of distinct plain-text articles without one."""
+dateline (Reuters web layout), and batches of distinct articles of the same layout without one."""
 
 from __future__ import annotations
 
@@ -38,14 +38,32 @@ def write_corpus(raw: Path) -> None:
                                           stamp="Wed Mar 6, 2013 9:00am EST", date="2013/03/06"))
 
 
-def write_undated_batch(folder: Path, n: int = 30, start: int = 0) -> list[Path]:
-    """n plain texts without dateline in a day folder (they take their date from it)."""
+def write_plain_batch(folder: Path, n: int = 30, start: int = 0) -> list[Path]:
+    """n distinct plain texts (path-rule ids) in a day folder (they take their date from it)."""
     day = folder / "20130307"
     day.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in range(start, start + n):
         p = day / f"report-{i:03d}.txt"
         p.write_text(plain_text(i))
+        paths.append(p)
+    return paths
+
+
+def write_no_dateline_batch(folder: Path, n: int = 30, start: int = 0) -> list[Path]:
+    """n distinct Reuters web articles whose body has no dateline (a format that carries one, so
+    they count in the dateline null rate), dated by their header."""
+    from tests.builders import reuters_web
+
+    day = folder / "20130307"
+    day.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(start, start + n):
+        body = plain_text(i).split("\n\n", 1)[1].strip()
+        p = day / f"report-{i:03d}"
+        p.write_text(reuters_web(f"Local report number {i}", body, "Officials gave no further detail.",
+                                 story=f"USNODL{i:04d}", slug=f"report-{i}", date="2013/03/07",
+                                 stamp="Thu Mar 7, 2013 9:00am EST", city=""))
         paths.append(p)
     return paths
 

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.check.corpus_rule_fixtures import PARAMS, build, write_corpus, write_undated_batch
+from tests.check.corpus_rule_fixtures import PARAMS, build, write_corpus, write_no_dateline_batch
 from tests.check.test_check import cli
 
 from curate.check.add import add_paths
@@ -31,7 +31,7 @@ def corpus(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def undated(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("batch")
-    write_undated_batch(folder)
+    write_no_dateline_batch(folder)
     return folder
 
 
@@ -55,7 +55,7 @@ def test_check_json_lists_the_rules_in_the_summary(corpus, undated):
 
 
 def test_a_batch_that_breaks_nothing_says_so(corpus, undated):
-    r = check_paths([undated / "20130307/report-000.txt"], root=corpus, params=PARAMS)
+    r = check_paths([undated / "20130307/report-000"], root=corpus, params=PARAMS)
     assert r.summary().splitlines()[-1] == "corpus rules with this batch: all 4 pass"
     assert r.to_json()["summary"]["corpus_rules_broken"] == []
 

@@ -8,7 +8,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
-from tests.check.corpus_rule_fixtures import PARAMS, build, snapshot, write_corpus, write_undated_batch
+from tests.check.corpus_rule_fixtures import PARAMS, build, snapshot, write_corpus, write_plain_batch
 
 from curate.check.add import add_paths
 from curate.check.run import check_paths
@@ -24,7 +24,7 @@ def ids_by_path(root: Path) -> dict[str, str]:
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
     write_corpus(root / "corpus/raw")
-    write_undated_batch(root / "corpus/raw", n=4)
+    write_plain_batch(root / "corpus/raw", n=4)
     build(root)
     return root
 
@@ -32,7 +32,7 @@ def project(tmp_path: Path) -> Path:
 def test_re_adding_an_added_batch_is_rejected_and_displaces_nothing(tmp_path):
     root = project(tmp_path)
     inbox = tmp_path / "inbox"
-    write_undated_batch(inbox, n=6, start=100)
+    write_plain_batch(inbox, n=6, start=100)
     first = add_paths([inbox], root=root, params=PARAMS, now=NOW)
     assert first.check.accepted == 6
     build(root)
@@ -78,7 +78,7 @@ def test_check_never_lets_an_equal_copy_replace_a_corpus_article(tmp_path):
 def test_dry_run_ids_are_the_ids_add_then_gives(tmp_path):
     root = project(tmp_path)
     inbox = tmp_path / "inbox"
-    write_undated_batch(inbox, n=3, start=200)
+    write_plain_batch(inbox, n=3, start=200)
     dry = add_paths([inbox], root=root, params=PARAMS, dry_run=True, now=NOW)
     real = add_paths([inbox], root=root, params=PARAMS, now=NOW + dt.timedelta(minutes=7))
     assert real.batch == dry.batch
@@ -91,8 +91,8 @@ def test_dry_run_ids_are_the_ids_add_then_gives(tmp_path):
 def test_a_dry_run_name_is_not_reused_once_a_later_batch_exists(tmp_path):
     root = project(tmp_path)
     inbox, other = tmp_path / "inbox", tmp_path / "other"
-    write_undated_batch(inbox, n=1, start=300)
-    write_undated_batch(other, n=1, start=400)
+    write_plain_batch(inbox, n=1, start=300)
+    write_plain_batch(other, n=1, start=400)
     dry = add_paths([inbox], root=root, params=PARAMS, dry_run=True, now=NOW)
     between = add_paths([other], root=root, params=PARAMS, now=NOW + dt.timedelta(minutes=1))
     real = add_paths([inbox], root=root, params=PARAMS, now=NOW + dt.timedelta(minutes=2))

@@ -63,7 +63,7 @@ def test_each_bad_input_has_its_reason(built):
     assert r["header_only"] == ["web/header-only:"]
     assert r["binary"] == ["bin.txt:"]
     assert r["malformed_jsonl"] == ["feed.jsonl:2"]
-    assert r["no_date"] == ["feed.jsonl:3", "latin1.txt:"]
+    assert "no_date" not in r  # undated articles are accepted with the flag no_date by default
     assert r["story_version"] == ["web/good:"]
     # the re-crawl (kept as the story's latest version) has the same text as web/copy, which was
     # published earlier: the earliest copy of a text is the one kept
@@ -72,11 +72,9 @@ def test_each_bad_input_has_its_reason(built):
 
 def test_latin1_article_is_decoded_and_flagged(built):
     recs = [r for r in iter_curated(built / "corpus/curated") if r.source.path == "latin1.txt"]
-    # a plaintext file without any date is rejected for it (never published), with the decoding
-    # kept in flags
-    assert recs == []
-    rej = [x for x in iter_rejected(built / "corpus/curated/rejected/no_date.jsonl") if x.source.path == "latin1.txt"]
-    assert rej and rej[0].title == "Café owners protest" and "Montréal" in rej[0].text and "decoded_cp1252" in rej[0].flags
+    # a plaintext file without any date is accepted undated, with the decoding kept in flags
+    assert recs and recs[0].title == "Café owners protest" and "Montréal" in recs[0].text
+    assert recs[0].date is None and {"decoded_cp1252", "no_date"} <= set(recs[0].flags)
 
 
 def test_a_step_that_raises_on_one_article_rejects_only_that_article(tmp_path, monkeypatch):

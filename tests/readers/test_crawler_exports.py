@@ -359,12 +359,12 @@ def _three_fundus_items() -> list[dict]:
 
 
 def test_add_checks_a_json_array_item_by_item_and_blanks_the_rejected_one(tmp_path):
-    from tests.test_check import PARAMS, run_pipeline  # noqa: I001 - the check tests' own helpers
+    from tests.builders import build_stages, one_worker
 
     from curate.check.add import add_paths
     from curate.engine.io import iter_curated
 
-    params = msgspec.structs.replace(PARAMS, ingest=IngestParams(
+    params = msgspec.structs.replace(one_worker(), ingest=IngestParams(
         sources=[SourceMapping(glob="**/fundus/**", preset="fundus")]))
     inbox = tmp_path / "inbox"
     write(inbox, "fundus/export.json", json.dumps(_three_fundus_items(), indent=2))
@@ -382,7 +382,7 @@ def test_add_checks_a_json_array_item_by_item_and_blanks_the_rejected_one(tmp_pa
     written = json.loads((root / "corpus/raw" / copy.dest).read_text())
     assert written[1] is None and [w["title"] for w in (written[0], written[2])] == ["Rail link opens", "Ferry returns"]
     # the next build accepts exactly what add accepted, with the ids and items add reported
-    run_pipeline(root, params)
+    build_stages(root, params)
     built = {(r.source.path, r.source.item): r.id for r in iter_curated(root / "corpus/curated")}
     assert built == {(v.path, v.item): v.id for v in res.check.verdicts if v.accepted}
 

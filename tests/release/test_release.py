@@ -430,7 +430,9 @@ def test_readme_loaders_read_the_released_files(released):
     paths = sorted(str(p) for p in arts.glob("*.jsonl"))
     df = pd.concat(pd.read_json(p, lines=True, dtype=False) for p in paths)
     assert sorted(df["id"]) == sorted(v2) and set(df["date"]) == {r["date"] for r in v2.values()}
-    assert pl.read_ndjson(str(arts / "*.jsonl")).height == len(v2)
+    # the documented polars loader: every shard as one buffer, every row inferred (a field null in
+    # one shard and set in another, such as agency, fails polars' glob reader)
+    assert pl.read_ndjson(b"".join(open(p, "rb").read() for p in paths), infer_schema_length=None).height == len(v2)
     import duckdb
     n = duckdb.sql(f"SELECT count(*) FROM read_json_auto('{arts}/*.jsonl')").fetchall()[0][0]
     assert n == len(v2)

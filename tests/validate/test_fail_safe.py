@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from tests.conftest import bin_path, make_project, run
-from tests.check.corpus_rule_fixtures import build, snapshot, with_validate, write_corpus, write_undated_batch
+from tests.check.corpus_rule_fixtures import build, snapshot, with_validate, write_corpus, write_no_dateline_batch
 from tests.check.test_check import cli
 
 from curate.validate.stage import CorpusRuleError, failed_metrics_path
@@ -29,7 +29,7 @@ def built(tmp_path) -> Path:
 
 def test_a_failed_rule_leaves_the_previous_version_byte_for_byte(built):
     before = snapshot(built, "corpus/curated", "reports")
-    write_undated_batch(built / "corpus/raw")
+    write_no_dateline_batch(built / "corpus/raw")
     with pytest.raises(CorpusRuleError):
         build(built)
     assert snapshot(built, "corpus/curated", "reports") == before
@@ -37,7 +37,7 @@ def test_a_failed_rule_leaves_the_previous_version_byte_for_byte(built):
 
 
 def test_the_message_names_rule_value_limit_and_params_key(built):
-    write_undated_batch(built / "corpus/raw")
+    write_no_dateline_batch(built / "corpus/raw")
     with pytest.raises(CorpusRuleError) as err:
         build(built)
     lines = str(err.value).splitlines()
@@ -49,7 +49,7 @@ def test_the_message_names_rule_value_limit_and_params_key(built):
 
 
 def test_the_would_be_metrics_are_left_for_inspection_and_cleared_by_a_passing_build(built):
-    write_undated_batch(built / "corpus/raw")
+    write_no_dateline_batch(built / "corpus/raw")
     with pytest.raises(CorpusRuleError):
         build(built)
     failed = json.loads(failed_metrics_path(built).read_bytes())
@@ -92,7 +92,7 @@ def test_a_build_that_rejects_every_input_fails_saying_why(tmp_path):
 
 
 def test_the_validate_command_exits_1_with_the_message(built, tmp_path):
-    write_undated_batch(built / "corpus/raw")
+    write_no_dateline_batch(built / "corpus/raw")
     for stage in ("ingest", "clean", "dedup", "extract"):
         assert cli(stage, "--root", str(built), "--params", str(tmp_path / "none.yaml")).exit_code == 0
     r = cli("validate", "--root", str(built), "--params", str(tmp_path / "none.yaml"))
@@ -108,7 +108,7 @@ def test_dvc_repro_fails_and_keeps_the_lock_the_corpus_and_the_reports(tmp_path)
     before = snapshot(proj, "corpus/curated", "reports")
     assert {"reports/quality.md", "reports/quality.html", "reports/metrics.json"} <= set(before)
     lock_before = yaml.safe_load((proj / "dvc.lock").read_text())["stages"]
-    write_undated_batch(proj / "corpus/raw")
+    write_no_dateline_batch(proj / "corpus/raw")
     failed = run([bin_path("dvc"), "repro"], proj, check=False)
     assert failed.returncode != 0
     assert NULL_DATELINE in failed.stderr + failed.stdout

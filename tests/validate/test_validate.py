@@ -46,7 +46,6 @@ def test_a_valid_record_is_accepted():
         (dict(entities=[Entity(text="Fred Hof", label="ALIEN", start=0, end=8)]), Reason.CONTRACT),
         (dict(content_hash="0" * 64), Reason.CONTRACT),
         (dict(id="../etc"), Reason.CONTRACT),
-        (dict(date=None), Reason.NO_DATE),
         (dict(date="2012-02-30"), Reason.NO_DATE),
         (dict(date="1850-01-01"), Reason.DATE_OUT_OF_RANGE),
         (dict(date="2099-01-01"), Reason.DATE_OUT_OF_RANGE),

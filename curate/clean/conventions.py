@@ -1,0 +1,102 @@
+"""Publisher conventions as data: agency tags, sign-off organisations, wire codes, note openers,
+which conventions each reader format carries, and words that are never names.
+
+Only plain tables live here (no code); `curate.clean.publishers.compile_conventions` turns a table
+into the patterns the cleaning uses, once. Adding a publisher is one entry in `AGENCIES` (and a
+test), never a new branch in the cleaning code. This module is part of the clean cache key.
+
+An agency entry:
+    agency        the value written to the record's `agency` field
+    tags          the text inside the dateline's parentheses: `DENVER (AP) —`, `(Reuters Legal)`
+    tag_suffix_words  how many capitalised words may follow a tag (`(Reuters Health)`: 1)
+    orgs          organisation names that end a trailing sign-off line: `By Name, Associated Press`
+    wire_codes    regular expressions of routing codes to delete from the text
+"""
+
+from __future__ import annotations
+
+AGENCIES: list[dict] = [
+    {
+        "agency": "Reuters",
+        "tags": ["Reuters", "Thomson Reuters", "IFR", "LPC", "Breakingviews"],
+        "tag_suffix_words": 2,
+        "orgs": ["Reuters", "Thomson Reuters"],
+        "wire_codes": [
+            r"<\s*reut\.rs/[A-Za-z0-9]+\s*>",              # < reut.rs/1e6piFj >
+            r"(?<![\w/.])n[A-Z]{1,3}\d?[A-Z0-9]*\d[A-Z0-9]*(?=\s*$)",  # a bare trailing nL1N0IM15P
+        ],
+    },
+    {"agency": "AP", "tags": ["AP"], "orgs": ["Associated Press", "The Associated Press", "AP"]},
+    {"agency": "AFP", "tags": ["AFP"], "orgs": ["AFP", "Agence France-Presse"]},
+    {"agency": "Bloomberg", "tags": ["Bloomberg"], "orgs": ["Bloomberg", "Bloomberg News"]},
+    {"agency": "UPI", "tags": ["UPI"], "orgs": ["UPI", "United Press International"]},
+    {"agency": "dpa", "tags": ["dpa", "DPA"], "orgs": ["dpa", "Deutsche Presse-Agentur"]},
+    {"agency": "PA", "tags": ["PA", "PA Media"], "orgs": ["PA", "Press Association", "PA Media"]},
+    {"agency": "BBC", "tags": ["BBC"], "orgs": ["BBC", "BBC News"]},
+]
+
+# What each reader format carries. `dateline` / `signoff`: the format's texts normally have one,
+# so a record without it is flagged `no_dateline` / `no_signoff` and counts towards the dateline
+# null-rate rule; a format that never uses a convention is neither flagged nor counted.
+# `bare_place`: a run of capitals opening the text is a dateline even with no dash, tag or date
+# (`MOSCOW A U.S. envoy ...`, the seed wire layout); elsewhere a dateline needs one of those.
+FORMATS: dict[str, dict[str, bool]] = {
+    "seed_dateline": {"dateline": True, "signoff": True, "bare_place": True},
+    "reuters_web": {"dateline": True, "signoff": True, "bare_place": False},
+    "plaintext": {"dateline": False, "signoff": False, "bare_place": False},
+    "jsonl": {"dateline": False, "signoff": False, "bare_place": False},
+}
+# a format missing from FORMATS (a new reader) carries nothing until it is listed
+DEFAULT_FORMAT: dict[str, bool] = {"dateline": False, "signoff": False, "bare_place": False}
+
+# Dashes that end a dateline: `BERLIN —`, `(Bloomberg) --`, `(Reuters) -`. A dateline without an
+# agency tag or a date (`BERLIN —`) needs one of the LONG_DASHES: a hyphen there is too common
+# in headline-style text (`US - China talks`).
+DASHES: list[str] = ["--", "-", "–", "—"]
+LONG_DASHES: list[str] = ["--", "–", "—"]
+
+# A parenthesised group opening the body is an editorial note (removed, flag `editorial_note`)
+# when its first word is one of these, or it matches one of NOTE_PATTERNS.
+NOTE_WORDS: list[str] = [
+    "Updates", "Adds", "Corrects", "Correcting", "Corrected", "Refiles", "Refiled", "Recasts",
+    "Repeats", "Changes", "Fixes", "Removes", "Clarifies", "Amends", "Inserts", "Rewrites",
+    "Writes", "Combines", "Deletes", "Edits", "Advisory", "Editors'", "Editor's", "Editors",
+    "Repeating", "Updating", "Adding", "Recasting",
+]
+NOTE_PATTERNS: list[str] = [
+    r"^In (?:paragraph|para|the \w+ paragraph)\b.*\bcorrects?\b",
+    r"^The following (?:statement|is a|press release)\b",
+    r"^This (?:[\w.]+ ){0,4}(?:story|version|article) (?:was|has been|is)\b",
+]
+
+# Words that make a credit name an organisation or a place, not a person (case-insensitive,
+# whole word): `Reuters bureaux`, `Washington bureau`, `Reuters Fed reporting team`.
+NOT_NAME_WORDS: list[str] = [
+    "bureau", "bureaux", "bureaus", "staff", "team", "teams", "newsroom", "newsrooms", "desk",
+    "desks", "correspondents", "wires", "agencies", "reuters", "reporters", "worldwide", "unit",
+]
+# Places that follow a name as `in City, State`: a chunk that is one of these is never a name.
+REGIONS: list[str] = [
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware",
+    "Florida", "Georgia", "Hawaii", "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky",
+    "Louisiana", "Maine", "Maryland", "Massachusetts", "Michigan", "Minnesota", "Mississippi",
+    "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey", "New Mexico",
+    "New York", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania",
+    "Rhode Island", "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont",
+    "Virginia", "Washington", "West Virginia", "Wisconsin", "Wyoming", "D.C", "D.C.", "DC",
+    "England", "Scotland", "Wales", "Germany", "France", "Italy", "Spain", "China", "Japan",
+    "India", "Brazil", "Canada", "Australia", "Mexico", "Russia", "Switzerland", "Ontario",
+    "Quebec", "Peru", "Chile", "Colombia", "Argentina", "Indonesia", "Philippines",
+]
+
+TABLE: dict = {
+    "agencies": AGENCIES,
+    "formats": FORMATS,
+    "default_format": DEFAULT_FORMAT,
+    "dashes": DASHES,
+    "long_dashes": LONG_DASHES,
+    "note_words": NOTE_WORDS,
+    "note_patterns": NOTE_PATTERNS,
+    "not_name_words": NOT_NAME_WORDS,
+    "regions": REGIONS,
+}

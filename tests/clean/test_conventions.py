@@ -1,0 +1,178 @@
+"""Publisher conventions: datelines, agency tags, bylines and sign-offs read from the table."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+
+from curate.clean.conventions import TABLE
+from curate.clean.publishers import compile_conventions
+from curate.clean.rules import clean_record
+from curate.clean.signoff import parse_credits, split_names
+from curate.clean.tickers import strip_markup
+from curate.params import CleanParams
+from curate.record import Record, Source
+
+P = CleanParams()
+
+
+def rec(text: str, fmt: str = "plaintext", **fields) -> Record:
+    return Record(id="t1", source=Source(path="x", format=fmt, sha256="0"), text=text, **fields)
+
+
+# ------------------------------------------------------------------------------ datelines
+
+@pytest.mark.parametrize("raw, dateline, agency, text", [
+    ("NEW DELHI, April 12 (BBC) - India's cabinet met.", "NEW DELHI", "BBC", "India's cabinet met."),
+    ("NEW YORK, April 30 (IFR) - Bond sales rose.", "NEW YORK", "Reuters", "Bond sales rose."),
+    ("DENVER (AP) — A wildfire spread.", "DENVER", "AP", "A wildfire spread."),
+    ("STUTTGART, Germany, April 13 (AFP) - Daimler said.", "STUTTGART, Germany", "AFP", "Daimler said."),
+    ("WASHINGTON, April 10 (UPI) -- Congress voted.", "WASHINGTON", "UPI", "Congress voted."),
+    ("Berlin (dpa) - Die Regierung tagte.", "Berlin", "dpa", "Die Regierung tagte."),
+    ("LONDON (Bloomberg) -- Gilts fell.", "LONDON", "Bloomberg", "Gilts fell."),
+    ("LONDON, 12 March (PA) - Rail fares rise.", "LONDON", "PA", "Rail fares rise."),
+    ("(Bloomberg) -- Oil climbed.", None, "Bloomberg", "Oil climbed."),
+])
+def test_agency_datelines_are_lifted_whole(raw, dateline, agency, text):
+    out = clean_record(rec(raw), P)
+    assert (out.dateline, out.agency, out.text) == (dateline, agency, text)
+
+
+def test_bare_city_and_long_dash_is_a_dateline():
+    out = clean_record(rec("BERLIN — The coalition agreed a budget."), P)
+    assert (out.dateline, out.agency, out.text) == ("BERLIN", None, "The coalition agreed a budget.")
+
+
+def test_dateline_with_a_year_gives_the_date_when_the_record_has_none():
+    out = clean_record(rec("ATHENS, April 10, 2024 - Talks resumed."), P)
+    assert (out.dateline, out.date, out.text) == ("ATHENS", "2024-04-10", "Talks resumed.")
+    assert "date_from_dateline" in out.flags
+
+
+def test_dateline_date_never_replaces_the_record_date():
+    out = clean_record(rec("ATHENS, April 10, 2024 - Talks resumed.", date="2024-04-11"), P)
+    assert out.date == "2024-04-11"
+    assert "date_from_dateline" not in out.flags
+
+
+@pytest.mark.parametrize("raw", [
+    "UK Muslims should accept the ruling, a report said.",
+    "MG Rover's sales fell again in March.",
+    "US - China talks resumed on Monday.",
+])
+def test_a_capitalised_opening_without_a_dateline_pattern_is_text(raw):
+    out = clean_record(rec(raw), P)
+    assert (out.dateline, out.text) == (None, raw)
+
+
+def test_a_lead_line_in_parentheses_that_is_no_editorial_note_stays():
+    raw = "(after extra-time - score at 90 mins 1-1)\n\nChelsea beat Arsenal 2-1."
+    out = clean_record(rec(raw), P)
+    assert out.text == "(after extra-time - score at 90 mins 1-1)\n\nChelsea beat Arsenal 2-1."
+    assert "editorial_note" not in out.flags
+
+
+def test_an_editorial_note_from_the_table_is_removed():
+    out = clean_record(rec("(Recasts after EADS announcement)\n\nPARIS (Reuters) - EADS said."), P)
+    assert (out.text, out.dateline) == ("EADS said.", "PARIS")
+    assert "editorial_note" in out.flags
+
+
+# ------------------------------------------------------------------------------ sign-offs
+
+def test_closing_byline_with_agency_goes_to_authors():
+    raw = "DENVER (AP) — A wildfire spread on Monday.\n\nBy Colleen Slevin, Associated Press"
+    out = clean_record(rec(raw), P)
+    assert out.text == "A wildfire spread on Monday."
+    assert out.authors == ["Colleen Slevin"]
+    assert out.agency == "AP"
+    assert "truncated" not in out.flags
+
+
+def test_signoff_names_lose_place_and_org_suffixes_and_regions():
+    group = "Additional reporting by Verna Gates in Birmingham, Alabama and Jim Doe at CNBC; Editing by Ann Roe"
+    assert parse_credits(group) == {
+        "additional_reporting": ["Verna Gates", "Jim Doe"], "editing": ["Ann Roe"],
+    }
+
+
+def test_places_and_bureaux_are_never_credit_names():
+    assert split_names("Reuters bureaux, JAKARTA, WELLINGTON, MANILA") == []
+    assert parse_credits("Reporting by Kim Dixon in Washington, D.C.") == {"reporting": ["Kim Dixon"]}
+
+
+def test_signoff_of_desks_only_leaves_the_text_without_credits():
+    out = clean_record(rec("Rates held.\n\n(Reporting by UK bureau)", fmt="reuters_web"), P)
+    assert (out.text, out.credits) == ("Rates held.", {})
+    assert "no_signoff" not in out.flags
+
+
+def test_combined_roles_share_the_names():
+    assert parse_credits("Writing and additional reporting by Ann Roe; Editing by Bo Li") == {
+        "writing": ["Ann Roe"], "additional_reporting": ["Ann Roe"], "editing": ["Bo Li"],
+    }
+
+
+def test_note_after_the_signoff_is_removed_and_flagged():
+    raw = ("Prices rose.\n\n(Reporting by Ann Roe; Editing by Bo Li)\n\n"
+           "(This Dec. 18 story was corrected to fix the spelling of a name in paragraph 3)")
+    out = clean_record(rec(raw, fmt="reuters_web"), P)
+    assert out.text == "Prices rose."
+    assert out.credits == {"reporting": ["Ann Roe"], "editing": ["Bo Li"]}
+    assert "editorial_note" in out.flags
+
+
+@pytest.mark.parametrize("code", [
+    "<IDn:L1N0FS0NP>", "<ID:ID:nL3N0H72YB>", "< reut.rs/1e6piFj >", "<ID:nSP6809>",
+])
+def test_every_wire_code_variant_is_removed(code):
+    out = clean_record(rec(f"Shares rose {code} on Monday.", fmt="reuters_web"), P)
+    assert out.text == "Shares rose on Monday."
+
+
+def test_a_bare_trailing_story_id_is_removed():
+    out = clean_record(rec("Shares rose on Monday. nL1N0IM15P", fmt="reuters_web"), P)
+    assert out.text == "Shares rose on Monday."
+
+
+def test_a_word_like_a_story_id_inside_the_text_stays():
+    text, _ = strip_markup("The nL1N0IM15P code and more.")
+    assert text == "The nL1N0IM15P code and more."
+
+
+# ------------------------------------------------------------------------------ per format
+
+def test_no_signoff_and_no_dateline_only_for_formats_that_carry_them():
+    plain = clean_record(rec("Prices rose.", fmt="plaintext"), P)
+    web = clean_record(rec("Prices rose.", fmt="reuters_web"), P)
+    assert not {"no_signoff", "no_dateline"} & set(plain.flags)
+    assert {"no_signoff", "no_dateline"} <= set(web.flags)
+
+
+def test_bare_place_opening_is_a_dateline_only_in_the_seed_format():
+    assert clean_record(rec("MOSCOW A U.S. envoy met officials.", fmt="seed_dateline"), P).dateline == "MOSCOW"
+    assert clean_record(rec("MOSCOW A U.S. envoy met officials.", fmt="plaintext"), P).dateline is None
+
+
+# ------------------------------------------------------------------------------ a new agency
+
+def test_a_new_agency_is_a_table_entry():
+    table = copy.deepcopy(TABLE)
+    table["agencies"].append({
+        "agency": "Zeta", "tags": ["ZNA"], "orgs": ["Zeta News Agency"],
+        "wire_codes": [r"\{ZNA-\d+\}"],
+    })
+    conv = compile_conventions(table)
+    raw = "OSLO, May 2 (ZNA) - Fjord ferries {ZNA-991} resumed.\n\nBy Kari Nordmann, Zeta News Agency"
+    out = clean_record(rec(raw), P, conv)
+    assert (out.dateline, out.agency, out.authors) == ("OSLO", "Zeta", ["Kari Nordmann"])
+    assert out.text == "Fjord ferries resumed."
+    shipped = clean_record(rec(raw), P)
+    assert (shipped.dateline, shipped.agency) == (None, None)
+
+
+def test_a_place_beside_a_desk_is_no_name():
+    assert parse_credits("Reporting by Shanghai and Beijing Newsrooms; Writing by Jason Subler") == {
+        "writing": ["Jason Subler"],
+    }
