@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import typer
@@ -231,9 +231,16 @@ def check_cmd(
     from curate.pipeline.locking import project_lock
     from curate.render.progress import progress_bar
 
-    with _handled("check", usage=(UsageError, ModelError)), \
-            project_lock(root, "curate check", exclusive=False, timeout=5), progress_bar() as update:
+    from curate.check.project import in_project
+
+    # outside a project there is no corpus to protect: no lock (nor its .curate-cache/ folder)
+    lock = project_lock(root, "curate check", exclusive=False, timeout=5) if in_project(root, params) else nullcontext()
+    with _handled("check", usage=(UsageError, ModelError)), lock, progress_bar() as update:
         result = check_paths(paths, root, params_path=params, progress=update)
+    from curate.check.project import check_warnings
+
+    for warning in check_warnings(root, params, result.corpus_records, result.corpus_dir):
+        typer.echo(f"curate: check: warning: {warning}", err=True)
     _check_output(result, as_json)
     raise typer.Exit(result.exit_code)
 
