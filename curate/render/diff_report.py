@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from curate.render.text import esc, for_terminal, md
+from curate.render.text import for_terminal, md
 
 KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
