@@ -150,6 +150,7 @@ def file_changes(a: Version, b: Version, relpath: str, kind: str) -> dict:
                             vb if isinstance(vb, dict) or vb is None else {"(root)": vb})
     return {"path": relpath, "changes": changes, "notes": notes}
 
+
 def _counter_rows(ca: Counter, cb: Counter, keys: Iterable) -> list[dict]:
     return [{"key": k, "a": ca.get(k, 0), "b": cb.get(k, 0), "delta": cb.get(k, 0) - ca.get(k, 0)}
             for k in keys]

@@ -115,4 +115,4 @@ def entities(acc: q.QualityAccumulator) -> dict:
 
 def samples(acc: q.QualityAccumulator) -> list[dict]:
     """A few accepted articles to read, chosen by a hash of their id (the same whatever the order)."""
-    return [info for _, info in sorted(acc._samples, key=lambda t: t[0])]
+    return [info for _, info in sorted(acc._samples, key=lambda t: t[0].s)]
