@@ -21,7 +21,7 @@ thead th{background:#eef1f5;border-bottom:2px solid #c8ced6}tbody tr:nth-child(e
 td.n,th.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 td.date{white-space:nowrap}td.date .ids{word-break:normal}
 .cards{display:flex;flex-wrap:wrap;gap:10px;margin:14px 0}
-.card{border:1px solid #ccc;border-radius:6px;padding:8px 14px;min-width:110px;background:#fafafa}
+.card{border:1px solid #ccc;border-radius:6px;padding:8px 12px;min-width:92px;background:#fafafa}
 .card b{display:block;font-size:22px}.card span{font-size:12px;color:#555}
 .bad{color:#b00020;font-weight:bold}.ok{color:#1b7f3b;font-weight:bold}
 .add{color:#1a7f37}.del{color:#cf222e}
