@@ -188,7 +188,7 @@ def quality_cmd(
     from curate.dataset.quality_output import QualityError, RuleError, quality_command
 
     try:
-        note_unused_params("quality", params) if rev else None
+        note_unused_params("quality", params)
         code, summary = quality_command(root, rev, fmt.value, fail_on or [], output)
     except (QualityError, RuleError) as exc:
         _fail(f"quality: {exc}", 2)
@@ -230,15 +230,12 @@ def check_cmd(
     from curate.check.run import check_paths
     from curate.pipeline.locking import project_lock
     from curate.render.progress import progress_bar
-
-    from curate.check.project import in_project
+    from curate.check.project import check_warnings, in_project
 
     # outside a project there is no corpus to protect: no lock (nor its .curate-cache/ folder)
     lock = project_lock(root, "curate check", exclusive=False, timeout=5) if in_project(root, params) else nullcontext()
     with _handled("check", usage=(UsageError, ModelError)), lock, progress_bar() as update:
         result = check_paths(paths, root, params_path=params, progress=update)
-    from curate.check.project import check_warnings
-
     for warning in check_warnings(root, params, result.corpus_records, result.corpus_dir):
         typer.echo(f"curate: check: warning: {warning}", err=True)
     _check_output(result, as_json)

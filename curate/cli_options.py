@@ -1,9 +1,9 @@
 """The options every `curate` command shares, the `--format` choices, `--version` and bare `curate`.
 
 One set of common options: every command takes `--root` (the project folder) and `--params`
-(its parameters file); `-h` is `--help` everywhere. Commands that read committed versions
-(`diff`, `quality --rev`, `export --rev`, `release`) use each version's own params.yaml and say
-so on stderr when a different `--params` is given. `curate` and `curate cache` alone print their
+(its parameters file); `-h` is `--help` everywhere. Commands that read versions (`diff`,
+`quality`, `export`, `release`) use each version's own params.yaml and say so on stderr when a
+different `--params` is given; `unlock` reads no parameters and ignores it. `curate` and `curate cache` alone print their
 help and exit 0 (help is not an error).
 """
 
@@ -64,4 +64,4 @@ def note_unused_params(command: str, params: Path) -> None:
     version's own params.yaml: say so when another file is named."""
     if params != Path("params.yaml"):
         typer.echo(f"curate: {command}: note: --params {params} is not used; each version is read with "
-                   "its own committed params.yaml", err=True)
+                   "its own params.yaml (the working tree's, or the one committed at the revision)", err=True)
