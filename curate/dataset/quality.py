@@ -294,7 +294,8 @@ def _next_month(m: str) -> str:
 _MOVED = {
     "quality_rules": ("flat_metrics", "parse_rule", "broken_rules", "Rule", "RuleError", "known_metrics"),
     "quality_output": ("build_report", "iter_version", "accumulate", "consistency", "render", "plot_data",
-                       "output_path", "run_report", "quality_command", "print_summary", "FORMATS"),
+                       "output_path", "run_report", "quality_command", "print_summary", "FORMATS", "RecordView",
+                       "RejectedView"),
 }
 
 
