@@ -7,22 +7,27 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import typer
 
+from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, VERSION_OPT, DiffFormat,
+                                ExportFormat, QualityFormat, help_when_bare, note_unused_params)
 from curate.steps import STAGES, STEPS
 from curate.params import ParamsError, load_params
 
 app = typer.Typer(
     help="Curate versioned news corpora: DVC stages, checks of new articles, quality and diffs.",
-    no_args_is_help=True,
-    add_completion=False,
+    invoke_without_command=True,
+    context_settings=HELP_NAMES,
+    rich_markup_mode="markdown",
 )
 
-PARAMS_OPT = typer.Option(Path("params.yaml"), "--params", help="Parameters file (as DVC tracks it).")
-ROOT_OPT = typer.Option(Path("."), "--root", help="Project root (where corpus/ and reports/ live).")
+
+@app.callback()
+def _main(ctx: typer.Context, version: bool = VERSION_OPT) -> None:
+    help_when_bare(ctx)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -92,7 +97,7 @@ def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
 
 
 @app.command()
-def unlock(root: Path = ROOT_OPT) -> None:
+def unlock(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Repair DVC's lock files after a killed `dvc repro` ("Unable to read RWLock-file ...
     JSON structure is corrupted", "'./dvc.lock' validation failed"); does nothing while a DVC
     command runs (exit 75).
@@ -109,11 +114,13 @@ def unlock(root: Path = ROOT_OPT) -> None:
 
 
 @app.command()
-def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the generated contract.")) -> None:
+def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the generated contract (under --root "
+                                    "when relative)."),
+           root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Write the record contract (JSON Schema, validation rules) generated from the record type."""
     from curate.validate.schemas import write_schemas
 
-    for path in write_schemas(out):
+    for path in write_schemas(out if out.is_absolute() else root / out):
         typer.echo(f"wrote {path}")
 
 
@@ -121,11 +128,12 @@ def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the genera
 def diff_cmd(
     a: str = typer.Argument(..., help="Git revision or tag of the old version."),
     b: str = typer.Argument(None, help="Git revision or tag of the new version (default: the working tree)."),
-    fmt: str = typer.Option("text", "--format", help="text, md, html or json."),
+    fmt: DiffFormat = typer.Option(DiffFormat.text, "--format", help="Report format."),
     output: Path = typer.Option(None, "--output", help="Write the report here; print a summary."),
     limit: int = typer.Option(10, "--limit", help="Examples shown per kind."),
     fields: list[str] = typer.Option(None, "--field", help="Compare only this field (repeatable)."),
     root: Path = ROOT_OPT,
+    params: Path = PARAMS_OPT,
 ) -> None:
     """Records added, removed, modified, moved between two versions; metric, param, schema changes.
 
@@ -134,7 +142,8 @@ def diff_cmd(
     from curate.dataset.diff import DiffError, run_diff
 
     try:
-        code, text = run_diff(root, a, b, fields or None, limit, fmt, output)
+        note_unused_params("diff", params)
+        code, text = run_diff(root, a, b, fields or None, limit, fmt.value, output)
     except DiffError as exc:
         _fail(f"diff: {exc}", 2)
     except Exception as exc:  # noqa: BLE001 - exit 1 means "differ": any failure must be 2
@@ -146,7 +155,7 @@ def diff_cmd(
 @app.command("report")
 def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
-    from curate.dataset.quality import QualityError, run_report
+    from curate.dataset.quality_output import QualityError, run_report
     from curate.pipeline.locking import stage_lock
     from curate.pipeline.stats import measured
 
@@ -159,19 +168,28 @@ def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
 @app.command("quality")
 def quality_cmd(
     rev: str = typer.Option(None, "--rev", help="Git revision or tag (default: the working tree)."),
-    fmt: str = typer.Option("md", "--format", help="md, html or json."),
+    fmt: QualityFormat = typer.Option(QualityFormat.md, "--format", help="Report format (json: printed on stdout "
+                                      "unless --output is given)."),
+    output: Path = typer.Option(None, "--output", help="Write the report here (default: reports/quality.FORMAT; "
+                                "for --rev, the git-ignored reports/revs/quality-REV.FORMAT)."),
     fail_on: list[str] = typer.Option(None, "--fail-on", help="Exit 1 when RULE holds, e.g. 'rejected_rate>0.05' "
                                       "(repeatable; OP one of > >= < <= ==)."),
     root: Path = ROOT_OPT,
+    params: Path = PARAMS_OPT,
 ) -> None:
-    """Quality report of a dataset version: summary table here, full report in reports/.
+    """Quality report of a dataset version: a summary table here, the full report in a file.
+
+    `--format json` without `--output` prints the JSON report on stdout (rule results on stderr).
+    Reports of other revisions go to `reports/revs/`, which git ignores, so they never make the
+    workspace dirty.
 
     Exit code: 0 fine, 1 a --fail-on rule is broken, 2 error (unknown metric, revision, format).
     """
-    from curate.dataset.quality import QualityError, RuleError, quality_command
+    from curate.dataset.quality_output import QualityError, RuleError, quality_command
 
     try:
-        code, summary = quality_command(root, rev, fmt, fail_on or [])
+        note_unused_params("quality", params)
+        code, summary = quality_command(root, rev, fmt.value, fail_on or [], output)
     except (QualityError, RuleError) as exc:
         _fail(f"quality: {exc}", 2)
     summary()
@@ -212,10 +230,14 @@ def check_cmd(
     from curate.check.run import check_paths
     from curate.pipeline.locking import project_lock
     from curate.render.progress import progress_bar
+    from curate.check.project import check_warnings, in_project
 
-    with _handled("check", usage=(UsageError, ModelError)), \
-            project_lock(root, "curate check", exclusive=False, timeout=5), progress_bar() as update:
+    # outside a project there is no corpus to protect: no lock (nor its .curate-cache/ folder)
+    lock = project_lock(root, "curate check", exclusive=False, timeout=5) if in_project(root, params) else nullcontext()
+    with _handled("check", usage=(UsageError, ModelError)), lock, progress_bar() as update:
         result = check_paths(paths, root, params_path=params, progress=update)
+    for warning in check_warnings(root, params, result.corpus_records, result.corpus_dir):
+        typer.echo(f"curate: check: warning: {warning}", err=True)
     _check_output(result, as_json)
     raise typer.Exit(result.exit_code)
 
@@ -265,6 +287,7 @@ def release_cmd(
     allow_local_remote: bool = typer.Option(False, "--allow-local-remote", help="Release even if the "
                                             "default DVC remote is a relative folder (local experiments)."),
     root: Path = ROOT_OPT,
+    params: Path = PARAMS_OPT,
 ) -> None:
     """Publish the current version: card, Croissant, CHANGELOG entry, commit, tag, dvc push.
 
@@ -275,6 +298,7 @@ def release_cmd(
     from curate.pipeline.locking import project_lock
     from curate.release.build import ReleaseError, release
 
+    note_unused_params("release", params)
     with _handled("release", failure=(ReleaseError,)), project_lock(root, "curate release", exclusive=True, timeout=5):
         res = release(root, version, license=license, name=name, url=url, creator=creator,
                       date=date, push=push, allow_local_remote=allow_local_remote,
@@ -289,16 +313,18 @@ def release_cmd(
 
 @app.command("export")
 def export_cmd(
-    fmt: str = typer.Option(..., "--format", help="parquet or jsonl.gz"),
+    fmt: ExportFormat = typer.Option(..., "--format", help="File format."),
     rev: str = typer.Option(None, "--rev", help="Git revision or tag (default: the working tree)."),
     output: Path = typer.Option(None, "--output", help="Folder for the files (default exports/<rev>)."),
     root: Path = ROOT_OPT,
+    params: Path = PARAMS_OPT,
 ) -> None:
     """One file per split (articles, rejected) of a version, read through DVC. Exit 2 on error."""
     from curate.dataset.export import ExportError, export
 
     try:
-        results = export(root, fmt, rev, output)
+        note_unused_params("export", params)
+        results = export(root, fmt.value, rev, output)
     except ExportError as exc:
         _fail(f"export: {exc}", 2)
     for r in results:
@@ -306,17 +332,16 @@ def export_cmd(
 
 
 cache_app = typer.Typer(help="The stage caches under run.cache_dir (.curate-cache/): sizes and eviction.",
-                        no_args_is_help=True)
+                        invoke_without_command=True, callback=help_when_bare)
 app.add_typer(cache_app, name="cache")
-CACHE_ROOT_OPT = typer.Option(Path("."), "--root", "--project-root", help="Project root (where corpus/ and "
-                              "params.yaml live).")
 
 
 @cache_app.command("prune")
 def cache_prune_cmd(
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be removed; delete nothing."),
-    root: Path = CACHE_ROOT_OPT,
+    root: Path = ROOT_OPT,
     params: Path = PARAMS_OPT,
+    project_root: Path = PROJECT_ROOT_OPT,
 ) -> None:
     """Delete every cache entry the current build would not look up (deleted or changed articles,
     old params, old code, other branches), then VACUUM. Run after `dvc repro`.
@@ -329,6 +354,7 @@ def cache_prune_cmd(
     from curate.extract.annotate import ModelError
     from curate.pipeline.cache_prune import PruneRefused, prune, render_prune
     from curate.check.inputs import UsageError, load_params_for
+    root = project_root or root
     with _handled("cache prune", usage=(PruneRefused, UsageError, ModelError)):
         try:
             result = prune(root, load_params_for(root, params), dry_run=dry_run)
@@ -339,8 +365,9 @@ def cache_prune_cmd(
 
 
 @cache_app.command("info")
-def cache_info_cmd(root: Path = CACHE_ROOT_OPT, params: Path = PARAMS_OPT) -> None:
-    """Entries and bytes of each stage cache."""
+def cache_info_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT, project_root: Path = PROJECT_ROOT_OPT) -> None:
+    """Entries and bytes of each stage cache, and every other file of the cache folder."""
+    root = project_root or root
     from curate.pipeline.cache_prune import cache_info, render_info
     from curate.check.inputs import UsageError, load_params_for
 

@@ -60,8 +60,10 @@ STEPS: tuple[Step, ...] = (
     Step("validate", "Stage 5: record contract + pandera corpus rules; write corpus/curated and metrics.",
          "curate.validate.stage:run_validate", ("curate/validate",), ("validate", "output")),
     Step("report", "Statistics of the curated version: reports/quality.{md,html,json} and plot data.",
-         "curate.dataset.quality:run_report", ("curate/dataset/quality.py", "curate/dataset/versions.py",
-                                               "curate/render"), ("output.curated_dir",), interim=False),
+         "curate.dataset.quality_output:run_report",
+         ("curate/dataset/quality.py", "curate/dataset/quality_output.py", "curate/dataset/quality_rules.py",
+          "curate/dataset/quality_sections.py", "curate/dataset/versions.py", "curate/render"),
+         ("output.curated_dir",), interim=False),
 )
 
 BY_NAME = {s.name: s for s in STEPS}

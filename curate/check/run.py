@@ -350,9 +350,10 @@ def check_paths(
         params = load_params_for(root, params_path)
     inputs = collect_inputs(paths, root / params.ingest.raw_dir)
     place(inputs, prefix)
-    rp = params.run
-    corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
+    from curate.check.project import in_project
     from curate.engine.cache import cache_file
 
-    cache_path = cache_file(root, params, "annotations")
+    cached = bool(params.run.cache_dir) and in_project(root, params_path)  # outside a project: write nothing
+    corpus = load_corpus(root / params.output.curated_dir, params, root / params.run.cache_dir if cached else None)
+    cache_path = cache_file(root, params, "annotations") if cached else None
     return check_inputs(inputs, params, corpus, cache_path, progress, executor)

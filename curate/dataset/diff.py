@@ -40,7 +40,9 @@ from pathlib import Path
 import msgspec
 
 from curate.dataset.diff_changes import (
+    PARAMS_DIGEST,
     _brief,
+    _provenance_rest,
     _short,
     distribution_changes,
     file_changes,
@@ -65,6 +67,7 @@ SCHEMA_FILE = "schemas/record.schema.json"
 OTHER = "(other fields)"  # slot for top-level fields the record type does not define
 SLOTS: tuple[str, ...] = tuple(f for f in RECORD_FIELDS if f != "id") + (OTHER,)
 _SLOT_INDEX = {f: i for i, f in enumerate(SLOTS)}
+_PROVENANCE_BIT = 1 << _SLOT_INDEX["provenance"]
 _CONTENT = _SLOT_INDEX["content_hash"]
 _KNOWN = frozenset(RECORD_FIELDS)
 _MISSING = 0x5A5A5A5A  # hash slot value of a field absent from the record
@@ -134,6 +137,7 @@ class RecordDiff:
     modified: list[tuple[str, int, bytes, bytes]] = field(default_factory=list)  # id, mask, A, B
     moved: list[tuple[str, str, int, bytes, bytes]] = field(default_factory=list)  # from, to, mask, A, B
     field_counts: Counter = field(default_factory=Counter)
+    params_only: set[str] = field(default_factory=set)  # modified ids whose only change is the params digest
     dist_a: Distribution = field(default_factory=Distribution)
     dist_b: Distribution = field(default_factory=Distribution)
     a_shards: list[str] = field(default_factory=list)
@@ -205,6 +209,7 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
     # records equal on both sides are counted once (entity counting is most of the CPU time)
     plus, minus = Distribution(), Distribution()
     changed: dict[str, bytes] = {}  # id -> B's packed field hashes, for ids whose line differs
+    prov_b: dict[str, int | None] = {}  # id -> B's provenance hash without the params digest
     for fi, off, line in iter_lines_at(b, res.b_shards):
         rid = _line_id(line, f"{b.label}: {res.b_shards[fi]} @ byte {off}")
         if rid in seen_b:
@@ -223,6 +228,7 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             res.added[rid] = packed
         else:
             changed[rid] = packed
+            prov_b[rid] = _provenance_rest(obj)
     res.b_records = len(seen_b)
     del seen_b
     # A's side of every differing line (changed ids, then removed ids: all left in the index)
@@ -240,6 +246,8 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             res.unchanged += 1
             continue
         res.modified.append((rid, mask, packed_a, packed_b))
+        if mask == _PROVENANCE_BIT and prov_b.get(rid) is not None and prov_b[rid] == _provenance_rest(obj):
+            res.params_only.add(rid)
         for name in _mask_names(mask):
             res.field_counts[name] += 1
     del index
@@ -351,7 +359,7 @@ def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit:
     limit = max(0, limit)
 
     # pass two: only the examples shown
-    mod_show = res.modified[:limit]
+    mod_show = [m for m in res.modified if m[0] not in res.params_only][:limit]
     add_show = sorted(res.added)[:limit]
     rem_show = sorted(res.removed)[:limit]
     mov_show = res.moved[:limit]
@@ -390,6 +398,8 @@ def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit:
         "identical": identical,
         "summary": summary,
         "modified_fields": dict(sorted(res.field_counts.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "params_only": {"records": len(res.params_only), "field": f"provenance.{PARAMS_DIGEST}",
+                        "params_changed": [c["key"] for c in params["changes"]]},
         "examples": {
             "added": [_brief(rb[r]) if r in rb else {"id": r} for r in add_show],
             "removed": [_brief(ra[r]) if r in ra else {"id": r} for r in rem_show],

@@ -150,6 +150,7 @@ def file_changes(a: Version, b: Version, relpath: str, kind: str) -> dict:
                             vb if isinstance(vb, dict) or vb is None else {"(root)": vb})
     return {"path": relpath, "changes": changes, "notes": notes}
 
+
 def _counter_rows(ca: Counter, cb: Counter, keys: Iterable) -> list[dict]:
     return [{"key": k, "a": ca.get(k, 0), "b": cb.get(k, 0), "delta": cb.get(k, 0) - ca.get(k, 0)}
             for k in keys]
@@ -170,3 +171,19 @@ def distribution_changes(da: Distribution, db: Distribution, top: int) -> dict:
 
     return {"months": months, "entity_labels": labels, "entities_gained": rows(gained),
             "entities_lost": rows(lost)}
+
+
+_raw_fields = msgspec.json.Decoder(dict[str, msgspec.Raw])
+PARAMS_DIGEST = "params_sha256"  # the provenance key a params change alters in every record
+
+
+def _provenance_rest(obj: dict[str, msgspec.Raw]) -> int | None:
+    """Hash of a record's provenance without its params digest (None: no readable provenance)."""
+    raw = obj.get("provenance")
+    if raw is None:
+        return None
+    try:
+        prov = _raw_fields.decode(raw)
+    except msgspec.DecodeError:
+        return None
+    return hash(tuple(sorted((k, bytes(v)) for k, v in prov.items() if k != PARAMS_DIGEST)))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from curate.engine.cache import line_cache_key
 from curate.engine.io import iter_lines, replace_dir
+from curate.engine.progress import count_lines, current, stage_progress
 from curate.layout import RECORDS, REJECTED, STAGES, interim_dir
 from curate.record import REJECTED_DECODER, Record, Rejected, encode
 
@@ -80,7 +81,8 @@ def _run_stage(root: Path, stage: str, body) -> StageResult:
         finally:
             w.close()
 
-    replace_dir(interim_dir(root, stage), fill)
+    with stage_progress(stage):  # stderr: done, rate, time left (curate/engine/progress.py)
+        replace_dir(interim_dir(root, stage), fill)
     return result
 
 
@@ -90,16 +92,22 @@ def _previous(root: Path, stage: str) -> Path:
 
 
 def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
-    """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs."""
+    """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs
+    (and, once a window is written, as the stage's progress)."""
+    progress = current()
+    if progress.enabled:
+        progress.start(count_lines(path))
     window: list[bytes] = []
     for line in iter_lines(path):
         result.inputs += 1
         window.append(line)
         if len(window) >= WINDOW:
             yield window
+            progress.advance(len(window))
             window = []
     if window:
         yield window
+        progress.advance(len(window))
 
 
 def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:

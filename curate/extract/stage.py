@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
+from curate.engine.progress import current
 from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
 from curate.params import Params, shaping_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
@@ -44,8 +45,10 @@ def extract_window(records: list[Record], params: Params, cache, executor) -> li
     tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], rp.batch_size)
              for i in range(0, len(todo), CHUNK)]
     fresh: list[tuple[str, bytes]] = []
+    progress = current()  # NER is most of a window's time: report it chunk by chunk
     for j, encoded in enumerate(executor.map(annotate_chunk, tasks)):
         fresh.extend(zip([k for k, _ in todo[j * CHUNK : (j + 1) * CHUNK]], encoded))
+        progress.working(len(encoded))
     cache.put_many(fresh)
     found.update(fresh)
     out: list[Record | Rejected] = []

@@ -298,7 +298,29 @@ def render_prune(result: PruneResult) -> list[str]:
     return lines
 
 
+# files of the cache folder that are not stage caches, by what writes them
+OTHER_FILES = (("check-corpus-*.pickle", "curate check's corpus index"),)
+
+
+def other_files(cache_dir: Path, stats: list[CacheStats]) -> list[tuple[str, int, int]]:
+    """(what, files, bytes) for every file of the cache folder the stage-cache lines do not count:
+    the corpus index of `curate check`, SQLite's -shm files, anything else (by name)."""
+    counted = {p for s in stats if s.exists for p in (s.path, s.path.with_name(s.path.name + "-wal"))}
+    groups: dict[str, list[int]] = {}
+    for path in sorted(p for p in cache_dir.rglob("*") if p.is_file() and p not in counted):
+        label = next((f"{pat} ({what})" for pat, what in OTHER_FILES if path.match(pat)),
+                     path.relative_to(cache_dir).as_posix())
+        try:
+            size = path.stat().st_size
+        except OSError:
+            continue
+        g = groups.setdefault(label, [0, 0])
+        g[0], g[1] = g[0] + 1, g[1] + size
+    return [(label, n, size) for label, (n, size) in groups.items()]
+
+
 def render_info(stats: list[CacheStats], cache_dir: Path | None) -> list[str]:
+    """One line per stage cache, one per other kind of file in the folder, then the folder's total."""
     if cache_dir is None:
         return ["the stage caches are off (run.cache_dir: null)"]
     lines = [f"{'cache':<20} {'entries':>8} {'bytes':>13}"]
@@ -307,6 +329,9 @@ def render_info(stats: list[CacheStats], cache_dir: Path | None) -> list[str]:
             lines.append(f"{s.path.name:<20} {'(none)' if not s.exists else f'(damaged: {s.damaged})':>8}")
         else:
             lines.append(f"{s.path.name:<20} {s.entries:>8} {s.bytes_before:>13,}")
-    lines.append(f"{cache_dir}: {sum(s.entries for s in stats)} entries, "
-                 f"{sum(s.bytes_before for s in stats):,} bytes")
+    others = other_files(cache_dir, stats) if cache_dir.is_dir() else []
+    for label, n, size in others:
+        lines.append(f"{label}: {n} file{'s' if n != 1 else ''}, {size:,} bytes")
+    total = sum(s.bytes_before for s in stats) + sum(size for _, _, size in others)
+    lines.append(f"{cache_dir}: {sum(s.entries for s in stats)} entries, {total:,} bytes in all")
     return lines

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
+from curate.engine.progress import current
 from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
@@ -85,11 +86,13 @@ def run_ingest(root: Path, params: Params) -> StageResult:
                 if rel in keys:
                     fresh.append((keys[rel], value))
             emit(w, result, value)
+            current().advance()
         cache.put_many(fresh)
 
     def body(w: _Writer, result: StageResult) -> None:
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
+        current().start(len(files), "files")
         for i in range(0, len(files), WINDOW):
             flush(w, result, files[i : i + WINDOW])
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)

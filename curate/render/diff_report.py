@@ -9,12 +9,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from curate.render.text import esc, for_terminal, md
+from curate.render.text import for_terminal, md
 
 KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
 
 def render(report: dict, fmt: str) -> str:
+    from curate.render.diff_html import render_html
+
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     if fmt == "md":
@@ -47,6 +49,23 @@ def _counts(report: dict) -> str:
     return ", ".join(f"{s[k]} {k}" for k in KINDS)
 
 
+def params_only_line(report: dict) -> str | None:
+    """One line for the records whose only change is the params digest (a params change touches
+    every record's provenance): counted here instead of listed one by one."""
+    po = report.get("params_only") or {}
+    n = po.get("records", 0)
+    if not n:
+        return None
+    changed = ", ".join(po.get("params_changed") or []) or "none in params.yaml"
+    return (f"{n} record{'s' if n != 1 else ''} differ only in {po['field']} (params changed: {changed}); "
+            "not listed among the modified examples")
+
+
+def _listed_modified(report: dict) -> int:
+    """Modified records that are listed: all but those differing only in the params digest."""
+    return report["summary"]["modified"] - (report.get("params_only") or {}).get("records", 0)
+
+
 def _month_rows(report: dict) -> list[dict]:
     return [r for r in report["distributions"]["months"] if r["delta"]]
 
@@ -71,6 +90,8 @@ def render_text(report: dict, brief: bool = False) -> str:
     out.append(f"records: {_counts(report)}")
     if report["modified_fields"]:
         out.append("modified fields: " + ", ".join(f"{k} {v}" for k, v in report["modified_fields"].items()))
+    if params_only_line(report):
+        out.append(params_only_line(report))
     for name in ("metrics", "params", "schema"):
         ch = report[name]["changes"]
         if ch:
@@ -101,7 +122,7 @@ def render_text(report: dict, brief: bool = False) -> str:
             extra = m["fields"]
             out.append(f"  {m['from']} → {m['to']}" + (f"  (also changed: {', '.join(extra)})" if extra else ""))
     if ex["modified"]:
-        out.append(f"modified (first {len(ex['modified'])} of {report['summary']['modified']}):")
+        out.append(f"modified (first {len(ex['modified'])} of {_listed_modified(report)}):")
         for m in ex["modified"]:
             out.append(_safe(f"  ~ {m['id']}: {', '.join(m['fields'])}"))
             for name, ch in m["changes"].items():
@@ -151,6 +172,8 @@ def render_md(report: dict) -> str:
             f"{_md(report['b']['label'])}: {report['b']['records']} records.", ""]
     if report["identical"]:
         out += ["**Identical**: nothing changed.", ""]
+    if params_only_line(report):
+        out += [_md(params_only_line(report)), ""]
     if report["modified_fields"]:
         out += ["## Modified fields", "", "| field | records |", "|---|---|"]
         out += [f"| {_md(k)} | {v} |" for k, v in report["modified_fields"].items()] + [""]
@@ -166,7 +189,7 @@ def render_md(report: dict) -> str:
                 "| from | to | also changed |", "|---|---|---|"]
         out += [f"| {_md(m['from'])} | {_md(m['to'])} | {_md(', '.join(m['fields']))} |" for m in ex["moved"]] + [""]
     if ex["modified"]:
-        out += [f"## Modified (first {len(ex['modified'])} of {report['summary']['modified']})", ""]
+        out += [f"## Modified (first {len(ex['modified'])} of {_listed_modified(report)})", ""]
         for m in ex["modified"]:
             out += [f"### {_md(m['id'])}: {_md(', '.join(m['fields']))}", ""]
             for name, ch in m["changes"].items():
@@ -202,91 +225,3 @@ def render_md(report: dict) -> str:
             out += [f"| {_md(r['text'])} | {_md(r['label'])} | {r['a']} | {r['b']} | {r['delta']:+d} |"
                     for r in d[key]] + [""]
     return "\n".join(out).rstrip() + "\n"
-
-
-# ------------------------------------------------------------------------------------------ html
-
-_CSS = """body{font-family:system-ui,sans-serif;margin:2em;max-width:70em;color:#222}
-table{border-collapse:collapse;margin:.5em 0 1.5em}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;vertical-align:top}
-th{background:#f3f3f3}pre{background:#f7f7f7;padding:.6em;white-space:pre-wrap;overflow-wrap:anywhere}
-.add{color:#1a7f37}.del{color:#cf222e}.num{text-align:right}code{background:#f3f3f3}"""
-
-
-_h = esc  # every data-derived string in HTML goes through the one rule (curate.render.text)
-
-
-def _table(head: list[str], rows: list[list[Any]]) -> str:
-    th = "".join(f"<th>{_h(x)}</th>" for x in head)
-    body = "".join("<tr>" + "".join(f"<td>{_h(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table><tr>{th}</tr>{body}</table>"
-
-
-def _diff_html(diff: str) -> str:
-    lines = []
-    for line in diff.splitlines():
-        cls = "add" if line.startswith("+") else "del" if line.startswith("-") else ""
-        lines.append(f'<span class="{cls}">{_h(line)}</span>' if cls else _h(line))
-    return "<pre>" + "\n".join(lines) + "</pre>"
-
-
-def render_html(report: dict) -> str:
-    a, b = report["a"], report["b"]
-    title = f"curate diff: {a['label']} → {b['label']}"
-    out = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-           f"<title>{_h(title)}</title><style>{_CSS}</style></head><body>", f"<h1>{_h(title)}</h1>"]
-    if report["fields"]:
-        out.append(f"<p>Compared fields: {_h(', '.join(report['fields']))}</p>")
-    out.append(_table(["", *KINDS], [["records", *[report["summary"][k] for k in KINDS]]]))
-    out.append(f"<p>{_h(a['label'])}: {a['records']} records; {_h(b['label'])}: {b['records']} records.</p>")
-    if report["identical"]:
-        out.append("<p><strong>Identical</strong>: nothing changed.</p>")
-    if report["modified_fields"]:
-        out += ["<h2>Modified fields</h2>", _table(["field", "records"], [[k, v] for k, v in report["modified_fields"].items()])]
-    ex = report["examples"]
-    for kind in ("added", "removed"):
-        if ex[kind]:
-            out += [f"<h2>{kind.capitalize()} (first {len(ex[kind])} of {report['summary'][kind]})</h2>",
-                    _table(["id", "date", "title", "source"],
-                           [[r["id"], r.get("date") or "", r.get("title") or "", r.get("source") or ""] for r in ex[kind]])]
-    if ex["moved"]:
-        out += [f"<h2>Moved (first {len(ex['moved'])} of {report['summary']['moved']})</h2>",
-                _table(["from", "to", "title", "also changed"],
-                       [[m["from"], m["to"], m.get("title") or "", ", ".join(m["fields"])] for m in ex["moved"]])]
-    if ex["modified"]:
-        out.append(f"<h2>Modified (first {len(ex['modified'])} of {report['summary']['modified']})</h2>")
-        for m in ex["modified"]:
-            out.append(f"<h3>{_h(m['id'])}: {_h(', '.join(m['fields']))}</h3>")
-            if m.get("title"):
-                out.append(f"<p>{_h(m['title'])}</p>")
-            items = []
-            for name, ch in m["changes"].items():
-                if "diff" in ch:
-                    items.append(f"<li><code>{_h(name)}</code>: {_diff_html(ch['diff'])}</li>")
-                elif "gained" in ch:
-                    items.append(f"<li><code>{_h(name)}</code>: {ch['a_count']} → {ch['b_count']}; "
-                                 f"gained {_h(ch['gained'])}; lost {_h(ch['lost'])}</li>")
-                else:
-                    items.append(f"<li><code>{_h(name)}</code>: <span class=\"del\">{_h(ch['a'])}</span> → "
-                                 f"<span class=\"add\">{_h(ch['b'])}</span></li>")
-            out.append("<ul>" + "".join(items) + "</ul>")
-    for name in ("metrics", "params", "schema"):
-        sec = report[name]
-        if sec["changes"] or sec["notes"]:
-            out.append(f"<h2>{name.capitalize()} (<code>{_h(sec['path'])}</code>)</h2>")
-            out += [f"<p>{_h(n)}</p>" for n in sec["notes"]]
-            if sec["changes"]:
-                out.append(_table(["key", "A", "B", "Δ"],
-                                  [[c["key"], c["a"], c["b"], _fmt_delta(c.get("delta"))] for c in sec["changes"]]))
-    d = report["distributions"]
-    months, labels = _month_rows(report), _label_rows(report)
-    if months or labels or d["entities_gained"] or d["entities_lost"]:
-        out.append("<h2>Distribution shifts</h2>")
-    for title2, rows in (("Articles per month", months), ("Entity labels (mentions)", labels)):
-        if rows:
-            out += [f"<h3>{title2}</h3>", _table(["", "A", "B", "Δ"], [[r["key"], r["a"], r["b"], f"{r['delta']:+d}"] for r in rows])]
-    for title2, key in (("Top entities gained (articles)", "entities_gained"), ("Top entities lost (articles)", "entities_lost")):
-        if d[key]:
-            out += [f"<h3>{title2}</h3>", _table(["entity", "label", "A", "B", "Δ"],
-                                               [[r["text"], r["label"], r["a"], r["b"], f"{r['delta']:+d}"] for r in d[key]])]
-    out.append("</body></html>")
-    return "\n".join(out) + "\n"

@@ -481,7 +481,7 @@ def test_cli_exit_codes_and_table(corpus_project, batch):
 def test_cli_json_shape(batch, empty_project):
     r = cli("check", str(batch), "--json", "--root", str(empty_project))
     assert r.exit_code == 1
-    data = json.loads(r.output)
+    data = json.loads(r.stdout)  # stderr may hold a warning (empty corpus)
     assert set(data) == {"summary", "corpus", "inputs"}
     assert data["summary"]["inputs"] == len(EXPECTED) and data["summary"]["exit_code"] == 1
     assert data["summary"]["accepted"] + data["summary"]["rejected"] == len(EXPECTED)
@@ -496,4 +496,4 @@ def test_cli_json_shape(batch, empty_project):
 def test_cli_quotes_spaces_and_unicode_in_names(batch, empty_project):
     r = cli("check", str(batch / "20150211" / WEIRD_NAME), "--json", "--root", str(empty_project))
     assert r.exit_code == 0
-    assert json.loads(r.output)["inputs"][0]["input"].endswith(WEIRD_NAME)
+    assert json.loads(r.stdout)["inputs"][0]["input"].endswith(WEIRD_NAME)

@@ -119,8 +119,6 @@ def _install() -> None:
     if point == "copy":
         import shutil
 
-        real_copyfileobj = shutil.copyfileobj
-
         def copyfileobj(fsrc, fdst, length=0):
             while True:
                 buf = fsrc.read(length or 64 * 1024)

@@ -1,0 +1,192 @@
+"""Render a quality report (the dict `curate.dataset.quality` builds) as Markdown.
+
+Every string that comes from the data goes through `md` (curate/render/text.py): control
+characters become visible text and Markdown metacharacters are escaped.
+"""
+
+from __future__ import annotations
+
+from curate.render.text import md
+
+
+def _num(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.4f}".rstrip("0").rstrip(".") if v else "0"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def _pct(v: float) -> str:
+    return f"{100 * v:.2f}%"
+
+
+def _compact(v) -> str:
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={x}" for k, x in v.items())
+    return str(v)
+
+
+def _consistency_word(r: dict) -> str:
+    ok = r.get("consistency", {}).get("ok")
+    return "no metrics file" if ok is None else ("yes" if ok else "NO")
+
+
+# ------------------------------------------------------------------------------------- markdown
+
+
+def _md_table(headers: list[str], rows: list[list]) -> list[str]:
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return out + [""]
+
+
+def _ids(ids: list, more: int = 0) -> str:
+    s = ", ".join(md(i) for i in ids)
+    return s + (f" (+{more} more)" if more else "")
+
+
+def _md_summary(r: dict) -> list[str]:
+    c, cov, L = r["counts"], r["coverage"], r["length"]
+    m = r.get("metrics", {})
+    out = [f"# Quality report: {md(r.get('version', {}).get('label', 'working tree'))}", ""]
+    out += [f"Report `{r['report']}`; every count below is recomputed from the records on disk "
+            "(curated shards and rejected files).", ""]
+    out += ["## Summary", ""]
+    out += _md_table(["metric", "value"], [
+        ["inputs", _num(c["inputs"])], ["accepted", _num(c["accepted"])], ["rejected", _num(c["rejected"])],
+        ["rejected rate", _pct(m.get("rejected_rate", 0.0))],
+        ["duplicate rate", _pct(m.get("duplicate_rate", 0.0))],
+        ["months covered", f"{md(cov['first_month'])} … {md(cov['last_month'])} ({cov['months']} months, "
+                           f"{cov['gap_months']} without articles)"],
+        ["words (median / mean)", f"{L['percentiles']['p50']} / {L['mean']}"],
+        ["consistent with metrics.json", _consistency_word(r)],
+    ])
+    return out
+
+
+def _md_coverage(r: dict) -> list[str]:
+    cov = r["coverage"]
+    out = ["## Time coverage", "", "Articles per month with articles (every month, gaps included: "
+            "`reports/plots/articles_per_month.json`).", ""]
+    out += _md_table(["month", "articles"], [[md(x["month"]), x["articles"]]
+                                             for x in cov["articles_per_month"] if x["articles"]])
+    if cov["gaps"]:
+        out += ["Gaps (months without articles inside the range): " +
+                ", ".join(md(g["from"]) if g["from"] == g["to"] else f"{md(g['from'])} … {md(g['to'])}"
+                          for g in cov["gaps"]), ""]
+    else:
+        out += ["No gaps: every month of the range has articles.", ""]
+    out += [f"Records without a usable date: {cov['undated']}.", ""]
+
+    return out
+
+
+def _md_length(r: dict) -> list[str]:
+    L = r["length"]
+    out = ["## Length (words)", ""]
+    out += _md_table(["min", *L["percentiles"].keys(), "max", "mean"],
+                     [[L["min"], *L["percentiles"].values(), L["max"], L["mean"]]])
+    out += _md_table(["words", "articles"], [[md(h["bin"]), h["articles"]] for h in L["histogram"]])
+    o = L["outliers"]
+    out += [f"Outliers: {o['above_p99']} above p99 ({L['percentiles']['p99']} words), "
+            f"{o['below_p1']} below p1 ({L['percentiles']['p1']} words).", ""]
+    for name, rows in (("Longest", o["longest"]), ("Shortest", o["shortest"])):
+        if rows:
+            out += [f"{name}:", ""]
+            out += _md_table(["id", "words", "title", "path"],
+                             [[md(x["id"]), x["words"], md(x["title"]), md(x["path"])] for x in rows])
+
+    return out
+
+
+def _md_fields(r: dict) -> list[str]:
+    out = ["## Missing fields (accepted records)", ""]
+    out += _md_table(["field", "missing", "rate"],
+                     [[md(k), v["count"], _pct(v["rate"])] for k, v in r["missing"].items()])
+    out += ["## Languages", ""]
+    out += _md_table(["language", "articles", "rate"],
+                     [[md(x["language"]), x["articles"], _pct(x["rate"])] for x in r["languages"]])
+    out += ["## Quality flags", ""]
+    out += _md_table(["flag", "records", "rate", "counted on", "examples"],
+                     [[md(f["flag"]), f["count"], _pct(f["rate"]), f["source"], _ids(f["examples"])]
+                      for f in r["flags"]])
+
+    return out
+
+
+def _md_duplicates(r: dict) -> list[str]:
+    out = ["## Duplicates removed", ""]
+    out += _md_table(["reason", "removed", "kept records with copies", "largest group"],
+                     [[md(k), v["removed"], v["kept_records_with_copies"], v["largest_group"]]
+                      for k, v in r["duplicates"].items()])
+    nd = r["near_duplicate_clusters"]
+    out += [f"### Near-duplicate clusters ({nd['clusters']})", ""]
+    if nd["largest"]:
+        out += _md_table(["size", "kept", "near duplicates"],
+                         [[x["size"], md(x["kept"]), _ids(x["duplicates"], x["more"])] for x in nd["largest"]])
+    else:
+        out += ["No near duplicates were removed.", ""]
+
+    return out
+
+
+def _md_entities(r: dict) -> list[str]:
+    E = r["entities"]
+    out = ["## Entities", "", f"{E['mentions']:,} mentions, {E['per_article']} per article.", ""]
+    out += _md_table(["label", "mentions", "articles"], [[md(x["label"]), x["mentions"], x["articles"]]
+                                                         for x in E["labels"]])
+    out += ["Top entities by label (articles mentioning them):", ""]
+    out += _md_table(["label", "top entities"],
+                     [[md(label), ", ".join(f"{md(t['text'])} ({t['articles']})" for t in top)]
+                      for label, top in E["top"].items()])
+
+    return out
+
+
+def _md_rejected(r: dict) -> list[str]:
+    c = r["counts"]
+    out = ["## Rejected by reason", ""]
+    out += _md_table(["reason", "count", "rate", "examples (id, path: detail)"],
+                     [[md(x["reason"]), x["count"], _pct(x["rate"]),
+                       "; ".join(f"{md(e['id'])} ({md(e['path'])}): {md(e['detail'])}" for e in x["examples"])]
+                      for x in r["rejected"]])
+    out += ["Rejected by stage:", ""]
+    out += _md_table(["stage", "reasons"], [[md(s), ", ".join(f"{md(k)}={v}" for k, v in d.items())]
+                                            for s, d in c["rejected_by_stage"].items()])
+    return out
+
+
+def _md_consistency(r: dict) -> list[str]:
+    m = r.get("metrics", {})
+    out = ["## Consistency", ""]
+    checks = r.get("consistency", {}).get("checks", [])
+    if checks:
+        out += _md_table(["check", "report", "recorded", "ok"],
+                         [[md(ch["check"]), md(_compact(ch["report"])), md(_compact(ch["recorded"])),
+                           "yes" if ch["ok"] else "**NO**"] for ch in checks])
+    else:
+        out += ["No reports/metrics.json or manifest to compare with.", ""]
+    out += ["## Metrics", "", "Names usable in `curate quality --fail-on`.", ""]
+    out += _md_table(["metric", "value"], [[md(k), _num(v)] for k, v in m.items()])
+    return out
+
+
+def _md_samples(r: dict) -> list[str]:
+    rows = r.get("samples") or []
+    if not rows:
+        return []
+    out = ["## Sample articles", "", "A few accepted articles to read, the same ones whatever the order of the "
+           "shards (smallest sha256 of their id).", ""]
+    for x in rows:
+        out += [f"### {md(x['title'] or '(no title)')}", "",
+                f"`{md(x['id'])}` · {md(x['date'] or 'no date')} · {x['words']:,} words · {md(x['path'])}", ""]
+        out += ["> " + md(line) if line.strip() else ">" for line in (x["lead"] or "").splitlines()] + [""]
+    return out
+
+
+SECTIONS = (_md_summary, _md_coverage, _md_length, _md_fields, _md_duplicates, _md_entities, _md_samples,
+            _md_rejected, _md_consistency)
+
+
+def render_markdown(r: dict) -> str:
+    """The report as Markdown, section by section (the metrics table last)."""
+    return "\n".join(line for section in SECTIONS for line in section(r)).rstrip() + "\n"

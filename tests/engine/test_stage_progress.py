@@ -1,0 +1,66 @@
+"""Long stages say how far they are on stderr (done, rate, time left) and outputs do not change."""
+
+from __future__ import annotations
+
+import io
+import os
+import shutil
+from pathlib import Path
+
+import yaml
+
+from curate.engine.progress import StageProgress, count_lines
+from tests.conftest import REPO, bin_path, run
+
+
+def test_the_line_gives_done_total_share_rate_and_time_left():
+    p = StageProgress("extract", stream=io.StringIO(), enabled=True)
+    p.start(200)
+    p.advance(40)
+    p.working(10)  # annotated inside the current window, not yet written
+    assert p.line(now=p.t0 + 10) == "extract: 50/200 articles, 25%, 5.0/s, ~30s left"
+    assert p.line(now=p.t0 + 100, final=True) == "extract: 50/200 articles in 1m40s (0.5/s)"
+
+
+def test_a_short_stage_prints_nothing_when_stderr_is_not_a_terminal():
+    out = io.StringIO()
+    p = StageProgress("clean", stream=out)  # default: a line every 5 s
+    p.start(10_000)
+    for _ in range(10_000):
+        p.advance()
+    p.close()
+    assert out.getvalue() == ""
+
+
+def test_count_lines_counts_a_file_in_blocks(tmp_path):
+    f = tmp_path / "records.jsonl"
+    f.write_bytes(b"{}\n" * 100_000)
+    assert count_lines(f) == 100_000 and count_lines(tmp_path / "missing") is None
+
+
+def _project(dest: Path) -> Path:
+    shutil.copytree(REPO / "corpus/raw", dest / "corpus/raw")
+    params = yaml.safe_load((REPO / "params.yaml").read_text())
+    params["run"]["cache_dir"] = None  # every run computes: the outputs compared are computed twice
+    (dest / "params.yaml").write_text(yaml.safe_dump(params))
+    return dest
+
+
+def test_ingest_and_clean_report_progress_without_changing_their_outputs(tmp_path):
+    outputs = {}
+    for mode, env in (("quiet", {"CURATE_PROGRESS": "0"}), ("every update", {"CURATE_PROGRESS_INTERVAL": "0"})):
+        proj = _project(tmp_path / mode.replace(" ", "-"))
+        errs = {}
+        for stage in ("ingest", "clean"):
+            errs[stage] = run([bin_path("curate"), stage], proj, env=env).stderr
+        outputs[mode] = {s: (proj / f"corpus/interim/{s}/records.jsonl").read_bytes() for s in errs}
+        if mode == "quiet":
+            assert errs == {"ingest": "", "clean": ""}
+        else:
+            files = sum(1 for p in (proj / "corpus/raw").rglob("*") if p.is_file())
+            assert f"ingest: {files}/{files} files in " in errs["ingest"]
+            assert "ingest: 1/" in errs["ingest"] and "/s" in errs["ingest"]
+            n = outputs[mode]["ingest"].count(b"\n")
+            assert f"clean: {n}/{n} articles in " in errs["clean"]
+    assert outputs["quiet"] == outputs["every update"]
+    assert os.environ.get("CURATE_PROGRESS") is None  # the test did not leak its settings
