@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 import struct
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +60,7 @@ from curate.dataset.versions import (
 )
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS, Record, view
+from curate.dataset.diff_fetch import _loc, lines_at, fetch_records
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -281,52 +282,6 @@ def _find_moved(res: RecordDiff, slots: list[int]) -> None:
 
 
 # ------------------------------------------------------------------------------------ pass two
-
-
-def _loc(packed: bytes) -> tuple[int, int]:
-    return _TAIL.unpack_from(packed, len(packed) - _TAIL.size)
-
-
-def lines_at(version: Version, shards: list[str], want: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:
-    """(id, line) for the wanted ids, by seeking to their stored offsets (a scan if not seekable)."""
-    by_file: dict[int, list[tuple[int, str]]] = {}
-    for rid, packed in want.items():
-        fi, off = _loc(packed)
-        by_file.setdefault(fi, []).append((off, rid))
-    for fi, items in sorted(by_file.items()):
-        items.sort()
-        path = shards[fi]
-        missing = []
-        fh = version.open(path)
-        try:
-            for off, rid in items:
-                try:
-                    fh.seek(off)
-                    line = fh.readline().strip()
-                    if split_line(line, path)[0] == rid:
-                        yield rid, line
-                        continue
-                except Exception:  # noqa: BLE001 - not seekable, or moved: scan below
-                    pass
-                missing.append(rid)
-        finally:
-            fh.close()
-        if missing:
-            todo = set(missing)
-            for _, _, line in iter_lines_at(version, [path]):
-                rid = split_line(line, path)[0]
-                if rid in todo:
-                    todo.discard(rid)
-                    yield rid, line
-                    if not todo:
-                        break
-            if todo:
-                raise DiffError(f"{version.label}: {path} changed while reading (ids gone: {sorted(todo)[:3]})")
-
-
-def fetch_records(version: Version, shards: list[str], want: dict[str, bytes]) -> dict[str, dict]:
-    """Full records (decoded) for a few ids."""
-    return {rid: msgspec.json.decode(line) for rid, line in lines_at(version, shards, want)}
 
 
 # --------------------------------------------------------------------------- changes of a record
