@@ -69,12 +69,12 @@ def _offsets_ok(text: str, entities) -> bool:
     return True
 
 
-def facts(record: Record, labels: frozenset[str] | Mapping[str, frozenset[str]], date_min: str,
+def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset[str]], date_min: str,
           date_max: str) -> dict:
     """The scalar facts about one record that the schema checks. `labels`: the entity labels
     allowed, one set for every record or one per language (a language absent allows none)."""
     text = record.text
-    allowed = labels if isinstance(labels, frozenset) else labels.get(record.language or "", frozenset())
+    allowed = labels if isinstance(labels, frozenset) else labels.get(record.language, frozenset())
     date_ok = _real_date(record.date)
     pub = record.published_at
     return {
