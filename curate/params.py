@@ -122,7 +122,7 @@ class LanguageParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, o
 
     min_words: int = 10              # fewer words -> und
     min_letter_share: float = 0.5    # letters among non-space characters below this (tables of figures) -> und
-    min_confidence: float = 0.5      # py3langid's probability of its best language below this -> und
+    min_confidence: float = 0.6      # py3langid's probability of its best language below this -> und
 
 
 _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
