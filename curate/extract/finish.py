@@ -1,5 +1,9 @@
 """Extraction: per-record statistics, language, entities and provenance (computed, not decided).
 
+A record's entities come from the model of its language (extract.models); a record whose
+language has no model keeps no entities and gets the flag `no_ner_model`, its provenance names
+no model.
+
 Statistics and flags are computed here and stored on the record; decisions that use them
 (reject too-short texts, dates out of range) live in `validate`, driven by params.yaml.
 """
@@ -12,7 +16,8 @@ from collections.abc import Sequence
 import msgspec
 
 from curate import __version__
-from curate.extract.annotate import LANGUAGE_RULE, Annotation
+from curate.extract.annotate import Annotation
+from curate.extract.language import LANGUAGE_RULE
 from curate.params import ExtractParams
 from curate.record import Entity, Provenance, Record, Stats
 
@@ -61,8 +66,13 @@ def entities_from(text: str, annotation: Annotation, labels: Sequence[str]) -> l
     return out
 
 
-def extract_flags(record: Record, stats: Stats, params: ExtractParams) -> list[str]:
+NO_NER_MODEL = "no_ner_model"  # the record's language has no NER model in extract.models
+
+
+def extract_flags(record: Record, stats: Stats, params: ExtractParams, has_model: bool = True) -> list[str]:
     flags = set(record.flags)
+    if not has_model:
+        flags.add(NO_NER_MODEL)
     if stats.words < params.short_words:
         flags.add("very_short")
     if record.title is None:
@@ -74,25 +84,29 @@ def finish_record(
     record: Record,
     annotation: Annotation,
     params: ExtractParams,
-    model: tuple[str, str],
+    model: tuple[str, str] | None,
     params_sha256: str,
+    labels: Sequence[str] | None = None,
 ) -> Record:
-    """Fill entities and language (from the annotation), stats, flags and provenance of a cleaned record."""
+    """Fill entities and language (from the annotation), stats, flags and provenance of a cleaned
+    record. `model`: (name, version) of the model that annotated it, None when its language has
+    none; `labels`: the labels kept for its language (default: extract.entity_labels)."""
     stats = compute_stats(record.text)
     rules = dict(record.provenance.rules)
     rules.update(RULES_VERSION)
+    kept = params.entity_labels if labels is None else labels
     return msgspec.structs.replace(
         record,
-        entities=entities_from(record.text, annotation, params.entity_labels),
+        entities=entities_from(record.text, annotation, kept) if model else [],
         language=annotation.language,  # computed with the entities, in the workers, and cached
         stats=stats,
-        flags=extract_flags(record, stats, params),
+        flags=extract_flags(record, stats, params, has_model=model is not None),
         provenance=Provenance(
             toolkit=f"curate {__version__}",
             reader=record.provenance.reader,
             rules=rules,
-            model=model[0],
-            model_version=model[1],
+            model=model[0] if model else None,
+            model_version=model[1] if model else None,
             params_sha256=params_sha256,
         ),
     )

@@ -1,6 +1,6 @@
-"""Step 4 as a stage: entities and language (cached by text hash + annotator) computed on an
-executor, then each record finished (curate.extract.finish). `extract_window` is what
-`curate check` reuses."""
+"""Step 4 as a stage: language (cached by text hash + language rule), then entities with the
+model of that language (cached by text hash + annotator), computed on an executor, then each
+record finished (curate.extract.finish). `extract_window` is what `curate check` reuses."""
 
 from __future__ import annotations
 
@@ -16,63 +16,125 @@ from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 EXTRACT_CODE = ("curate.extract.finish", "curate.record")
 
 
-def _init_worker(model: str) -> None:
-    from curate.extract.annotate import detect_language, load_model
+def _init_worker() -> None:
+    from curate.extract.annotate import detect_language
 
-    load_model(model)
-    detect_language("Warm-up: the language model loads once per worker process.")
+    detect_language("Warm-up: the language identifier loads once per worker process; the NER "
+                    "models load when a text of their language first needs one.")
+
+
+class _Lookup:
+    """Where each text's language and entities come from: the annotation cache's two kinds of
+    entries (`lang:<language key>:<hash>` -> language code; `<annotator key>:<hash>` -> that
+    model's spans), then the workers for what it lacks."""
+
+    def __init__(self, params: Params, cache):
+        from curate.extract.annotate import annotator_key, model_identity
+
+        ep = params.extract
+        self.cache, self.models = cache, ep.models_by_language()
+        self.identity = {m: model_identity(m) for m in sorted(set(self.models.values()))}
+        self.ner_prefix = {m: f"{annotator_key(m)}:" for m in self.identity}
+        self.lang_prefix = language_cache_prefix(params)
+        self.labels = ep.labels_by_language()
+        self.languages: dict[str, str] = {}  # content hash -> language
+        self.spans: dict[str, bytes] = {}  # content hash -> encoded Annotation of its model
+
+    def ner_key(self, h: str, language: str) -> str | None:
+        model = self.models.get(language)
+        return text_cache_key(self.ner_prefix[model], h) if model else None
+
+    def fill(self, records: list[Record], params: Params, executor) -> None:
+        from curate.extract.annotate import CHUNK, annotate_by_language, decode_annotation, encode_annotation
+
+        hashes = list(dict.fromkeys(r.content_hash for r in records))
+        text = {r.content_hash: r.text for r in records}
+        found = self.cache.get_many(text_cache_key(self.lang_prefix, h) for h in hashes)
+        self.languages = {h: found[k].decode() for h in hashes
+                          if (k := text_cache_key(self.lang_prefix, h)) in found}
+        ner = {h: k for h, lang in self.languages.items() if (k := self.ner_key(h, lang))}
+        got = self.cache.get_many(ner.values())
+        self.spans = {h: got[k] for h, k in ner.items() if k in got}
+        todo = [h for h in hashes if h not in self.languages or (h in ner and h not in self.spans)]
+        pairs, rp = tuple(sorted(self.models.items())), params.run
+        tasks = [(pairs, params.extract.language, [text[h] for h in todo[i:i + CHUNK]],
+                  [self.languages.get(h) for h in todo[i:i + CHUNK]], rp.batch_size)
+                 for i in range(0, len(todo), CHUNK)]
+        fresh: list[tuple[str, bytes]] = []
+        progress = current()  # NER is most of a window's time: report it chunk by chunk
+        for j, encoded in enumerate(executor.map(annotate_by_language, tasks)):
+            progress.working(len(encoded))
+            for h, b in zip(todo[j * CHUNK:(j + 1) * CHUNK], encoded):
+                a = decode_annotation(b)
+                if h not in self.languages:
+                    self.languages[h] = a.language
+                    fresh.append((text_cache_key(self.lang_prefix, h), a.language.encode()))
+                if (k := self.ner_key(h, a.language)):
+                    self.spans[h] = encode_annotation(type(a)(a.spans))
+                    fresh.append((k, self.spans[h]))
+        self.cache.put_many(fresh)
+
+    def finish(self, record: Record, params: Params, digest: str) -> Record:
+        from curate.extract.annotate import Annotation, decode_annotation
+        from curate.extract.finish import finish_record
+
+        language = self.languages[record.content_hash]
+        model = self.models.get(language)
+        spans = decode_annotation(self.spans[record.content_hash]).spans if model else []
+        return finish_record(record, Annotation(spans, language), params.extract,
+                             self.identity[model] if model else None, digest,
+                             sorted(self.labels[language]) if model else None)
 
 
 def extract_window(records: list[Record], params: Params, cache, executor) -> list[Record | Rejected]:
-    """Extract a window of cleaned records, in order: annotations from `cache` (an
-    AnnotationCache) or, for texts it lacks, computed on `executor` and stored; then entities,
-    language, stats, flags and provenance (`finish_record`). A record whose finishing raises
-    becomes an INTERNAL_ERROR rejection. The extract stage and `curate check` both call this."""
-    from curate.extract.annotate import CHUNK, annotate_chunk, decode_annotation, model_identity
-    from curate.extract.finish import finish_record
-
-    ep, rp = params.extract, params.run
-    model = model_identity(ep.model)
-    aprefix = annotation_cache_prefix(params)
+    """Extract a window of cleaned records, in order: each text's language, then its entities with
+    the model of that language (none without one), from `cache` (an AnnotationCache) or computed
+    on `executor` and stored; then stats, flags and provenance (`finish_record`). A record whose
+    finishing raises becomes an INTERNAL_ERROR rejection. The extract stage and `curate check`
+    both call this."""
+    lookup = _Lookup(params, cache)
+    lookup.fill(records, params, executor)
     digest = shaping_digest(params)
-    keys = [text_cache_key(aprefix, r.content_hash) for r in records]
-    found = cache.get_many(set(keys))
-    missing: dict[str, str] = {}
-    for k, r in zip(keys, records):
-        if k not in found and k not in missing:
-            missing[k] = r.text
-    todo = list(missing.items())
-    tasks = [(ep.model, [t for _, t in todo[i : i + CHUNK]], rp.batch_size)
-             for i in range(0, len(todo), CHUNK)]
-    fresh: list[tuple[str, bytes]] = []
-    progress = current()  # NER is most of a window's time: report it chunk by chunk
-    for j, encoded in enumerate(executor.map(annotate_chunk, tasks)):
-        fresh.extend(zip([k for k, _ in todo[j * CHUNK : (j + 1) * CHUNK]], encoded))
-        progress.working(len(encoded))
-    cache.put_many(fresh)
-    found.update(fresh)
     out: list[Record | Rejected] = []
-    for record, k in zip(records, keys):
+    for record in records:
         try:
-            out.append(finish_record(record, decode_annotation(found[k]), ep, model, digest))
+            out.append(lookup.finish(record, params, digest))
         except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the stage
             out.append(reject(record, Reason.INTERNAL_ERROR,
                               f"extract raised {type(exc).__name__}: {exc}", "extract"))
     return out
 
 
-def annotation_cache_prefix(params: Params) -> str:
-    """Annotation keys start with the annotator (model, its version, spaCy version)."""
+def language_cache_prefix(params: Params) -> str:
+    """Language keys start with `lang:` and the language rule with its thresholds."""
+    from curate.extract.language import language_key
+
+    return f"lang:{language_key(params.extract.language)}:"
+
+
+def annotation_cache_prefix(params: Params, language: str = "en") -> str:
+    """Entity keys start with the annotator of the language's model (model, version, spaCy)."""
     from curate.extract.annotate import annotator_key
 
-    return f"{annotator_key(params.extract.model)}:"
+    return f"{annotator_key(params.extract.models_by_language()[language])}:"
+
+
+def annotation_keys(params: Params, content_hash: str, language: str | None) -> list[str]:
+    """The annotation cache's keys for one text of this language: its language, its entities."""
+    keys = [text_cache_key(language_cache_prefix(params), content_hash)]
+    if language in params.extract.models_by_language():
+        keys.append(text_cache_key(annotation_cache_prefix(params, language), content_hash))
+    return keys
 
 
 def extract_cache_prefix(params: Params) -> str:
-    """Finished-record keys start with the extraction code, the annotator and the shaping params."""
+    """Finished-record keys start with the extraction code, the language rule, every model's
+    annotator and the shaping params."""
     from curate.extract.annotate import annotator_key
 
-    return f"{code_digest(*EXTRACT_CODE)}:{annotator_key(params.extract.model)}:{shaping_digest(params)}:"
+    models = params.extract.models_by_language()
+    annotators = ",".join(f"{lang}={annotator_key(m)}" for lang, m in sorted(models.items()))
+    return f"{code_digest(*EXTRACT_CODE)}:{language_cache_prefix(params)}{annotators}:{shaping_digest(params)}:"
 
 
 def run_extract(root: Path, params: Params, executor=None) -> StageResult:
@@ -81,7 +143,9 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     from curate.engine.executors import make_executor
 
     ep = params.extract
-    model_identity(ep.model)  # a missing model fails before any work
+    for model in sorted(set(ep.models_by_language().values())):
+        model_identity(model)  # a missing model fails before any work
+    ep.labels_by_language()
     rp = params.run
     cache = AnnotationCache(cache_file(root, params, "annotations"))
     # finished records, keyed by input record bytes + extraction code + model + shaping params
@@ -90,7 +154,7 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     dec = RECORD_DECODER
     own_executor = executor is None
     if own_executor:
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker, (ep.model,))
+        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker)
 
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
         return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
@@ -111,9 +175,16 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
 
 
 def live_keys(m: LiveKeys) -> None:
-    """For `curate cache prune`: the annotation keys (by text) and finished-record keys (by line)
-    of dedup's output lines."""
-    prefix = annotation_cache_prefix(m.params)
+    """For `curate cache prune`: the annotation keys (language and entities, by text and by the
+    language extract gave it) and finished-record keys (by line) of dedup's output lines."""
+    import msgspec
+
+    from curate.record import view
+
+    langs = msgspec.json.Decoder(view(Record, ["content_hash", "language"], "_LangKeys"))
+    m.caches["annotations"].mark(k for line in m.lines("extract") for r in [langs.decode(line)]
+                                 for k in annotation_keys(m.params, r.content_hash, r.language))
+    prefix = language_cache_prefix(m.params)
     m.caches["annotations"].mark(text_cache_key(prefix, LINE_KEYS.decode(line).content_hash)
                                  for line in m.lines("dedup"))
     prefix = extract_cache_prefix(m.params)

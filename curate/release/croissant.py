@@ -73,7 +73,7 @@ FIELD_DOCS: dict[str, str] = {
     "entities[].label": "OntoNotes label (PERSON, ORG, GPE, ...).",
     "entities[].start": "Start character offset in `text`.",
     "entities[].end": "End character offset in `text` (exclusive).",
-    "language": "ISO 639-1 code of the text's language (py3langid).",
+    "language": "ISO 639 code of the text's language (py3langid); `und` when too short, tabular or unsure.",
     "stats": "Counts on the cleaned text.",
     "stats.chars": "Characters.",
     "stats.words": "Whitespace-separated words.",

@@ -113,8 +113,8 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
 
 
 def languages_of(facts: CorpusFacts) -> list[str]:
-    """ISO 639-1 codes by share, most frequent first (unknown left out)."""
+    """ISO 639 codes by share, most frequent first (unknown and `und`, undetermined, left out)."""
     return [code for code, _ in sorted(facts.languages.items(), key=lambda kv: (-kv[1], kv[0]))
-            if code != "unknown"]
+            if code not in ("unknown", "und")]
 
 

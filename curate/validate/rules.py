@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import pandera.polars as pa
@@ -32,7 +32,8 @@ CHECKS: dict[str, tuple[Reason, str]] = {
     "id_safe": (Reason.CONTRACT, "id is a safe file name ([A-Za-z0-9._-], not starting with '.')"),
     "content_hash_ok": (Reason.CONTRACT, "content_hash == sha256(text)"),
     "offsets_ok": (Reason.CONTRACT, "text[start:end] == entity.text for every entity"),
-    "labels_ok": (Reason.CONTRACT, "every entity label is in extract.entity_labels"),
+    "labels_ok": (Reason.CONTRACT, "every entity label is one kept for the record's language "
+                  "(extract.entity_labels, or its model's labels; none for a language without a model)"),
     "published_at_ok": (Reason.CONTRACT, "published_at is ISO 8601 with a UTC offset, same day as date"),
     "text_chars": (Reason.NO_TEXT, "text is non-empty"),
     "date": (Reason.NO_DATE, "date is null (flag no_date) or a real YYYY-MM-DD"),
@@ -69,9 +70,12 @@ def _offsets_ok(text: str, entities) -> bool:
     return True
 
 
-def facts(record: Record, labels: frozenset[str], date_min: str, date_max: str) -> dict:
-    """The scalar facts about one record that the schema checks."""
+def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset[str]], date_min: str,
+          date_max: str) -> dict:
+    """The scalar facts about one record that the schema checks. `labels`: the entity labels
+    allowed, one set for every record or one per language (a language absent allows none)."""
     text = record.text
+    allowed = labels if isinstance(labels, frozenset) else labels.get(record.language, frozenset())
     date_ok = _real_date(record.date)
     pub = record.published_at
     return {
@@ -79,7 +83,7 @@ def facts(record: Record, labels: frozenset[str], date_min: str, date_max: str) 
         "id_safe": bool(re.match(ID_PATTERN, record.id)) and ".." not in record.id,
         "content_hash_ok": record.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "offsets_ok": _offsets_ok(text, record.entities),
-        "labels_ok": {e.label for e in record.entities} <= labels,
+        "labels_ok": {e.label for e in record.entities} <= allowed,
         "published_at_ok": pub is None or (bool(_ISO_TS.match(pub)) and pub[:10] == record.date),
         "text_chars": len(text.strip()),
         "date": date_ok or record.date is None,

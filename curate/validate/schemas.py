@@ -20,6 +20,7 @@ def contract_rules(params: Params | None = None) -> dict:
         ],
         "id_pattern": ID_PATTERN,
         "entity_labels": list(params.extract.entity_labels),
+        "entity_labels_by_language": {k: sorted(v) for k, v in sorted(params.extract.labels_by_language().items())},
         "corpus_checks": {f"null_rate_{k}": {"max": v} for k, v in sorted(params.validate.max_null_rate.items())},
         "date_window": [params.validate.date_min, params.validate.date_max],
         "reason_codes": [r.value for r in Reason],

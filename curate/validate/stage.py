@@ -35,7 +35,8 @@ def validate_verdicts(records, params: Params):
     from curate.validate.rules import facts, judge, resolve_date
 
     vp = params.validate
-    labels = frozenset(params.extract.entity_labels)
+    # per language; a record without one (extracted before languages chose models): entity_labels
+    labels = {None: frozenset(params.extract.entity_labels), **params.extract.labels_by_language()}
     dmin, dmax = resolve_date(vp.date_min), resolve_date(vp.date_max)
     return judge((facts(r, labels, dmin, dmax) for r in records), vp)
 

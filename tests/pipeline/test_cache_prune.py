@@ -20,7 +20,7 @@ from curate.pipeline.locking import CorpusBusy
 from curate.params import CleanParams, Params
 from curate.record import decode_record
 from curate.engine.cache import CACHE_FILES, line_cache_key, text_cache_key
-from curate.extract.stage import annotation_cache_prefix, extract_cache_prefix
+from curate.extract.stage import annotation_keys, extract_cache_prefix
 from curate.clean.stage import clean_cache_prefix
 from curate.readers.stage import ingest_cache_key, ingest_cache_prefix
 from curate.dedup.stage import minhash_cache_prefix
@@ -67,8 +67,8 @@ def article_keys(root: Path, params: Params, rel: str) -> dict[str, set[str]]:
         "clean": {line_cache_key(clean_cache_prefix(params), ln) for ln in lines("ingest")},
         "minhash": {text_cache_key(minhash_cache_prefix(params), decode_record(ln).content_hash)
                     for ln in lines("clean")},
-        "annotations": {text_cache_key(annotation_cache_prefix(params), decode_record(ln).content_hash)
-                        for ln in lines("dedup")},
+        "annotations": {k for ln in lines("extract") for r in [decode_record(ln)]
+                        for k in annotation_keys(params, r.content_hash, r.language)},
         "extract": {line_cache_key(extract_cache_prefix(params), ln) for ln in lines("dedup")},
     }
 
@@ -94,13 +94,14 @@ def built_then_deleted(tmp_path: Path, *rels: str) -> tuple[Path, dict, dict]:
 
 def test_prune_after_deleting_an_article_removes_exactly_its_entries_from_every_cache(tmp_path):
     root, before, gone = built_then_deleted(tmp_path, ARTICLE)
-    assert all(len(gone[name]) == 1 and gone[name] <= before[name] for name in CACHE_FILES)
+    per_text = {"annotations": 2}  # its language and its entities
+    assert all(len(gone[name]) == per_text.get(name, 1) and gone[name] <= before[name] for name in CACHE_FILES)
     assert cache_keys(root) == before  # the rebuild only read the caches: nothing was added
 
     result = prune(root, PARAMS)
 
     assert cache_keys(root) == {name: before[name] - gone[name] for name in CACHE_FILES}
-    assert {s.name: s.removed for s in result.caches} == {name: 1 for name in CACHE_FILES}
+    assert {s.name: s.removed for s in result.caches} == {name: per_text.get(name, 1) for name in CACHE_FILES}
 
 
 def test_rebuild_right_after_prune_hits_the_cache_for_every_remaining_article(tmp_path):
@@ -148,12 +149,12 @@ def test_changing_a_clean_param_then_pruning_drops_the_old_param_entries(tmp_pat
 
 
 def test_dry_run_reports_the_removals_and_deletes_nothing(tmp_path):
-    root, _, _ = built_then_deleted(tmp_path, ARTICLE)
+    root, _, gone = built_then_deleted(tmp_path, ARTICLE)
     keys, sizes = cache_keys(root), cache_sizes(root)
 
     result = prune(root, PARAMS, dry_run=True)
 
-    assert sum(s.removed for s in result.caches) == len(CACHE_FILES)
+    assert sum(s.removed for s in result.caches) == sum(len(k) for k in gone.values())
     assert cache_keys(root) == keys and cache_sizes(root) == sizes
 
 
