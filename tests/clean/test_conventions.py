@@ -176,3 +176,24 @@ def test_a_place_beside_a_desk_is_no_name():
     assert parse_credits("Reporting by Shanghai and Beijing Newsrooms; Writing by Jason Subler") == {
         "writing": ["Jason Subler"],
     }
+
+
+def test_every_reader_format_says_which_conventions_its_texts_carry():
+    from curate.clean.conventions import FORMATS
+    from curate.readers import READERS
+
+    assert {r.NAME for r in READERS} <= set(FORMATS)
+
+
+def test_a_feed_item_missing_its_dateline_is_flagged_but_a_web_page_is_not():
+    from curate.clean.rules import clean_record
+    from curate.params import CleanParams
+    from curate.record import Record, Source
+
+    def cleaned(fmt: str) -> Record:
+        return clean_record(Record(id="x", source=Source(path="a", format=fmt, sha256=""),
+                                   text="The council met on Tuesday and agreed the budget."), CleanParams())
+
+    assert "no_dateline" in cleaned("nitf").flags
+    assert "no_dateline" not in cleaned("html").flags
+    assert "no_signoff" not in cleaned("reuters21578").flags
