@@ -393,8 +393,12 @@ def extract_body(tree, web) -> object | None:
 
 
 def read(src: RawInput, params) -> list:
+    """A saved page, through the page cache when the ingest stage set one (readers/pages.py)."""
+    from . import pages
+
     content = src.content if src.content is not None else src.data
-    return read_page(src.path, content, src.sha256, params, flags=list(src.flags))
+    page = pages.Page(path=src.path, content=content, sha=src.sha256, flags=list(src.flags))
+    return pages.extract(page, params, *pages.active_cache())
 
 
 def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] | None = None,
