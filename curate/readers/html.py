@@ -36,6 +36,9 @@ Id (ids.web_id): the publisher's story id where the URL carries one (Reuters `-i
 tracking parameters)>` of the canonical URL, so http/https, `www.` and `utm_*` re-crawls share one
 id; no URL at all -> the path rule (with the WARC record id inside a WARC).
 
+A page that says it is an article but whose markup gives too few words (client-rendered: the text
+sits in a script as HTML) gets its body from that script (script_text.py, rule `script-html`).
+
 Rejections: NOT_ARTICLE (a video page; fewer than `ingest.web.min_words` words of text, e.g. a
 section front or a paywall stub; no article markup and no date at all), MALFORMED_HTML (nesting
 past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOUT (extraction over
@@ -467,6 +470,12 @@ def _read_page(rec, text: str, web, source: dict) -> list:
             and not article_body.rstrip().endswith(_ELLIPSIS):
         body = _paragraphs(art["articleBody"].replace("\r", "\n"))
         rules["text"] = "json-ld"
+    if _words(body) < web.min_words and (art or (_first(meta, "og:type") or "").lower() == "article"):
+        from .script_text import script_text  # a client-rendered page: its text lives in a script
+
+        scripted = _paragraphs(script_text(tree, lambda t: extract_body(t, web)))
+        if _words(scripted) > _words(body):
+            body, rules["text"] = scripted, "script-html"
     rec.text = body
 
     fallback_doc = []
