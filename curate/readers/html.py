@@ -478,17 +478,18 @@ def _read_page(rec, text: str, web, source: dict) -> list:
             body, rules["text"] = scripted, "script-html"
     rec.text = body
 
-    fallback_doc = []
+    fallback_doc: dict[bool, object] = {}
 
-    def fallback():
-        """trafilatura's metadata (title, author, site name, htmldate's day), computed once."""
-        if not fallback_doc:
+    def fallback(date: bool = False):
+        """trafilatura's metadata (title, author, site name; htmldate's day with `date`: its
+        extensive search only then, the costly part), computed at most once each way."""
+        if True not in fallback_doc and (date or False not in fallback_doc):
             from trafilatura.metadata import extract_metadata
             try:
-                fallback_doc.append(extract_metadata(tree, default_url=rec.url))
+                fallback_doc[date] = extract_metadata(tree, default_url=rec.url, extensive=date)
             except Exception:  # noqa: BLE001 - a fallback must not lose the page
-                fallback_doc.append(None)
-        return fallback_doc[0]
+                fallback_doc[date] = None
+        return fallback_doc.get(date, fallback_doc.get(True))
 
     # title
     sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
@@ -515,8 +516,8 @@ def _read_page(rec, text: str, web, source: dict) -> list:
                 if published:
                     rules["published_at"] = name
                 break
-    if not day and getattr(fallback(), "date", None):
-        day = parse_date(fallback().date)[0]
+    if not day and getattr(fallback(True), "date", None):
+        day = parse_date(fallback(True).date)[0]
         if day:
             rules["date"] = "htmldate"
             flags.append("date_from_htmldate")

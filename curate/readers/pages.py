@@ -96,7 +96,7 @@ def extract(page: Page, params, cache=None, prefix: str = "") -> list:
 
 class active:
     """`with active(cache_path, prefix):` saved HTML pages read in this block (by any process that
-    enters it) use the page cache at `cache_path`."""
+    enters it) use the page cache at `cache_path`, opened at the first page, closed at the end."""
 
     def __init__(self, cache_path: str | None, prefix: str):
         self.value = (cache_path, prefix) if cache_path else None
@@ -108,6 +108,8 @@ class active:
     def __exit__(self, *exc):
         global _ACTIVE
         _ACTIVE = self.old
+        if self.value is not None and (cache := _OPEN.pop((os.getpid(), self.value[0]), None)):
+            cache.close()
 
 
 def active_cache():
