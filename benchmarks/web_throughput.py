@@ -11,7 +11,9 @@ The pages (`*.html.gz` / `*.html` under the folder) are copied once into a scrat
 * trafilatura alone: a `multiprocessing` Pool of W processes (fork, started inside the timing, as
   the stage starts its pool) mapping `bare_extraction` (default options, metadata off) over the
   same files (read and gunzipped by the worker), chunks of 8 files as the stage's tasks.
-Each is run `--repeats` times, alternating, after one warm-up round; the median is reported.
+Each is run `--repeats` times, alternating, after one warm-up round; the median is reported,
+as articles/s (wall) and articles per CPU second (this process + its pool's workers: the figure
+that holds on a machine other work also loads).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import argparse
 import gzip
 import json
 import multiprocessing as mp
+import resource
 import shutil
 import statistics
 import sys
@@ -47,18 +50,26 @@ def trafilatura_file(path: str) -> int:
     return len(doc.text or "") if doc is not None else 0
 
 
-def trafilatura_pool(files: list[str], workers: int) -> float:
-    t = time.perf_counter()
-    with mp.get_context("fork").Pool(workers) as pool:
-        pool.map(trafilatura_file, files, chunksize=FILES_PER_TASK)
-    return time.perf_counter() - t
+def _cpu() -> float:
+    """CPU seconds of this process and of its reaped children (the pool workers, once joined)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def ours(project: Path, workers: int) -> float:
+def trafilatura_pool(files: list[str], workers: int) -> tuple[float, float]:
+    t, c = time.perf_counter(), _cpu()
+    pool = mp.get_context("fork").Pool(workers)
+    pool.map(trafilatura_file, files, chunksize=FILES_PER_TASK)
+    pool.close()
+    pool.join()
+    return time.perf_counter() - t, _cpu() - c
+
+
+def ours(project: Path, workers: int) -> tuple[float, float]:
     params = msgspec.structs.replace(Params(), run=RunParams(workers=workers, cache_dir=None))
-    t = time.perf_counter()
-    run_ingest(project, params)
-    return time.perf_counter() - t
+    t, c = time.perf_counter(), _cpu()
+    run_ingest(project, params)  # closes (joins) its pool before returning
+    return time.perf_counter() - t, _cpu() - c
 
 
 def write_warc(path: Path, pages: list[Path]) -> None:
@@ -99,15 +110,20 @@ def main(argv=None) -> dict:
         runs = {"ours": lambda: ours(files_proj, args.workers), "ours_warc": lambda: ours(warc_proj, args.workers),
                 "trafilatura": lambda: trafilatura_pool(files, args.workers)}
         times: dict[str, list[float]] = {k: [] for k in runs}
+        cpus: dict[str, list[float]] = {k: [] for k in runs}
         for k, fn in runs.items():  # warm-up
             fn()
         for _ in range(args.repeats):
             for k, fn in runs.items():
-                times[k].append(fn())
+                wall, cpu = fn()
+                times[k].append(wall)
+                cpus[k].append(cpu)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     out = {"pages": len(pages), "workers": args.workers,
            **{f"{k}_articles_per_s": round(len(pages) / statistics.median(v), 1) for k, v in times.items()}}
+    out.update({f"{k}_articles_per_cpu_s": round(len(pages) / statistics.median(v), 1) for k, v in cpus.items()})
+    out["cpu_ratio"] = round(out["ours_articles_per_cpu_s"] / out["trafilatura_articles_per_cpu_s"], 3)
     out["ratio"] = round(out["ours_articles_per_s"] / out["trafilatura_articles_per_s"], 3)
     out["ratio_warc"] = round(out["ours_warc_articles_per_s"] / out["trafilatura_articles_per_s"], 3)
     print(json.dumps(out, indent=2))

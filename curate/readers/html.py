@@ -384,6 +384,24 @@ def _words(text: str | None) -> int:
     return len(_WORD.findall(text)) if text else 0
 
 
+def _title_author(tree):
+    """trafilatura's title and author, as its `extract_metadata` finds them, without the date,
+    site name, categories and licence it also looks for."""
+    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+
+    doc = examine_meta(tree)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    try:
+        doc = extract_meta_json(tree, doc)
+    except Exception:  # noqa: BLE001 - as extract_metadata: bugs in trafilatura's JSON reading
+        pass
+    doc.title = doc.title or extract_title(tree)
+    doc.author = doc.author or extract_author(tree)
+    doc.clean_and_trim()
+    return doc
+
+
 def extract_body(tree, web) -> object | None:
     """trafilatura's Document for the tree (its text only: metadata comes from the page's own
     markup first, trafilatura's and htmldate's metadata only when that lacks a field), or None."""
@@ -481,12 +499,13 @@ def _read_page(rec, text: str, web, source: dict) -> list:
     fallback_doc: dict[bool, object] = {}
 
     def fallback(date: bool = False):
-        """trafilatura's metadata (title, author, site name; htmldate's day with `date`: its
-        extensive search only then, the costly part), computed at most once each way."""
+        """trafilatura's metadata: title and author, or with `date` also htmldate's day (the
+        costly part, only for a page whose markup gives no date), computed at most once each way."""
         if True not in fallback_doc and (date or False not in fallback_doc):
             from trafilatura.metadata import extract_metadata
             try:
-                fallback_doc[date] = extract_metadata(tree, default_url=rec.url, extensive=date)
+                fallback_doc[date] = extract_metadata(tree, default_url=rec.url) if date \
+                    else _title_author(tree)
             except Exception:  # noqa: BLE001 - a fallback must not lose the page
                 fallback_doc[date] = None
         return fallback_doc.get(date, fallback_doc.get(True))

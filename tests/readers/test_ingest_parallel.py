@@ -122,3 +122,15 @@ def test_prune_keeps_the_pages_of_current_raw_files_and_drops_a_deleted_one(tmp_
     result = prune(tmp_path, p)
     assert len(before) == 22 and len(page_cache_keys(tmp_path)) == 21  # 12 saved pages, 10 in the WARC
     assert {s.name: s.removed for s in result.caches}["pages"] == 1
+
+
+def test_a_warc_streamed_in_small_rounds_gives_the_same_outputs(tmp_path, monkeypatch):
+    from curate.readers import stage
+
+    one, small = tmp_path / "one", tmp_path / "small"
+    raw_folder(one)
+    shutil.copytree(one / "corpus", small / "corpus")
+    run_ingest(one, params())
+    monkeypatch.setattr(stage, "PAGE_WINDOW", 3)  # ten pages in four rounds
+    run_ingest(small, params(workers=2))
+    assert outputs(one) == outputs(small)
