@@ -6,7 +6,10 @@ its first gzip member decompresses to text starting with `WARC/1.`.
 The file is streamed record by record with warcio (memory holds one record's payload, whatever
 the file's size). `ingest.max_bytes` does not apply to the WARC file as a whole (a CC-News WARC
 holds tens of thousands of pages in ~1 GB): it bounds each record's payload instead, so a page
-over it is rejected TOO_LARGE (naming its offset) and the archive goes on.
+over it is rejected TOO_LARGE (naming its offset) and the archive goes on. `iter_path` yields
+the pages to extract (`pages.Page`) with the other items, in file order: the ingest stage extracts
+them in rounds on its executor through the page cache; `read_path` (`read_file`, `curate check`)
+extracts them one by one into a list.
 
 Per record:
 * `response` with HTTP status 2xx and an HTML payload (Content-Type `text/html` or

@@ -134,3 +134,23 @@ def test_a_warc_streamed_in_small_rounds_gives_the_same_outputs(tmp_path, monkey
     monkeypatch.setattr(stage, "PAGE_WINDOW", 3)  # ten pages in four rounds
     run_ingest(small, params(workers=2))
     assert outputs(one) == outputs(small)
+
+
+def test_a_dask_cluster_gives_the_local_bytes(tmp_path):
+    import pytest
+
+    distributed = pytest.importorskip("distributed")
+    from curate.engine.executors import DaskExecutor
+
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    raw_folder(local)
+    shutil.copytree(local / "corpus", dask / "corpus")
+    run_ingest(local, params())
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        ex = DaskExecutor(cluster.scheduler_address)
+        try:
+            run_ingest(dask, params(), executor=ex)
+        finally:
+            ex.close()
+    assert outputs(dask) == outputs(local)
