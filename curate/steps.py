@@ -47,7 +47,7 @@ class Step:
 STEPS: tuple[Step, ...] = (
     Step("ingest", "Stage 1: read corpus/raw/ with the sniffing readers into records (or rejections).",
          "curate.readers.stage:run_ingest", ("curate/readers",), ("ingest",),
-         caches=("ingest",), live_keys="curate.readers.stage:live_keys"),
+         caches=("ingest", "pages"), live_keys="curate.readers.stage:live_keys"),
     Step("clean", "Stage 2: repair text, lift dateline, byline, credits and tickers into fields.",
          "curate.clean.stage:run_clean", ("curate/clean",), ("clean",),
          caches=("clean",), live_keys="curate.clean.stage:live_keys"),

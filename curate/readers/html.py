@@ -36,6 +36,9 @@ Id (ids.web_id): the publisher's story id where the URL carries one (Reuters `-i
 tracking parameters)>` of the canonical URL, so http/https, `www.` and `utm_*` re-crawls share one
 id; no URL at all -> the path rule (with the WARC record id inside a WARC).
 
+A page that says it is an article but whose markup gives too few words (client-rendered: the text
+sits in a script as HTML) gets its body from that script (script_text.py, rule `script-html`).
+
 Rejections: NOT_ARTICLE (a video page; fewer than `ingest.web.min_words` words of text, e.g. a
 section front or a paywall stub; no article markup and no date at all), MALFORMED_HTML (nesting
 past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOUT (extraction over
@@ -381,6 +384,24 @@ def _words(text: str | None) -> int:
     return len(_WORD.findall(text)) if text else 0
 
 
+def _title_author(tree):
+    """trafilatura's title and author, as its `extract_metadata` finds them, without the date,
+    site name, categories and licence it also looks for."""
+    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
+
+    doc = examine_meta(tree)
+    if doc.author and " " not in doc.author:
+        doc.author = None
+    try:
+        doc = extract_meta_json(tree, doc)
+    except Exception:  # noqa: BLE001 - as extract_metadata: bugs in trafilatura's JSON reading
+        pass
+    doc.title = doc.title or extract_title(tree)
+    doc.author = doc.author or extract_author(tree)
+    doc.clean_and_trim()
+    return doc
+
+
 def extract_body(tree, web) -> object | None:
     """trafilatura's Document for the tree (its text only: metadata comes from the page's own
     markup first, trafilatura's and htmldate's metadata only when that lacks a field), or None."""
@@ -393,8 +414,12 @@ def extract_body(tree, web) -> object | None:
 
 
 def read(src: RawInput, params) -> list:
+    """A saved page, through the page cache when the ingest stage set one (readers/pages.py)."""
+    from . import pages
+
     content = src.content if src.content is not None else src.data
-    return read_page(src.path, content, src.sha256, params, flags=list(src.flags))
+    page = pages.Page(path=src.path, content=content, sha=src.sha256, flags=list(src.flags))
+    return pages.extract(page, params, *pages.active_cache())
 
 
 def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] | None = None,
@@ -463,19 +488,27 @@ def _read_page(rec, text: str, web, source: dict) -> list:
             and not article_body.rstrip().endswith(_ELLIPSIS):
         body = _paragraphs(art["articleBody"].replace("\r", "\n"))
         rules["text"] = "json-ld"
+    if _words(body) < web.min_words and (art or (_first(meta, "og:type") or "").lower() == "article"):
+        from .script_text import script_text  # a client-rendered page: its text lives in a script
+
+        scripted = _paragraphs(script_text(tree, lambda t: extract_body(t, web)))
+        if _words(scripted) > _words(body):
+            body, rules["text"] = scripted, "script-html"
     rec.text = body
 
-    fallback_doc = []
+    fallback_doc: dict[bool, object] = {}
 
-    def fallback():
-        """trafilatura's metadata (title, author, site name, htmldate's day), computed once."""
-        if not fallback_doc:
+    def fallback(date: bool = False):
+        """trafilatura's metadata: title and author, or with `date` also htmldate's day (the
+        costly part, only for a page whose markup gives no date), computed at most once each way."""
+        if True not in fallback_doc and (date or False not in fallback_doc):
             from trafilatura.metadata import extract_metadata
             try:
-                fallback_doc.append(extract_metadata(tree, default_url=rec.url))
+                fallback_doc[date] = extract_metadata(tree, default_url=rec.url) if date \
+                    else _title_author(tree)
             except Exception:  # noqa: BLE001 - a fallback must not lose the page
-                fallback_doc.append(None)
-        return fallback_doc[0]
+                fallback_doc[date] = None
+        return fallback_doc.get(date, fallback_doc.get(True))
 
     # title
     sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
@@ -502,8 +535,8 @@ def _read_page(rec, text: str, web, source: dict) -> list:
                 if published:
                     rules["published_at"] = name
                 break
-    if not day and getattr(fallback(), "date", None):
-        day = parse_date(fallback().date)[0]
+    if not day and getattr(fallback(True), "date", None):
+        day = parse_date(fallback(True).date)[0]
         if day:
             rules["date"] = "htmldate"
             flags.append("date_from_htmldate")

@@ -1,4 +1,5 @@
-"""Step 1 as a stage: raw files -> records, each file's outputs cached by its stat identity."""
+"""Step 1 as a stage: raw files -> records, read on the executor in path order; each file's
+outputs cached by its stat identity, each HTML page's by its bytes (pages.py); WARC files streamed."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from curate.engine.progress import current
 from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
-from curate.record import REJECTED_DECODER, Rejected, encode
+from curate.record import REJECTED_DECODER, Reason, Rejected, encode
+
+from . import _resolver, early_reject, pages, warc
+from .base import SKIPPED_DECODER, Skipped
 
 _rejected_dec = REJECTED_DECODER
 # the code whose output the ingest cache holds: every reader module, and the record definition
@@ -41,19 +45,45 @@ def ingest_cache_key(prefix: str, raw_root: Path, rel: str) -> str | None:
     return None if sk is None else f"{prefix}{rel}\0{sk}"
 
 
-def run_ingest(root: Path, params: Params) -> StageResult:
-    """Raw files → records; unreadable inputs become rejections. Files are read in path order.
+FILES_PER_TASK = 8     # saved files read per executor task
+PAGES_PER_TASK = 8     # WARC pages extracted per executor task
+PAGE_WINDOW = 256      # WARC pages held at once (with PAGE_BYTES): memory stays flat per WARC
+PAGE_BYTES = 64 << 20
+WARC_FILE = b"W"       # the ingest cache's value for a WARC file: its pages are cached one by one
 
-    What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
-    rebuild after adding articles reads only the new or changed files."""
-    from curate.readers import Skipped, iter_raw_files, read_file
-    from curate.readers.base import SKIPPED_DECODER
 
-    raw_root = root / params.ingest.raw_dir
-    cache = AnnotationCache(cache_file(root, params, "ingest"))
-    prefix = ingest_cache_prefix(params)
+def encode_items(items) -> bytes:
+    """A file's outputs as the ingest cache holds them: one line each, R/S/K + the item."""
+    return b"\n".join((b"R" if isinstance(i, Rejected) else b"S" if isinstance(i, Skipped) else b"K")
+                      + encode(i) for i in items)
 
-    def emit(w: _Writer, result: StageResult, value: bytes) -> None:
+
+def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, prefix: str) -> list[bytes]:
+    """The executor task: read saved files (not WARC), their HTML pages through the page cache."""
+    from curate.readers import read_file
+
+    with pages.active(cache_path, prefix):
+        return [encode_items(read_file(rel, Path(raw_root), ingest)) for rel in rels]
+
+
+class _Ingest:
+    """One ingest run: the caches, the executor, and the writer outputs go to in path order."""
+
+    def __init__(self, root: Path, params: Params, executor, w: _Writer, result: StageResult):
+        self.params, self.executor, self.w, self.result = params, executor, w, result
+        self.raw_root = root / params.ingest.raw_dir
+        self.prefix = ingest_cache_prefix(params)
+        self.files_cache = AnnotationCache(cache_file(root, params, "ingest"))
+        path = cache_file(root, params, "pages")
+        self.page_path = str(path) if path else None
+        self.page_cache = AnnotationCache(path)
+
+    def close(self) -> None:
+        self.files_cache.close()
+        self.page_cache.close()
+
+    def emit(self, value: bytes) -> None:
+        w, result = self.w, self.result
         for line in value.split(b"\n"):
             if not line:
                 continue
@@ -69,42 +99,138 @@ def run_ingest(root: Path, params: Params) -> StageResult:
             else:
                 w.keep_encoded(line[1:])
 
-    def flush(w: _Writer, result: StageResult, files: list[str]) -> None:
-        keys = {}
+    def window(self, files: list[str]) -> None:
+        """Outputs of a window of files, in path order: from the ingest cache, read on the
+        executor, or (WARC files) streamed page by page."""
+        keys = {rel: k for rel in files if (k := ingest_cache_key(self.prefix, self.raw_root, rel))}
+        found = self.files_cache.get_many(set(keys.values()))
+        values = {rel: found[keys[rel]] for rel in files if keys.get(rel) in found}
+        todo = []
         for rel in files:
-            key = ingest_cache_key(prefix, raw_root, rel)
-            if key is not None:
-                keys[rel] = key
-        found = cache.get_many(set(keys.values()))
-        fresh = []
+            if rel in values:
+                continue
+            full, _ = _resolver(str(self.raw_root)).resolve(rel)
+            if full is not None and warc.sniff_file(full):
+                values[rel] = WARC_FILE
+            else:
+                todo.append(rel)
+        tasks = [(todo[i : i + FILES_PER_TASK], str(self.raw_root), self.params.ingest, self.page_path,
+                  self.prefix) for i in range(0, len(todo), FILES_PER_TASK)]
+        for rel, value in zip(todo, (v for out in self.executor.map(read_files, tasks) for v in out)):
+            values[rel] = value
+        self.files_cache.put_many((keys[rel], v) for rel, v in values.items()
+                                  if rel in keys and keys[rel] not in found)
         for rel in files:
-            value = found.get(keys.get(rel, ""))
-            if value is None:
-                items = read_file(rel, raw_root, params.ingest)
-                value = b"\n".join((b"R" if isinstance(i, Rejected) else b"S" if isinstance(i, Skipped)
-                                     else b"K") + encode(i) for i in items)
-                if rel in keys:
-                    fresh.append((keys[rel], value))
-            emit(w, result, value)
+            if values[rel] == WARC_FILE:
+                self.warc(rel)
+            else:
+                self.emit(values[rel])
             current().advance()
-        cache.put_many(fresh)
+
+    def warc(self, rel: str) -> None:
+        """Stream a WARC file: its pages in rounds of PAGE_WINDOW, each from the page cache or
+        extracted on the executor; nothing holds more than a round."""
+        full, problem = _resolver(str(self.raw_root)).resolve(rel)
+        if full is None:
+            self.emit(encode_items([early_reject(rel, Reason.UNREADABLE, problem)]))
+            return
+        batch, npages, nbytes = [], 0, 0
+        for item in warc.iter_path(full, rel, self.params.ingest):
+            batch.append(item)
+            if isinstance(item, pages.Page):
+                npages, nbytes = npages + 1, nbytes + len(item.content)
+                if npages >= PAGE_WINDOW or nbytes >= PAGE_BYTES:
+                    self.pages(batch)
+                    batch, npages, nbytes = [], 0, 0
+        self.pages(batch)
+
+    def pages(self, batch: list) -> None:
+        """Write a round of WARC items in order, extracting the pages the page cache lacks."""
+        todo_pages = [i for i in batch if isinstance(i, pages.Page)]
+        keys = [pages.page_key(self.prefix, p) for p in todo_pages]
+        found = self.page_cache.get_many(set(keys))
+        todo: dict[str, pages.Page] = {}
+        for k, p in zip(keys, todo_pages):
+            if k not in found:
+                todo.setdefault(k, p)
+        items = list(todo.items())
+        tasks = [([p for _, p in items[i : i + PAGES_PER_TASK]], self.params.ingest)
+                 for i in range(0, len(items), PAGES_PER_TASK)]
+        fresh = []
+        for (k, _), (value, cacheable) in zip(items, (v for out in self.executor.map(pages.compute_many, tasks)
+                                                        for v in out)):
+            found[k] = value
+            if cacheable:
+                fresh.append((k, value))
+        self.page_cache.put_many(fresh)
+        it = iter(keys)
+        out = []
+        for item in batch:
+            out.extend(pages.rebase(found[next(it)], item) if isinstance(item, pages.Page) else [item])
+        self.emit(encode_items(out))
+
+
+def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
+    """Raw files -> records; unreadable inputs become rejections. Files are read in path order,
+    a window of files at a time on the executor (`run.workers` processes or `run.scheduler`).
+
+    What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
+    rebuild after adding articles reads only the new or changed files; an HTML page's extraction
+    is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
+    from curate.engine.executors import make_executor
+    from curate.extract.annotate import resolve_workers
+    from curate.readers import iter_raw_files
+
+    raw_root = root / params.ingest.raw_dir
+    own_executor = executor is None
+    if own_executor:
+        executor = make_executor(resolve_workers(params.run.workers), params.run.scheduler)
+    run = None
 
     def body(w: _Writer, result: StageResult) -> None:
+        nonlocal run
+        run = _Ingest(root, params, executor, w, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
         current().start(len(files), "files")
         for i in range(0, len(files), WINDOW):
-            flush(w, result, files[i : i + WINDOW])
-        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
+            run.window(files[i : i + WINDOW])
+        result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,
+                            page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)
 
     try:
         return _run_stage(root, "ingest", body)
     finally:
-        cache.close()
+        if run is not None:
+            run.close()
+        if own_executor:
+            executor.close()
+
+
+def page_keys(raw_root: Path, files: list[str], params: Params):
+    """The page cache keys of the HTML pages in `files` (saved pages and WARC responses): read
+    and hashed, not extracted."""
+    from curate.readers import html, sniff
+    from curate.readers.decode import Failure, load
+
+    prefix = ingest_cache_prefix(params)
+    for rel in files:
+        full, _ = _resolver(str(raw_root)).resolve(rel)
+        if full is None:
+            continue
+        if warc.sniff_file(full):
+            yield from (pages.page_key(prefix, p) for p in warc.iter_path(full, rel, params.ingest)
+                        if isinstance(p, pages.Page))
+            continue
+        loaded = load(full, params.ingest.max_bytes)
+        if not isinstance(loaded, Failure) and sniff(loaded.text) is html:
+            content = loaded.content if loaded.content is not None else loaded.data
+            yield pages.page_key(prefix, pages.Page(path=rel, content=content, sha=""))
 
 
 def live_keys(m: LiveKeys) -> None:
-    """For `curate cache prune`: the ingest keys of the current raw files (path, stat identity)."""
+    """For `curate cache prune`: the ingest keys of the current raw files (path, stat identity),
+    and the page keys of their HTML pages (which reads every raw file once)."""
     from curate.readers import iter_raw_files
 
     raw_root = m.root / m.params.ingest.raw_dir
@@ -116,3 +242,5 @@ def live_keys(m: LiveKeys) -> None:
     if n := cache.count_missing():
         m.problems.append(f"{n} raw file(s) are new or changed, or the ingest params or readers changed, "
                           "since corpus/interim/ingest was built")
+    m.caches["pages"].mark(page_keys(raw_root, files, m.params))
+    m.caches["pages"].count_missing()

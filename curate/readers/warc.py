@@ -6,7 +6,10 @@ its first gzip member decompresses to text starting with `WARC/1.`.
 The file is streamed record by record with warcio (memory holds one record's payload, whatever
 the file's size). `ingest.max_bytes` does not apply to the WARC file as a whole (a CC-News WARC
 holds tens of thousands of pages in ~1 GB): it bounds each record's payload instead, so a page
-over it is rejected TOO_LARGE (naming its offset) and the archive goes on.
+over it is rejected TOO_LARGE (naming its offset) and the archive goes on. `iter_path` yields
+the pages to extract (`pages.Page`) with the other items, in file order: the ingest stage extracts
+them in rounds on its executor through the page cache; `read_path` (`read_file`, `curate check`)
+extracts them one by one into a list.
 
 Per record:
 * `response` with HTTP status 2xx and an HTML payload (Content-Type `text/html` or
@@ -33,9 +36,8 @@ import zlib
 
 from curate.record import Reason
 
-from . import html, ids
+from . import html, ids, pages
 from .base import Skipped, new_record, rejected
-from .safety import internal_error
 
 NAME = "warc"
 VERSION = 1
@@ -112,22 +114,21 @@ def _page(record, offset: int, path: str, params) -> list:
         text, _ = html.decode_page(payload[:4096])
         if not html.sniff(text):
             return [Skipped(kind="non_html", **skip)]
-    try:
-        out = html.read_page(path, payload, sha, params, http_charset=_charset(ctype), source=source)
-    except Exception as exc:  # noqa: BLE001 - a reader bug on one page must not end the archive
-        rec = internal_error(exc, f"{path}#{item}", html.NAME, html.VERSION, sha)
-        rec.source.path = path
-        out = [rec]
-    for rec in out:
-        rec.source.format = NAME
-    return out
+    return [pages.Page(path=path, content=payload, sha=sha, fmt=NAME, http_charset=_charset(ctype),
+                       source=source)]
 
 
 def read_path(full: str, path: str, params) -> list:
     """Every input and skipped record of the WARC file at `full` (raw path `path`)."""
+    return [o for item in iter_path(full, path, params)
+            for o in (pages.extract(item, params) if isinstance(item, pages.Page) else [item])]
+
+
+def iter_path(full: str, path: str, params):
+    """Stream the WARC file at `full`: in file order, a `pages.Page` per HTML 2xx response (to
+    extract), a `Skipped` per other record, rejections (TOO_LARGE, TRUNCATED, EMPTY)."""
     from warcio.archiveiterator import ArchiveIterator
 
-    out: list = []
     seen = 0
     offset = 0
     end = 0  # where the last whole record ends
@@ -142,9 +143,9 @@ def read_path(full: str, path: str, params) -> list:
                 if kind != "response":
                     offset = it.get_record_offset()  # (reads the record to its end)
                     end = offset + it.get_record_length()
-                    out.append(Skipped(kind=kind, path=path, offset=offset,
-                                       item=record.rec_headers.get_header("WARC-Record-ID"),
-                                       url=record.rec_headers.get_header("WARC-Target-URI")))
+                    yield Skipped(kind=kind, path=path, offset=offset,
+                                  item=record.rec_headers.get_header("WARC-Record-ID"),
+                                  url=record.rec_headers.get_header("WARC-Target-URI"))
                     continue
                 items = _page(record, None, path, params)
                 offset = it.get_record_offset()  # known once the record was read
@@ -152,11 +153,13 @@ def read_path(full: str, path: str, params) -> list:
                 for item in items:
                     if isinstance(item, Skipped):
                         item.offset = offset
+                    elif isinstance(item, pages.Page):
+                        item.source["offset"] = offset
                     else:
                         item.source.offset = offset
                         if getattr(item, "reason", None) == Reason.TOO_LARGE.value:
                             item.detail = f"record at offset {offset}: {item.detail}"
-                out.extend(items)
+                    yield item
             # warcio stops quietly at a record cut short: whatever follows the last whole record
             # must be blank lines only
             fh.seek(end)
@@ -167,10 +170,9 @@ def read_path(full: str, path: str, params) -> list:
             where = end
             rec = new_record(ids.path_id(f"{path}#{where}"), path, NAME, VERSION, "")
             rec.source.offset = where
-            return out + [rejected(rec, Reason.TRUNCATED,
-                                   f"archive unreadable from byte offset {where} after {seen} "
-                                   f"records: {type(exc).__name__}: {exc}"[:500])]
+            yield rejected(rec, Reason.TRUNCATED, f"archive unreadable from byte offset {where} after "
+                                                  f"{seen} records: {type(exc).__name__}: {exc}"[:500])
+            return
     if not seen:
         rec = new_record(ids.path_id(path), path, NAME, VERSION, "")
-        return [rejected(rec, Reason.EMPTY, "a WARC file holding no record")]
-    return out
+        yield rejected(rec, Reason.EMPTY, "a WARC file holding no record")
