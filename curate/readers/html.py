@@ -52,43 +52,24 @@ import re
 import signal
 import threading
 from contextlib import contextmanager
-from datetime import datetime
-from email.utils import parsedate_to_datetime
-from html import unescape
 
-import orjson
 from lxml import html as lxml_html
 
 from . import ids
 from .base import RawInput, Reason, new_record, rejected
 from .decode import normalise_newlines
+from .html_meta import (
+    META_DATES, META_MODIFIED, _first, _labels, _names, _str, _types, canonical_url, json_ld,
+    meta_tags, parse_date, pick_article, split_names, strip_site_suffix,
+)
 
 NAME = "html"
 VERSION = 1
 
-ARTICLE_TYPES = frozenset({
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting",
-    "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SatiricalArticle",
-})
 _HEAD = re.compile(r"\A(?:\s|\ufeff|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])",
                    re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|od)\s+", re.IGNORECASE)
-_ALNUM = re.compile(r"[\W_]+")
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e|en|og|och|i|a)\s+)\s*")
-_PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
-_ROLE_WORD = re.compile(r"^(?:autor(?:in)?|author|redakteur(?:in)?)\s+|\s+(?:기자|記者)$", re.IGNORECASE)
-_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
 _ELLIPSIS = ("...", "…", "[…]", "[...]")
-_TAGS = re.compile(r"<[^>]+>")
-
-META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
-              "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date",
-              "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
-              "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime")
-META_MODIFIED = ("article:modified_time", "og:article:modified_time", "og:updated_time",
-                 "datemodified", "dcterms.modified", "last-modified")
 
 
 class PageTimeout(BaseException):
@@ -162,206 +143,11 @@ def decode_page(content: bytes, http_charset: str | None = None) -> tuple[str, l
 
 # ------------------------------------------------------------------------------------- JSON-LD
 
-def _types(obj: dict) -> set[str]:
-    t = obj.get("@type")
-    values = t if isinstance(t, list) else [t]
-    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
-
-
-def _candidates(obj, depth: int = 0):
-    """Objects of a JSON-LD block: top level, lists, @graph, and a page's mainEntity."""
-    if depth > 4:
-        return
-    if isinstance(obj, list):
-        for item in obj:
-            yield from _candidates(item, depth + 1)
-    elif isinstance(obj, dict):
-        yield obj
-        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
-            if isinstance(obj.get(key), (list, dict)):
-                yield from _candidates(obj[key], depth + 1)
-
-
-def json_ld(tree) -> tuple[list[dict], bool]:
-    """(every JSON-LD object, whether any block was invalid)."""
-    objs: list[dict] = []
-    bad = False
-    for script in tree.iterfind(".//script"):
-        kind = (script.get("type") or "").lower()
-        if "ld+json" not in kind:
-            continue
-        raw = (script.text or "").strip()
-        if not raw:
-            continue
-        try:
-            data = orjson.loads(raw)
-        except orjson.JSONDecodeError:
-            try:  # a common slip: raw newlines / tabs inside strings
-                data = orjson.loads(re.sub(r"[\n\r\t]+", " ", raw))
-            except orjson.JSONDecodeError:
-                bad = True
-                continue
-        objs.extend(_candidates(data))
-    return objs, bad
-
-
-def pick_article(objs: list[dict], canonical: str | None) -> tuple[dict | None, list[dict]]:
-    """(the article object, other objects such as a VideoObject)."""
-    articles = [o for o in objs if _types(o) & ARTICLE_TYPES]
-    if not articles:
-        return None, objs
-    if canonical and len(articles) > 1:
-        key = ids.url_key(canonical)
-        for o in articles:
-            url = _str(o.get("url")) or _str(o.get("@id"))
-            if url and ids.url_key(url) == key:
-                return o, objs
-    with_headline = [o for o in articles if o.get("headline")]
-    return (with_headline or articles)[0], objs
-
-
-def _str(value) -> str | None:
-    if isinstance(value, list) and value:
-        value = value[0]
-    if isinstance(value, dict):
-        value = value.get("@value") or value.get("name") or value.get("@id")
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str):
-        return None
-    value = " ".join(unescape(_TAGS.sub(" ", value)).split())
-    return value or None
-
-
-def _names(value, authors: list[str], orgs: list[str]) -> None:
-    if isinstance(value, list):
-        for v in value:
-            _names(v, authors, orgs)
-    elif isinstance(value, dict):
-        name = _str(value.get("name"))
-        if not name:
-            given, family = _str(value.get("givenName")), _str(value.get("familyName"))
-            name = " ".join(p for p in (given, family) if p) or None
-        if not name:
-            return
-        if _types(value) & {"Organization", "NewsMediaOrganization", "Corporation"}:
-            orgs.append(name)
-        else:
-            authors.extend(split_names(name))
-    elif isinstance(value, str):
-        authors.extend(split_names(value))
-
-
-def _clean_name(name: str) -> str | None:
-    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" .,")
-    if not name or "@" in name or not any(c.isalpha() for c in name) or \
-            name.startswith(("http://", "https://", "/")):
-        return None
-    return name
-
-
-def split_names(value: str) -> list[str]:
-    """'Von A und B, dpa' -> ['A', 'B', 'dpa']; e-mail addresses, URLs, numbers dropped."""
-    value = _BYLINE_PREFIX.sub("", " ".join(value.split()))
-    if value.startswith(("http://", "https://", "/")):
-        return []
-    return [n for n in (_clean_name(p) for p in _NAME_SPLIT.split(value)) if n]
-
-
-def _labels(value) -> list[str]:
-    if isinstance(value, str):
-        return [v for v in (" ".join(p.split()) for p in value.split(",")) if v]
-    if isinstance(value, list):
-        out = []
-        for v in value:
-            s = _str(v)
-            if s:
-                out.append(s)
-        return out
-    s = _str(value)
-    return [s] if s else []
-
 
 # ------------------------------------------------------------------------------------ meta tags
 
-def meta_tags(tree) -> dict[str, list[str]]:
-    """Every <meta property|name|itemprop=... content=...>, names lower-cased, values in order."""
-    out: dict[str, list[str]] = {}
-    for m in tree.iterfind(".//meta"):
-        key = m.get("property") or m.get("name") or m.get("itemprop")
-        value = m.get("content")
-        if key and value and value.strip():
-            out.setdefault(key.strip().lower(), []).append(" ".join(value.split()))
-    for t in tree.xpath('.//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime]'):
-        out.setdefault(t.get("itemprop").lower(), []).append(t.get("datetime").strip())
-    return out
-
-
-def _first(meta: dict, *keys: str) -> str | None:
-    for k in keys:
-        if meta.get(k):
-            return meta[k][0]
-    return None
-
-
-def canonical_url(tree) -> str | None:
-    for link in tree.iterfind(".//link"):
-        rel = (link.get("rel") or "").lower().split()
-        href = (link.get("href") or "").strip()
-        if "canonical" in rel and href.startswith(("http://", "https://")):
-            return href
-    return None
-
-
-def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
-    """'Headline | Site' / 'Headline - site.de' -> 'Headline' when the tail names the site (or
-    is a date); a title that is only the site name is kept."""
-    if not title:
-        return title
-    sites = {_ALNUM.sub("", n.lower()) for n in site_names if n}
-    sites |= {s.rsplit(".", 1)[0] for s in list(sites) if "." in s}
-    while True:
-        parts = _TITLE_SEP.split(title)
-        if len(parts) < 2:
-            return title
-        tail = parts[-1]
-        key = _ALNUM.sub("", tail.lower())
-        if not (key and (any(key in s or s in key for s in sites if len(s) >= 3)
-                         or re.fullmatch(r"[\d.\s/-]+", tail))):
-            return title
-        m = list(_TITLE_SEP.finditer(title))[-1]
-        title = title[: m.start()].strip()
-
 
 # ---------------------------------------------------------------------------------------- dates
-
-def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
-    """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
-    if not value:
-        return None, None, None
-    s = value.strip()
-    dt = None
-    try:
-        dt = datetime.fromisoformat(s.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", s) else s)
-    except ValueError:
-        try:
-            dt = parsedate_to_datetime(s)
-        except (TypeError, ValueError, IndexError):
-            m = re.match(r"(\d{4})-(\d\d)-(\d\d)", s)
-            if m:
-                try:
-                    return datetime(int(m[1]), int(m[2]), int(m[3])).date().isoformat(), None, "naive_timestamp"
-                except ValueError:
-                    pass
-            return None, None, "bad_date"
-    if dt is None or not (1800 <= dt.year <= 2200):
-        return None, None, "bad_date"
-    day = dt.date().isoformat()
-    if len(s) <= 10:
-        return day, None, None
-    if dt.tzinfo is None:
-        return day, None, "naive_timestamp"
-    return day, dt.isoformat(timespec="seconds"), None
 
 
 # ------------------------------------------------------------------------------------ the page
@@ -442,6 +228,180 @@ def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] |
                          f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
 
 
+class _Page:
+    """One parsed page while its record is filled: the tree, its JSON-LD article object, its
+    meta tags, and `rules` (which source gave each field: the record's provenance.rules)."""
+
+    def __init__(self, rec, tree, web, source: dict):
+        self.rec, self.tree, self.web, self.source = rec, tree, web, source
+        self.rules: dict[str, str] = {}
+        objs, bad = json_ld(tree)
+        if bad:
+            rec.flags.append("bad_json_ld")
+        self.meta = meta_tags(tree)
+        self.canonical = canonical_url(tree)
+        art, self.others = pick_article(objs, self.canonical)
+        self.art = art or {}
+        self._fallback: dict[bool, object] = {}
+
+    def take(self, field: str, *sources):
+        """The first non-empty (source name, value), noted in `rules`."""
+        for name, value in sources:
+            if value:
+                self.rules[field] = name
+                return value
+        return None
+
+    def fallback(self, date: bool = False):
+        """trafilatura's metadata: title and author, or with `date` also htmldate's day (the
+        costly part, only for a page whose markup gives no date), computed at most once each way."""
+        done = self._fallback
+        if True not in done and (date or False not in done):
+            from trafilatura.metadata import extract_metadata
+            try:
+                done[date] = extract_metadata(self.tree, default_url=self.rec.url) if date \
+                    else _title_author(self.tree)
+            except Exception:  # noqa: BLE001 - a fallback must not lose the page
+                done[date] = None
+        return done.get(date, done.get(True))
+
+    def url(self) -> None:
+        art, meta = self.art, self.meta
+        og = _first(meta, "og:url") or ""
+        ld = _str(art.get("url")) or ""
+        self.rec.url = self.take("url", ("canonical", self.canonical), ("og", og if og.startswith("http") else None),
+                                 ("json-ld", ld if ld.startswith("http") else None), ("warc", self.source.get("url")))
+        if self.rec.url:
+            self.rec.id = ids.web_id(self.rec.url)
+
+    def body(self) -> str:
+        """trafilatura's text; the JSON-LD articleBody when it is clearly the fuller text; the
+        HTML inside a script for a client-rendered article page."""
+        art, web = self.art, self.web
+        body = _paragraphs(getattr(extract_body(self.tree, web), "text", None))
+        self.rules["text"] = "trafilatura"
+        article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
+        if article_body and _words(article_body) >= 1.2 * max(_words(body), 1) \
+                and not article_body.rstrip().endswith(_ELLIPSIS):
+            body = _paragraphs(art["articleBody"].replace("\r", "\n"))
+            self.rules["text"] = "json-ld"
+        if _words(body) < web.min_words and (art or (_first(self.meta, "og:type") or "").lower() == "article"):
+            from .script_text import script_text  # a client-rendered page: its text lives in a script
+
+            scripted = _paragraphs(script_text(self.tree, lambda t: extract_body(t, web)))
+            if _words(scripted) > _words(body):
+                body, self.rules["text"] = scripted, "script-html"
+        self.rec.text = body
+        return body
+
+    def title(self) -> None:
+        rec, art, meta = self.rec, self.art, self.meta
+        sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
+        rec.title = self.take("title", ("json-ld", _str(art.get("headline")) or _str(art.get("name"))),
+                              ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
+        if not rec.title:
+            rec.title = self.take("title", ("trafilatura", strip_site_suffix(
+                getattr(self.fallback(), "title", None), sites)))
+        if rec.title and rec.text:  # the headline repeated as the body's first paragraph
+            first, _, rest = rec.text.partition("\n\n")
+            if " ".join(first.split()).casefold() == rec.title.casefold() and rest:
+                rec.text = rest
+
+    def dates(self) -> str | None:
+        """date and published_at from JSON-LD, then meta tags, then htmldate (the day only);
+        modified_at; returns the day."""
+        rec, art, rules = self.rec, self.art, self.rules
+        day = published = problem = None
+        for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
+                            ("meta", _first(self.meta, *META_DATES))):
+            if value:
+                day, published, problem = parse_date(value)
+                if day:
+                    rules["date"] = name
+                    if published:
+                        rules["published_at"] = name
+                    break
+        if not day and getattr(self.fallback(True), "date", None):
+            day = parse_date(self.fallback(True).date)[0]
+            if day:
+                rules["date"] = "htmldate"
+                rec.flags.append("date_from_htmldate")
+                problem = None
+        if problem:
+            rec.flags.append(problem)
+        rec.date, rec.published_at = day, published
+        mod_value = _str(art.get("dateModified")) or _first(self.meta, *META_MODIFIED)
+        if mod_value:
+            rec.modified_at = parse_date(mod_value)[1]
+        return day
+
+    def people(self) -> None:
+        """authors (JSON-LD persons, then author meta tags, then trafilatura), the publisher (an
+        organisation author counts as one), the description."""
+        rec, art, meta = self.rec, self.art, self.meta
+        authors: list[str] = []
+        orgs: list[str] = []
+        _names(art.get("author"), authors, orgs)
+        if authors:
+            self.rules["authors"] = "json-ld"
+        else:
+            for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+                for value in meta.get(key, ()):
+                    authors.extend(split_names(value))
+                if authors:
+                    self.rules["authors"] = "meta"
+                    break
+        if not authors and not orgs and getattr(self.fallback(), "author", None):
+            authors = [n for a in self.fallback().author.split(";") for n in split_names(a)]
+            if authors:
+                self.rules["authors"] = "trafilatura"
+        rec.authors = list(dict.fromkeys(authors))
+        rec.publisher = self.take("publisher", ("json-ld", _str(art.get("publisher"))),
+                                  ("json-ld-author", orgs[0] if orgs else None),
+                                  ("og", _first(meta, "og:site_name")))
+        rec.description = self.take("description", ("json-ld", _str(art.get("description"))),
+                                    ("og", _first(meta, "og:description", "description", "twitter:description")))
+
+    def labels(self) -> None:
+        """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""
+        from curate.record import Label
+
+        art, meta = self.art, self.meta
+        section = _labels(art.get("articleSection"))
+        if section:
+            self.rules["labels.articleSection"] = "json-ld"
+        else:
+            section = [s for v in meta.get("article:section", ()) for s in _labels(v)]
+        keywords = _labels(art.get("keywords"))
+        if keywords:
+            self.rules["labels.keywords"] = "json-ld"
+        else:
+            keywords = [s for v in meta.get("article:tag", []) + meta.get("news_keywords", [])
+                        for s in _labels(v)]
+        self.rec.labels = [Label(scheme=scheme, value=v)
+                           for scheme, values in (("articleSection", section), ("keywords", keywords))
+                           for v in dict.fromkeys(values)]
+
+    def not_article(self, body: str, day: str | None) -> str | None:
+        """Why the page is no article (a video page, too few words, no article markup), or None."""
+        meta, web = self.meta, self.web
+        og_type = (_first(meta, "og:type") or "").lower()
+        other_types = set().union(*(_types(o) for o in self.others)) if self.others else set()
+        has_article = bool(self.art) or og_type == "article" or "article:published_time" in meta
+        words = _words(body)
+        if og_type.startswith("video") or (not self.art and "VideoObject" in other_types and words < 150):
+            return f"a video page (og:type {og_type or 'none'}, {words} words of text)"
+        if words < web.min_words:
+            what = "no text" if not words else f"{words} words of text"
+            return (f"{what} (< ingest.web.min_words {web.min_words}): a section front, "
+                    "video page or paywall stub, not an article")
+        if not has_article and (not day or og_type == "website"):
+            return (f"no article markup (JSON-LD, og:type article) and "
+                    f"{'no date' if not day else 'og:type website'}: a section front or other page")
+        return None
+
+
 def _read_page(rec, text: str, web, source: dict) -> list:
     parser = lxml_html.HTMLParser(recover=True, no_network=True, remove_comments=True,
                                   remove_pis=True, encoding="utf-8")
@@ -453,162 +413,13 @@ def _read_page(rec, text: str, web, source: dict) -> list:
         return [rejected(rec, Reason.MALFORMED_HTML,
                          "elements nested deeper than the HTML parser's limit (255): the rest of "
                          "the page cannot be read")]
-    rules: dict[str, str] = {}
-    flags = rec.flags
-
-    objs, bad = json_ld(tree)
-    if bad:
-        flags.append("bad_json_ld")
-    meta = meta_tags(tree)
-    canonical = canonical_url(tree)
-    art, others = pick_article(objs, canonical)
-    art = art or {}
-
-    def take(field: str, *sources):
-        for name, value in sources:
-            if value:
-                rules[field] = name
-                return value
-        return None
-
-    # url, id
-    rec.url = take("url", ("canonical", canonical),
-                   ("og", _first(meta, "og:url") if (_first(meta, "og:url") or "").startswith("http") else None),
-                   ("json-ld", (_str(art.get("url")) or "") if (_str(art.get("url")) or "").startswith("http") else None),
-                   ("warc", source.get("url")))
-    if rec.url:
-        rec.id = ids.web_id(rec.url)
-
-    # the body first: a page that is no article needs no more work
-    doc = extract_body(tree, web)
-    body = _paragraphs(getattr(doc, "text", None))
-    rules["text"] = "trafilatura"
-    article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
-    if article_body and _words(article_body) >= 1.2 * max(_words(body), 1) \
-            and not article_body.rstrip().endswith(_ELLIPSIS):
-        body = _paragraphs(art["articleBody"].replace("\r", "\n"))
-        rules["text"] = "json-ld"
-    if _words(body) < web.min_words and (art or (_first(meta, "og:type") or "").lower() == "article"):
-        from .script_text import script_text  # a client-rendered page: its text lives in a script
-
-        scripted = _paragraphs(script_text(tree, lambda t: extract_body(t, web)))
-        if _words(scripted) > _words(body):
-            body, rules["text"] = scripted, "script-html"
-    rec.text = body
-
-    fallback_doc: dict[bool, object] = {}
-
-    def fallback(date: bool = False):
-        """trafilatura's metadata: title and author, or with `date` also htmldate's day (the
-        costly part, only for a page whose markup gives no date), computed at most once each way."""
-        if True not in fallback_doc and (date or False not in fallback_doc):
-            from trafilatura.metadata import extract_metadata
-            try:
-                fallback_doc[date] = extract_metadata(tree, default_url=rec.url) if date \
-                    else _title_author(tree)
-            except Exception:  # noqa: BLE001 - a fallback must not lose the page
-                fallback_doc[date] = None
-        return fallback_doc.get(date, fallback_doc.get(True))
-
-    # title
-    sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
-             ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-    rec.title = take("title", ("json-ld", _str(art.get("headline")) or _str(art.get("name"))),
-                     ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
-    if not rec.title:
-        rec.title = take("title", ("trafilatura", strip_site_suffix(
-            getattr(fallback(), "title", None), sites)))
-
-    if rec.title and rec.text:  # the headline repeated as the body's first paragraph
-        first, _, rest = rec.text.partition("\n\n")
-        if " ".join(first.split()).casefold() == rec.title.casefold() and rest:
-            rec.text = rest
-
-    # dates
-    day = published = problem = None
-    for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
-                        ("meta", _first(meta, *META_DATES))):
-        if value:
-            day, published, problem = parse_date(value)
-            if day:
-                rules["date"] = name
-                if published:
-                    rules["published_at"] = name
-                break
-    if not day and getattr(fallback(True), "date", None):
-        day = parse_date(fallback(True).date)[0]
-        if day:
-            rules["date"] = "htmldate"
-            flags.append("date_from_htmldate")
-            problem = None
-    if problem:
-        flags.append(problem)
-    rec.date, rec.published_at = day, published
-    mod_value = _str(art.get("dateModified")) or _first(meta, *META_MODIFIED)
-    if mod_value:
-        rec.modified_at = parse_date(mod_value)[1]
-
-    # authors and publisher
-    authors: list[str] = []
-    orgs: list[str] = []
-    _names(art.get("author"), authors, orgs)
-    if authors:
-        rules["authors"] = "json-ld"
-    else:
-        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
-            for value in meta.get(key, ()):
-                authors.extend(split_names(value))
-            if authors:
-                rules["authors"] = "meta"
-                break
-    if not authors and not orgs and getattr(fallback(), "author", None):
-        authors = [n for a in fallback().author.split(";") for n in split_names(a)]
-        if authors:
-            rules["authors"] = "trafilatura"
-    rec.authors = list(dict.fromkeys(authors))
-    publisher = art.get("publisher")
-    rec.publisher = take("publisher", ("json-ld", _str(publisher)),
-                         ("json-ld-author", orgs[0] if orgs else None),
-                         ("og", _first(meta, "og:site_name")))
-    rec.description = take("description", ("json-ld", _str(art.get("description"))),
-                           ("og", _first(meta, "og:description", "description", "twitter:description")))
-
-    # labels
-    from curate.record import Label
-
-    labels: list[Label] = []
-    section = _labels(art.get("articleSection"))
-    if section:
-        rules["labels.articleSection"] = "json-ld"
-    else:
-        section = [s for v in meta.get("article:section", ()) for s in _labels(v)]
-    keywords = _labels(art.get("keywords"))
-    if keywords:
-        rules["labels.keywords"] = "json-ld"
-    else:
-        keywords = [s for v in meta.get("article:tag", []) + meta.get("news_keywords", [])
-                    for s in _labels(v)]
-    for scheme, values in (("articleSection", section), ("keywords", keywords)):
-        for v in dict.fromkeys(values):
-            labels.append(Label(scheme=scheme, value=v))
-    rec.labels = labels
-    rec.provenance.rules = rules
-
-    # is it an article?
-    og_type = (_first(meta, "og:type") or "").lower()
-    other_types = set().union(*(_types(o) for o in others)) if others else set()
-    has_article = bool(art) or og_type == "article" or "article:published_time" in meta
-    words = _words(body)
-    if og_type.startswith("video") or (not art and "VideoObject" in other_types and words < 150):
-        return [rejected(rec, Reason.NOT_ARTICLE, f"a video page (og:type {og_type or 'none'}, "
-                                                  f"{words} words of text)")]
-    if words < web.min_words:
-        what = "no text" if not words else f"{words} words of text"
-        return [rejected(rec, Reason.NOT_ARTICLE,
-                         f"{what} (< ingest.web.min_words {web.min_words}): a section front, "
-                         "video page or paywall stub, not an article")]
-    if not has_article and (not day or og_type == "website"):
-        return [rejected(rec, Reason.NOT_ARTICLE,
-                         f"no article markup (JSON-LD, og:type article) and "
-                         f"{'no date' if not day else 'og:type website'}: a section front or other page")]
-    return [rec]
+    page = _Page(rec, tree, web, source)
+    page.url()
+    body = page.body()  # the body first: a page that is no article needs no more work
+    page.title()
+    day = page.dates()
+    page.people()
+    page.labels()
+    rec.provenance.rules = page.rules
+    why = page.not_article(body, day)
+    return [rejected(rec, Reason.NOT_ARTICLE, why)] if why else [rec]

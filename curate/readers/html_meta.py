@@ -1,0 +1,227 @@
+"""A page's own metadata: schema.org JSON-LD (the article object, names, labels), meta tags
+(OpenGraph, `article:*`, author), the canonical URL, titles without the site's suffix, and
+dates with their UTC offset."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from html import unescape
+
+import orjson
+
+from . import ids
+
+
+ARTICLE_TYPES = frozenset({
+    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
+    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting",
+    "LiveBlogPosting", "Report", "ScholarlyArticle", "TechArticle", "SatiricalArticle",
+})
+
+_BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|od)\s+", re.IGNORECASE)
+
+_ALNUM = re.compile(r"[\W_]+")
+
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e|en|og|och|i|a)\s+)\s*")
+
+_PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
+
+_ROLE_WORD = re.compile(r"^(?:autor(?:in)?|author|redakteur(?:in)?)\s+|\s+(?:기자|記者)$", re.IGNORECASE)
+
+_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
+
+_TAGS = re.compile(r"<[^>]+>")
+
+META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
+              "date", "pubdate", "publishdate", "publish-date", "publish_date", "dc.date",
+              "dc.date.issued", "dcterms.date", "dcterms.created", "sailthru.date",
+              "parsely-pub-date", "article.published", "cxenseparse:recs:publishtime")
+
+META_MODIFIED = ("article:modified_time", "og:article:modified_time", "og:updated_time",
+                 "datemodified", "dcterms.modified", "last-modified")
+
+def _types(obj: dict) -> set[str]:
+    t = obj.get("@type")
+    values = t if isinstance(t, list) else [t]
+    return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
+
+def _candidates(obj, depth: int = 0):
+    """Objects of a JSON-LD block: top level, lists, @graph, and a page's mainEntity."""
+    if depth > 4:
+        return
+    if isinstance(obj, list):
+        for item in obj:
+            yield from _candidates(item, depth + 1)
+    elif isinstance(obj, dict):
+        yield obj
+        for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+            if isinstance(obj.get(key), (list, dict)):
+                yield from _candidates(obj[key], depth + 1)
+
+def json_ld(tree) -> tuple[list[dict], bool]:
+    """(every JSON-LD object, whether any block was invalid)."""
+    objs: list[dict] = []
+    bad = False
+    for script in tree.iterfind(".//script"):
+        kind = (script.get("type") or "").lower()
+        if "ld+json" not in kind:
+            continue
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            try:  # a common slip: raw newlines / tabs inside strings
+                data = orjson.loads(re.sub(r"[\n\r\t]+", " ", raw))
+            except orjson.JSONDecodeError:
+                bad = True
+                continue
+        objs.extend(_candidates(data))
+    return objs, bad
+
+def pick_article(objs: list[dict], canonical: str | None) -> tuple[dict | None, list[dict]]:
+    """(the article object, other objects such as a VideoObject)."""
+    articles = [o for o in objs if _types(o) & ARTICLE_TYPES]
+    if not articles:
+        return None, objs
+    if canonical and len(articles) > 1:
+        key = ids.url_key(canonical)
+        for o in articles:
+            url = _str(o.get("url")) or _str(o.get("@id"))
+            if url and ids.url_key(url) == key:
+                return o, objs
+    with_headline = [o for o in articles if o.get("headline")]
+    return (with_headline or articles)[0], objs
+
+def _str(value) -> str | None:
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, dict):
+        value = value.get("@value") or value.get("name") or value.get("@id")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = " ".join(unescape(_TAGS.sub(" ", value)).split())
+    return value or None
+
+def _names(value, authors: list[str], orgs: list[str]) -> None:
+    if isinstance(value, list):
+        for v in value:
+            _names(v, authors, orgs)
+    elif isinstance(value, dict):
+        name = _str(value.get("name"))
+        if not name:
+            given, family = _str(value.get("givenName")), _str(value.get("familyName"))
+            name = " ".join(p for p in (given, family) if p) or None
+        if not name:
+            return
+        if _types(value) & {"Organization", "NewsMediaOrganization", "Corporation"}:
+            orgs.append(name)
+        else:
+            authors.extend(split_names(name))
+    elif isinstance(value, str):
+        authors.extend(split_names(value))
+
+def _clean_name(name: str) -> str | None:
+    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" .,")
+    if not name or "@" in name or not any(c.isalpha() for c in name) or \
+            name.startswith(("http://", "https://", "/")):
+        return None
+    return name
+
+def split_names(value: str) -> list[str]:
+    """'Von A und B, dpa' -> ['A', 'B', 'dpa']; e-mail addresses, URLs, numbers dropped."""
+    value = _BYLINE_PREFIX.sub("", " ".join(value.split()))
+    if value.startswith(("http://", "https://", "/")):
+        return []
+    return [n for n in (_clean_name(p) for p in _NAME_SPLIT.split(value)) if n]
+
+def _labels(value) -> list[str]:
+    if isinstance(value, str):
+        return [v for v in (" ".join(p.split()) for p in value.split(",")) if v]
+    if isinstance(value, list):
+        out = []
+        for v in value:
+            s = _str(v)
+            if s:
+                out.append(s)
+        return out
+    s = _str(value)
+    return [s] if s else []
+
+def meta_tags(tree) -> dict[str, list[str]]:
+    """Every <meta property|name|itemprop=... content=...>, names lower-cased, values in order."""
+    out: dict[str, list[str]] = {}
+    for m in tree.iterfind(".//meta"):
+        key = m.get("property") or m.get("name") or m.get("itemprop")
+        value = m.get("content")
+        if key and value and value.strip():
+            out.setdefault(key.strip().lower(), []).append(" ".join(value.split()))
+    for t in tree.xpath('.//*[@itemprop="datePublished" or @itemprop="dateModified"][@datetime]'):
+        out.setdefault(t.get("itemprop").lower(), []).append(t.get("datetime").strip())
+    return out
+
+def _first(meta: dict, *keys: str) -> str | None:
+    for k in keys:
+        if meta.get(k):
+            return meta[k][0]
+    return None
+
+def canonical_url(tree) -> str | None:
+    for link in tree.iterfind(".//link"):
+        rel = (link.get("rel") or "").lower().split()
+        href = (link.get("href") or "").strip()
+        if "canonical" in rel and href.startswith(("http://", "https://")):
+            return href
+    return None
+
+def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
+    """'Headline | Site' / 'Headline - site.de' -> 'Headline' when the tail names the site (or
+    is a date); a title that is only the site name is kept."""
+    if not title:
+        return title
+    sites = {_ALNUM.sub("", n.lower()) for n in site_names if n}
+    sites |= {s.rsplit(".", 1)[0] for s in list(sites) if "." in s}
+    while True:
+        parts = _TITLE_SEP.split(title)
+        if len(parts) < 2:
+            return title
+        tail = parts[-1]
+        key = _ALNUM.sub("", tail.lower())
+        if not (key and (any(key in s or s in key for s in sites if len(s) >= 3)
+                         or re.fullmatch(r"[\d.\s/-]+", tail))):
+            return title
+        m = list(_TITLE_SEP.finditer(title))[-1]
+        title = title[: m.start()].strip()
+
+def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
+    """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
+    if not value:
+        return None, None, None
+    s = value.strip()
+    dt = None
+    try:
+        dt = datetime.fromisoformat(s.replace(" ", "T", 1) if re.match(r"\d{4}-\d\d-\d\d \d", s) else s)
+    except ValueError:
+        try:
+            dt = parsedate_to_datetime(s)
+        except (TypeError, ValueError, IndexError):
+            m = re.match(r"(\d{4})-(\d\d)-(\d\d)", s)
+            if m:
+                try:
+                    return datetime(int(m[1]), int(m[2]), int(m[3])).date().isoformat(), None, "naive_timestamp"
+                except ValueError:
+                    pass
+            return None, None, "bad_date"
+    if dt is None or not (1800 <= dt.year <= 2200):
+        return None, None, "bad_date"
+    day = dt.date().isoformat()
+    if len(s) <= 10:
+        return day, None, None
+    if dt.tzinfo is None:
+        return day, None, "naive_timestamp"
+    return day, dt.isoformat(timespec="seconds"), None
