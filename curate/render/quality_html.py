@@ -164,12 +164,16 @@ def _rejected(r: dict) -> list[str]:
     out = [_h2("rejected")]
     if r["rejected"]:
         out.append(svg_hbars([(x["reason"], x["count"]) for x in r["rejected"]], fmt=_num, title="Rejected by reason"))
+    else:
+        out.append('<p class="muted">No input was rejected.</p>')
     out.append(table(["reason", "count", "rate", "examples"],
                      [[esc(x["reason"]), _num(x["count"]), _pct(x["rate"]),
                        "<br>".join(f"{_ids([e['id']])} {_ids(['(' + str(e['path']) + ')'])}: {esc(e['detail'])}"
-                                   for e in x["examples"])] for x in r["rejected"]], numeric={1, 2}))
-    out.append(table(["stage", "reasons"], [[esc(s), esc(_compact(d))]
-                                            for s, d in r["counts"]["rejected_by_stage"].items()]))
+                                   for e in x["examples"])] for x in r["rejected"]], numeric={1, 2})
+               if r["rejected"] else "")
+    if r["counts"]["rejected_by_stage"]:
+        out.append(table(["stage", "reasons"], [[esc(s), esc(_compact(d))]
+                                                for s, d in r["counts"]["rejected_by_stage"].items()]))
     sk = r.get("skipped") or {}
     out.append(f"<h3>Skipped items ({sk.get('total', 0):,})</h3><p class=\"muted\">Parts of multi-item files "
                "that are not articles (WARC requests, revisits, non-HTML or non-2xx responses): not inputs, "
