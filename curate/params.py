@@ -210,6 +210,23 @@ class DedupParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     near_min_jaccard: float = 0.5
 
 
+class SourceLimits(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """One entry of `validate.sources`: the corpus-rule limits of the records whose raw path
+    matches `glob` (or that `reader` read); a field not named keeps the default limit. The first
+    matching entry wins; records matching none form the `default` source
+    (curate/validate/corpus_rules.py)."""
+
+    glob: str | None = None
+    reader: str | None = None
+    max_null_rate: dict[str, float] = {}
+    max_reject_rate: float | None = None
+
+    def __post_init__(self):
+        from curate.validate.corpus_rules import check_source_entry
+
+        check_source_entry(self)
+
+
 class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     date_min: str = "1900-01-01"
     date_max: str = "today"
@@ -218,6 +235,8 @@ class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         default_factory=lambda: {"title": 0.5, "dateline": 0.9}
     )
     max_reject_rate: float = 1.0
+    # per-source limits (first match wins); UNSET (absent) keeps the digest of older params.yaml
+    sources: list[SourceLimits] | UnsetType = UNSET
 
 
 class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

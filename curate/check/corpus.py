@@ -17,9 +17,17 @@ class _CorpusText(msgspec.Struct):
     text: str = ""
 
 
-class _NullFacts(msgspec.Struct):
-    """The fields the corpus rules' null rates read (curate.validate.corpus_rules)."""
+class _SourceOf(msgspec.Struct, frozen=True):
+    path: str = ""
+    format: str = ""
 
+
+class _NullFacts(msgspec.Struct):
+    """The fields the corpus rules' null rates read (curate.validate.corpus_rules), and the
+    record's source (which validate.sources entry it belongs to)."""
+
+    source: _SourceOf = _SourceOf()
+    reason: str = ""  # of a rejected record
     title: str | None = None
     dateline: str | None = None
     date: str | None = None
@@ -39,18 +47,22 @@ class CorpusIndex:
     shards: list[Path] = field(default_factory=list)
     seconds: float = 0.0
     missing: list[tuple[str, ...]] = field(default_factory=list)  # null fields of record i
+    groups: list[int] = field(default_factory=list)  # source group of record i (SourceGroups.of)
     rejected: dict[str, int] = field(default_factory=dict)  # the manifest's rejections by reason
+    # rejections by source group and reason (validate.sources set: read from rejected/, else the manifest's)
+    rejected_by_source: dict[int, dict[str, int]] = field(default_factory=dict)
 
-    def facts(self):
-        """The corpus rules' facts of this version (curate.validate.corpus_rules.CorpusFacts)."""
+    def facts(self) -> dict:
+        """The corpus rules' facts of this version per source group
+        (curate.validate.corpus_rules.CorpusFacts, keyed as SourceGroups.of)."""
         from collections import Counter
 
         from curate.validate.corpus_rules import CorpusFacts
 
-        facts = CorpusFacts(rejected=Counter(self.rejected))
-        for m in self.missing:
-            facts.accept(m)
-        return facts
+        by = {g: CorpusFacts(rejected=Counter(r)) for g, r in self.rejected_by_source.items()}
+        for m, g in zip(self.missing, self.groups):
+            (by.get(g) or by.setdefault(g, CorpusFacts())).accept(m)
+        return by
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -107,8 +119,9 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
             except Exception:  # noqa: BLE001 - missing or unreadable cache: recompute
                 pass
     compute = index.near is not None and len(index.near) == 0
-    from curate.validate.corpus_rules import missing_fields
+    from curate.validate.corpus_rules import SourceGroups, missing_fields
 
+    groups_of = SourceGroups(params.validate)
     key_dec = msgspec.json.Decoder(DedupKey)
     text_dec = msgspec.json.Decoder(_CorpusText)
     null_dec = msgspec.json.Decoder(_NullFacts)
@@ -116,8 +129,10 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
     for shard in index.shards:
         for line in iter_lines(shard):
             index.keys.append(key_dec.decode(line))
-            m = tuple(missing_fields(null_dec.decode(line)))
+            null = null_dec.decode(line)
+            m = tuple(missing_fields(null))
             index.missing.append(shared.setdefault(m, m))
+            index.groups.append(groups_of.of(null.source.path, null.source.format))
             if compute:
                 index.near.add(text_dec.decode(line).text)
     if index.near is not None and len(index.near) != len(index.keys):  # stale cache: recompute
@@ -133,6 +148,7 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
                 old.unlink()
             write_atomic(cached_path, pickle.dumps(index.near, protocol=pickle.HIGHEST_PROTOCOL))
     index.rejected = _manifest_rejected(curated_dir)
+    index.rejected_by_source = _rejected_by_source(curated_dir, groups_of) if groups_of else {-1: index.rejected}
     index.seconds = time.perf_counter() - t0
     return index
 
@@ -148,3 +164,20 @@ def _manifest_rejected(curated_dir: Path) -> dict[str, int]:
         return {str(k): int(v) for k, v in rejected.items()}
     except (OSError, ValueError, AttributeError, TypeError):
         return {}
+
+
+def _rejected_by_source(curated_dir: Path, groups_of) -> dict[int, dict[str, int]]:
+    """Rejections of the published version by source group and reason, read from its rejected/
+    files (only each record's source and reason are decoded)."""
+    from collections import Counter
+
+    from curate.engine.io import iter_lines
+
+    dec = msgspec.json.Decoder(_NullFacts)
+    out: dict[int, Counter] = {}
+    folder = curated_dir / "rejected"
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        for line in iter_lines(path):
+            r = dec.decode(line)
+            out.setdefault(groups_of.of(r.source.path, r.source.format), Counter())[r.reason] += 1
+    return {g: dict(c) for g, c in out.items()}

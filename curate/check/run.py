@@ -12,10 +12,11 @@ order, with the same params.yaml; nothing here decides anything the pipeline doe
     extract   curate.extract.stage.extract_window (run_extract, per window; annotation cache and
               worker processes as params.run says)
     validate  curate.validate.stage.validate_verdicts (run_validate: record contract, pandera rules)
-    corpus    curate.validate.corpus_rules.evaluate (run_validate's corpus rules) over the version
-              `curate add` + `dvc repro` would build: the corpus (its articles' null fields, its
-              manifest's rejections), plus the accepted inputs, less the corpus articles they
-              replace; rejected inputs are never copied, so they do not count
+    corpus    curate.validate.corpus_rules.evaluate (run_validate's corpus rules, per source) over
+              the version `curate add` + `dvc repro` would build: the corpus (its articles' null
+              fields, its manifest's rejections, by source from rejected/ when validate.sources is
+              set), plus the accepted inputs, less the corpus articles they replace; rejected
+              inputs are never copied, so they do not count
 
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
@@ -263,15 +264,17 @@ def _corpus_rules(items: list[_Item], corpus: CorpusIndex, params: Params) -> tu
     the corpus, plus the accepted inputs, less the corpus articles they replace (rejected inputs
     are never copied, so they do not count). Returns the results and the rules the corpus
     fails already without the batch."""
-    from curate.validate.corpus_rules import evaluate, failures, missing_fields
+    from curate.validate.corpus_rules import CorpusFacts, SourceGroups, evaluate, failures, missing_fields
 
+    groups_of = SourceGroups(params.validate)
     before = corpus.facts()
     facts = corpus.facts()
     for it in items:
         if not isinstance(it.state, Rejected):
-            facts.accept(missing_fields(it.state))
+            src = it.state.source
+            facts.setdefault(groups_of.of(src.path, src.format), CorpusFacts()).accept(missing_fields(it.state))
             for i, reason in it.replaced:
-                facts.withdraw(corpus.missing[i], reason)
+                facts[corpus.groups[i]].withdraw(corpus.missing[i], reason)
     already = [r.rule for r in failures(evaluate(before, params.validate))] if len(corpus) else []
     return evaluate(facts, params.validate), already
 

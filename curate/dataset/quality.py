@@ -44,6 +44,7 @@ OUTLIERS_SHOWN = 10   # longest / shortest records listed with ids
 CLUSTERS_SHOWN = 10   # largest near-duplicate clusters listed
 CLUSTER_IDS_SHOWN = 10
 TOP_ENTITIES = 10     # per label
+TOP_LABELS = 10       # values shown per label scheme
 TITLE_CHARS = 120
 DETAIL_CHARS = 200
 SAMPLES = 5           # sample articles shown (the smallest sha256 of their ids)
@@ -150,6 +151,9 @@ class QualityAccumulator:
         self.entities: dict[str, Counter] = defaultdict(Counter)  # label → text → articles
         self.entity_total = 0
         self.tickers_total = 0
+        self.label_values: dict[str, Counter] = defaultdict(Counter)  # scheme → value → articles
+        self.label_schemes = Counter()    # scheme → articles with at least one label of it
+        self.unlabelled = 0               # accepted articles without any label
         self._long: list = []   # min-heap of (words, neg id order key, info) for the longest
         self._short: list = []  # min-heap of (-words, id key, info) for the shortest
         self.ids = 0
@@ -189,12 +193,22 @@ class QualityAccumulator:
         for label, text in {(_norm_space(lb, tx)) for lb, tx in {(e.label, e.text) for e in record.entities}}:
             self.entities[label][text] += 1
         self.tickers_total += len(record.tickers)
+        self._labels(getattr(record, "labels", None) or ())
         info = {"id": record.id, "words": words, "title": _short(record.title, TITLE_CHARS),
                 "path": record.source.path}
         # ties: smaller id first among equals (deterministic whatever the shard order)
         _push_bounded(self._long, (words, _Desc(record.id)), info)
         _push_bounded(self._short, (-words, _Desc(record.id)), info)
         self._sample(record)
+
+    def _labels(self, labels) -> None:
+        """The source's own labels: each (scheme, value) once per article."""
+        pairs = {(lb.scheme, lb.value) for lb in labels}
+        if not pairs:
+            self.unlabelled += 1
+        for scheme, value in pairs:
+            self.label_values[scheme][value] += 1
+        self.label_schemes.update({scheme for scheme, _ in pairs})
 
     def _sample(self, record) -> None:
         key = hashlib.sha256(record.id.encode("utf-8")).hexdigest()
@@ -249,11 +263,15 @@ class QualityAccumulator:
             "duplicates": dup_summary,
             "near_duplicate_clusters": clusters,
             "entities": sec.entities(self),
+            "labels": sec.labels(self),
             "tickers": {"mentions": self.tickers_total},
             "rejected": [{"reason": r, "count": c, "rate": sec.rate(c, inputs),
                           "examples": self.rejected_examples.get(r, [])}
                          for r, c in sorted(self.rejected.items(), key=lambda kv: (-kv[1], kv[0]))],
             "samples": sec.samples(self),
+            # items of multi-item files that are not articles (WARC requests, revisits, non-HTML or
+            # non-2xx responses): not inputs; build_report fills them in from reports/metrics.json
+            "skipped": {"total": 0, "by_kind": {}},
         }
 
 

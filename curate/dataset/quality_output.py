@@ -30,7 +30,7 @@ __all__ = ["QualityError", "RuleError", "Rule", "build_report", "run_report", "q
 # what the report reads of a record (the text only for the sample articles' first lines); types from curate/record.py
 _REPORT_FIELDS = [
     "id", ("source", ["path", "format", "line"]), "url", "title", "date", "published_at",
-    "dateline", "authors", "credits", "tickers", "text", ("entities", ["text", "label"]), "language",
+    "dateline", "authors", "credits", "tickers", "text", ("entities", ["text", "label"]), "labels", "language",
     ("stats", ["chars", "words"]), "flags",
 ]
 RecordView = view(Record, _REPORT_FIELDS, "RecordView")
@@ -87,6 +87,15 @@ def consistency(report: dict, metrics: dict | None, manifest: dict | None) -> di
             "metrics_file": metrics is not None, "manifest_file": manifest is not None, "checks": checks}
 
 
+def skipped(metrics: dict | None) -> dict:
+    """The items that are no article and no input (WARC requests, revisits, non-HTML or non-2xx
+    responses), by kind, as reports/metrics.json records them (never on disk as records)."""
+    by_kind = (metrics or {}).get("skipped_by_kind") or {}
+    by_kind = {str(k): int(v) for k, v in sorted(by_kind.items())} if isinstance(by_kind, dict) else {}
+    total = (metrics or {}).get("skipped", sum(by_kind.values()))
+    return {"total": total if isinstance(total, int) else sum(by_kind.values()), "by_kind": by_kind}
+
+
 def _load_json(version: Version, relpath: str) -> dict | None:
     raw = version.read_small(relpath)
     if raw is None:
@@ -107,6 +116,7 @@ def build_report(version: Version) -> dict:
     metrics = _load_json(version, METRICS.as_posix())
     manifest = _load_json(version, f"{curated}/manifest.json")
     report["version"] = {"label": version.label, "rev": version.rev, "curated_dir": curated}
+    report["skipped"] = skipped(metrics)
     report["consistency"] = consistency(report, metrics, manifest)
     report["metrics"] = flat_metrics(report)
     return report

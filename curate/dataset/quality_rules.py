@@ -51,6 +51,10 @@ def flat_metrics(report: dict) -> dict[str, float | int]:
     m["languages"] = len(report["languages"])
     m["entities_per_article"] = report["entities"]["per_article"]
     m["near_duplicate_clusters"] = report["near_duplicate_clusters"]["clusters"]
+    labels = report.get("labels") or {}
+    m["unlabelled_rate"] = labels.get("unlabelled_rate", 0.0)
+    m["label_schemes"] = len(labels.get("schemes", []))
+    m["skipped"] = (report.get("skipped") or {}).get("total", 0)
     cons = report.get("consistency", {}).get("ok")
     m["consistency_ok"] = 1 if cons in (True, None) else 0
     return dict(sorted(m.items()))

@@ -113,6 +113,21 @@ def entities(acc: q.QualityAccumulator) -> dict:
     }
 
 
+def labels(acc: q.QualityAccumulator) -> dict:
+    """The source's own labels (topic folders, TOPICS / PLACES, IPTC subjects, articleSection):
+    articles with and without any, and per scheme the articles carrying it and its top values."""
+    n = acc.accepted
+    schemes = sorted(acc.label_schemes, key=lambda k: (-acc.label_schemes[k], k))
+    return {
+        "labelled": n - acc.unlabelled, "unlabelled": acc.unlabelled, "unlabelled_rate": rate(acc.unlabelled, n),
+        "schemes": [{"scheme": s, "articles": acc.label_schemes[s], "rate": rate(acc.label_schemes[s], n),
+                     "values": len(acc.label_values[s]),
+                     "top": [{"value": v, "articles": c, "rate": rate(c, n)} for v, c in
+                             sorted(acc.label_values[s].items(), key=lambda kv: (-kv[1], kv[0]))[:q.TOP_LABELS]]}
+                    for s in schemes],
+    }
+
+
 def samples(acc: q.QualityAccumulator) -> list[dict]:
     """A few accepted articles to read, chosen by a hash of their id (the same whatever the order)."""
     return [info for _, info in sorted(acc._samples, key=lambda t: t[0].s)]

@@ -17,7 +17,7 @@ from curate.render.svg import BAR, GAP, svg_columns, svg_hbars  # noqa: F401 - B
 from curate.render.text import esc, md, visible  # noqa: F401 - the one escaping rule
 
 SECTIONS = (("coverage", "Time coverage"), ("length", "Length (words)"), ("missing", "Missing fields"),
-            ("languages", "Languages"), ("flags", "Quality flags"), ("duplicates", "Duplicates"),
+            ("languages", "Languages"), ("flags", "Quality flags"), ("labels", "Labels"), ("duplicates", "Duplicates"),
             ("entities", "Entities"), ("samples", "Sample articles"), ("rejected", "Rejected by reason"),
             ("consistency", "Consistency"), ("metrics", "All metrics"))
 
@@ -40,6 +40,8 @@ def _summary(r: dict) -> list[str]:
         ("inputs", _num(c["inputs"])), ("accepted", _num(c["accepted"])), ("rejected", _num(c["rejected"])),
         ("rejected rate", _pct(m.get("rejected_rate", 0.0))), ("duplicate rate", _pct(m.get("duplicate_rate", 0.0))),
         ("median words", _num(L["percentiles"]["p50"])), ("months / gaps", f"{cov['months']} / {cov['gap_months']}"))]
+    if r.get("skipped", {}).get("total"):
+        items.append((esc(_num(r["skipped"]["total"])), "skipped (not articles)"))
     return [f'<p class="muted">Report <code>{esc(r["report"])}</code>. Every count is recomputed from the '
             "records on disk (curated shards and rejected files); the consistency section compares them "
             "with <code>reports/metrics.json</code> and the manifest.</p>",
@@ -99,6 +101,27 @@ def _fields(r: dict) -> list[str]:
     ]
 
 
+def _labels(r: dict) -> list[str]:
+    lab = r.get("labels") or {}
+    n = lab.get("labelled", 0) + lab.get("unlabelled", 0)
+    out = [_h2("labels"), f"<p>The source's own labels (topic folders, Reuters-21578 TOPICS and PLACES, IPTC "
+           f"subjects, JSON-LD <code>articleSection</code>): <b>{lab.get('labelled', 0):,}</b> of {n:,} accepted "
+           f"records carry some, <b>{lab.get('unlabelled', 0):,}</b> ({_pct(lab.get('unlabelled_rate', 0.0))}) "
+           "none.</p>"]
+    schemes = lab.get("schemes") or []
+    if not schemes:
+        return [*out, '<p class="muted">No record carries labels.</p>']
+    out.append(table(["scheme", "records", "rate", "distinct values"],
+                     [[esc(x["scheme"]), _num(x["articles"]), _pct(x["rate"]), _num(x["values"])] for x in schemes],
+                     numeric={1, 2, 3}))
+    for x in schemes:
+        shown = len(x["top"])
+        out += [f"<h3>{esc(x['scheme'])}: top {shown} of {_num(x['values'])} values</h3>",
+                svg_hbars([(t["value"], t["articles"]) for t in x["top"]], fmt=_num,
+                          title=f"Records by {x['scheme']} label")]
+    return out
+
+
 def _duplicates(r: dict) -> list[str]:
     nd = r["near_duplicate_clusters"]
     out = [_h2("duplicates"),
@@ -141,12 +164,22 @@ def _rejected(r: dict) -> list[str]:
     out = [_h2("rejected")]
     if r["rejected"]:
         out.append(svg_hbars([(x["reason"], x["count"]) for x in r["rejected"]], fmt=_num, title="Rejected by reason"))
+    else:
+        out.append('<p class="muted">No input was rejected.</p>')
     out.append(table(["reason", "count", "rate", "examples"],
                      [[esc(x["reason"]), _num(x["count"]), _pct(x["rate"]),
                        "<br>".join(f"{_ids([e['id']])} {_ids(['(' + str(e['path']) + ')'])}: {esc(e['detail'])}"
-                                   for e in x["examples"])] for x in r["rejected"]], numeric={1, 2}))
-    out.append(table(["stage", "reasons"], [[esc(s), esc(_compact(d))]
-                                            for s, d in r["counts"]["rejected_by_stage"].items()]))
+                                   for e in x["examples"])] for x in r["rejected"]], numeric={1, 2})
+               if r["rejected"] else "")
+    if r["counts"]["rejected_by_stage"]:
+        out.append(table(["stage", "reasons"], [[esc(s), esc(_compact(d))]
+                                                for s, d in r["counts"]["rejected_by_stage"].items()]))
+    sk = r.get("skipped") or {}
+    out.append(f"<h3>Skipped items ({sk.get('total', 0):,})</h3><p class=\"muted\">Parts of multi-item files "
+               "that are not articles (WARC requests, revisits, non-HTML or non-2xx responses): not inputs, "
+               "counted by kind in <code>reports/metrics.json</code>.</p>")
+    if sk.get("by_kind"):
+        out.append(table(["kind", "items"], [[esc(k), _num(v)] for k, v in sk["by_kind"].items()], numeric={1}))
     return out
 
 
@@ -169,7 +202,7 @@ def _consistency(r: dict) -> list[str]:
 def render_html(r: dict) -> str:
     label = r.get("version", {}).get("label", "working tree")
     parts = [f"<h1>Quality report: {esc(label)}</h1>"]
-    for section in (_summary, _coverage, _length, _fields, _duplicates, _entities, _samples, _rejected,
+    for section in (_summary, _coverage, _length, _fields, _labels, _duplicates, _entities, _samples, _rejected,
                     _consistency):
         parts += section(r)
     return page(f"Quality report: {label}", parts)

@@ -58,6 +58,7 @@ def _md_summary(r: dict) -> list[str]:
         ["months covered", f"{md(cov['first_month'])} … {md(cov['last_month'])} ({cov['months']} months, "
                            f"{cov['gap_months']} without articles)"],
         ["words (median / mean)", f"{L['percentiles']['p50']} / {L['mean']}"],
+        ["skipped (not articles, not inputs)", _num(r.get("skipped", {}).get("total", 0))],
         ["consistent with metrics.json", _consistency_word(r)],
     ])
     return out
@@ -113,6 +114,21 @@ def _md_fields(r: dict) -> list[str]:
     return out
 
 
+def _md_labels(r: dict) -> list[str]:
+    lab = r.get("labels") or {}
+    out = ["## Labels", "", "The source's own labels (topic folders, Reuters-21578 TOPICS and PLACES, IPTC "
+           "subjects, JSON-LD `articleSection`), by scheme.", ""]
+    n = lab.get("labelled", 0) + lab.get("unlabelled", 0)
+    out += [f"{lab.get('labelled', 0):,} of {n:,} accepted records carry labels; "
+            f"{lab.get('unlabelled', 0):,} ({_pct(lab.get('unlabelled_rate', 0.0))}) carry none.", ""]
+    if lab.get("schemes"):
+        out += _md_table(["scheme", "records", "rate", "distinct values", "top values (records)"],
+                         [[md(x["scheme"]), x["articles"], _pct(x["rate"]), x["values"],
+                           ", ".join(f"{md(t['value'])} ({t['articles']})" for t in x["top"])]
+                          for x in lab["schemes"]])
+    return out
+
+
 def _md_duplicates(r: dict) -> list[str]:
     out = ["## Duplicates removed", ""]
     out += _md_table(["reason", "removed", "kept records with copies", "largest group"],
@@ -152,6 +168,12 @@ def _md_rejected(r: dict) -> list[str]:
     out += ["Rejected by stage:", ""]
     out += _md_table(["stage", "reasons"], [[md(s), ", ".join(f"{md(k)}={v}" for k, v in d.items())]
                                             for s, d in c["rejected_by_stage"].items()])
+    sk = r.get("skipped") or {}
+    out += [f"Skipped items: {sk.get('total', 0):,} parts of multi-item files that are not articles "
+            "(WARC requests, revisits, non-HTML or non-2xx responses): not inputs, counted by kind in "
+            "`reports/metrics.json`.", ""]
+    if sk.get("by_kind"):
+        out += _md_table(["kind", "items"], [[md(k), _num(v)] for k, v in sk["by_kind"].items()])
     return out
 
 
@@ -183,7 +205,7 @@ def _md_samples(r: dict) -> list[str]:
     return out
 
 
-SECTIONS = (_md_summary, _md_coverage, _md_length, _md_fields, _md_duplicates, _md_entities, _md_samples,
+SECTIONS = (_md_summary, _md_coverage, _md_length, _md_fields, _md_labels, _md_duplicates, _md_entities, _md_samples,
             _md_rejected, _md_consistency)
 
 

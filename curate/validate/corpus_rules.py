@@ -6,11 +6,18 @@
   of 1 turns it off);
 * `empty_corpus`: a build with inputs must accept at least one of them.
 
-`evaluate` is the one function that judges them, over `CorpusFacts` gathered from per-record
-facts: the validate stage calls it before it publishes anything (a failure leaves the previous
-version in place), `curate check` / `curate add` call it on the corpus plus the batch. A failure
-names the rule, the value, the limit and the params.yaml key. Per-source limits fit here: one
-`CorpusFacts` per source group, each evaluated with its group's limits.
+Per source. `validate.sources` lists sources, each a raw-path `glob` or a `reader` with its own
+limits (a field it does not name keeps the default); a record or rejection belongs to the first
+entry it matches, else to the `default` source. The null-rate and reject-rate rules are judged
+per source, each over that source's records alone, so one source can neither fail nor mask
+another: `null_rate_title[bbc/**]`, `reject_rate[reader:plaintext]`; the default source keeps
+the plain names (`null_rate_title`), so a project without `validate.sources` judges exactly as
+before. `empty_corpus` is judged over every source together.
+
+`evaluate` is the one function that judges them, over `CorpusFacts` per source (`SourceGroups`
+says which): the validate stage calls it before it publishes anything (a failure leaves the
+previous version in place), `curate check` / `curate add` call it on the corpus plus the batch. A
+failure names the rule, the source, the value, the limit and the params.yaml key.
 """
 
 from __future__ import annotations
@@ -19,12 +26,15 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from curate.params import ValidateParams
+import msgspec
+
+from curate.params import SourceLimits, ValidateParams
 
 # field -> what "missing" means, as the facts of curate.validate.rules name it (`<field>_missing`)
 NULL_FIELDS = ("title", "dateline", "date", "credits")
 
 
+DEFAULT = "default"  # the source of records that match no validate.sources entry
 EXEMPT = "~"  # prefix of a field that does not apply to a record (its format never carries it)
 
 
@@ -77,6 +87,7 @@ class RuleResult:
     key: str       # the params.yaml key that sets the limit ("" when none does)
     passed: bool
     message: str   # one line, for failures: rule, value (and counts), limit, params key
+    source: str = DEFAULT  # the source judged: a validate.sources glob, `reader:<name>` or default
 
     def metric(self) -> dict:
         return {"limit": self.limit, "value": self.value, "passed": self.passed}
@@ -86,26 +97,59 @@ def _num(x: float) -> str:
     return f"{x:.6g}"
 
 
-def _null_rate(facts: CorpusFacts, fld: str, limit: float) -> RuleResult:
+@dataclass(frozen=True)
+class _Limits:
+    """One source's limits and where params.yaml sets each (`label` "" for the default source
+    of a project without validate.sources: plain rule names and messages)."""
+
+    label: str
+    null: dict[str, tuple[float, str]]   # field -> (limit, params key)
+    reject: tuple[float, str]
+
+    def name(self, rule: str) -> str:
+        return f"{rule}[{self.label}]" if self.label and self.label != DEFAULT else rule
+
+    def of_source(self) -> str:
+        if not self.label:
+            return ""
+        return " of the default source" if self.label == DEFAULT else f" of source {self.label}"
+
+
+def _limits(params: ValidateParams) -> list[tuple[int, _Limits]]:
+    """(group, limits) of every source: the default (-1) first, then each validate.sources entry."""
+    entries = _entries(params)
+    null = {f: (lim, f"validate.max_null_rate.{f}") for f, lim in params.max_null_rate.items()}
+    out = [(-1, _Limits(DEFAULT if entries else "", null, (params.max_reject_rate, "validate.max_reject_rate")))]
+    for i, e in enumerate(entries):
+        key = f"validate.sources[{i}]"
+        own = {f: (lim, f"{key}.max_null_rate.{f}") for f, lim in e.max_null_rate.items()}
+        reject = ((e.max_reject_rate, f"{key}.max_reject_rate") if e.max_reject_rate is not None
+                  else (params.max_reject_rate, "validate.max_reject_rate"))
+        out.append((i, _Limits(source_label(e), {**null, **own}, reject)))
+    return out
+
+
+def _null_rate(facts: CorpusFacts, fld: str, limit: float, key: str, src: _Limits) -> RuleResult:
     n = facts.missing.get(fld, 0)
     applies = facts.accepted - facts.exempt.get(fld, 0)  # records whose format carries the field
     value = round(n / applies, 6) if applies > 0 else 0.0
-    key = f"validate.max_null_rate.{fld}"
     passed = value <= limit
-    msg = (f"corpus rule null_rate_{fld} {'passed' if passed else 'failed'}: {_num(value)} of accepted "
-           f"records have no {fld} ({n} of {applies}), limit {_num(limit)} (params.yaml {key})")
-    return RuleResult(f"null_rate_{fld}", value, limit, key, passed, msg)
+    rule = src.name(f"null_rate_{fld}")
+    msg = (f"corpus rule {rule} {'passed' if passed else 'failed'}: {_num(value)} of accepted "
+           f"records{src.of_source()} have no {fld} ({n} of {applies}), limit {_num(limit)} (params.yaml {key})")
+    return RuleResult(rule, value, limit, key, passed, msg, src.label or DEFAULT)
 
 
-def _reject_rate(facts: CorpusFacts, limit: float) -> RuleResult:
+def _reject_rate(facts: CorpusFacts, limit: float, key: str, src: _Limits) -> RuleResult:
     rejected, inputs = sum(facts.rejected.values()), facts.inputs
     value = round(rejected / inputs, 6) if inputs else 0.0
     passed = value <= limit
     top = ", ".join(f"{r} {n}" for r, n in sorted(facts.rejected.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
-    msg = (f"corpus rule reject_rate {'passed' if passed else 'failed'}: {_num(value)} of inputs were "
-           f"rejected ({rejected} of {inputs}{'; ' + top if top else ''}), limit {_num(limit)} "
-           f"(params.yaml validate.max_reject_rate)")
-    return RuleResult("reject_rate", value, limit, "validate.max_reject_rate", passed, msg)
+    rule = src.name("reject_rate")
+    msg = (f"corpus rule {rule} {'passed' if passed else 'failed'}: {_num(value)} of inputs{src.of_source()} "
+           f"were rejected ({rejected} of {inputs}{'; ' + top if top else ''}), limit {_num(limit)} "
+           f"(params.yaml {key})")
+    return RuleResult(rule, value, limit, key, passed, msg, src.label or DEFAULT)
 
 
 def _empty(facts: CorpusFacts) -> RuleResult:
@@ -116,21 +160,106 @@ def _empty(facts: CorpusFacts) -> RuleResult:
     return RuleResult("empty_corpus", float(facts.accepted), 1.0, "", passed, msg)
 
 
-def evaluate(facts: CorpusFacts, params: ValidateParams) -> list[RuleResult]:
-    """Every corpus rule over `facts`: null rates (sorted by field), reject rate, empty corpus."""
-    out = [_null_rate(facts, f, lim) for f, lim in sorted(params.max_null_rate.items())]
-    out.append(_reject_rate(facts, params.max_reject_rate))
-    out.append(_empty(facts))
+def total(by_source: dict[int, CorpusFacts]) -> CorpusFacts:
+    """Every source's facts added up."""
+    out = CorpusFacts()
+    for f in by_source.values():
+        out.accepted += f.accepted
+        out.missing.update(f.missing)
+        out.exempt.update(f.exempt)
+        out.rejected.update(f.rejected)
+    return out
+
+
+def evaluate(facts: CorpusFacts | dict[int, CorpusFacts], params: ValidateParams) -> list[RuleResult]:
+    """Every corpus rule: per source (the default first, then validate.sources in order) the null
+    rates (sorted by field) and the reject rate, then empty corpus over every source. `facts` is
+    one CorpusFacts per source group (SourceGroups.of), or one CorpusFacts for the default."""
+    by = facts if isinstance(facts, dict) else {-1: facts}
+    out: list[RuleResult] = []
+    for group, lim in _limits(params):
+        f = by.get(group) or CorpusFacts()
+        out += [_null_rate(f, fld, limit, key, lim) for fld, (limit, key) in sorted(lim.null.items())]
+        out.append(_reject_rate(f, *lim.reject, lim))
+    out.append(_empty(total(by)))
     return out
 
 
 def metric_checks(results: list[RuleResult]) -> dict[str, dict]:
-    """The `corpus_checks` of reports/metrics.json: the null-rate rules always, `reject_rate` when
-    its limit is below 1 (at 1 it cannot fail), `empty_corpus` when it failed."""
+    """The `corpus_checks` of reports/metrics.json: the null-rate rules always, the reject rates when
+    their limit is below 1 (at 1 it cannot fail), `empty_corpus` when it failed."""
     keep = [r for r in results if r.rule.startswith("null_rate_")
-            or (r.rule == "reject_rate" and r.limit < 1.0) or not r.passed]
+            or (r.rule.split("[")[0] == "reject_rate" and r.limit < 1.0) or not r.passed]
     return {r.rule: r.metric() for r in keep}
 
 
 def failures(results: list[RuleResult]) -> list[RuleResult]:
     return [r for r in results if not r.passed]
+
+
+# ------------------------------------------------------------------------------------ sources
+
+def source_label(entry: SourceLimits) -> str:
+    """How rules and messages name a validate.sources entry: its glob, or `reader:<name>`."""
+    return entry.glob if entry.glob is not None else f"reader:{entry.reader}"
+
+
+def _entries(params: ValidateParams) -> list[SourceLimits]:
+    return [] if params.sources is msgspec.UNSET else list(params.sources)
+
+
+class SourceGroups:
+    """Which source a record or rejection belongs to: `of(path, format)` is the index of the
+    first validate.sources entry whose glob matches the raw path or whose reader wrote it, -1
+    (the default source) when none does."""
+
+    def __init__(self, params: ValidateParams) -> None:
+        from curate.readers.sources import compile_glob
+
+        self.entries = _entries(params)
+        self._globs = [compile_glob(e.glob) if e.glob is not None else None for e in self.entries]
+        self._seen: dict[tuple[str, str], int] = {}
+
+    def __bool__(self) -> bool:
+        return bool(self.entries)
+
+    def of(self, path: str | None, fmt: str | None) -> int:
+        if not self.entries:
+            return -1
+        key = (path or "", fmt or "")
+        got = self._seen.get(key)
+        if got is None:
+            got = next((i for i, (e, g) in enumerate(zip(self.entries, self._globs))
+                        if (g is not None and g.match(key[0])) or (e.reader is not None and e.reader == key[1])), -1)
+            if len(self._seen) < 100_000:
+                self._seen[key] = got
+        return got
+
+    def label(self, group: int) -> str:
+        return DEFAULT if group < 0 else source_label(self.entries[group])
+
+
+def reader_names() -> list[str]:
+    """The `source.format` names the readers write (what a validate.sources `reader` may name)."""
+    from curate.readers import READERS, warc
+
+    return sorted({r.NAME for r in READERS} | {warc.NAME})
+
+
+def check_source_entry(entry: SourceLimits) -> None:
+    """A validate.sources entry names one glob or one reader, known null-rate fields and limits
+    in [0, 1]; ValueError naming what is wrong."""
+    if (entry.glob is None) == (entry.reader is None):
+        raise ValueError("a validate.sources entry needs exactly one of `glob` (a raw-path glob) or `reader`")
+    if entry.glob is not None:
+        from curate.readers.sources import compile_glob
+
+        compile_glob(entry.glob)
+    elif entry.reader not in (names := reader_names()):
+        raise ValueError(f"unknown reader {entry.reader!r} (known: {', '.join(names)})")
+    unknown = sorted(set(entry.max_null_rate) - set(NULL_FIELDS))
+    if unknown:
+        raise ValueError(f"max_null_rate: unknown field {unknown[0]!r} (known: {', '.join(NULL_FIELDS)})")
+    limits = [*entry.max_null_rate.values(), *([entry.max_reject_rate] if entry.max_reject_rate is not None else [])]
+    if any(not 0.0 <= v <= 1.0 for v in limits):
+        raise ValueError("limits are rates between 0 and 1")

@@ -21,7 +21,7 @@ from pandera.errors import SchemaErrors
 
 from curate.params import ValidateParams
 from curate.record import Reason, Record
-from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, evaluate
+from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, total
 
 ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -95,6 +95,9 @@ def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset
         "dateline_missing": False if record.dateline is not None else ("no_dateline" in record.flags or None),
         "date_missing": record.date is None,
         "credits_missing": not record.credits,
+        # which validate.sources entry the record belongs to (taken out before the frame is built)
+        "source_path": record.source.path,
+        "source_format": record.source.format,
     }
 
 
@@ -121,21 +124,31 @@ def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
 @dataclass
 class Verdicts:
     """Per-row reason (None = accepted); the corpus facts of the accepted rows (their null
-    fields; no rejections yet) and the null-rate rules over them."""
+    fields; no rejections yet), in all and per source group (SourceGroups.of), and the
+    null-rate rules over them."""
 
     reasons: list[tuple[Reason, str] | None]
     corpus_checks: dict[str, dict]
     facts: CorpusFacts = field(default_factory=CorpusFacts)
+    by_source: dict[int, CorpusFacts] = field(default_factory=dict)
+
+
+def _gather(rows: Iterable[dict], groups_of: SourceGroups) -> tuple[dict[str, list], list[int]]:
+    """The facts rows as columns (no per-row dicts are kept) and each row's source group."""
+    columns: dict[str, list] = {}
+    groups: list[int] = []
+    for row in rows:
+        groups.append(groups_of.of(row.pop("source_path", None), row.pop("source_format", None)))
+        for key, value in row.items():
+            columns.setdefault(key, []).append(value)
+    return columns, groups
 
 
 def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
     """Validate the facts rows with pandera; first failing check per row decides its reason.
 
     Rows are gathered into columns as they stream in (no per-row dicts are kept)."""
-    columns: dict[str, list] = {}
-    for row in rows:
-        for key, value in row.items():
-            columns.setdefault(key, []).append(value)
+    columns, groups = _gather(rows, SourceGroups(params))
     if not columns:
         return Verdicts([], {})
     ids = columns["id"]
@@ -159,11 +172,12 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
         seen.add(rid)
         first = next((c for c in CHECK_ORDER if c in cols), None)
         reasons.append(None if first is None else (CHECKS[first][0], f"failed check {first}: {CHECKS[first][1]}"))
-    accepted = CorpusFacts()
+    by_source: dict[int, CorpusFacts] = {}
     missing_cols = [(f, frame[f"{f}_missing"].to_list()) for f in NULL_FIELDS if f"{f}_missing" in frame.columns]
     for i, reason in enumerate(reasons):
         if reason is None:
-            accepted.accept([f if col[i] else EXEMPT + f for f, col in missing_cols if col[i] is not False])
-    results = evaluate(accepted, params)
+            by_source.setdefault(groups[i], CorpusFacts()).accept(
+                [f if col[i] else EXEMPT + f for f, col in missing_cols if col[i] is not False])
+    results = evaluate(by_source, params)
     corpus_checks = {r.rule: r.metric() for r in results if r.rule.startswith("null_rate_")}
-    return Verdicts(reasons, corpus_checks, accepted)
+    return Verdicts(reasons, corpus_checks, total(by_source), by_source)

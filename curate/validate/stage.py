@@ -21,7 +21,7 @@ from curate.engine.stage import StageResult, _previous
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.record import RECORD_DECODER, Rejected, encode, reject
-from curate.validate.corpus_rules import CorpusFacts, RuleResult, evaluate, failures, metric_checks
+from curate.validate.corpus_rules import CorpusFacts, RuleResult, SourceGroups, evaluate, failures, metric_checks
 from curate.validate.publish import _indexed_records, _LineIndex, _shard_of, _write_shard_sorted
 
 if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judges records
@@ -77,22 +77,25 @@ def _judge_extracted(root: Path, params: Params) -> _Judged:
 
 @dataclass
 class _Rejections:
-    """Every rejected record's line by reason, and the counts by stage."""
+    """Every rejected record's line by reason, and the counts by stage and by source group."""
 
+    groups_of: SourceGroups
     by_reason: dict[str, list[bytes]] = field(default_factory=dict)
     by_stage: dict[str, Counter] = field(default_factory=dict)
+    by_source: dict[int, Counter] = field(default_factory=dict)
 
     def add(self, rej: Rejected) -> None:
         self.by_reason.setdefault(rej.reason, []).append(encode(rej))
         self.by_stage.setdefault(rej.stage, Counter())[rej.reason] += 1
+        self.by_source.setdefault(self.groups_of.of(rej.source.path, rej.source.format), Counter())[rej.reason] += 1
 
     def counts(self) -> dict[str, int]:
         return {r: len(v) for r, v in sorted(self.by_reason.items())}
 
 
-def _earlier_rejections(root: Path) -> _Rejections:
+def _earlier_rejections(root: Path, params: Params) -> _Rejections:
     """Earlier stages' rejections, in stage order (each file is already in a deterministic order)."""
-    rej = _Rejections()
+    rej = _Rejections(SourceGroups(params.validate))
     for stage in STAGES[:-1]:
         path = interim_dir(root, stage) / REJECTED
         if path.exists():
@@ -118,11 +121,13 @@ def _sort_into_shards(j: _Judged, rej: _Rejections, nshards: int, result: StageR
 
 
 def _corpus_rules(j: _Judged, rej: _Rejections, params: Params) -> list[RuleResult]:
-    """The corpus rules over the accepted records' facts and every stage's rejections."""
-    got = j.verdicts.facts
-    facts = CorpusFacts(accepted=got.accepted, missing=Counter(got.missing), exempt=Counter(got.exempt),
-                        rejected=Counter(rej.counts()))
-    return evaluate(facts, params.validate)
+    """The corpus rules, per source, over the accepted records' facts and every stage's rejections."""
+    by_source: dict[int, CorpusFacts] = {}
+    for group in sorted(set(j.verdicts.by_source) | set(rej.by_source)):
+        got = j.verdicts.by_source.get(group) or CorpusFacts()
+        by_source[group] = CorpusFacts(accepted=got.accepted, missing=Counter(got.missing),
+                                       exempt=Counter(got.exempt), rejected=Counter(rej.by_source.get(group, {})))
+    return evaluate(by_source, params.validate)
 
 
 def _metrics(root: Path, result: StageResult, rej: _Rejections, checks: dict, nshards: int) -> dict:
@@ -185,7 +190,8 @@ def _refuse(root: Path, metrics: dict, failed: list[RuleResult]) -> CorpusRuleEr
     """Nothing is published: the would-be metrics go to failed_metrics_path, the error names why."""
     path = failed_metrics_path(root)
     write_atomic(path, _dumps({**metrics, "failed_rules": [
-        {"rule": r.rule, "value": r.value, "limit": r.limit, "params_key": r.key, "message": r.message}
+        {"rule": r.rule, "source": r.source, "value": r.value, "limit": r.limit, "params_key": r.key,
+         "message": r.message}
         for r in failed]}))
     where = path.relative_to(root).as_posix()
     return CorpusRuleError("\n".join(r.message for r in failed) + (
@@ -197,7 +203,7 @@ def run_validate(root: Path, params: Params) -> StageResult:
     """Contract + corpus rules; when every corpus rule passes, publish shards sorted by id,
     rejected by reason, the manifest and the metrics. When one fails, publish nothing."""
     judged = _judge_extracted(root, params)
-    rej = _earlier_rejections(root)
+    rej = _earlier_rejections(root, params)
     result = StageResult("validate")
     nshards = max(1, params.output.shards)
     shards = _sort_into_shards(judged, rej, nshards, result)

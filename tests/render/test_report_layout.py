@@ -55,7 +55,7 @@ def test_rate_bars_fill_their_share_of_a_full_track():
 def test_the_page_has_contents_samples_and_the_metrics_folded_at_the_end():
     page = render_html(_report(range(12)))
     anchors = re.findall(r'<a href="#([a-z]+)">', page)
-    assert anchors == ["coverage", "length", "missing", "languages", "flags", "duplicates", "entities",
+    assert anchors == ["coverage", "length", "missing", "languages", "flags", "labels", "duplicates", "entities",
                        "samples", "rejected", "consistency", "metrics"]
     assert all(f'id="{a}"' in page for a in anchors)
     tail = page[page.index('<h2 id="metrics">'):]
