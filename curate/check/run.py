@@ -238,7 +238,8 @@ def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executo
     """The survivors, window by window, on the pipeline's executor and annotation cache."""
     from curate.engine.cache import AnnotationCache
     from curate.engine.executors import make_executor
-    from curate.extract.annotate import load_model, model_identity, resolve_workers
+    from curate.engine.executors import resolve_workers
+    from curate.extract.annotate import load_model, model_identity
     from curate.extract.stage import extract_window
 
     model_identity(params.extract.model)  # loaded before workers fork (they inherit it)

@@ -60,3 +60,12 @@ def make_executor(workers: int, scheduler: str | None = None, initializer=None, 
     if address:
         return DaskExecutor(address)
     return LocalExecutor(workers, initializer, initargs)
+
+
+def resolve_workers(workers: str | int | None) -> int:
+    """`run.workers` as a process count: `auto` (or 0) = the CPUs this process may use."""
+    import os
+
+    if workers in ("auto", 0, None):
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(1, int(workers))

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -190,7 +189,3 @@ def annotate_by_language(models: Sequence[tuple[str, str]], lang: LanguageParams
     return [encode_annotation(Annotation(s, code)) for s, code in zip(spans, langs)]
 
 
-def resolve_workers(workers: str | int) -> int:
-    if workers in ("auto", 0, None):
-        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    return max(1, int(workers))

@@ -139,7 +139,8 @@ def extract_cache_prefix(params: Params) -> str:
 
 def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
-    from curate.extract.annotate import model_identity, resolve_workers
+    from curate.engine.executors import resolve_workers
+    from curate.extract.annotate import model_identity
     from curate.engine.executors import make_executor
 
     ep = params.extract

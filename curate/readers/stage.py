@@ -178,7 +178,7 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
     is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
     from curate.engine.executors import make_executor
-    from curate.extract.annotate import resolve_workers
+    from curate.engine.executors import resolve_workers
     from curate.readers import iter_raw_files
 
     raw_root = root / params.ingest.raw_dir
