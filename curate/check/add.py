@@ -241,6 +241,13 @@ def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[i
         except OSError as exc:
             errors.append(f"{inp.display}: cannot read it again: {exc.strerror or exc}")
             continue
+        if any(v.item is not None for v in verdicts) and verdicts[0].format != "json":
+            # items of a file only its reader can split (WARC records, feed items, SGML stories):
+            # the file is copied whole; its rejected items are rejected again, with their reason,
+            # by the next build (the accounting counts them there)
+            copies.append(Copy(inp.display, inp.dest))
+            data_for[len(copies) - 1] = data
+            continue
         if any(v.item is not None for v in verdicts):  # a JSON array: one input per element
             keep = {v.item for v in accepted}
             whole = len(accepted) == len(verdicts)

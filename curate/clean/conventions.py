@@ -55,6 +55,7 @@ FORMATS: dict[str, dict[str, bool]] = {
     # web pages: a dateline opens 13-18% of bodies (lifted when a dateline pattern holds), never
     # expected, never counted
     "html": {"dateline": False, "signoff": False, "bare_place": False},
+    "warc": {"dateline": False, "signoff": False, "bare_place": False},  # pages read from a WARC
 }
 # a format missing from FORMATS (a new reader) carries nothing until it is listed
 DEFAULT_FORMAT: dict[str, bool] = {"dateline": False, "signoff": False, "bare_place": False}

@@ -180,9 +180,9 @@ def test_a_place_beside_a_desk_is_no_name():
 
 def test_every_reader_format_says_which_conventions_its_texts_carry():
     from curate.clean.conventions import FORMATS
-    from curate.readers import READERS
+    from curate.readers import READERS, warc
 
-    assert {r.NAME for r in READERS} <= set(FORMATS)
+    assert {r.NAME for r in READERS} | {warc.NAME} <= set(FORMATS)
 
 
 def test_a_feed_item_missing_its_dateline_is_flagged_but_a_web_page_is_not():

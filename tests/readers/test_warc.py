@@ -113,12 +113,8 @@ def test_dvc_repro_counts_skipped_records_and_the_accounting_holds(tmp_path):
     (raw / "pages" / "front.html").write_text(
         "<!DOCTYPE html><html><head><meta property='og:type' content='website'></head>"
         "<body><h1>Business</h1><ul><li><a href='/a'>A teaser</a></li></ul></body></html>")
+    # with the default params: web pages never count in the dateline null rate
     proj = make_project(tmp_path / "proj", raw=raw)
-    # web pages carry no wire dateline: the default corpus rule (<= 90% without one) would fail
-    import yaml
-    params = yaml.safe_load((proj / "params.yaml").read_text())
-    params.setdefault("validate", {}).setdefault("max_null_rate", {})["dateline"] = 1.0
-    (proj / "params.yaml").write_text(yaml.safe_dump(params, sort_keys=False))
     run([bin_path("dvc"), "repro"], proj)
     metrics = json.loads((proj / "reports/metrics.json").read_text())
     assert metrics["skipped_by_kind"] == info["skipped"]
@@ -130,3 +126,22 @@ def test_dvc_repro_counts_skipped_records_and_the_accounting_holds(tmp_path):
     skipped_lines = (proj / "corpus/interim/ingest/skipped.jsonl").read_text().splitlines()
     assert len(skipped_lines) == metrics["skipped"]
     assert all(json.loads(s)["path"] == "crawls/crawl.warc.gz" for s in skipped_lines)
+
+
+@pytest.mark.slow
+def test_curate_add_takes_a_warc_and_the_next_build_counts_its_pages(tmp_path):
+    proj = make_project(tmp_path / "proj")  # the bundled sample
+    run([bin_path("dvc"), "repro"], proj)
+    before = json.loads((proj / "reports/metrics.json").read_text())
+    info = crawl_warc(tmp_path / "inbox" / "crawl.warc.gz", pages=3)
+    added = run([bin_path("curate"), "add", str(tmp_path / "inbox" / "crawl.warc.gz"), "--root", str(proj),
+                 "--json"], proj)
+    verdicts = json.loads(added.stdout)["inputs"]
+    assert len(verdicts) == 3 and all(v["status"] == "accepted" for v in verdicts)
+    run([bin_path("dvc"), "repro"], proj)
+    after = json.loads((proj / "reports/metrics.json").read_text())
+    assert after["inputs"] == before["inputs"] + 3
+    assert after["accepted"] == before["accepted"] + 3
+    assert after["skipped_by_kind"] == info["skipped"] and after["accounting_ok"] is True
+    stats = [json.loads(line) for line in (proj / "corpus/interim/ingest/records.jsonl").read_text().splitlines()]
+    assert sum(r["source"]["format"] == "warc" for r in stats) == 3
