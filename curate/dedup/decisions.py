@@ -16,6 +16,7 @@ import re
 import msgspec
 
 from curate.params import Params
+from curate.dedup.near_dup import utc_text as _utc
 from curate.record import STORY_ID_PREFIXES, Reason
 
 
@@ -51,17 +52,23 @@ def arrival(k: _Key) -> tuple:
 
 
 def _when(k: _Key) -> str:
+    """The publication as the record states it (for messages)."""
     return k.published_at or k.date or ""
 
 
+def _published(k: _Key) -> str:
+    return _utc(k.published_at) or k.date or ""
+
+
 def _earliest_copy(keys: list[_Key], idx: list[int], ranks) -> int:
-    """Among records sharing a content hash: the earliest published, ties by arrival, then id."""
-    return min(idx, key=lambda i: (_when(keys[i]), ranks(i), keys[i].id))
+    """Among records sharing a content hash: the earliest published (UTC; a copy without a date
+    comes last), ties by arrival, then id."""
+    return min(idx, key=lambda i: (not _published(keys[i]), _published(keys[i]), ranks(i), keys[i].id))
 
 
 def _version_time(k: _Key) -> str:
     # NewsML-G2 / ninjs versions share their first publication: the last modified is the latest
-    return k.modified_at or _when(k)
+    return _utc(k.modified_at) or _published(k)
 
 
 def _latest_version(keys: list[_Key], idx: list[int], ranks) -> int:

@@ -65,19 +65,24 @@ RULE = "minhash-lsh/1"
 # ------------------------------------------------------------------------------------------ clusters
 
 
+def utc_text(timestamp: str | None) -> str:
+    """A timestamp as a string that sorts in time order: with an offset, converted to UTC (so
+    `10:00-04:00` comes after `13:00+00:00`); a naive time as written; "" for none or unreadable.
+    The one rule every dedup decision orders publication times by."""
+    if not timestamp:
+        return ""
+    try:
+        dt = datetime.fromisoformat(timestamp)
+    except ValueError:
+        return ""
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
+    return dt.isoformat()
+
+
 def order_key(record_id: str, published_at: str | None = None, date: str | None = None) -> tuple:
     """The keep rule: earliest publication (UTC), then smallest id; records without a date last."""
-    when = None
-    if published_at:
-        try:
-            dt = datetime.fromisoformat(published_at)
-            if dt.tzinfo is not None:
-                dt = dt.astimezone(timezone.utc).replace(tzinfo=None)
-            when = dt.isoformat()
-        except ValueError:
-            when = None
-    if when is None and date:
-        when = date
+    when = utc_text(published_at) or date
     return (0, when, record_id) if when else (1, "", record_id)
 
 

@@ -55,3 +55,28 @@ def test_decisions_do_not_depend_on_input_order():
     ]
     kept = lambda ks: sorted((k.id, k.source.path) for i, k in enumerate(ks) if i not in dedup_decisions(ks, Params()))
     assert kept(keys) == kept(list(reversed(keys)))
+
+
+def test_exact_duplicates_compare_publication_times_in_utc():
+    # 10:00 in New York (14:00 UTC) is later than 13:00 in London: the London copy is the original
+    keys = [
+        key("ny-copy", "same", "2012-06-08T10:00:00-04:00", "a"),
+        key("london-copy", "same", "2012-06-08T13:00:00+00:00", "b"),
+    ]
+    drop = dedup_decisions(keys, Params())
+    assert list(drop) == [0] and drop[0][1] == "london-copy"
+
+
+def test_an_undated_copy_never_displaces_a_dated_original():
+    undated = _Key(id="doc-undated", content_hash="same", source=_SourceKey(path="a"))
+    keys = [undated, key("dated", "same", "2012-06-08T13:00:00+00:00", "b")]
+    drop = dedup_decisions(keys, Params())
+    assert list(drop) == [0] and drop[0][1] == "dated"
+
+
+def test_story_versions_compare_times_in_utc():
+    keys = [
+        key("reuters-T", "h1", "2012-06-08T10:00:00-04:00", "x"),   # 14:00 UTC: the later
+        key("reuters-T", "h2", "2012-06-08T13:00:00+00:00", "y"),
+    ]
+    assert set(dedup_decisions(keys, Params())) == {1}
