@@ -30,7 +30,9 @@ def _run(cmd: list[str], cwd: Path, env: dict) -> None:
         sys.exit(f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
 
 
-def build(checkout: Path, corpus: Path, work: Path) -> dict[str, str]:
+def build_project(checkout: Path, corpus: Path, work: Path) -> Path:
+    """A temp git+DVC project under `work` with `checkout`'s pipeline and `corpus` as its raw
+    folder, built with `dvc repro` (the stages import the package from `checkout`)."""
     proj = work / "proj"
     proj.mkdir(parents=True)
     for f in PROJECT_FILES:
@@ -42,12 +44,18 @@ def build(checkout: Path, corpus: Path, work: Path) -> dict[str, str]:
     shutil.copytree(corpus, proj / "corpus" / "raw")
     env = dict(os.environ, PYTHONPATH=str(checkout.resolve()), DVC_NO_ANALYTICS="1",
                DVC_SITE_CACHE_DIR=str(work / "dvc-site"), DVC_GLOBAL_CONFIG_DIR=str(work / "dvc-global"),
+               DVC_SYSTEM_CONFIG_DIR=str(work / "dvc-system"),
                PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
     (proj / ".gitignore").write_text("/corpus/interim/\n/.curate-cache/\n")
     _run(["git", "init", "-q", "-b", "main"], proj, env)
     _run(["git", "-c", "user.email=t@t", "-c", "user.name=t", "add", "-A"], proj, env)
     _run(["git", "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"], proj, env)
     _run(["dvc", "repro"], proj, env)
+    return proj
+
+
+def build(checkout: Path, corpus: Path, work: Path) -> dict[str, str]:
+    proj = build_project(checkout, corpus, work)
     out = {}
     for path in sorted((proj / "corpus" / "curated").rglob("*")) + [proj / "reports" / "metrics.json"]:
         if path.is_file():

@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -36,8 +34,6 @@ sys.path.insert(0, str(REPO))
 ITEMS = ("ap-nitf.xml", "reuters-newsml-g2.xml", "iptc-newsml-g2-example.xml", "ninjs1.json",
          "ninjsExMediumText1.json")
 SGML = "reut2-000.sgm"
-PROJECT_FILES = ["dvc.yaml", "params.yaml", ".dvc/config", ".dvcignore", "pyproject.toml"]
-PROJECT_DIRS = ["curate", "schemas"]
 
 
 def part1(data: Path, cut: int) -> None:
@@ -62,33 +58,15 @@ def part1(data: Path, cut: int) -> None:
             print(json.dumps(d, indent=1, ensure_ascii=False))
 
 
-def _run(cmd: list[str], cwd: Path, env: dict) -> None:
-    proc = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    if proc.returncode:
-        sys.exit(f"{' '.join(cmd)} exited {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-
-
 def build(sgml: Path, work: Path) -> Path:
-    proj = work / "proj"
-    proj.mkdir(parents=True)
-    for f in PROJECT_FILES:
-        if (REPO / f).exists():
-            (proj / f).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(REPO / f, proj / f)
-    for d in PROJECT_DIRS:
-        shutil.copytree(REPO / d, proj / d, ignore=shutil.ignore_patterns("__pycache__"))
-    (proj / "corpus" / "raw").mkdir(parents=True)
-    shutil.copy2(sgml, proj / "corpus" / "raw" / sgml.name)
-    env = dict(os.environ, PYTHONPATH=str(REPO), DVC_NO_ANALYTICS="1",
-               DVC_SITE_CACHE_DIR=str(work / "dvc-site"), DVC_GLOBAL_CONFIG_DIR=str(work / "dvc-global"),
-               DVC_SYSTEM_CONFIG_DIR=str(work / "dvc-system"),
-               PATH=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
-    (proj / ".gitignore").write_text("/corpus/interim/\n/.curate-cache/\n")
-    _run(["git", "init", "-q", "-b", "main"], proj, env)
-    _run(["git", "-c", "user.email=t@t", "-c", "user.name=t", "add", "-A"], proj, env)
-    _run(["git", "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "init"], proj, env)
+    """A temp project holding only `sgml`, built with `dvc repro` (benchmarks/output_digest.py)."""
+    from output_digest import build_project
+
+    raw = work / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy2(sgml, raw / sgml.name)
     start = time.perf_counter()
-    _run(["dvc", "repro"], proj, env)
+    proj = build_project(REPO, raw, work)
     print(f"dvc repro: {time.perf_counter() - start:.1f} s")
     return proj
 

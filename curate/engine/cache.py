@@ -116,10 +116,6 @@ class AnnotationCache:
 # One SQLite file per stage cache under params.run.cache_dir. The stages and `curate cache prune`
 # (curate/pipeline/cache_prune.py) both build keys with these functions, so eviction keeps
 # exactly what a build looks up.
-
-# The stage caches: SQLite files under params.run.cache_dir (curate/engine/cache.py), one per
-# stage, and the rules of their keys. The stages and `curate cache prune` (curate/pipeline/cache_prune.py)
-# both build keys with these functions, so eviction keeps exactly what a build looks up.
 CACHE_FILES = {name: f"{name}.sqlite" for name in CACHES}  # the caches the steps declare
 
 

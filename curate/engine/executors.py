@@ -64,8 +64,6 @@ def make_executor(workers: int, scheduler: str | None = None, initializer=None, 
 
 def resolve_workers(workers: str | int | None) -> int:
     """`run.workers` as a process count: `auto` (or 0) = the CPUs this process may use."""
-    import os
-
     if workers in ("auto", 0, None):
         return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
     return max(1, int(workers))

@@ -14,7 +14,7 @@ import msgspec
 
 from curate import __version__
 from curate.params import IngestParams
-from curate.record import Label, Provenance, Reason, Record, Rejected, Source, reject
+from curate.record import Label, Provenance, Reason, Record, Rejected, Source, encode, reject
 
 from . import dates
 
@@ -65,6 +65,13 @@ class LabelSet(list):
                 self.append(label)
 
 SKIPPED_DECODER = msgspec.json.Decoder(Skipped)
+
+
+def encode_items(items) -> bytes:
+    """A reader's outputs as the ingest and page caches hold them: one line each, a one-byte kind
+    (R rejected, S skipped, K kept) + the encoded item."""
+    return b"\n".join((b"R" if isinstance(i, Rejected) else b"S" if isinstance(i, Skipped) else b"K")
+                       + encode(i) for i in items)
 
 
 def new_record(rid: str, path: str, fmt: str, version: int, sha: str, line: int | None = None,

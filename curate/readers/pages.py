@@ -18,9 +18,10 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
-from curate.record import RECORD_DECODER, REJECTED_DECODER, Reason, Rejected, encode
+from curate.record import RECORD_DECODER, REJECTED_DECODER, Reason, encode
 
 from . import html, ids
+from .base import encode_items
 from .safety import internal_error
 
 # the cache a worker process uses for the pages of saved HTML files (set by `active`)
@@ -55,7 +56,7 @@ def compute(page: Page, params) -> tuple[bytes, bool]:
         item = page.source.get("item")
         rec = internal_error(exc, f"{page.path}#{item}" if item else page.path, html.NAME, html.VERSION)
         return b"R" + encode(rec), False
-    value = b"\n".join((b"R" if isinstance(o, Rejected) else b"K") + encode(o) for o in out)
+    value = encode_items(out)
     cacheable = not any(getattr(o, "reason", None) == Reason.TIMEOUT.value for o in out)
     return value, cacheable
 

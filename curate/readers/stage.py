@@ -12,10 +12,10 @@ from curate.engine.progress import current
 from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
-from curate.record import REJECTED_DECODER, Reason, Rejected, encode
+from curate.record import REJECTED_DECODER, Reason
 
 from . import _resolver, early_reject, pages, warc
-from .base import SKIPPED_DECODER, Skipped
+from .base import SKIPPED_DECODER, encode_items
 
 _rejected_dec = REJECTED_DECODER
 # the code whose output the ingest cache holds: every reader module, and the record definition
@@ -50,12 +50,6 @@ PAGES_PER_TASK = 8     # WARC pages extracted per executor task
 PAGE_WINDOW = 256      # WARC pages held at once (with PAGE_BYTES): memory stays flat per WARC
 PAGE_BYTES = 64 << 20
 WARC_FILE = b"W"       # the ingest cache's value for a WARC file: its pages are cached one by one
-
-
-def encode_items(items) -> bytes:
-    """A file's outputs as the ingest cache holds them: one line each, R/S/K + the item."""
-    return b"\n".join((b"R" if isinstance(i, Rejected) else b"S" if isinstance(i, Skipped) else b"K")
-                      + encode(i) for i in items)
 
 
 def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, prefix: str) -> list[bytes]:

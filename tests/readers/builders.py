@@ -1,4 +1,5 @@
-"""Fixture builders for the feed and archive readers' tests: NITF documents, NewsML-G2 items
+"""Fixture builders for the readers' tests: writing a raw file, an ingest rejection; for the feed
+and archive readers: NITF documents, NewsML-G2 items
 and messages, ninjs objects and Reuters-21578 stories, shaped after the published
 specifications (IPTC NITF 3.x, NewsML-G2 2.x, ninjs 1.x/2.x, the Reuters-21578 README and
 lewis.dtd). All text is invented for the tests."""

@@ -10,7 +10,8 @@ The texts are written here for the tests (no crawled article is copied).
 from __future__ import annotations
 
 import json
-from pathlib import Path
+
+from .builders import write  # noqa: F401 - the one raw-file writer, used through this module
 
 HARBOUR_TEXT = (
     "The harbour board of Kessel approved a 40 million euro expansion of the container terminal "
@@ -82,13 +83,6 @@ def wire(**over) -> dict:
     return art
 
 
-def write(root: Path, rel: str, data: str | bytes) -> str:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    path.write_bytes(data)
-    return rel
 
 
 def jsonl(objs) -> str:

@@ -21,6 +21,7 @@ from curate.readers import ids, read_file
 from curate.readers.sources import compile_glob
 from curate.record import Label, Reason, Rejected, encode
 
+from .builders import rejected_with
 from .crawler_builders import (
     FUNDUS_TEXT,
     HARBOUR_TEXT,
@@ -46,11 +47,6 @@ def accepted(out):
     return out
 
 
-def rejected_with(rec, reason: Reason) -> Rejected:
-    assert isinstance(rec, Rejected), rec
-    assert rec.reason == reason.value, (rec.reason, rec.detail)
-    assert rec.stage == "ingest"
-    return rec
 
 
 # --- news-please --------------------------------------------------------------------------------

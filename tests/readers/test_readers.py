@@ -20,6 +20,8 @@ from curate.readers import iter_raw_files, read_file
 from curate.readers import ids as readers_ids
 from curate.record import Reason, Record, Rejected
 
+from .builders import rejected_with, write
+
 REPO = Path(__file__).resolve().parents[2]
 RAW = REPO / "corpus" / "raw"
 SEED = "seed/000_36da013c6c0019e4.txt"
@@ -43,20 +45,6 @@ def one(path: str, root: Path = RAW, params: IngestParams = PARAMS) -> Record:
     return out[0]
 
 
-def write(root: Path, rel: str, content: str | bytes) -> str:
-    p = root / rel
-    p.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, str):
-        content = content.encode("utf-8")
-    p.write_bytes(content)
-    return rel
-
-
-def rejected_with(rec, reason: Reason) -> Rejected:
-    assert isinstance(rec, Rejected), rec
-    assert rec.reason == reason.value, (rec.reason, rec.detail)
-    assert rec.stage == "ingest"
-    return rec
 
 
 # --- the seed article -----------------------------------------------------------------------
