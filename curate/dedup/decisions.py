@@ -7,6 +7,9 @@ change: `arrival` orders raw paths outside `curate add` batch folders first (by 
 line), then the batch folders (`added-YYYYMMDD-HHMMSS-...`, so by the time they were added),
 each by path then line. `curate check` ranks inputs that are not yet under corpus/raw after all
 of these, as the batch folder `curate add` names for them sorts after every earlier one.
+Before arrival, a copy from an intact source beats one flagged as cut or damaged (DAMAGED_FLAGS:
+a text that ends mid-sentence, a cut header, characters that had to be repaired), so the copy
+inside a damaged file never wins a tie because its path sorts first.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ class _Key(msgspec.Struct):
     published_at: str | None = None
     modified_at: str | None = None
     source: _SourceKey = _SourceKey()
+    flags: list[str] = []
 
 
 DedupKey = _Key  # public name: `curate check` decodes the same keys from its records and the corpus
@@ -43,6 +47,15 @@ DedupKey = _Key  # public name: `curate check` decodes the same keys from its re
 
 _BATCH = re.compile(r"added-\d{8}-\d{6}-")  # curate add's batch folders (curate/check/add.py)
 NEW_INPUT = 2  # arrival rank of an input that is not under corpus/raw yet (curate check)
+
+
+# flags that say a record's copy is cut or damaged: at a tie, an intact copy is kept before it
+DAMAGED_FLAGS = frozenset(("truncated", "truncated_header", "unresolved_entity", "mojibake_fixed",
+                           "markup_left", "clean_error"))
+
+
+def damaged(k: _Key) -> bool:
+    return not DAMAGED_FLAGS.isdisjoint(k.flags)
 
 
 def arrival(k: _Key) -> tuple:
@@ -83,19 +96,23 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
     1. story versions: records sharing an id (a Reuters story id re-crawled): keep the latest
-       (published_at, else date); equal times: the first to arrive; the others are
+       (published_at, else date); equal times: an intact copy, then the first to arrive; the others are
        `story_version` (Reuters ids) or `duplicate_id` (ids from other sources).
     2. exact duplicates: among the survivors, records sharing a content_hash: keep the earliest
-       published (the original); ties: the first to arrive, then the smallest id; the others
+       published (the original); ties: an intact copy, the first to arrive, the smallest id; the others
        are `duplicate`.
     3. near duplicates (`near`: a `curate.dedup.near_dup.NearDupIndex` holding the signature of record i
        at index i; skipped when None): among the survivors, MinHash/LSH clusters at
-       `near_threshold`; keep the earliest published (UTC); ties: the first to arrive, then the
+       `near_threshold`; keep the earliest published (UTC); ties: an intact copy, the first to arrive, the
        smallest id; the others are `near_duplicate`. `reload(indices)` yields (index, text) for
        the exact check of borderline pairs (see curate/dedup/near_dup.py).
     `arrivals[i]` overrides `arrival(keys[i])` (curate check ranks its new inputs last).
     """
-    ranks = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(keys[i]))
+    given = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(keys[i]))
+
+    def ranks(i: int) -> tuple:  # ties: an intact copy first, then the first to arrive
+        return (damaged(keys[i]), given(i))
+
     drop: dict[int, tuple[Reason, str, str]] = {}
     if params.dedup.story_versions:
         by_id: dict[str, list[int]] = {}

@@ -29,6 +29,25 @@ def test_story_versions_with_equal_times_keep_the_first_raw_path():
     assert set(dedup_decisions(keys, Params())) == {0}
 
 
+def test_an_intact_copy_beats_a_damaged_one_whose_path_sorts_first():
+    keys = [
+        key("reuters-A", "same", "2012-06-08T10:00:00-04:00", "a-cut-file"),
+        key("reuters-B", "same", "2012-06-08T10:00:00-04:00", "b-whole-file"),
+    ]
+    keys[0].flags = ["truncated"]
+    drop = dedup_decisions(keys, Params())
+    assert list(drop) == [0] and drop[0][1] == "reuters-B"
+
+
+def test_an_intact_story_version_beats_a_damaged_one_at_equal_times():
+    keys = [
+        key("reuters-X", "h1", "2012-06-07T22:59:00-04:00", "20120608/x"),
+        key("reuters-X", "h2", "2012-06-07T22:59:00-04:00", "20120609/x"),
+    ]
+    keys[0].flags = ["truncated_header"]
+    assert set(dedup_decisions(keys, Params())) == {0}
+
+
 def test_exact_duplicates_keep_the_earliest_and_name_it():
     keys = [
         key("reuters-B", "same", "2012-06-09T10:00:00-04:00", "b"),
