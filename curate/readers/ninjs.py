@@ -2,7 +2,8 @@
 
 A ninjs file is ONE JSON value, often pretty-printed over many lines, so it is sniffed by
 content before `jsonl` (which takes any text starting with `{`): the whole text must parse as a
-JSON object (or an array whose first item is one) that carries ninjs keys: `standard.name == "ninjs"`, or an
+JSON object (or an array whose first item is one, or an API response wrapping such an array
+under one of WRAPPERS: `{"item": [...]}`, `{"data": [...]}`) that carries ninjs keys: `standard.name == "ninjs"`, or an
 id (`uri`, or `guid` as some newsroom systems write) together with `versioncreated`,
 `firstcreated` or a ninjs `type` (text, picture, video, audio, graphic, composite). A JSONL file
 of several lines never parses as one JSON value, so it stays with `jsonl`.
@@ -29,7 +30,7 @@ Fields (1.x name / 2.x name):
 Id: ``ninjs-<uri or guid>`` without the version, so versions of a story share it (dedup keeps the
 latest by modified_at); source.item = ``<uri>:<version>`` (or the uri). Items of an array: one
 input each, the path rule with the position when an item has no id.
-Rejections: a value that is not a ninjs object in an array -> MALFORMED_JSONL; no text ->
+Rejections: a value that is not a ninjs object in an array (or a wrapper's list) -> MALFORMED_JSONL; no text ->
 HEADER_ONLY (fields kept).
 """
 
@@ -50,6 +51,8 @@ VERSION = 1
 TYPES = frozenset(("text", "picture", "video", "audio", "graphic", "composite", "component",
                    "packaged"))
 _AUTHOR_ROLES = ("author", "writer", "reporter", "correspondent")
+# keys under which API responses wrap their list of items (ninjs item lists, JSON:API `data`)
+WRAPPERS = ("item", "items", "data")
 
 
 def _is_ninjs(obj) -> bool:
@@ -70,11 +73,21 @@ def _load(text: str):
         return None
 
 
+def _unwrap(obj):
+    """The items of a response that wraps a list of ninjs items (WRAPPERS), else obj itself."""
+    if isinstance(obj, dict) and not _is_ninjs(obj):
+        for key in WRAPPERS:
+            value = obj.get(key)
+            if isinstance(value, list) and value and _is_ninjs(value[0]):
+                return value
+    return obj
+
+
 def sniff(text: str) -> bool:
     head = text.lstrip()[:1]
     if head not in ("{", "["):
         return False
-    obj = _load(text)
+    obj = _unwrap(_load(text))
     if isinstance(obj, list):
         return bool(obj) and _is_ninjs(obj[0])
     return _is_ninjs(obj)
@@ -243,7 +256,7 @@ def read_item(src: RawInput, obj: dict, position: int | None):
 def read(src: RawInput, params) -> list:
     from .safety import guarded
 
-    obj = _load(src.text)
+    obj = _unwrap(_load(src.text))
     items = obj if isinstance(obj, list) else [obj]
     several = isinstance(obj, list)
     out = []
