@@ -55,6 +55,7 @@ from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
 from . import (html, ids, json_doc, jsonl, newsml_g2, ninjs, nitf, plaintext, reuters21578, reuters_web,
+               sources,
                seed_dateline, warc)
 from .base import RawInput, Skipped, new_record, rejected
 from .decode import Failure, load
@@ -108,7 +109,8 @@ def _read(path: str, raw_root: Path, params: IngestParams,
                               f"no reader recognised the content (starts {head!r})",
                               loaded.data, "sniff")]
     src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags,
-                   as_path=as_path, content=loaded.content)
+                   as_path=as_path, content=loaded.content,
+                   tz=sources.zone_of(as_path or path, params))
     try:
         out = reader.read(src, params)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not kill the stage

@@ -37,7 +37,6 @@ Sniff: the first non-blank line starts with `{` (json_doc is tried first: a mult
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 import orjson
 
@@ -139,11 +138,7 @@ def body_text(value) -> str | None:
 
 def _timestamp(value: str, tz) -> tuple[str | None, str | None, str | None]:
     """(date, ISO timestamp, problem): a naive timestamp gets `tz`'s offset when tz is given."""
-    day, stamp, problem = dates.parse_iso(value)
-    if problem == "naive_timestamp" and tz is not None:
-        local = datetime.fromisoformat(value.strip()).replace(tzinfo=tz)
-        return day, local.isoformat(timespec="seconds"), None
-    return day, stamp, problem
+    return dates.parse_iso(value, tz)
 
 
 def _labels(obj: dict, mapping, flags: list[str]) -> list[Label]:

@@ -262,9 +262,10 @@ def root_name(text: str, window: int = 65536) -> str | None:
     return name.rpartition(":")[2] if name else None
 
 
-def stamp(value: str | None) -> tuple[str | None, str | None, str | None]:
+def stamp(value: str | None, tz=None) -> tuple[str | None, str | None, str | None]:
     """(date, timestamp with offset, problem) from a feed's ISO 8601 value (extended or basic:
-    '2016-10-21T16:25:32-05:00', '20151210T191044Z', '2017-08-24T04:38:34+0000', '20151210')."""
+    '2016-10-21T16:25:32-05:00', '20151210T191044Z', '2017-08-24T04:38:34+0000', '20151210');
+    a naive time takes the source's time zone `tz` when one is given."""
     from . import dates
 
     if not value or not value.strip():
@@ -272,7 +273,7 @@ def stamp(value: str | None) -> tuple[str | None, str | None, str | None]:
     s = "".join(value.split())
     if re.fullmatch(r"\d{8}", s):
         s = f"{s[:4]}-{s[4:6]}-{s[6:]}"
-    return dates.parse_iso(s)
+    return dates.parse_iso(s, tz)
 
 
 _BY = re.compile(r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|VON|PAR|POR|DOOR)\s+(?=[A-Z])")

@@ -151,11 +151,11 @@ def _body(item, flags) -> list[str]:
     return []
 
 
-def _stamp(el, flags) -> tuple[str | None, str | None]:
+def _stamp(el, flags, tz=None) -> tuple[str | None, str | None]:
     value = markup.text(el, flags)
     if not value:
         return None, None
-    day, ts, problem = markup.stamp(value)
+    day, ts, problem = markup.stamp(value, tz)
     if problem and problem not in flags:
         flags.append(problem)
     return day, ts
@@ -170,12 +170,12 @@ def read_item(src: RawInput, item, position: int | None):
         markup.language(markup.attr(markup.child(cm, "language"), "tag"))
     title = markup.text(markup.child(cm, "headline"), flags) or \
         markup.text(markup.child(im, "title"), flags)
-    first_day, first = _stamp(markup.child(im, "firstCreated"), flags)
+    first_day, first = _stamp(markup.child(im, "firstCreated"), flags, src.tz)
     if first_day is None:
-        first_day, first = _stamp(markup.child(cm, "contentCreated"), flags)
-    ver_day, ver = _stamp(markup.child(im, "versionCreated"), flags)
+        first_day, first = _stamp(markup.child(cm, "contentCreated"), flags, src.tz)
+    ver_day, ver = _stamp(markup.child(im, "versionCreated"), flags, src.tz)
     if ver_day is None:
-        ver_day, ver = _stamp(markup.child(cm, "contentModified"), flags)
+        ver_day, ver = _stamp(markup.child(cm, "contentModified"), flags, src.tz)
     published, day = (first, first_day) if first_day else (ver, ver_day)
     provider = markup.child(im, "provider")
     prov_name = _name(provider, None, flags) if provider is not None else None

@@ -210,10 +210,10 @@ def _description(obj: dict, flags) -> str | None:
     return None
 
 
-def _stamp(value, flags) -> tuple[str | None, str | None]:
+def _stamp(value, flags, tz=None) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, None
-    day, ts, problem = markup.stamp(value)
+    day, ts, problem = markup.stamp(value, tz)
     if problem and problem not in flags:
         flags.append(problem)
     return day, ts
@@ -228,8 +228,8 @@ def read_item(src: RawInput, obj: dict, position: int | None):
     if title is None:
         h = _pick(obj.get("headlines"), ("main", ""))
         title = _str(h.get("value")) if h else None
-    first_day, first = _stamp(obj.get("firstcreated"), flags)
-    ver_day, ver = _stamp(obj.get("versioncreated"), flags)
+    first_day, first = _stamp(obj.get("firstcreated"), flags, src.tz)
+    ver_day, ver = _stamp(obj.get("versioncreated"), flags, src.tz)
     published, day = (first, first_day) if first_day else (ver, ver_day)
     sources = [obj.get("source")]
     for s in obj.get("infosources", []) if isinstance(obj.get("infosources"), list) else []:

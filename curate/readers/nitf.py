@@ -143,7 +143,7 @@ def read_document(src: RawInput, root, position: int | None, offset: int | None)
                   markup.attr(markup.child(dl, "story.date"), "norm")):
         if value:
             had_value = True
-            day, published, problem = markup.stamp(value)
+            day, published, problem = markup.stamp(value, src.tz)
             if day:
                 if problem:
                     flags.append(problem)

@@ -191,3 +191,14 @@ def test_latin1_document_with_its_declared_encoding(tmp_path):
            + nitf(hl1="Caf\u00e9 owners", paragraphs=("Se\u00f1or Ruiz spoke.",)))
     rec = accepted(only(tmp_path, write(tmp_path, "l1.xml", doc.encode("latin-1"))))
     assert (rec.title, rec.text) == ("Café owners", "Señor Ruiz spoke.")
+
+
+def test_a_source_time_zone_gives_a_naive_issue_time_its_offset(tmp_path):
+    from curate.params import IngestParams, SourceMapping
+    from curate.readers import read_file
+
+    rel = write(tmp_path, "ap/story.xml", nitf(date_issue="20151210T191044"))
+    params = IngestParams(sources=[SourceMapping(glob="ap/*.xml", timezone="America/New_York")])
+    (rec,) = read_file(rel, tmp_path, params)
+    assert accepted(rec).published_at == "2015-12-10T19:10:44-05:00"
+    assert "naive_timestamp" not in rec.flags
