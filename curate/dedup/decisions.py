@@ -20,7 +20,7 @@ import msgspec
 
 from curate.params import Params
 from curate.dedup.near_dup import utc_text as _utc
-from curate.record import STORY_ID_PREFIXES, Reason
+from curate.record import CANCELED_FLAG, STORY_ID_PREFIXES, Reason
 
 
 class _SourceKey(msgspec.Struct, frozen=True):
@@ -91,10 +91,30 @@ def _latest_version(keys: list[_Key], idx: list[int], ranks) -> int:
     return min((i for i in idx if _version_time(keys[i]) == latest), key=ranks)
 
 
+def _cancellations(keys: list[_Key]) -> dict[int, tuple[Reason, str | None, str]]:
+    """Cancellation items (flag `canceled`) are dropped as `cancellation`; every version of their
+    story not newer than the latest cancellation is `withdrawn` (a version after it stands)."""
+    drop: dict[int, tuple[Reason, str | None, str]] = {}
+    cancels: dict[str, tuple[str, str]] = {}  # story id -> (latest cancellation time, its path)
+    for i, k in enumerate(keys):
+        if CANCELED_FLAG in k.flags:
+            drop[i] = (Reason.CANCELLATION, None, f"cancels story {k.id}: the item withdraws its "
+                       f"earlier versions and is no article itself")
+            when = _version_time(k) or "\uffff"  # an undated cancellation withdraws every version
+            if k.id.startswith(STORY_ID_PREFIXES) and when >= cancels.get(k.id, ("", ""))[0]:
+                cancels[k.id] = (when, k.source.path)
+    for i, k in enumerate(keys):
+        if i not in drop and k.id in cancels and _version_time(k) <= cancels[k.id][0]:
+            drop[i] = (Reason.WITHDRAWN, None, f"story {k.id} was canceled by {cancels[k.id][1]} "
+                       f"({cancels[k.id][0].strip(chr(0xffff)) or 'undated'})")
+    return drop
+
+
 def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
-                    arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str, str]]:
+                    arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str | None, str]]:
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
+    0. cancellations: a cancel item is `cancellation`, the versions it withdraws `withdrawn`.
     1. story versions: records sharing an id (a Reuters story id re-crawled): keep the latest
        (published_at, else date); equal times: an intact copy, then the first to arrive; the others are
        `story_version` (Reuters ids) or `duplicate_id` (ids from other sources).
@@ -113,11 +133,12 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
     def ranks(i: int) -> tuple:  # ties: an intact copy first, then the first to arrive
         return (damaged(keys[i]), given(i))
 
-    drop: dict[int, tuple[Reason, str, str]] = {}
+    drop: dict[int, tuple[Reason, str | None, str]] = _cancellations(keys)
     if params.dedup.story_versions:
         by_id: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
-            by_id.setdefault(k.id, []).append(i)
+            if i not in drop:
+                by_id.setdefault(k.id, []).append(i)
         for rid, idx in by_id.items():
             if len(idx) < 2:
                 continue

@@ -23,6 +23,9 @@ itemSet (packageItem, conceptItem, ...) is one UNKNOWN_LAYOUT rejection. Fields 
   else of inlineData, joined by "\\n\\n"; language = newsItem@xml:lang, else CM/language@tag.
 Id: ``newsml-<guid>`` without the version, so the versions of a story share it and the dedup
 stage keeps the latest (by modified_at) as a story version. source.item = ``<guid>:<version>``.
+Cancellations: an item whose `pubStatus` is `stat:canceled` is read (text or none) with the flag
+``canceled``; the dedup stage withdraws the story's earlier versions (`withdrawn`) and accounts
+the item itself as `cancellation`.
 Rejections: the DTD declares entities -> UNSAFE_MARKUP; the file is not well-formed XML (or
 truncated) -> one MALFORMED_MARKUP for the file; an item without text -> HEADER_ONLY.
 
@@ -31,7 +34,7 @@ Sniff: the document element (or DOCTYPE name) is `newsItem` or `newsMessage`.
 
 from __future__ import annotations
 
-from curate.record import Label
+from curate.record import CANCELED_FLAG, Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
@@ -40,6 +43,7 @@ NAME = "newsml_g2"
 VERSION = 1
 _ROOTS = ("newsItem", "newsMessage")
 _AUTHOR_ROLES = ("author", "writer", "reporter", "byline", "creator")
+CANCELED = ("canceled", "cancelled")  # pubStatus codes that withdraw the story
 _ROLE_NAMES = {"editor": "editing", "writer": "writing", "reporter": "reporting",
                "photographer": "photography", "translator": "translation"}
 
@@ -183,6 +187,10 @@ def read_item(src: RawInput, item, position: int | None):
     agency = markup.agency(prov_name, markup.attr(provider, "qcode"), prov_code)
     authors, credits = _people(cm, flags) if cm is not None else ([], {})
     paras = _body(item, flags)
+    status = (markup.attr(markup.child(im, "pubStatus"), "qcode") or "").rpartition(":")[2].lower()
+    canceled = status in CANCELED and guid is not None
+    if canceled:
+        flags.append(CANCELED_FLAG)
     rid = ids.safe_id("newsml-", guid) if guid else ids.path_id(src.path, position)
     rec = new_record(rid, src.path, NAME, VERSION, src.sha256, flags=flags, title=title,
                      date=day, published_at=published, modified_at=ver,
@@ -196,7 +204,7 @@ def read_item(src: RawInput, item, position: int | None):
         rec.source.item = f"{guid}:{version}" if version else guid
     elif position is not None:
         rec.source.item = str(position)
-    if not paras:
+    if not paras and not canceled:
         return rejected(rec, Reason.HEADER_ONLY, "newsItem without text content")
     return rec
 

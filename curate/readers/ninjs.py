@@ -30,6 +30,7 @@ Fields (1.x name / 2.x name):
 Id: ``ninjs-<uri or guid>`` without the version, so versions of a story share it (dedup keeps the
 latest by modified_at); source.item = ``<uri>:<version>`` (or the uri). Items of an array: one
 input each, the path rule with the position when an item has no id.
+Cancellations: `pubstatus: canceled` -> flag ``canceled``, read even without text (see newsml_g2).
 Rejections: a value that is not a ninjs object in an array (or a wrapper's list) -> MALFORMED_JSONL; no text ->
 HEADER_ONLY (fields kept).
 """
@@ -41,7 +42,7 @@ import re
 import orjson
 from lxml import etree, html
 
-from curate.record import Label
+from curate.record import CANCELED_FLAG, Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
@@ -238,6 +239,9 @@ def read_item(src: RawInput, obj: dict, position: int | None):
     holder = _str(obj.get("copyrightholder"))
     agency = markup.agency(*[_str(s) for s in sources], holder)
     paras = _body(obj, flags)
+    canceled = str(obj.get("pubstatus", "")).lower() in ("canceled", "cancelled") and uri is not None
+    if canceled:
+        flags.append(CANCELED_FLAG)
     rid = ids.safe_id("ninjs-", uri) if uri else ids.path_id(src.path, position)
     rec = new_record(rid, src.path, NAME, VERSION, src.sha256, flags=flags, title=title, date=day,
                      published_at=published, modified_at=ver, publisher=holder, agency=agency,
@@ -248,7 +252,7 @@ def read_item(src: RawInput, obj: dict, position: int | None):
         rec.source.item = f"{uri}:{version}" if version else uri
     elif position is not None:
         rec.source.item = str(position)
-    if not paras:
+    if not paras and not canceled:
         return rejected(rec, Reason.HEADER_ONLY, f"ninjs item of type {obj.get('type')!r} without text")
     return rec
 

@@ -99,3 +99,24 @@ def test_story_versions_compare_times_in_utc():
         key("reuters-T", "h2", "2012-06-08T13:00:00+00:00", "y"),
     ]
     assert set(dedup_decisions(keys, Params())) == {1}
+
+
+def test_a_cancellation_withdraws_the_earlier_versions_of_its_story_and_is_accounted():
+    keys = [
+        key("newsml-urn_x", "v1", "2016-10-18T13:00:00+00:00", "feed/v1.xml"),
+        key("newsml-urn_x", "c", "2016-10-18T15:00:00+00:00", "feed/cancel.xml"),
+        key("newsml-urn_y", "other", "2016-10-18T13:00:00+00:00", "feed/y.xml"),
+    ]
+    keys[1].flags = ["canceled"]
+    drop = dedup_decisions(keys, Params())
+    assert {i: r for i, (r, _, _) in drop.items()} == {0: Reason.WITHDRAWN, 1: Reason.CANCELLATION}
+    assert "feed/cancel.xml" in drop[0][2]
+
+
+def test_a_version_published_after_the_cancellation_stands():
+    keys = [
+        key("newsml-urn_x", "c", "2016-10-18T15:00:00+00:00", "feed/cancel.xml"),
+        key("newsml-urn_x", "v2", "2016-10-19T09:00:00+00:00", "feed/v2.xml"),
+    ]
+    keys[0].flags = ["canceled"]
+    assert {i: r for i, (r, _, _) in dedup_decisions(keys, Params()).items()} == {0: Reason.CANCELLATION}

@@ -202,3 +202,31 @@ def test_a_source_time_zone_gives_a_naive_issue_time_its_offset(tmp_path):
     (rec,) = read_file(rel, tmp_path, params)
     assert accepted(rec).published_at == "2015-12-10T19:10:44-05:00"
     assert "naive_timestamp" not in rec.flags
+
+
+def test_a_pictures_caption_and_producer_are_no_part_of_the_text(tmp_path):
+    doc = nitf(paragraphs=("Farms capture the gas.", "Prices fell."))
+    media = ('<media media-type="image"><media-reference source="pic.jpg"/>'
+             '<media-caption>Cows graze near a digester.</media-caption>'
+             '<media-producer>Photo: Jane Roe</media-producer></media>')
+    doc = doc.replace("<body.content><block>", f"<body.content>{media}<block>")
+    rec = accepted(only(tmp_path, write(tmp_path, "ap/pic.xml", doc)))
+    assert rec.text == "Farms capture the gas.\n\nPrices fell."
+
+
+def test_html_written_as_text_in_a_paragraph_is_read_as_html_and_embeds_go(tmp_path):
+    embed = ('&lt;div class="social-embed"&gt;&lt;blockquote&gt;A post&lt;/blockquote&gt;'
+             '&lt;script async src="https://example.com/w.js"&gt;&lt;/script&gt;&lt;/div&gt;')
+    doc = nitf(paragraphs=("&lt;p&gt;(ANSA) - Rome, October 11 - The cabinet met.", embed,
+                           "Ministers agreed a budget."))
+    rec = accepted(only(tmp_path, write(tmp_path, "ansa/item.xml", doc)))
+    assert rec.text == "(ANSA) - Rome, October 11 - The cabinet met.\n\nMinisters agreed a budget."
+
+
+def test_a_byline_alone_as_the_body_is_rejected_once_cleaned(tmp_path):
+    from curate.clean.stage import clean_one
+    from curate.params import Params
+
+    rec = accepted(only(tmp_path, write(tmp_path, "ap/by.xml", nitf(paragraphs=("By Toby Davis",)))))
+    out = clean_one(rec, Params())
+    assert out.reason == Reason.NO_TEXT.value and out.authors == ["JANE ROE"]
