@@ -20,7 +20,8 @@ itemSet (packageItem, conceptItem, ...) is one UNKNOWN_LAYOUT rejection. Fields 
   ``N2``), value = its code; each subject's name (in the item's language when given) -> scheme
   ``<prefix>:name``; a subject with only a literal -> scheme ``subject``;
 * text = the paragraphs of the first inlineXML body (XHTML `body`, or NITF `body.content`),
-  else of inlineData, joined by "\\n\\n"; language = newsItem@xml:lang, else CM/language@tag.
+  else of inlineData, joined by "\\n\\n", without the XHTML `<header>` (dpa's slugline, time,
+  genre), scripts and embeds (markup.FURNITURE); language = newsItem@xml:lang, else CM/language@tag.
 Id: ``newsml-<guid>`` without the version, so the versions of a story share it and the dedup
 stage keeps the latest (by modified_at) as a story version. source.item = ``<guid>:<version>``.
 Cancellations: an item whose `pubStatus` is `stat:canceled` is read (text or none) with the flag
