@@ -107,3 +107,9 @@ def test_an_api_response_wrapping_its_items_gives_one_input_per_item(tmp_path):
         assert [accepted(r).source.format for r in out] == ["ninjs", "ninjs"]
         assert [r.title for r in out] == ["Ship's captain goes on trial", "Second story"]
         assert out[1].id == ids.safe_id("ninjs-", "urn:example:b")
+
+
+def test_a_canceled_item_is_read_with_its_flag_even_without_text(tmp_path):
+    obj = ninjs1(pubstatus="canceled", body_html=None, body_text=None)
+    rec = accepted(only(tmp_path, write(tmp_path, "n/cancel.json", pretty(obj))))
+    assert "canceled" in rec.flags and rec.id == ids.safe_id("ninjs-", obj["uri"])
