@@ -18,8 +18,10 @@ Interface:
 codes (tickers -> `tickers`; the table's wire codes deleted), then from the re-flowed body removes
 and captures the header (curate.clean.header: date line, editorial notes, byline -> `authors` when
 empty, dateline -> `dateline`, agency tag -> `agency`, a dateline date with a year -> `date` when
-missing, flag `date_from_dateline`) and the trailing sign-off (curate.clean.signoff: credit groups
--> `credits`, a closing `By Name, Associated Press` -> `authors` and `agency`). What a publisher
+missing, flag `date_from_dateline`) and the end of the story (curate.clean.signoff: the table's
+closing matter such as `© Reuters 2024` or AP's `___` lines, contributors -> `credits`; credit
+groups -> `credits`; a closing `By Name, Associated Press` -> `authors` and `agency`). A text that
+ended in a sign-off or closing matter is complete (never flagged `truncated`). What a publisher
 writes comes from the conventions table (curate.clean.conventions), never from code here.
 Flags: mojibake_fixed, editorial_note, truncated, markup_left, date_from_dateline, and
 no_signoff / no_dateline only for formats whose texts carry them (the table's FORMATS).
