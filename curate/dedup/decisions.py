@@ -50,8 +50,8 @@ NEW_INPUT = 2  # arrival rank of an input that is not under corpus/raw yet (cura
 
 
 # flags that say a record's copy is cut or damaged: at a tie, an intact copy is kept before it
-DAMAGED_FLAGS = frozenset(("truncated", "truncated_header", "unresolved_entity", "mojibake_fixed",
-                           "markup_left", "clean_error"))
+DAMAGED_FLAGS = frozenset(("damaged_source", "truncated", "truncated_header", "unresolved_entity",
+                           "mojibake_fixed", "markup_left", "clean_error"))
 
 
 def damaged(k: _Key) -> bool:

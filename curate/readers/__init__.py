@@ -117,6 +117,21 @@ def _read(path: str, raw_root: Path, params: IngestParams,
         return [internal_error(exc, path, reader.NAME, reader.VERSION, src.sha256)]
     if not out:  # e.g. a JSONL file of blank lines
         return [early_reject(path, Reason.EMPTY, "no non-blank lines", loaded.data)]
+    return _mark_damaged(out)
+
+
+# rejections that say the file itself is cut or broken (not just one item empty)
+_DAMAGE = frozenset((Reason.MALFORMED_MARKUP.value, Reason.TRUNCATED.value))
+
+
+def _mark_damaged(out: list) -> list:
+    """Items read from a file that is cut or broken elsewhere get the flag ``damaged_source``
+    (dedup keeps an intact copy before them at a tie)."""
+    if not any(isinstance(r, Rejected) and r.reason in _DAMAGE for r in out):
+        return out
+    for r in out:
+        if isinstance(r, Record) and "damaged_source" not in r.flags:
+            r.flags.append("damaged_source")
     return out
 
 

@@ -121,6 +121,21 @@ def test_a_truncated_last_document_is_rejected_and_the_others_kept(tmp_path):
     assert rej.source.offset == offset
 
 
+def test_documents_kept_from_a_cut_file_are_flagged_and_lose_a_tie_to_an_intact_copy(tmp_path):
+    import msgspec
+
+    from curate.dedup.decisions import DedupKey, dedup_decisions
+    from curate.params import Params
+    from curate.record import encode
+
+    second = nitf(id_string="A-2", hl1="Cut")
+    cut = read(tmp_path, write(tmp_path, "a-cut.xml", nitf(id_string="A-1") + "\n" + second[:200]))[0]
+    whole = only(tmp_path, write(tmp_path, "b-whole.xml", nitf(id_string="A-1")))
+    assert "damaged_source" in accepted(cut).flags and "damaged_source" not in accepted(whole).flags
+    keys = [msgspec.json.decode(encode(r), type=DedupKey) for r in (cut, whole)]
+    assert list(dedup_decisions(keys, Params())) == [0]
+
+
 def test_a_malformed_document_is_rejected_with_the_parser_message(tmp_path):
     doc = nitf().replace("</hl1>", "</hl2>")
     rej = rejected_with(only(tmp_path, write(tmp_path, "bad.xml", doc)), Reason.MALFORMED_MARKUP)
