@@ -12,7 +12,8 @@ curate/render/quality_md.py.
 from __future__ import annotations
 
 from curate.render.page import cards, page, table, toc
-from curate.render.quality_md import _compact, _num, _pct, gap_summary, render_markdown  # noqa: F401 - importable here
+from curate.render.quality_md import (  # noqa: F401 - importable here
+    _compact, _num, _pct, gap_summary, render_markdown, singletons, singletons_text)
 from curate.render.svg import BAR, GAP, svg_columns, svg_hbars  # noqa: F401 - BAR: the screenshot test
 from curate.render.text import esc, md, visible  # noqa: F401 - the one escaping rule
 
@@ -116,6 +117,9 @@ def _labels(r: dict) -> list[str]:
                      [[esc(x["scheme"]), _num(x["articles"]), _pct(x["rate"]), _num(x["values"])] for x in schemes],
                      numeric={1, 2, 3}))
     for x in schemes:
+        if singletons(x):  # a chart of bars all of length one says nothing
+            out.append(f"<p><b>{esc(x['scheme'])}</b>: {singletons_text(x, esc)}</p>")
+            continue
         shown = len(x["top"])
         out += [f"<h3>{esc(x['scheme'])}: top {shown} of {_num(x['values'])} values</h3>",
                 svg_hbars([(t["value"], t["articles"]) for t in x["top"]], fmt=_num,

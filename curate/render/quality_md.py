@@ -123,6 +123,18 @@ def _md_fields(r: dict) -> list[str]:
     return out
 
 
+def singletons(scheme: dict) -> bool:
+    """Whether every value of a label scheme is on one record only (nothing to chart)."""
+    return bool(scheme["top"]) and scheme["top"][0]["articles"] == 1
+
+
+def singletons_text(scheme: dict, quote=md) -> str:
+    examples = ", ".join(quote(t["value"]) for t in scheme["top"][:3])
+    n = scheme["values"]
+    return (f"{n:,} value{'s' if n != 1 else ''}, each on one record only (e.g. {examples}{', …' if n > 3 else ''}); "
+            "no chart.")
+
+
 def _md_labels(r: dict) -> list[str]:
     lab = r.get("labels") or {}
     out = ["## Labels", "", "The source's own labels (topic folders, Reuters-21578 TOPICS and PLACES, IPTC "
@@ -133,6 +145,7 @@ def _md_labels(r: dict) -> list[str]:
     if lab.get("schemes"):
         out += _md_table(["scheme", "records", "rate", "distinct values", "top values (records)"],
                          [[md(x["scheme"]), x["articles"], _pct(x["rate"]), x["values"],
+                           singletons_text(x) if singletons(x) else
                            ", ".join(f"{md(t['value'])} ({t['articles']})" for t in x["top"])]
                           for x in lab["schemes"]])
     return out
