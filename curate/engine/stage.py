@@ -91,23 +91,30 @@ def _previous(root: Path, stage: str) -> Path:
     return interim_dir(root, STAGES[i - 1]) / RECORDS
 
 
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size or None
+    except OSError:
+        return None
+
+
 def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
     """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs
     (and, once a window is written, as the stage's progress)."""
     progress = current()
     if progress.enabled:
-        progress.start(count_lines(path))
+        progress.start(count_lines(path), work=_size(path))  # the time left goes by bytes
     window: list[bytes] = []
     for line in iter_lines(path):
         result.inputs += 1
         window.append(line)
         if len(window) >= WINDOW:
             yield window
-            progress.advance(len(window))
+            progress.advance(len(window), work=sum(len(b) + 1 for b in window))
             window = []
     if window:
         yield window
-        progress.advance(len(window))
+        progress.advance(len(window), work=sum(len(b) + 1 for b in window))
 
 
 def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:

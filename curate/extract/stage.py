@@ -63,7 +63,7 @@ class _Lookup:
         fresh: list[tuple[str, bytes]] = []
         progress = current()  # NER is most of a window's time: report it chunk by chunk
         for j, encoded in enumerate(executor.map(annotate_by_language, tasks)):
-            progress.working(len(encoded))
+            progress.working(len(encoded), work=sum(len(t) for t in tasks[j][2]))  # ~ the lines' bytes
             for h, b in zip(todo[j * CHUNK:(j + 1) * CHUNK], encoded):
                 a = decode_annotation(b)
                 if h not in self.languages:

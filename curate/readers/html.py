@@ -60,7 +60,7 @@ from .base import RawInput, Reason, new_record, rejected
 from .decode import normalise_newlines
 from .html_meta import (
     META_DATES, META_MODIFIED, _first, _labels, _names, _str, _types, canonical_url, json_ld,
-    meta_tags, parse_date, pick_article, split_names, strip_site_suffix,
+    meta_tags, parse_date, pick_article, publisher, split_names, strip_site_suffix,
 )
 
 NAME = "html"
@@ -357,9 +357,8 @@ class _Page:
             if authors:
                 self.rules["authors"] = "trafilatura"
         rec.authors = list(dict.fromkeys(authors))
-        rec.publisher = self.take("publisher", ("json-ld", _str(art.get("publisher"))),
-                                  ("json-ld-author", orgs[0] if orgs else None),
-                                  ("og", _first(meta, "og:site_name")))
+        host = ids.url_key(rec.url).split("/", 1)[0] if rec.url else None
+        rec.publisher = self.take("publisher", publisher(art, self.others, orgs, _first(meta, "og:site_name"), host))
         rec.description = self.take("description", ("json-ld", _str(art.get("description"))),
                                     ("og", _first(meta, "og:description", "description", "twitter:description")))
 

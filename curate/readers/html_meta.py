@@ -225,3 +225,51 @@ def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
     if dt.tzinfo is None:
         return day, None, "naive_timestamp"
     return day, dt.isoformat(timespec="seconds"), None
+
+# host labels that name no outlet (www.x.co.uk: only `x` does)
+_GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "news", "com", "net", "org", "co", "ac", "gov", "edu"})
+
+_NOT_A_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.|[#/])", re.IGNORECASE)
+
+def is_name(value: str | None) -> bool:
+    """A publisher name, not a URL or JSON-LD `@id` (`https://x.co.uk/#organization`, `#org`)."""
+    return bool(value) and not _NOT_A_NAME.match(value)
+
+def _node_name(value, nodes: dict[str, dict]) -> str | None:
+    """A JSON-LD value naming an organisation: its `name`, or the `name` of the node its `@id`
+    points to (`"publisher": {"@id": "https://x/#organization"}` with that node in the @graph)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    ref = None
+    if isinstance(value, dict):
+        name = _str(value.get("name"))
+        if name:
+            return name
+        ref = value.get("@id")
+    elif isinstance(value, str):
+        ref = value
+    node = nodes.get(ref) if isinstance(ref, str) else None
+    name = _str(node.get("name")) if node else None
+    return name or (ref if isinstance(ref, str) and ref.strip() else None)
+
+def _agrees(name: str, host: str) -> bool:
+    """The name and the page's host share the outlet's label (`heise online` / www.heise.de)."""
+    key = _ALNUM.sub("", name.lower())
+    labels = [x for x in host.lower().split(".")[:-1] if len(x) >= 3 and x not in _GENERIC_HOST_LABELS]
+    return any(x.replace("-", "") in key or (len(key) >= 3 and key in x.replace("-", "")) for x in labels)
+
+def publisher(art: dict, objs: list[dict], orgs: list[str], site_name: str | None,
+              host: str | None) -> tuple[str | None, str | None]:
+    """(source, name) of the page's publisher. Candidates, in order: JSON-LD `publisher` (an
+    `@id` resolved to its node's name), an organisation credited as author, `og:site_name`; URLs
+    and `@id`s are never names. The first candidate that agrees with the page's host wins (a
+    platform or section name such as `Blogger` loses to the site's own), else the first."""
+    nodes = {o["@id"]: o for o in objs if isinstance(o.get("@id"), str)}
+    found = [(src, v) for src, v in (("json-ld", _node_name(art.get("publisher"), nodes)),
+                                     ("json-ld-author", orgs[0] if orgs else None),
+                                     ("og", site_name)) if is_name(v)]
+    if host:
+        for src, v in found:
+            if _agrees(v, host):
+                return src, v
+    return found[0] if found else (None, None)

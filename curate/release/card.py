@@ -143,7 +143,7 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     out += sections.intro(info, facts)
     out += sections.motivation(info)
     out += sections.composition(facts)
-    out += sections.collection(params)
+    out += sections.collection(params, facts)
     out += sections.parameters(params)
     out += sections.processing(facts, params)
     out += sections.validation(facts, params)

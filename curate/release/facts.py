@@ -52,7 +52,7 @@ class ReleaseInfo:
 _View = view(Record, [
     "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
     ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
-    "authors", "url", "published_at",
+    "authors", "url", "published_at", "publisher",
 ], "_View")
 _VIEWED = frozenset(_View.__struct_fields__)
 
@@ -66,6 +66,7 @@ class CorpusFacts:
     formats: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
+    publishers: Counter = field(default_factory=Counter)  # names only: URLs and JSON-LD @ids left out
     models: Counter = field(default_factory=Counter)
     toolkits: Counter = field(default_factory=Counter)
     missing: Counter = field(default_factory=Counter)
@@ -77,6 +78,8 @@ class CorpusFacts:
 
 def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
     """Stream the accepted shards once and gather what the card reports."""
+    from curate.readers.html_meta import is_name  # the one rule of what names a publisher
+
     facts = CorpusFacts()
     dec = msgspec.json.Decoder(_View)
     cdir = root / curated
@@ -92,6 +95,8 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
                 facts.formats[r.source.format] += 1
                 facts.flags.update(r.flags)
                 facts.labels.update(e.label for e in r.entities)
+                if is_name(r.publisher):
+                    facts.publishers[r.publisher] += 1
                 if r.provenance.model:
                     facts.models[f"{r.provenance.model} {r.provenance.model_version or ''}".strip()] += 1
                 if r.provenance.toolkit:

@@ -155,8 +155,13 @@ def _reject_rate(facts: CorpusFacts, limit: float, key: str, src: _Limits) -> Ru
 def _empty(facts: CorpusFacts) -> RuleResult:
     passed = facts.accepted > 0 or facts.inputs == 0
     reasons = ", ".join(f"{r} {n}" for r, n in sorted(facts.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
-    msg = (f"corpus rule empty_corpus {'passed' if passed else 'failed'}: every input was rejected "
-           f"({facts.inputs} inputs: {reasons}), the corpus would be empty")
+    if not passed:
+        msg = (f"corpus rule empty_corpus failed: every input was rejected ({facts.inputs} inputs: {reasons}), "
+               "the corpus would be empty")
+    elif facts.inputs:
+        msg = f"corpus rule empty_corpus passed: {facts.accepted} of {facts.inputs} inputs accepted"
+    else:
+        msg = "corpus rule empty_corpus passed: no inputs (the rule judges a build that has some)"
     return RuleResult("empty_corpus", float(facts.accepted), 1.0, "", passed, msg)
 
 
