@@ -242,12 +242,16 @@ def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executo
     from curate.extract.annotate import load_model, model_identity
     from curate.extract.stage import extract_window
 
-    model_identity(params.extract.model)  # loaded before workers fork (they inherit it)
+    models = params.extract.models_by_language()
+    for model in sorted(set(models.values())):
+        model_identity(model)  # a missing model fails before any work
+    english = models.get("en")  # loaded before workers fork (they inherit it); none without NER
     cache = AnnotationCache(cache_path)
     own = executor is None
     if own:
         rp = params.run
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, load_model, (params.extract.model,))
+        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, load_model if english else None,
+                                 (english,) if english else ())
     try:
         for s in range(0, len(todo), WINDOW):
             window = todo[s:s + WINDOW]

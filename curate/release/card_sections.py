@@ -269,9 +269,11 @@ def processing(facts: CorpusFacts, params: Params) -> list[str]:
         f"duplicates (same text: the earliest published is kept), near duplicates (MinHash with "
         f"{d.num_perm} permutations over {d.shingle_words}-word shingles, Jaccard ≥ "
         f"{d.near_threshold}{containment}). Every dropped copy names the kept id in `duplicate_of`.",
-        f"- **Labelling (machine-generated):** named entities by spaCy "
-        f"{', '.join(f'`{x}`' for x in models) or f'`{params.extract.model}`'} (labels: "
-        f"{', '.join(params.extract.entity_labels)}); language by py3langid. "
+        "- **Labelling (machine-generated):** " + (
+            f"named entities by spaCy {', '.join(f'`{x}`' for x in models)} (labels: "
+            f"{', '.join(params.extract.entity_labels)}); " if models else
+            "no named entities (NER off: no record's language has a model, e.g. `extract.model: null`); ") +
+        "language by py3langid. "
         "They are silver annotations, not checked by people.", "",
     ]
 
