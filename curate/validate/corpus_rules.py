@@ -214,7 +214,7 @@ class SourceGroups:
     (the default source) when none does."""
 
     def __init__(self, params: ValidateParams) -> None:
-        from curate.readers.sources import compile_glob
+        from curate.globs import compile_glob
 
         self.entries = _entries(params)
         self._globs = [compile_glob(e.glob) if e.glob is not None else None for e in self.entries]
@@ -252,7 +252,7 @@ def check_source_entry(entry: SourceLimits) -> None:
     if (entry.glob is None) == (entry.reader is None):
         raise ValueError("a validate.sources entry needs exactly one of `glob` (a raw-path glob) or `reader`")
     if entry.glob is not None:
-        from curate.readers.sources import compile_glob
+        from curate.globs import compile_glob
 
         compile_glob(entry.glob)
     elif entry.reader not in (names := reader_names()):
