@@ -20,16 +20,15 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from curate.params import ValidateParams
-from curate.record import Reason, Record
+from curate.record import Reason, Record, is_safe_id
 from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, total
 
-ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
 
 # column of the facts frame -> (reason code, human description of the rule)
 CHECKS: dict[str, tuple[Reason, str]] = {
-    "id_safe": (Reason.CONTRACT, "id is a safe file name ([A-Za-z0-9._-], not starting with '.')"),
+    "id_safe": (Reason.CONTRACT, "id is a safe file name ([A-Za-z0-9._-], not starting with '.', no '..')"),
     "content_hash_ok": (Reason.CONTRACT, "content_hash == sha256(text)"),
     "offsets_ok": (Reason.CONTRACT, "text[start:end] == entity.text for every entity"),
     "labels_ok": (Reason.CONTRACT, "every entity label is one kept for the record's language "
@@ -80,7 +79,7 @@ def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset
     pub = record.published_at
     return {
         "id": record.id,
-        "id_safe": bool(re.match(ID_PATTERN, record.id)) and ".." not in record.id,
+        "id_safe": is_safe_id(record.id),
         "content_hash_ok": record.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "offsets_ok": _offsets_ok(text, record.entities),
         "labels_ok": {e.label for e in record.entities} <= allowed,
