@@ -56,6 +56,18 @@ def is_safe_id(value: str) -> bool:
     return _ID_RE.fullmatch(value) is not None
 
 
+def is_missing(record, field: str) -> bool:
+    """The one rule for a missing field (null-rate rules, quality report, dataset card): None, a
+    blank or whitespace-only string, an empty list or mapping. Works on anything with the field as
+    an attribute (a Record, a partial decode of one)."""
+    value = getattr(record, field, None)
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return len(value) == 0
+
+
 # ids whose repeats are versions of one story (the source's own story id): dedup keeps the latest
 STORY_ID_PREFIXES = ("reuters-", "newsml-", "ninjs-")
 

@@ -21,7 +21,7 @@ from pandera.errors import SchemaErrors
 
 from curate.params import ValidateParams
 from curate.record import Reason, Record, is_safe_id
-from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, total
+from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, missing_facts, total
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
@@ -88,12 +88,10 @@ def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset
         "date": date_ok or record.date is None,
         "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
         "words": record.stats.words,
-        "title_missing": record.title is None,
-        # null (not counted) for a format that never carries a dateline: clean flags
-        # `no_dateline` only where the conventions table says the format carries one
-        "dateline_missing": False if record.dateline is not None else ("no_dateline" in record.flags or None),
-        "date_missing": record.date is None,
-        "credits_missing": not record.credits,
+        # title/dateline/date/credits_missing, by the one missing rule; dateline null (not
+        # counted) for a format that never carries one: clean flags `no_dateline` only where the
+        # conventions table says the format carries one
+        **missing_facts(record),
         # which validate.sources entry the record belongs to (taken out before the frame is built)
         "source_path": record.source.path,
         "source_format": record.source.format,
