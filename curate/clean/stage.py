@@ -20,8 +20,10 @@ from curate.params import Params, SourceDates, section_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 
 # the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
-# tickers, the conventions table) and the record definition
-CLEAN_CODE = ("curate.clean", "curate.record")
+# tickers, the conventions table), the glob rule of clean.sources and the record definition
+CLEAN_CODE = ("curate.clean", "curate.globs", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"clean": CLEAN_CODE}
 
 
 def content_hash(text: str) -> str:

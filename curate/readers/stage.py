@@ -18,8 +18,11 @@ from . import _resolver, early_reject, pages, warc
 from .base import SKIPPED_DECODER, encode_items
 
 _rejected_dec = REJECTED_DECODER
-# the code whose output the ingest cache holds: every reader module, and the record definition
-READER_CODE = ("curate.readers", "curate.record")
+# the code whose output the ingest cache holds: every reader module, the glob rule of the
+# per-source mappings, and the record definition
+READER_CODE = ("curate.readers", "curate.globs", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"ingest": READER_CODE, "pages": READER_CODE}
 
 
 def _stat_key(path: Path) -> str | None:
