@@ -9,7 +9,7 @@ from pathlib import Path
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
-from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
+from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window, stage_executor
 from curate.params import Params, shaping_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 
@@ -24,6 +24,27 @@ CACHE_CODE = {"annotations": EXTRACT_CODE, "extract": EXTRACT_CODE}
 def extract_code() -> str:
     """code_digest of EXTRACT_CODE, once a process (every annotation key starts with it)."""
     return code_digest(*EXTRACT_CODE)
+
+
+def check_models(params: Params) -> None:
+    """Every configured model (`extract.model`, `extract.models`) is installed and each language's
+    labels resolve: ModelError before any work otherwise (the extract stage, `curate check`)."""
+    from curate.extract.annotate import model_identity
+
+    ep = params.extract
+    for model in sorted(set(ep.models_by_language().values())):
+        model_identity(model)
+    ep.labels_by_language()
+
+
+def extract_setup(params: Params, executor=None):
+    """What extract runs on, the one setup of the extract stage and `curate check`: the models
+    checked (check_models), then `executor`, or a new one whose workers load the language
+    identifier once. Returns (executor, own): close it when `own`."""
+    check_models(params)
+    if executor is not None:
+        return executor, False
+    return stage_executor(params, _init_worker), True
 
 
 def _init_worker() -> None:
@@ -156,23 +177,12 @@ def extract_cache_prefix(params: Params) -> str:
 
 def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
-    from curate.engine.executors import resolve_workers
-    from curate.extract.annotate import model_identity
-    from curate.engine.executors import make_executor
-
-    ep = params.extract
-    for model in sorted(set(ep.models_by_language().values())):
-        model_identity(model)  # a missing model fails before any work
-    ep.labels_by_language()
-    rp = params.run
+    executor, own_executor = extract_setup(params, executor)  # a missing model fails here
     cache = AnnotationCache(cache_file(root, params, "annotations"))
     # finished records, keyed by input record bytes + extraction code + model + shaping params
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
     dec = RECORD_DECODER
-    own_executor = executor is None
-    if own_executor:
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker)
 
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
         return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
