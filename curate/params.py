@@ -80,7 +80,8 @@ class SourceMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: str | None | UnsetType = UNSET
 
     def __post_init__(self):
-        from curate.readers.sources import PRESETS, compile_glob
+        from curate.globs import compile_glob
+        from curate.readers.sources import PRESETS
 
         if self.preset is not None and self.preset not in PRESETS:
             raise ValueError(f"unknown preset {self.preset!r} (known: {', '.join(sorted(PRESETS))})")
@@ -118,9 +119,14 @@ class SourceDates(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     `date_from_source`); `undated: reject` rejects it `no_date`; the default accepts it with
     `date: null` and the flag `no_date`. The first matching entry wins."""
 
-    glob: str
+    glob: str  # the raw-path rule of curate/globs.py
     undated: Literal["accept", "reject"] = "accept"
     date: str | None = None  # YYYY-MM-DD
+
+    def __post_init__(self):
+        from curate.globs import compile_glob
+
+        compile_glob(self.glob)  # raises ValueError on a bad pattern
 
 
 class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -6,6 +6,7 @@ types here. Records are msgspec Structs: fast to encode/decode and able to emit 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from enum import Enum
 from typing import Union, get_args, get_origin
@@ -42,6 +43,29 @@ class Reason(str, Enum):
     TRUNCATED = "truncated"              # an archive cut short or corrupt: what follows the offset is lost
     MALFORMED_MARKUP = "malformed_markup"  # XML/SGML item not well-formed, or cut short (truncated file)
     UNSAFE_MARKUP = "unsafe_markup"      # XML declaring entities (external entities, entity bombs): never expanded
+
+
+# the one safe-id rule (readers make ids by it, validate refuses records that break it): a file
+# name of [A-Za-z0-9._-], 1 to 128 characters, not starting with '.', never containing '..'
+ID_PATTERN = r"^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def is_safe_id(value: str) -> bool:
+    """Whether `value` is a safe record id (ID_PATTERN)."""
+    return _ID_RE.fullmatch(value) is not None
+
+
+def is_missing(record, field: str) -> bool:
+    """The one rule for a missing field (null-rate rules, quality report, dataset card): None, a
+    blank or whitespace-only string, an empty list or mapping. Works on anything with the field as
+    an attribute (a Record, a partial decode of one)."""
+    value = getattr(record, field, None)
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return len(value) == 0
 
 
 # ids whose repeats are versions of one story (the source's own story id): dedup keeps the latest

@@ -71,6 +71,14 @@ class _Writer:
             fh.close()
 
 
+def stage_executor(params, initializer=None, initargs: tuple = ()):
+    """The executor a stage (or `curate check`) runs on: `run.workers` local processes, or the
+    `run.scheduler` Dask cluster; `initializer(*initargs)` runs once in each worker."""
+    from curate.engine.executors import make_executor, resolve_workers
+
+    return make_executor(resolve_workers(params.run.workers), params.run.scheduler, initializer, initargs)
+
+
 def _run_stage(root: Path, stage: str, body) -> StageResult:
     result = StageResult(stage)
 

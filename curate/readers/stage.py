@@ -9,7 +9,7 @@ from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.progress import current
-from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
+from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer, stage_executor
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
 from curate.record import REJECTED_DECODER, Reason
@@ -18,8 +18,11 @@ from . import _resolver, early_reject, pages, warc
 from .base import SKIPPED_DECODER, encode_items
 
 _rejected_dec = REJECTED_DECODER
-# the code whose output the ingest cache holds: every reader module, and the record definition
-READER_CODE = ("curate.readers", "curate.record")
+# the code whose output the ingest cache holds: every reader module, the glob rule of the
+# per-source mappings, and the record definition
+READER_CODE = ("curate.readers", "curate.globs", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"ingest": READER_CODE, "pages": READER_CODE}
 
 
 def _stat_key(path: Path) -> str | None:
@@ -186,14 +189,12 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
     is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
-    from curate.engine.executors import make_executor
-    from curate.engine.executors import resolve_workers
     from curate.readers import iter_raw_files
 
     raw_root = root / params.ingest.raw_dir
     own_executor = executor is None
     if own_executor:
-        executor = make_executor(resolve_workers(params.run.workers), params.run.scheduler)
+        executor = stage_executor(params)
     run = None
 
     def body(w: _Writer, result: StageResult) -> None:

@@ -31,6 +31,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curate.engine.io import write_atomic
 from curate.release.card import ReleaseInfo, languages_of, write_card
 from curate.release.changelog import CHANGELOG_HEADER, EXAMPLES, add_entry, changelog_entry  # noqa: F401
 from curate.release.croissant import build_croissant, croissant_version
@@ -254,8 +255,7 @@ def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: 
     saved = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in files}
     try:
         for rel, data in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
+            write_atomic(root / rel, data)
         _git(root, "add", "--", *files)
         summary = f"Dataset release {version}" + (f" (previous: {previous})" if previous else "")
         _git(root, "commit", "-q", "-m", summary, "--", *files)
@@ -266,7 +266,7 @@ def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: 
             if data is None:
                 (root / rel).unlink(missing_ok=True)
             else:
-                (root / rel).write_bytes(data)
+                write_atomic(root / rel, data)
         raise
 
 

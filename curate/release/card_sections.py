@@ -44,7 +44,10 @@ def _fmt(value) -> str:
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A table cell by the one escaping rule (curate/render/text.py `md_cell`)."""
+    from curate.render.text import md_cell
+
+    return md_cell(str(text))
 
 
 def _table(header: list[str], rows: list[list]) -> str:

@@ -13,14 +13,12 @@ from __future__ import annotations
 
 from curate.render.page import cards, page, table, toc
 from curate.render.quality_md import (  # noqa: F401 - importable here
-    _compact, _num, _pct, gap_summary, render_markdown, singletons, singletons_text)
+    SECTION_ORDER, _compact, _num, _pct, gap_summary, render_markdown, singletons, singletons_text)
 from curate.render.svg import BAR, GAP, svg_columns, svg_hbars  # noqa: F401 - BAR: the screenshot test
 from curate.render.text import esc, md, visible  # noqa: F401 - the one escaping rule
 
-SECTIONS = (("coverage", "Time coverage"), ("length", "Length (words)"), ("missing", "Missing fields"),
-            ("languages", "Languages"), ("flags", "Quality flags"), ("labels", "Labels"), ("duplicates", "Duplicates"),
-            ("entities", "Entities"), ("samples", "Sample articles"), ("rejected", "Rejected by reason"),
-            ("consistency", "Consistency"), ("metrics", "All metrics"))
+# the table of contents: the headings of quality_md.SECTION_ORDER (the one section list), in order
+SECTIONS = tuple(head for _, heads in SECTION_ORDER for head in heads)
 
 
 def _ids(ids: list, more: int = 0) -> str:
@@ -207,7 +205,6 @@ def _consistency(r: dict) -> list[str]:
 def render_html(r: dict) -> str:
     label = r.get("version", {}).get("label", "working tree")
     parts = [f"<h1>Quality report: {esc(label)}</h1>"]
-    for section in (_summary, _coverage, _length, _fields, _labels, _duplicates, _entities, _samples, _rejected,
-                    _consistency):
-        parts += section(r)
+    for name, _ in SECTION_ORDER:
+        parts += globals()[f"_{name}"](r)
     return page(f"Quality report: {label}", parts)

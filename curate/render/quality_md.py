@@ -227,8 +227,21 @@ def _md_samples(r: dict) -> list[str]:
     return out
 
 
-SECTIONS = (_md_summary, _md_coverage, _md_length, _md_fields, _md_labels, _md_duplicates, _md_entities, _md_samples,
-            _md_rejected, _md_consistency)
+# The report's sections in order, each with the HTML headings (anchor, title) it opens: the one
+# list both formats follow (here `_md_<name>`, in quality_html `_<name>` and its table of contents).
+SECTION_ORDER: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("summary", ()),
+    ("coverage", (("coverage", "Time coverage"),)),
+    ("length", (("length", "Length (words)"),)),
+    ("fields", (("missing", "Missing fields"), ("languages", "Languages"), ("flags", "Quality flags"))),
+    ("labels", (("labels", "Labels"),)),
+    ("duplicates", (("duplicates", "Duplicates"),)),
+    ("entities", (("entities", "Entities"),)),
+    ("samples", (("samples", "Sample articles"),)),
+    ("rejected", (("rejected", "Rejected by reason"),)),
+    ("consistency", (("consistency", "Consistency"), ("metrics", "All metrics"))),
+)
+SECTIONS = tuple(globals()[f"_md_{name}"] for name, _ in SECTION_ORDER)
 
 
 def render_markdown(r: dict) -> str:
