@@ -63,3 +63,23 @@ def test_each_version_fetched_into_the_same_folder_loads_its_own_records(two_ver
         ids = fetch_and_load(folder, proj, version, hf_home)
         assert sorted(ids) == sorted(versions[version]), f"{version}: {len(ids)} records loaded"
     assert (hf_home / "datasets").is_dir(), "the one cache all three loads used"
+
+
+def test_each_cards_configs_name_the_sha256_of_their_versions_data_files(two_versions):
+    import yaml
+
+    from curate.layout import rejected_paths, shard_paths
+    from curate.release.facts import data_digest
+
+    proj, _ = two_versions
+
+    def configs(tag: str) -> dict:
+        card = subprocess.run(["git", "show", f"{tag}:corpus/curated/README.md"], cwd=proj,
+                              capture_output=True, text=True, check=True).stdout
+        return {c["config_name"]: c["description"] for c in yaml.safe_load(card.split("---\n")[1])["configs"]}
+
+    curated = proj / "corpus/curated"  # the workspace holds v2
+    v1, v2 = configs("v1"), configs("v2")
+    assert v2["default"] == f"articles of v2, data files sha256 {data_digest(shard_paths(curated))}"
+    assert v2["rejected"] == f"rejected of v2, data files sha256 {data_digest(rejected_paths(curated))}"
+    assert v1["default"].rsplit(" ", 1)[1] != v2["default"].rsplit(" ", 1)[1]
