@@ -6,6 +6,7 @@ types here. Records are msgspec Structs: fast to encode/decode and able to emit 
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Iterable
 from enum import Enum
@@ -227,5 +228,18 @@ def reject(record: Record, reason: Reason, detail: str, stage: str) -> Rejected:
 
 
 def json_schema(kind: type[msgspec.Struct] = Record) -> dict:
-    """JSON Schema for one record (or rejected record), generated from the Struct."""
-    return msgspec.json.schema(kind)
+    """JSON Schema for one record (or rejected record), generated from the Struct.
+
+    Every description is normalised here (`inspect.cleandoc`): msgspec versions render docstrings
+    differently (0.23 strips the indentation of continuation lines, older ones kept it), and the
+    committed `schemas/` must be the same bytes whichever version is installed."""
+    return _clean_descriptions(msgspec.json.schema(kind))
+
+
+def _clean_descriptions(node):
+    if isinstance(node, dict):
+        return {k: inspect.cleandoc(v) if k == "description" and isinstance(v, str) else _clean_descriptions(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_clean_descriptions(v) for v in node]
+    return node
