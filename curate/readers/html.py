@@ -47,7 +47,6 @@ past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOU
 
 from __future__ import annotations
 
-import codecs
 import re
 import signal
 import threading
@@ -57,7 +56,10 @@ from lxml import html as lxml_html
 
 from . import ids
 from .base import RawInput, Reason, new_record, rejected
-from .decode import normalise_newlines
+from .html_people import clean_authors
+from .html_verdict import listing_shape, verdict
+from .markup import agency
+from .decode import decode_page
 from .html_meta import (
     META_DATES, META_MODIFIED, _first, _labels, _names, _str, _types, canonical_url, json_ld,
     meta_tags, parse_date, pick_article, split_names, strip_site_suffix,
@@ -68,7 +70,7 @@ VERSION = 1
 
 _HEAD = re.compile(r"\A(?:\s|\ufeff|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])",
                    re.IGNORECASE | re.DOTALL)
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HIDDEN = frozenset({"script", "style", "noscript", "template"})
 _ELLIPSIS = ("...", "…", "[…]", "[...]")
 
 
@@ -100,54 +102,27 @@ def deadline(seconds: float):
             signal.setitimer(signal.ITIMER_REAL, *old_timer)
 
 
+_START = re.compile(r"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+_LEAD = 16384  # what may come before <html> / <!doctype>: a <style> block, a PHP warning
+
+
 def sniff(text: str) -> bool:
     head = text[:2048]
     if _HEAD.match(head):
         return True
+    if not head.lstrip().startswith("<"):
+        return False
     low = head.lower()
-    return head.lstrip().startswith("<") and ("<head" in low or "<body" in low)
+    return "<head" in low or "<body" in low or _START.search(text, 0, _LEAD) is not None
 
 
-# ------------------------------------------------------------------------------------ decoding
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    if codec in ("latin-1", "iso8859-1", "ascii"):  # WHATWG: these labels mean windows-1252
-        return "cp1252"
-    return codec
-
-
-def decode_page(content: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
-    """The page's text: UTF-8 if valid, else the declared charset, else Windows-1252."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    try:
-        return normalise_newlines(content.decode("utf-8")), []
-    except UnicodeDecodeError:
-        pass
-    m = _CHARSET.search(content[:4096])
-    for declared in (_codec(http_charset), _codec(m.group(1).decode("ascii")) if m else None):
-        if declared and declared not in ("utf-8", "utf-16", "utf-32"):
-            text = content.decode(declared, errors="replace")
-            return normalise_newlines(text), [] if declared == "cp1252" else [f"decoded_{declared}"]
-    try:
-        return normalise_newlines(content.decode("cp1252")), ["decoded_cp1252"]
-    except UnicodeDecodeError:
-        return normalise_newlines(content.decode("latin-1")), ["decoded_latin1"]
-
-
-# ------------------------------------------------------------------------------------- JSON-LD
-
-
-# ------------------------------------------------------------------------------------ meta tags
-
-
-# ---------------------------------------------------------------------------------------- dates
+def page_start(text: str) -> str:
+    """The page from its `<!doctype html>` / `<html>` on: what a server printed before it (a
+    `<style>` block, a PHP warning) is no part of the document."""
+    if _HEAD.match(text[:2048]):
+        return text
+    m = _START.search(text, 0, _LEAD)
+    return text[m.start():] if m else text
 
 
 # ------------------------------------------------------------------------------------ the page
@@ -274,18 +249,27 @@ class _Page:
         if self.rec.url:
             self.rec.id = ids.web_id(self.rec.url)
 
+    def markup(self) -> bool:
+        """The page says it is an article: a JSON-LD *Article object, og:type article, or
+        article:published_time."""
+        return bool(self.art) or (_first(self.meta, "og:type") or "").lower() == "article" \
+            or "article:published_time" in self.meta
+
     def body(self) -> str:
-        """trafilatura's text; the JSON-LD articleBody when it is clearly the fuller text; the
-        HTML inside a script for a client-rendered article page."""
+        """trafilatura's text (retried in recall mode when the precise pass keeps too little);
+        the JSON-LD articleBody when it is clearly the fuller text; the HTML inside a script for
+        a client-rendered article page."""
         art, web = self.art, self.web
         body = _paragraphs(getattr(extract_body(self.tree, web), "text", None))
         self.rules["text"] = "trafilatura"
+        if _words(body) < web.min_words and web.favor_precision:
+            body = self._recall(body)
         article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
         if article_body and _words(article_body) >= 1.2 * max(_words(body), 1) \
                 and not article_body.rstrip().endswith(_ELLIPSIS):
             body = _paragraphs(art["articleBody"].replace("\r", "\n"))
             self.rules["text"] = "json-ld"
-        if _words(body) < web.min_words and (art or (_first(self.meta, "og:type") or "").lower() == "article"):
+        if _words(body) < web.min_words and self.markup():
             from .script_text import script_text  # a client-rendered page: its text lives in a script
 
             scripted = _paragraphs(script_text(self.tree, lambda t: extract_body(t, web)))
@@ -294,11 +278,43 @@ class _Page:
         self.rec.text = body
         return body
 
+    def _recall(self, body: str) -> str:
+        """The precise pass kept fewer than min_words: trafilatura without favor_precision, then
+        with favor_recall (rule `trafilatura-recall`). A retry's text counts when it reaches
+        min_words and either adds min_words of its own or the page's raw text is long (>= 4 x
+        min_words): on a short page the extra words are its furniture (headline, byline, ad)."""
+        import msgspec
+
+        web, precise = self.web, _words(body)
+        for options in ({"favor_precision": False}, {"favor_precision": False, "favor_recall": True}):
+            text = _paragraphs(getattr(extract_body(self.tree, msgspec.structs.replace(web, **options)),
+                                       "text", None))
+            words = _words(text)
+            if words >= web.min_words and (words - precise >= web.min_words
+                                           or self.raw_words() >= 4 * web.min_words):
+                self.rules["text"] = "trafilatura-recall"
+                return text
+        return body
+
+    def raw_words(self) -> int:
+        """Words of the page's visible text (scripts and styles aside)."""
+        body = self.tree.find("body")
+        if body is None:
+            return 0
+        parts = []
+        for e in body.iter():
+            if isinstance(e.tag, str) and e.tag not in _HIDDEN and e.text:
+                parts.append(e.text)
+            if e is not body and e.tail:
+                parts.append(e.tail)
+        return _words(" ".join(parts))
+
     def title(self) -> None:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-        rec.title = self.take("title", ("json-ld", _str(art.get("headline")) or _str(art.get("name"))),
+        rec.title = self.take("title", ("json-ld", strip_site_suffix(
+            _str(art.get("headline")) or _str(art.get("name")), sites)),
                               ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
         if not rec.title:
             rec.title = self.take("title", ("trafilatura", strip_site_suffix(
@@ -337,31 +353,40 @@ class _Page:
         return day
 
     def people(self) -> None:
-        """authors (JSON-LD persons, then author meta tags, then trafilatura), the publisher (an
-        organisation author counts as one), the description."""
+        """authors (JSON-LD persons, then author meta tags, then trafilatura; the first source
+        that names a person after html_people's cleaning), the agency one of them names, the
+        publisher (an organisation author counts as one), the description."""
         rec, art, meta = self.rec, self.art, self.meta
-        authors: list[str] = []
         orgs: list[str] = []
-        _names(art.get("author"), authors, orgs)
-        if authors:
-            self.rules["authors"] = "json-ld"
-        else:
-            for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
-                for value in meta.get(key, ()):
-                    authors.extend(split_names(value))
-                if authors:
-                    self.rules["authors"] = "meta"
-                    break
-        if not authors and not orgs and getattr(self.fallback(), "author", None):
-            authors = [n for a in self.fallback().author.split(";") for n in split_names(a)]
+        ld_names: list[str] = []
+        _names(art.get("author"), ld_names, orgs)
+        sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
+        wire = agency(*orgs)
+        authors: list[str] = []
+        for source, names in self._author_sources(ld_names, orgs):
+            authors, found = clean_authors(names, sites)
+            wire = wire or found
             if authors:
-                self.rules["authors"] = "trafilatura"
-        rec.authors = list(dict.fromkeys(authors))
+                self.rules["authors"] = source
+                break
+        rec.authors = authors
+        if wire and not rec.agency:
+            rec.agency = wire
         rec.publisher = self.take("publisher", ("json-ld", _str(art.get("publisher"))),
                                   ("json-ld-author", orgs[0] if orgs else None),
                                   ("og", _first(meta, "og:site_name")))
         rec.description = self.take("description", ("json-ld", _str(art.get("description"))),
                                     ("og", _first(meta, "og:description", "description", "twitter:description")))
+
+    def _author_sources(self, ld_names: list[str], orgs: list[str]):
+        """(source, names) in order: JSON-LD, each author meta tag, trafilatura (only for a page
+        whose markup names no organisation author)."""
+        yield "json-ld", ld_names
+        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+            yield "meta", [n for value in self.meta.get(key, ()) for n in split_names(value)]
+        if not orgs and getattr(self.fallback(), "author", None):
+            yield "trafilatura", [n for a in self.fallback().author.split(";") for n in split_names(a)]
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""
@@ -384,25 +409,20 @@ class _Page:
                            for v in dict.fromkeys(values)]
 
     def not_article(self, body: str, day: str | None) -> str | None:
-        """Why the page is no article (a video page, too few words, no article markup), or None."""
-        meta, web = self.meta, self.web
-        og_type = (_first(meta, "og:type") or "").lower()
+        """Why the page is no article, or None with its evidence kept as flags (html_verdict.py)."""
+        og_type = (_first(self.meta, "og:type") or "").lower()
         other_types = set().union(*(_types(o) for o in self.others)) if self.others else set()
-        has_article = bool(self.art) or og_type == "article" or "article:published_time" in meta
-        words = _words(body)
-        if og_type.startswith("video") or (not self.art and "VideoObject" in other_types and words < 150):
-            return f"a video page (og:type {og_type or 'none'}, {words} words of text)"
-        if words < web.min_words:
-            what = "no text" if not words else f"{words} words of text"
-            return (f"{what} (< ingest.web.min_words {web.min_words}): a section front, "
-                    "video page or paywall stub, not an article")
-        if not has_article and (not day or og_type == "website"):
-            return (f"no article markup (JSON-LD, og:type article) and "
-                    f"{'no date' if not day else 'og:type website'}: a section front or other page")
-        return None
+        video = og_type.startswith("video") or (not self.art and "VideoObject" in other_types)
+        markup = self.markup()
+        why, flags = verdict(words=_words(body), min_words=self.web.min_words, markup=markup,
+                             video=video, dated=bool(day),
+                             own_date=bool(day) and self.rules.get("date") != "htmldate", listing=not markup and not day and listing_shape(self.tree))
+        self.rec.flags.extend(flags)
+        return why
 
 
 def _read_page(rec, text: str, web, source: dict) -> list:
+    text = page_start(text)
     parser = lxml_html.HTMLParser(recover=True, no_network=True, remove_comments=True,
                                   remove_pis=True, encoding="utf-8")
     try:

@@ -30,8 +30,6 @@ _PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
 
 _ROLE_WORD = re.compile(r"^(?:autor(?:in)?|author|redakteur(?:in)?)\s+|\s+(?:기자|記者)$", re.IGNORECASE)
 
-_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
-
 _TAGS = re.compile(r"<[^>]+>")
 
 META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
@@ -179,24 +177,60 @@ def canonical_url(tree) -> str | None:
             return href
     return None
 
+_CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+# a site name's separator: spaced (`Headline | Site`, `Site: Headline`), a full-width or pipe one
+# (`見出し：日本経済新聞`), or an unspaced dash between CJK characters (`…需求-新华网`)
+_AFFIX_SEP = re.compile(rf"\s+(?:\||-|–|—|::|·|•|»|«|/|\\|~)\s+|\s*[|｜：·・]\s*|:\s+"
+                        rf"|(?<=[{_CJK}])\s*[-_–—]\s*|\s*[-_–—]\s*(?=[{_CJK}])")
+_HOST_WORDS = frozenset({"www", "com", "net", "org", "info", "news", "blog", "online", "gov", "edu",
+                         "web", "live", "media", "co", "de", "uk"})
+_DATE_TAIL = re.compile(r"[\d.,:/\s-]+(?:uhr|h)?", re.IGNORECASE)
+
+
+def _site_keys(site_names: list[str]) -> set[str]:
+    """Comparable forms of the site's names: lower-case letters and digits; for a host, also
+    its name without the top-level domain (`golem.de` -> `golem`)."""
+    keys = set()
+    for n in site_names:
+        if not n:
+            continue
+        low = n.lower().strip()
+        keys.add(_ALNUM.sub("", low))
+        if "." in low and " " not in low:  # a host: also its name, and its distinctive labels
+            keys.add(_ALNUM.sub("", low.rsplit(".", 1)[0]))
+            keys.update(_ALNUM.sub("", label) for label in low.split(".") if label not in _HOST_WORDS)
+    return {k for k in keys if len(k) >= 3 or (k and not k.isascii())}
+
+
+def _names_site(part: str, sites: set[str]) -> bool:
+    key = _ALNUM.sub("", part.lower())
+    return bool(key) and (any(key == s or (len(key) >= 3 and (key in s or s in key)) for s in sites)
+                          or _DATE_TAIL.fullmatch(part.strip()) is not None)
+
+
 def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
-    """'Headline | Site' / 'Headline - site.de' -> 'Headline' when the tail names the site (or
-    is a date); a title that is only the site name is kept."""
+    """'Headline | Site', 'Headline - site.de', 'Site: Headline', '見出し：日本経済新聞' ->
+    'Headline' when the cut part names the site (og:site_name, the publisher, the host) or is a
+    date; a title that is only the site name is kept."""
     if not title:
         return title
-    sites = {_ALNUM.sub("", n.lower()) for n in site_names if n}
-    sites |= {s.rsplit(".", 1)[0] for s in list(sites) if "." in s}
+    sites = _site_keys(site_names)
     while True:
-        parts = _TITLE_SEP.split(title)
-        if len(parts) < 2:
+        seps = list(_AFFIX_SEP.finditer(title))
+        if not seps:
             return title
-        tail = parts[-1]
-        key = _ALNUM.sub("", tail.lower())
-        if not (key and (any(key in s or s in key for s in sites if len(s) >= 3)
-                         or re.fullmatch(r"[\d.\s/-]+", tail))):
-            return title
-        m = list(_TITLE_SEP.finditer(title))[-1]
-        title = title[: m.start()].strip()
+        last, first = seps[-1], seps[0]
+        head = title[: last.start()].strip()
+        if head and _names_site(title[last.end():], sites):
+            title = head
+            continue
+        tail = title[first.end():].strip()
+        if tail and _names_site(title[: first.start()], sites) \
+                and not _DATE_TAIL.fullmatch(title[: first.start()].strip()):
+            title = tail
+            continue
+        return title
+
 
 def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
     """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
