@@ -56,6 +56,7 @@ from lxml import html as lxml_html
 
 from . import ids
 from .base import RawInput, Reason, new_record, rejected
+from .html_dates import local_day
 from .html_people import clean_authors
 from .html_verdict import listing_shape, verdict
 from .markup import agency
@@ -346,6 +347,9 @@ class _Page:
                 problem = None
         if problem:
             rec.flags.append(problem)
+        local, rule = local_day(published, rec.url)
+        if local and local != day:  # a UTC instant: the publisher's day (html_dates.py)
+            day, rules["date"] = local, rule
         rec.date, rec.published_at = day, published
         mod_value = _str(art.get("dateModified")) or _first(self.meta, *META_MODIFIED)
         if mod_value:
