@@ -50,7 +50,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.append(str(ROOT))  # PYTHONPATH first: `PYTHONPATH=/other/tree` measures that tree
 
-from curate.params import IngestParams  # noqa: E402
+from curate.params import IngestParams, WebParams  # noqa: E402
 from curate.readers import html as html_reader  # noqa: E402
 from curate.readers import read_file  # noqa: E402
 from curate.readers.markup import agency  # noqa: E402
@@ -232,8 +232,11 @@ def main(argv=None) -> int:
     ap.add_argument("--json", type=Path)
     ap.add_argument("--failures", action="store_true", help="list curate's misses")
     ap.add_argument("--only-curate", action="store_true", help="skip the two libraries")
+    ap.add_argument("--web", action="append", default=[], metavar="KEY=VALUE",
+                    help="an ingest.web param for curate (e.g. favor_precision=false)")
     args = ap.parse_args(argv)
-    params = IngestParams()
+    web = {k: json.loads(v.lower()) for k, _, v in (w.partition("=") for w in args.web)}
+    params = IngestParams(web=WebParams(**web))
     pages = load(args.data, args.half)
     results = {"curate": [curate_page(p, params) for p in pages]}
     if not args.only_curate:

@@ -2,14 +2,20 @@
 
 Sniff (content only): after optional whitespace, BOM, `<?xml ...?>` prolog and comments, the text
 starts with `<!DOCTYPE html` or `<html`, or starts with `<` and holds `<head` or `<body` in its first
-2 KiB. (gzip is undone before sniffing, see decode.py; WARC files go to warc.py first.)
+2 KiB or `<!DOCTYPE html` / `<html` in its first 16 KiB (a server's `<style>` block or PHP warning
+printed before the document; what comes before `<html>` is dropped when the page is read). (gzip
+is undone before sniffing, see decode.py; WARC files go to warc.py first.)
 
 Decoding: valid UTF-8 wins; else the charset the HTTP header (WARC) or the page's `<meta charset>`
 declares; else Windows-1252 (flag ``decoded_cp1252``), which is what browsers do for a page that
-declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, per WHATWG).
+declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, per WHATWG);
+`decode.decode_page`. Stray NULs are dropped.
 
 Body: trafilatura (`bare_extraction`, options from `ingest.web`: favor_precision by default, no
-comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. JSON-LD
+comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. When the
+precise pass keeps fewer than `min_words` words, trafilatura runs again without favor_precision,
+then with favor_recall (rule `trafilatura-recall`; taken when the retry adds min_words of text or
+the page's visible text is long: a table-laid-out page, a page of odd markup). JSON-LD
 `articleBody` replaces it only when it is clearly the fuller text (>= 1.2x the words, not cut
 with an ellipsis), since `articleBody` is often a teaser cut at a few hundred characters.
 
@@ -28,8 +34,12 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
   `og:description` / `description`, `<link rel="canonical">` / `og:url`.
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
+Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
+html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
+the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
-published_at. language is left to the extract stage (a page's `lang` is often wrong).
+published_at; for a time stated in UTC only, the publisher's day (html_dates.py: the URL's day,
+the day the page shows, the site's time zone), published_at keeping the instant. language is left to the extract stage (a page's `lang` is often wrong).
 
 Id (ids.web_id): the publisher's story id where the URL carries one (Reuters `-idUSBRE85613E...`
 -> `reuters-USBRE85613E`), else `web-<16 hex of sha256(host without www + path + query without
@@ -39,8 +49,9 @@ id; no URL at all -> the path rule (with the WARC record id inside a WARC).
 A page that says it is an article but whose markup gives too few words (client-rendered: the text
 sits in a script as HTML) gets its body from that script (script_text.py, rule `script-html`).
 
-Rejections: NOT_ARTICLE (a video page; fewer than `ingest.web.min_words` words of text, e.g. a
-section front or a paywall stub; no article markup and no date at all), MALFORMED_HTML (nesting
+Rejections: NOT_ARTICLE only when the page's signals agree (html_verdict.py: too few words, a
+short undated video page, no article markup with no date and little text or a listing's shape;
+a lone signal is kept as a flag: ``no_article_markup``, ``video_page``, ``short_text``), MALFORMED_HTML (nesting
 past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOUT (extraction over
 `ingest.web.timeout_s`, bounded with a per-page timer when run in a main thread).
 """
@@ -48,17 +59,15 @@ past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOU
 from __future__ import annotations
 
 import re
-import signal
-import threading
-from contextlib import contextmanager
 
 from lxml import html as lxml_html
 
 from . import ids
 from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
+from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
 from .html_people import clean_authors
-from .html_verdict import listing_shape, verdict
+from .html_verdict import listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
 from .html_meta import (
@@ -73,34 +82,6 @@ _HEAD = re.compile(r"\A(?:\s|\ufeff|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html
                    re.IGNORECASE | re.DOTALL)
 _HIDDEN = frozenset({"script", "style", "noscript", "template"})
 _ELLIPSIS = ("...", "…", "[…]", "[...]")
-
-
-class PageTimeout(BaseException):
-    """Raised by the per-page timer; a BaseException so that no `except Exception` inside the
-    parser or the extractor swallows it."""
-
-
-@contextmanager
-def deadline(seconds: float):
-    """Raise PageTimeout in this thread after `seconds` (only in the main thread, where signals
-    are delivered; elsewhere, and for seconds <= 0, no bound). The previous timer is restored."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise PageTimeout()
-
-    old_handler = signal.signal(signal.SIGALRM, on_alarm)
-    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
-        if old_timer[0] > 0:
-            signal.setitimer(signal.ITIMER_REAL, *old_timer)
 
 
 _START = re.compile(r"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
@@ -130,49 +111,6 @@ def page_start(text: str) -> str:
 
 def _depth_exceeded(parser) -> bool:
     return any("depth" in e.message.lower() for e in parser.error_log)
-
-
-def _paragraphs(text: str | None) -> str:
-    if not text:
-        return ""
-    return "\n\n".join(p for p in (" ".join(line.split()) for line in text.split("\n")) if p)
-
-
-_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-
-
-def _words(text: str | None) -> int:
-    """Words; each CJK character counts as one (those scripts put no spaces between words)."""
-    return len(_WORD.findall(text)) if text else 0
-
-
-def _title_author(tree):
-    """trafilatura's title and author, as its `extract_metadata` finds them, without the date,
-    site name, categories and licence it also looks for."""
-    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
-
-    doc = examine_meta(tree)
-    if doc.author and " " not in doc.author:
-        doc.author = None
-    try:
-        doc = extract_meta_json(tree, doc)
-    except Exception:  # noqa: BLE001 - as extract_metadata: bugs in trafilatura's JSON reading
-        pass
-    doc.title = doc.title or extract_title(tree)
-    doc.author = doc.author or extract_author(tree)
-    doc.clean_and_trim()
-    return doc
-
-
-def extract_body(tree, web) -> object | None:
-    """trafilatura's Document for the tree (its text only: metadata comes from the page's own
-    markup first, trafilatura's and htmldate's metadata only when that lacks a field), or None."""
-    from trafilatura import bare_extraction
-
-    return bare_extraction(
-        tree, with_metadata=False, include_comments=False, include_tables=web.include_tables,
-        include_images=False, include_formatting=web.include_formatting,
-        favor_precision=web.favor_precision, favor_recall=web.favor_recall, deduplicate=False)
 
 
 def read(src: RawInput, params) -> list:
@@ -297,18 +235,21 @@ class _Page:
                 return text
         return body
 
-    def raw_words(self) -> int:
-        """Words of the page's visible text (scripts and styles aside)."""
+    def visible_text(self) -> str:
+        """The page's visible text (scripts and styles aside)."""
         body = self.tree.find("body")
         if body is None:
-            return 0
+            return ""
         parts = []
         for e in body.iter():
             if isinstance(e.tag, str) and e.tag not in _HIDDEN and e.text:
                 parts.append(e.text)
             if e is not body and e.tail:
                 parts.append(e.tail)
-        return _words(" ".join(parts))
+        return " ".join(parts)
+
+    def raw_words(self) -> int:
+        return _words(self.visible_text())
 
     def title(self) -> None:
         rec, art, meta = self.rec, self.art, self.meta
@@ -347,7 +288,8 @@ class _Page:
                 problem = None
         if problem:
             rec.flags.append(problem)
-        local, rule = local_day(published, rec.url)
+        local, rule = local_day(published, rec.url, self.visible_text() if published and
+                                published.endswith("+00:00") else "")
         if local and local != day:  # a UTC instant: the publisher's day (html_dates.py)
             day, rules["date"] = local, rule
         rec.date, rec.published_at = day, published
@@ -420,7 +362,8 @@ class _Page:
         markup = self.markup()
         why, flags = verdict(words=_words(body), min_words=self.web.min_words, markup=markup,
                              video=video, dated=bool(day),
-                             own_date=bool(day) and self.rules.get("date") != "htmldate", listing=not markup and not day and listing_shape(self.tree))
+                             own_date=bool(day) and self.rules.get("date") != "htmldate",
+                             stub=stub_text(body), listing=not markup and not day and listing_shape(self.tree))
         self.rec.flags.extend(flags)
         return why
 

@@ -187,25 +187,43 @@ _HOST_WORDS = frozenset({"www", "com", "net", "org", "info", "news", "blog", "on
 _DATE_TAIL = re.compile(r"[\d.,:/\s-]+(?:uhr|h)?", re.IGNORECASE)
 
 
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _key(text: str) -> str:
+    """Lower-case letters and digits, umlauts spelled out and accents dropped (`Börsen-Zeitung`
+    and the host `boersen-zeitung.de` give one key)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return _ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
 def _site_keys(site_names: list[str]) -> set[str]:
-    """Comparable forms of the site's names: lower-case letters and digits; for a host, also
-    its name without the top-level domain (`golem.de` -> `golem`)."""
+    """Comparable forms of the site's names; for a host, also its name without the top-level
+    domain (`golem.de` -> `golem`) and its distinctive labels (`hoy.com.do` -> `hoy`)."""
     keys = set()
     for n in site_names:
         if not n:
             continue
         low = n.lower().strip()
-        keys.add(_ALNUM.sub("", low))
-        if "." in low and " " not in low:  # a host: also its name, and its distinctive labels
-            keys.add(_ALNUM.sub("", low.rsplit(".", 1)[0]))
-            keys.update(_ALNUM.sub("", label) for label in low.split(".") if label not in _HOST_WORDS)
-    return {k for k in keys if len(k) >= 3 or (k and not k.isascii())}
+        keys.add(_key(low))
+        if "." in low and " " not in low:
+            keys.add(_key(low.rsplit(".", 1)[0]))
+            keys.update(_key(label) for label in low.split(".") if label not in _HOST_WORDS)
+    return {k for k in keys if k}
 
 
 def _names_site(part: str, sites: set[str]) -> bool:
-    key = _ALNUM.sub("", part.lower())
-    return bool(key) and (any(key == s or (len(key) >= 3 and (key in s or s in key)) for s in sites)
-                          or _DATE_TAIL.fullmatch(part.strip()) is not None)
+    """`part` names the site (the same key, for keys of 4+ characters one inside the other, or
+    a short part one of whose words is a site key: `Diario HOY` on hoy.com.do), or is a date."""
+    key = _key(part)
+    if _DATE_TAIL.fullmatch(part.strip()):
+        return True
+    words = part.split()
+    return bool(key) and (any(key == s or (min(len(key), len(s)) >= 4 and (key in s or s in key))
+                              for s in sites)
+                          or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
 
 
 def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:

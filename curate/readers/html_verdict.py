@@ -4,8 +4,10 @@ A page is rejected `not_article` only when its signals agree; a lone signal agai
 article markup, `og:type website`, a video player) is kept as a flag on the record instead:
 
 * no text, or fewer words than `ingest.web.min_words` (after the recall retry, see html.py): a
-  section front, a paywall stub (article markup and a date, but a teaser's words) or an empty
-  player page;
+  section front, a paywall stub or an empty player page. A page whose markup says it is an
+  article and that states a date keeps a short text down to half of min_words (flag
+  ``short_text``: a short news item) unless the text reads as a stub: it ends cut (`…`) or
+  asks the reader to subscribe (PAYWALL_WORDS);
 * a video page (`og:type video.*`, or a VideoObject and no article object) with little text
   (< 2.5 x min_words words) and no date of its own markup (htmldate's guess, often a copyright
   year, does not count here); with one or a longer text it is kept, flag ``video_page``;
@@ -19,6 +21,11 @@ that are teaser links, or many `<article>` blocks on the page.
 
 from __future__ import annotations
 
+PAYWALL_WORDS = ("abonnement", "abonnieren", "abonniere", "subscribe", "subscription", "subscriber",
+                 "abonnez", "abonné", "suscríbete", "suscripción", "suscriptor", "assinante",
+                 "assine", "abbonati", "abbonamento", "abonneer", "prenumerera", "log in to read",
+                 "sign in to read", "registrieren sie sich", "jetzt weiterlesen", "weiterlesen mit")
+STUB_ENDS = ("…", "...", "[…]", "[...]")
 LONG_TEXT = 200           # words: a text this long is no stub
 TEASER_HEADINGS = 6       # headings made of a link: a listing has many
 ARTICLE_BLOCKS = 4        # <article> elements: a listing has many
@@ -41,11 +48,19 @@ def listing_shape(tree) -> bool:
         or sum(1 for _ in tree.iter("article")) >= ARTICLE_BLOCKS
 
 
+def stub_text(text: str) -> bool:
+    """The text of a paywall stub or a teaser: cut with an ellipsis, or asking for a subscription."""
+    low = text.lower()
+    return text.rstrip().endswith(STUB_ENDS) or any(w in low for w in PAYWALL_WORDS)
+
+
 def verdict(*, words: int, min_words: int, markup: bool, video: bool, dated: bool,
-            own_date: bool, listing: bool) -> tuple[str | None, list[str]]:
+            own_date: bool, listing: bool, stub: bool) -> tuple[str | None, list[str]]:
     """(why the page is no article or None, flags to keep on an accepted page)."""
     flags: list[str] = []
-    if words < min_words:
+    if markup and dated and not stub and min_words // 2 <= words < min_words:
+        flags.append("short_text")
+    elif words < min_words:
         what = "no text" if not words else f"{words} words of text"
         return (f"{what} (< ingest.web.min_words {min_words}): a section front, "
                 "video page or paywall stub, not an article"), flags
