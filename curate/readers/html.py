@@ -66,6 +66,7 @@ from . import ids
 from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
+from .html_furniture import trim_furniture
 from .html_people import clean_authors
 from .html_verdict import listing_shape, stub_text, verdict
 from .markup import agency
@@ -214,6 +215,7 @@ class _Page:
             scripted = _paragraphs(script_text(self.tree, lambda t: extract_body(t, web)))
             if _words(scripted) > _words(body):
                 body, self.rules["text"] = scripted, "script-html"
+        body = trim_furniture(body)
         self.rec.text = body
         return body
 

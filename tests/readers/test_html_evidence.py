@@ -150,3 +150,11 @@ def test_stated_offset_keeps_its_own_day(tmp_path):
     ld = dict(ARTICLE_LD, datePublished="2024-03-11T20:30:00-05:00", url=url)
     rec = _one(tmp_path, article_page(ld=ld, canonical=url))
     assert rec.date == "2024-03-11"
+
+
+def test_furniture_lines_at_the_body_ends_are_dropped(tmp_path):
+    extra = ("<p>Popular</p><p>“swipe left below to view more authors”Swipe →</p>"
+             "<p>More from Northport Daily…</p>")
+    rec = _one(tmp_path, article_page(extra_body=extra))
+    assert type(rec) is Record and PARAGRAPHS[-1] in rec.text
+    assert "Swipe" not in rec.text and "Popular" not in rec.text and "More from" not in rec.text
