@@ -73,7 +73,7 @@ from .markup import agency
 from .decode import decode_page
 from .html_meta import (
     META_DATES, META_MODIFIED, _first, _labels, _names, _str, _types, canonical_url, json_ld,
-    meta_tags, parse_date, pick_article, split_names, strip_site_suffix,
+    meta_tags, parse_date, pick_article, split_names, strip_site_suffix, visible_headline,
 )
 
 NAME = "html"
@@ -263,6 +263,8 @@ class _Page:
         if not rec.title:
             rec.title = self.take("title", ("trafilatura", strip_site_suffix(
                 getattr(self.fallback(), "title", None), sites)))
+        if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
+            rec.title = visible_headline(self.tree, rec.title)
         if rec.title and rec.text:  # the headline repeated as the body's first paragraph
             first, _, rest = rec.text.partition("\n\n")
             if " ".join(first.split()).casefold() == rec.title.casefold() and rest:

@@ -214,14 +214,15 @@ def _site_keys(site_names: list[str]) -> set[str]:
     return {k for k in keys if k}
 
 
-def _names_site(part: str, sites: set[str]) -> bool:
-    """`part` names the site (the same key, for keys of 4+ characters one inside the other, or
-    a short part one of whose words is a site key: `Diario HOY` on hoy.com.do), or is a date."""
+def _names_site(part: str, sites: set[str], loose: bool = True) -> bool:
+    """`part` names the site (the same key; `loose`, as for a suffix: for keys of 4+ characters
+    one inside the other; or a short part one of whose words is a site key: `Diario HOY` on
+    hoy.com.do), or is a date."""
     key = _key(part)
     if _DATE_TAIL.fullmatch(part.strip()):
         return True
     words = part.split()
-    return bool(key) and (any(key == s or (min(len(key), len(s)) >= 4 and (key in s or s in key))
+    return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4 and (key in s or s in key))
                               for s in sites)
                           or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
 
@@ -243,11 +244,33 @@ def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
             title = head
             continue
         tail = title[first.end():].strip()
-        if tail and _names_site(title[: first.start()], sites) \
+        if tail and _names_site(title[: first.start()], sites, loose=False) \
                 and not _DATE_TAIL.fullmatch(title[: first.start()].strip()):
             title = tail
             continue
         return title
+
+
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"} | {c: '"' for c in "„“”‟\"«»‹›"}
+                        | {c: "'" for c in "‚‘’‛"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _loose(text: str) -> str:
+    """A headline up to its dashes, quote marks, spacing, soft hyphens and case."""
+    return " ".join(text.translate(_INVISIBLE).replace("\xad", "").translate(_DASHES).casefold().split())
+
+
+def visible_headline(tree, title: str) -> str:
+    """The page's `<h1>` text when it is the same headline as `title` but for dashes, quote
+    marks, spacing and case (the metadata often flattens `–` and `„…“` to `-` and `"`), else
+    `title`."""
+    key = _loose(title)
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().translate(_INVISIBLE).split())
+        if text and text != title and _loose(text) == key:
+            return text
+    return title
 
 
 def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:

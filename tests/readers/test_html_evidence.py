@@ -158,3 +158,15 @@ def test_furniture_lines_at_the_body_ends_are_dropped(tmp_path):
     rec = _one(tmp_path, article_page(extra_body=extra))
     assert type(rec) is Record and PARAGRAPHS[-1] in rec.text
     assert "Swipe" not in rec.text and "Popular" not in rec.text and "More from" not in rec.text
+
+
+def test_title_takes_the_visible_headlines_dashes_and_quotes(tmp_path):
+    ld = dict(ARTICLE_LD, headline='Northport - the "deep channel" plan')
+    rec = _one(tmp_path, article_page(ld=ld, h1="Northport – the „deep channel“ plan"))
+    assert rec.title == "Northport – the „deep channel“ plan"
+
+
+def test_title_keeps_its_words_when_the_headline_differs(tmp_path):
+    ld = dict(ARTICLE_LD, headline="Harbour vote: Northport to deepen its channel")
+    rec = _one(tmp_path, article_page(ld=ld, h1="Harbour vote Northport to deepen its channel"))
+    assert rec.title == "Harbour vote: Northport to deepen its channel"
