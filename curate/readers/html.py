@@ -143,6 +143,12 @@ def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] |
                          f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
 
 
+def _spelled(name: str, text: str) -> str:
+    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
+    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
+    return m.group(0) if m else name
+
+
 class _Page:
     """One parsed page while its record is filled: the tree, its JSON-LD article object, its
     meta tags, and `rules` (which source gave each field: the record's provenance.rules)."""
@@ -320,6 +326,9 @@ class _Page:
             if authors:
                 self.rules["authors"] = source
                 break
+        if self.rules.get("authors") == "trafilatura":  # it title-cases names: the page's spelling
+            visible = self.visible_text()
+            authors = [_spelled(n, visible) for n in authors]
         rec.authors = authors
         if wire and not rec.agency:
             rec.agency = wire

@@ -170,3 +170,10 @@ def test_title_keeps_its_words_when_the_headline_differs(tmp_path):
     ld = dict(ARTICLE_LD, headline="Harbour vote: Northport to deepen its channel")
     rec = _one(tmp_path, article_page(ld=ld, h1="Harbour vote Northport to deepen its channel"))
     assert rec.title == "Harbour vote: Northport to deepen its channel"
+
+
+def test_author_found_by_trafilatura_keeps_the_pages_spelling(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        extra_body='<p class="byline">Posted by <a rel="author" href="/u/lupa">lupa</a></p>')
+    rec = _one(tmp_path, page)
+    assert rec.provenance.rules["authors"] == "trafilatura" and rec.authors == ["lupa"]
