@@ -80,7 +80,8 @@ def load(data: Path, half: str) -> list[dict]:
             authors = None
             if p.get("authors") is not None:
                 authors = [a for s in p["authors"] for a in _AUTHOR_SPLIT.split(s) if a.strip()]
-            pages.append({"set": truth.parent.name, "half": half_of(p["file"]), "root": truth.parent, "path": p["file"], "truth": {
+            pages.append({"set": truth.parent.name, "half": half_of(p["file"]), "root": truth.parent,
+                          "path": p["file"], "truth": {
                 "title": p.get("title"), "date": p.get("date"), "authors": authors,
                 "with": p.get("with") or [], "without": p.get("without") or []}})
     return pages

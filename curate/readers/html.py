@@ -39,7 +39,8 @@ html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), rol
 the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
 published_at; for a time stated in UTC only, the publisher's day (html_dates.py: the URL's day,
-the day the page shows, the site's time zone), published_at keeping the instant. language is left to the extract stage (a page's `lang` is often wrong).
+the day the page shows, the site's time zone), published_at keeping the instant. language is
+left to the extract stage (a page's `lang` is often wrong).
 
 Id (ids.web_id): the publisher's story id where the URL carries one (Reuters `-idUSBRE85613E...`
 -> `reuters-USBRE85613E`), else `web-<16 hex of sha256(host without www + path + query without
@@ -50,10 +51,11 @@ A page that says it is an article but whose markup gives too few words (client-r
 sits in a script as HTML) gets its body from that script (script_text.py, rule `script-html`).
 
 Rejections: NOT_ARTICLE only when the page's signals agree (html_verdict.py: too few words, a
-short undated video page, no article markup with no date and little text or a listing's shape;
-a lone signal is kept as a flag: ``no_article_markup``, ``video_page``, ``short_text``), MALFORMED_HTML (nesting
-past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOUT (extraction over
-`ingest.web.timeout_s`, bounded with a per-page timer when run in a main thread).
+short undated video page, no article markup with no date and little text or a listing's shape,
+or with a schema.org listing type; a lone signal is kept as a flag: ``no_article_markup``,
+``video_page``, ``short_text``), MALFORMED_HTML (nesting past the HTML parser's depth limit of
+255: the rest of the page is lost), TIMEOUT (extraction over `ingest.web.timeout_s`, bounded
+with a per-page timer when run in a main thread).
 """
 
 from __future__ import annotations
@@ -68,7 +70,7 @@ from .html_dates import local_day
 from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
 from .html_furniture import trim_furniture
 from .html_people import clean_authors
-from .html_verdict import listing_shape, stub_text, verdict
+from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
 from .html_meta import (
@@ -376,7 +378,9 @@ class _Page:
         why, flags = verdict(words=_words(body), min_words=self.web.min_words, markup=markup,
                              video=video, dated=bool(day),
                              own_date=bool(day) and self.rules.get("date") != "htmldate",
-                             stub=stub_text(body), listing=not markup and not day and listing_shape(self.tree))
+                             stub=stub_text(body),
+                             listing=not markup and not day and listing_shape(self.tree),
+                             collection=bool(other_types & LISTING_TYPES))
         self.rec.flags.extend(flags)
         return why
 

@@ -15,6 +15,8 @@ article markup, `og:type website`, a video player) is kept as a flag on the reco
   `article:published_time`): flag ``no_article_markup``; rejected only when the page also has no
   date and either little text (< 200 words) or the shape of a listing.
 
+A page without article markup whose JSON-LD declares a listing (CollectionPage, ItemList,
+SearchResultsPage, ProfilePage) is rejected whatever its date or length: its own markup agrees.
 The shape of a listing: many teaser headlines (`h2`-`h4` whose text is a link), many list items
 that are teaser links, or many `<article>` blocks on the page.
 """
@@ -26,6 +28,7 @@ PAYWALL_WORDS = ("abonnement", "abonnieren", "abonniere", "subscribe", "subscrip
                  "assine", "abbonati", "abbonamento", "abonneer", "prenumerera", "log in to read",
                  "sign in to read", "registrieren sie sich", "jetzt weiterlesen", "weiterlesen mit")
 STUB_ENDS = ("…", "...", "[…]", "[...]")
+LISTING_TYPES = frozenset({"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"})
 LONG_TEXT = 200           # words: a text this long is no stub
 TEASER_HEADINGS = 6       # headings made of a link: a listing has many
 ARTICLE_BLOCKS = 4        # <article> elements: a listing has many
@@ -55,7 +58,8 @@ def stub_text(text: str) -> bool:
 
 
 def verdict(*, words: int, min_words: int, markup: bool, video: bool, dated: bool,
-            own_date: bool, listing: bool, stub: bool) -> tuple[str | None, list[str]]:
+            own_date: bool, listing: bool, stub: bool,
+            collection: bool = False) -> tuple[str | None, list[str]]:
     """(why the page is no article or None, flags to keep on an accepted page)."""
     flags: list[str] = []
     if markup and dated and not stub and min_words // 2 <= words < min_words:
@@ -69,6 +73,9 @@ def verdict(*, words: int, min_words: int, markup: bool, video: bool, dated: boo
             return f"a video page with {words} words of text and no date", flags
         flags.append("video_page")
     if not markup:
+        if collection:
+            return ("no article markup and a schema.org listing (CollectionPage, ItemList, ...): "
+                    "a section front or other listing"), flags
         if not dated and (words < LONG_TEXT or listing):
             return (f"no article markup (JSON-LD, og:type article), no date and "
                     f"{'the shape of a listing' if listing else f'{words} words of text'}: "

@@ -177,3 +177,11 @@ def test_author_found_by_trafilatura_keeps_the_pages_spelling(tmp_path):
                         extra_body='<p class="byline">Posted by <a rel="author" href="/u/lupa">lupa</a></p>')
     rec = _one(tmp_path, page)
     assert rec.provenance.rules["authors"] == "trafilatura" and rec.authors == ["lupa"]
+
+
+def test_collection_page_without_article_markup_is_rejected_even_with_long_text(tmp_path):
+    ld = {"@context": "https://schema.org", "@type": "CollectionPage", "name": "Business"}
+    page = article_page(ld=ld, og={"og:type": "website"}, paragraphs=COLUMN)
+    rec = _one(tmp_path, page)
+    assert type(rec) is Rejected and rec.reason == Reason.NOT_ARTICLE.value
+    assert "listing" in rec.detail
