@@ -280,7 +280,7 @@ def release_cmd(
     license: str = typer.Option("other", "--license", help="License id for the card and Croissant "
                                 "(default 'other': article copyright belongs to the publishers)."),
     name: str = typer.Option(None, "--name", help="Dataset name (default 'News corpus')."),
-    url: str = typer.Option(None, "--url", help="Public repository URL (default: git remote origin)."),
+    url: str = typer.Option(None, "--url", help="Public repository URL (default: git remote origin when it is an http(s)/ssh URL)."),
     creator: str = typer.Option(None, "--creator", help="Creator (default: author of HEAD)."),
     date: str = typer.Option(None, "--date", help="datePublished, YYYY-MM-DD (default: HEAD's commit date)."),
     push: bool = typer.Option(True, "--push/--no-push", help="dvc push to the default remote first."),

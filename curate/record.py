@@ -6,6 +6,8 @@ types here. Records are msgspec Structs: fast to encode/decode and able to emit 
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterable
 from enum import Enum
 from typing import Union, get_args, get_origin
@@ -44,6 +46,29 @@ class Reason(str, Enum):
     UNSAFE_MARKUP = "unsafe_markup"      # XML declaring entities (external entities, entity bombs): never expanded
     CANCELLATION = "cancellation"        # a feed item that cancels its story (NewsML-G2/ninjs pubStatus canceled)
     WITHDRAWN = "withdrawn"              # a version of a story that a later cancellation withdrew
+
+
+# the one safe-id rule (readers make ids by it, validate refuses records that break it): a file
+# name of [A-Za-z0-9._-], 1 to 128 characters, not starting with '.', never containing '..'
+ID_PATTERN = r"^(?!.*\.\.)[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
+_ID_RE = re.compile(ID_PATTERN)
+
+
+def is_safe_id(value: str) -> bool:
+    """Whether `value` is a safe record id (ID_PATTERN)."""
+    return _ID_RE.fullmatch(value) is not None
+
+
+def is_missing(record, field: str) -> bool:
+    """The one rule for a missing field (null-rate rules, quality report, dataset card): None, a
+    blank or whitespace-only string, an empty list or mapping. Works on anything with the field as
+    an attribute (a Record, a partial decode of one)."""
+    value = getattr(record, field, None)
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    return len(value) == 0
 
 
 # ids whose repeats are versions of one story (the source's own story id): dedup keeps the latest
@@ -208,5 +233,18 @@ def reject(record: Record, reason: Reason, detail: str, stage: str) -> Rejected:
 
 
 def json_schema(kind: type[msgspec.Struct] = Record) -> dict:
-    """JSON Schema for one record (or rejected record), generated from the Struct."""
-    return msgspec.json.schema(kind)
+    """JSON Schema for one record (or rejected record), generated from the Struct.
+
+    Every description is normalised here (`inspect.cleandoc`): msgspec versions render docstrings
+    differently (0.23 strips the indentation of continuation lines, older ones kept it), and the
+    committed `schemas/` must be the same bytes whichever version is installed."""
+    return _clean_descriptions(msgspec.json.schema(kind))
+
+
+def _clean_descriptions(node):
+    if isinstance(node, dict):
+        return {k: inspect.cleandoc(v) if k == "description" and isinstance(v, str) else _clean_descriptions(v)
+                for k, v in node.items()}
+    if isinstance(node, list):
+        return [_clean_descriptions(v) for v in node]
+    return node

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from importlib import import_module
 
 # what every stage's code imports: the record, parameters, paths and the stage engine
-BASE_CODE = ("curate/engine", "curate/layout.py", "curate/params.py", "curate/record.py",
-             "curate/steps.py", "curate/__init__.py")
+BASE_CODE = ("curate/engine", "curate/globs.py", "curate/layout.py", "curate/params.py",
+             "curate/record.py", "curate/steps.py", "curate/__init__.py")
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,7 @@
-"""Shared fixtures: hermetic DVC settings, a temp git+DVC project of this checkout (`project`), and
-that project built by `dvc repro` (`built`). Shared builders of articles and parameters: tests/builders.py."""
+"""Shared fixtures: a hermetic home (every user folder a library writes to points into one temp
+folder for the session), hermetic DVC settings, a temp git+DVC project of this checkout
+(`project`), and that project built by `dvc repro` (`built`). Shared builders of articles and
+parameters: tests/builders.py."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +17,64 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ["dvc.yaml", "params.yaml", ".dvc/config", ".dvcignore", "pyproject.toml"]
 PROJECT_DIRS = ["curate", "corpus/raw", "schemas"]
+# the user's own home, kept by pytest_configure before it points HOME elsewhere (this module is
+# imported again as `tests.conftest` by test modules, after that)
+REAL_HOME = Path(os.environ.get("CURATE_TESTS_REAL_HOME") or Path.home())
+# the user folders the libraries here write to, relative to the session's temp home: the XDG
+# folders (DVC's and pip's platformdirs), Hugging Face `datasets` and hub, mlcroissant's
+# downloads, matplotlib's font cache, dask's config
+HERMETIC_DIRS = {
+    "HOME": ".",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_STATE_HOME": ".local/state",
+    "HF_HOME": ".cache/huggingface",
+    "HF_DATASETS_CACHE": ".cache/huggingface/datasets",
+    "HF_HUB_CACHE": ".cache/huggingface/hub",
+    "HUGGINGFACE_HUB_CACHE": ".cache/huggingface/hub",
+    "HF_ASSETS_CACHE": ".cache/huggingface/assets",
+    "HF_MODULES_CACHE": ".cache/huggingface/modules",
+    "CROISSANT_CACHE": ".cache/croissant",
+    "MPLCONFIGDIR": ".config/matplotlib",
+    "DASK_CONFIG": ".config/dask",
+}
+_SAVED_ENV: dict[str, str | None] = {}
+
+
+def pytest_configure(config):
+    """Point every user folder into a temp home for the whole session, before any test module is
+    imported (`datasets` reads HF_HOME at import): the suite writes nothing to the real home and
+    reads none of its settings (git's identity is the temp home's own `.gitconfig`)."""
+    _SAVED_ENV.setdefault("CURATE_TESTS_REAL_HOME", os.environ.get("CURATE_TESTS_REAL_HOME"))
+    os.environ.setdefault("CURATE_TESTS_REAL_HOME", str(Path.home()))
+    home = Path(tempfile.mkdtemp(prefix="curate-tests-home-"))
+    config._curate_home = home
+    env = {var: str(home / rel) for var, rel in HERMETIC_DIRS.items()}
+    env["HF_HUB_OFFLINE"] = "1"
+    env["HF_DATASETS_OFFLINE"] = "1"
+    for var, value in env.items():
+        _SAVED_ENV.setdefault(var, os.environ.get(var))
+        os.environ[var] = value
+    (home / ".gitconfig").write_text("[user]\n\tname = curate tests\n\temail = tests@example.org\n")
+    try:
+        from hypothesis import settings
+        from hypothesis.database import DirectoryBasedExampleDatabase
+    except ImportError:
+        return
+    settings.register_profile("hermetic", database=DirectoryBasedExampleDatabase(str(home / ".hypothesis")))
+    settings.load_profile("hermetic")
+
+
+def pytest_unconfigure(config):
+    for var, value in _SAVED_ENV.items():
+        if value is None:
+            os.environ.pop(var, None)
+        else:
+            os.environ[var] = value
+    home = getattr(config, "_curate_home", None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -12,8 +12,8 @@
    A JSON array with rejected elements is written (UTF-8) with those elements replaced by `null`,
    which the JSON reader skips, so every accepted element keeps its index, id and source item.
    Rejected inputs are never copied.
-4. Each copy is written to a `.tmp-` file in the target folder (the pipeline's listing skips dot
-   names), fsynced, then hard-linked to its name: a link never replaces an existing file, so
+4. Each copy is written by engine/io's atomic writer (`write_new`) to a `.tmp-` file in the
+   target folder (the pipeline's listing skips dot names), fsynced, then hard-linked to its name: a link never replaces an existing file, so
    nothing is ever overwritten, and a reader never sees a partial file. The bytes copied are the
    bytes checked: a file whose content changed since it was read is not copied (error).
 Inputs already under corpus/raw are a usage error (they are in the corpus already: `dvc repro`).
@@ -27,21 +27,18 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import hashlib
 import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from curate.check.verdicts import CheckResult
+from curate.engine.io import write_new
 from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place
 from curate.check.run import Progress, check_inputs
 from curate.check.corpus import load_corpus
 from curate.params import Params
 from curate.readers.jsonl import split_lines
-
-_TMP = ".tmp-"
 
 
 @dataclass
@@ -201,25 +198,8 @@ def _blank_items(data: bytes, keep: set[str], accepted: dict[str, str]) -> tuple
 
 
 def _write_new(path: Path, data: bytes) -> None:
-    """Write data to path via a temp file + hard link: never overwrites, never partial."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=_TMP, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        try:
-            os.link(tmp, path)
-        except OSError as exc:
-            if exc.errno == errno.EEXIST:
-                raise FileExistsError(errno.EEXIST, "exists already, not overwritten") from exc
-            if os.path.lexists(path):  # pragma: no cover - defensive
-                raise FileExistsError(errno.EEXIST, "exists already, not overwritten") from exc
-            os.rename(tmp, path)  # file systems without hard links; checked just above
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+    """Write data to path atomically (engine/io): never overwrites, never partial."""
+    write_new(path, data)
 
 
 def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[int, bytes], list[str]]:

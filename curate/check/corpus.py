@@ -78,9 +78,10 @@ def _corpus_digest(shards: list[Path], params: Params) -> str:
     """What the corpus signatures depend on: shard contents, dedup params, the near_dup code."""
     import hashlib
 
+    from curate.dedup.stage import DEDUP_CODE
     from curate.engine.cache import code_digest
 
-    h = hashlib.sha256(code_digest("curate.dedup.lsh", "curate.dedup.near_dup").encode())
+    h = hashlib.sha256(code_digest(*DEDUP_CODE).encode())
     h.update(msgspec.json.encode(params.dedup, order="deterministic"))
     for shard in shards:
         fh = hashlib.sha256()

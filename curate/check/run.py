@@ -237,17 +237,10 @@ def _note_replaced(drop: dict, corpus: CorpusIndex, alive: list[_Item], survivor
 def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executor, progress: Progress) -> None:
     """The survivors, window by window, on the pipeline's executor and annotation cache."""
     from curate.engine.cache import AnnotationCache
-    from curate.engine.executors import make_executor
-    from curate.engine.executors import resolve_workers
-    from curate.extract.annotate import load_model, model_identity
-    from curate.extract.stage import extract_window
+    from curate.extract.stage import extract_setup, extract_window
 
-    model_identity(params.extract.model)  # loaded before workers fork (they inherit it)
+    executor, own = extract_setup(params, executor)  # the extract stage's own setup
     cache = AnnotationCache(cache_path)
-    own = executor is None
-    if own:
-        rp = params.run
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, load_model, (params.extract.model,))
     try:
         for s in range(0, len(todo), WINDOW):
             window = todo[s:s + WINDOW]
@@ -302,8 +295,10 @@ def check_inputs(
     executor=None,
 ) -> CheckResult:
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
+    from curate.extract.stage import check_models
     from curate.validate.stage import validate_verdicts
 
+    check_models(params)  # a model extract would refuse fails the check before any work
     t_start = time.perf_counter()
     progress = progress or _noop
     timings: dict[str, float] = {"corpus_index": round(corpus.seconds, 3)}

@@ -9,19 +9,21 @@ Dates: a record keeps the date its reader found (structure or day folder), else 
 from __future__ import annotations
 
 import hashlib
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 import msgspec
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
 from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
+from curate.globs import glob_matches
 from curate.params import Params, SourceDates, section_digest
 from curate.record import CANCELED_FLAG, RECORD_DECODER, Reason, Record, Rejected, reject
 
 # the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
-# tickers, the conventions table) and the record definition
-CLEAN_CODE = ("curate.clean", "curate.record")
+# tickers, the conventions table), the glob rule of clean.sources and the record definition
+CLEAN_CODE = ("curate.clean", "curate.globs", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"clean": CLEAN_CODE}
 
 
 def content_hash(text: str) -> str:
@@ -47,11 +49,8 @@ def clean_one(record: Record, params: Params) -> Record | Rejected:
 
 
 def source_setting(path: str, sources: list[SourceDates]) -> SourceDates | None:
-    """The first `clean.sources` entry whose glob matches the raw path (`**` spans folders)."""
-    for s in sources:
-        if fnmatchcase(path, s.glob) or (s.glob.endswith("/**") and path.startswith(s.glob[:-2])):
-            return s
-    return None
+    """The first `clean.sources` entry whose glob matches the raw path (curate/globs.py)."""
+    return next((s for s in sources if glob_matches(s.glob, path)), None)
 
 
 def _undated(record: Record, sources: list[SourceDates]) -> Record | Rejected:

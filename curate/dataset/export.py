@@ -22,11 +22,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Iterator
+from typing import IO
 from dataclasses import dataclass
 from pathlib import Path
 
 import msgspec
 
+from curate.engine.io import atomic_writer, sweep_stale
 from curate.release.croissant import record_fields
 from curate.release.features import arrow_schema, to_arrow_value
 from curate.record import Record, Rejected
@@ -65,7 +67,7 @@ def split_lines(version: Version, files: list[str]) -> Iterator[bytes]:
 # ------------------------------------------------------------------------------------ parquet
 
 
-def _write_parquet(lines: Iterator[bytes], kind: type[msgspec.Struct], path: Path, metadata: dict) -> int:
+def _write_parquet(lines: Iterator[bytes], kind: type[msgspec.Struct], path: IO[bytes], metadata: dict) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -93,9 +95,9 @@ def _write_parquet(lines: Iterator[bytes], kind: type[msgspec.Struct], path: Pat
     return rows
 
 
-def _write_jsonl_gz(lines: Iterator[bytes], path: Path) -> int:
+def _write_jsonl_gz(lines: Iterator[bytes], raw: IO[bytes]) -> int:
     rows = 0
-    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
+    with gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
         for line in lines:
             gz.write(line)
             rows += 1
@@ -120,20 +122,18 @@ def export(root: Path, fmt: str, rev: str | None = None, output: Path | None = N
     files = {split: src.list_jsonl(f"{curated}/{split}") for split in SPLITS}
     out_dir = Path(output) if output is not None else default_output(root, rev)
     out_dir.mkdir(parents=True, exist_ok=True)
+    sweep_stale([out_dir])  # temp files of a killed export
     results = []
     for split, kind in SPLITS.items():
         final = out_dir / f"{split}.{fmt}"
-        tmp = final.with_name(f".{final.name}.tmp")
-        try:
+        (out_dir / f".{final.name}.tmp").unlink(missing_ok=True)  # the temp name before engine/io's
+        with atomic_writer(final) as fh:
             if fmt == "parquet":
                 meta = {"curate.split": split, "curate.record": kind.__name__,
                         "curate.rev": rev or "working tree", "curate.commit": src.commit or ""}
-                rows = _write_parquet(split_lines(src, files[split]), kind, tmp, meta)
+                rows = _write_parquet(split_lines(src, files[split]), kind, fh, meta)
             else:
-                rows = _write_jsonl_gz(split_lines(src, files[split]), tmp)
-            tmp.replace(final)
-        finally:
-            tmp.unlink(missing_ok=True)
+                rows = _write_jsonl_gz(split_lines(src, files[split]), fh)
         data = final.read_bytes()
         results.append(Exported(split, final, rows, len(data), hashlib.sha256(data).hexdigest()))
     return results

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
-from curate.record import Reason
+from curate.record import Reason, is_missing  # noqa: F401 - is_missing: the one rule, used here and by release
 from curate.dataset.versions import VersionError, WorkTree  # noqa: F401 - WorkTree: kept importable here
 
 REPORT_VERSION = "quality/1"
@@ -119,16 +119,6 @@ def _norm_space(label: str, text: str) -> tuple[str, str]:
     if not text.isprintable() or "  " in text or text[:1] == " " or text[-1:] == " ":
         text = _SPACE.sub(" ", text).strip()
     return label, text
-
-
-def is_missing(record, field: str) -> bool:
-    """The one rule for a missing field (quality report and dataset card): null, blank or empty."""
-    value = getattr(record, field, None)
-    if value is None:
-        return True
-    if isinstance(value, str):
-        return not value.strip()
-    return len(value) == 0  # lists and dicts
 
 
 class QualityAccumulator:

@@ -14,8 +14,44 @@ def rate(k: int, d: int) -> float:
     return round(k / d, 6) if d else 0.0
 
 
+MAX_BINS = 60  # bars of the coverage chart: months, else quarters, else years
+LONGEST_GAPS = 5  # runs of gap months named in the report's text
+
+
+def coverage_bin(months: int) -> str:
+    """The period of the coverage chart for a range of `months`: the finest with at most MAX_BINS bars."""
+    if months <= MAX_BINS:
+        return "month"
+    return "quarter" if -(-months // 3) <= MAX_BINS else "year"
+
+
+def _period(month: str, unit: str) -> str:
+    if unit == "year":
+        return month[:4]
+    if unit == "quarter":
+        return f"{month[:4]}-Q{(int(month[5:7]) - 1) // 3 + 1}"
+    return month
+
+
+def binned(per_month: list[dict], unit: str) -> list[dict]:
+    """Articles per period (`coverage_bin`), in order, empty periods included."""
+    out: list[dict] = []
+    for row in per_month:
+        p = _period(row["month"], unit)
+        if out and out[-1]["period"] == p:
+            out[-1]["articles"] += row["articles"]
+        else:
+            out.append({"period": p, "articles": row["articles"]})
+    return out
+
+
+def _months_between(a: str, b: str) -> int:
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]) + 1
+
+
 def coverage(acc: q.QualityAccumulator) -> dict:
-    """Articles per month over the whole range, gap months and runs of gaps."""
+    """Articles per month over the whole range, gap months and runs of gaps; the same counts per
+    chart period, and the longest runs of gaps (what the report's text names)."""
     months = sorted(acc.months)
     per_month: list[dict] = []
     gaps: list[list[str]] = []
@@ -34,7 +70,10 @@ def coverage(acc: q.QualityAccumulator) -> dict:
         "months": len(per_month), "months_with_articles": len(months),
         "gap_months": sum(1 for row in per_month if row["articles"] == 0),
         "gaps": [{"from": a, "to": b} for a, b in gaps],
+        "longest_gaps": sorted(({"from": a, "to": b, "months": _months_between(a, b)} for a, b in gaps),
+                               key=lambda g: (-g["months"], g["from"]))[:LONGEST_GAPS],
         "undated": acc.no_month, "articles_per_month": per_month,
+        "bin": (unit := coverage_bin(len(per_month))), "articles_per_bin": binned(per_month, unit),
     }
 
 

@@ -14,6 +14,12 @@ from curate.engine.stage import WINDOW, StageResult, _previous, _run_stage, _Wri
 from curate.params import Params
 from curate.record import RECORD_DECODER, reject
 
+# the code whose output the MinHash cache holds: the whole package (shingles and signatures in
+# lsh.py, read by near_dup.py) and the record definition
+DEDUP_CODE = ("curate.dedup", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"minhash": DEDUP_CODE}
+
 
 class _Text(msgspec.Struct):
     text: str = ""
@@ -32,7 +38,7 @@ def _reload_texts(src: Path):
 def minhash_cache_prefix(params: Params) -> str:
     """MinHash signature keys start with the near-dup code and the MinHash settings."""
     dp = params.dedup
-    return f"{code_digest('curate.dedup.lsh', 'curate.dedup.near_dup')}:{dp.num_perm}:{dp.shingle_words}:"
+    return f"{code_digest(*DEDUP_CODE)}:{dp.num_perm}:{dp.shingle_words}:"
 
 
 def run_dedup(root: Path, params: Params) -> StageResult:

@@ -136,10 +136,13 @@ def text_cache_key(prefix: str, content_hash: str) -> str:
 
 def code_digest(*modules: str) -> str:
     """sha256 over the source of the named modules (a package: every module in its folder, in
-    path order): a cache key part that changes with the code that produced the cached value."""
+    path order) and the toolkit version (records carry it in `provenance`): a cache key part
+    that changes with the code that produced the cached value."""
     import importlib
 
-    h = hashlib.sha256()
+    from curate import __version__
+
+    h = hashlib.sha256(__version__.encode() + b"\0")
     for name in modules:
         path = Path(importlib.import_module(name).__file__)
         files = sorted(path.parent.rglob("*.py")) if path.name == "__init__.py" else [path]

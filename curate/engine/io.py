@@ -106,8 +106,11 @@ def _remove_stale(parent: Path, kind: str, name: str) -> None:
 
 
 @contextlib.contextmanager
-def atomic_writer(path: str | Path, mode: str = "wb") -> Iterator[IO]:
-    """Yield a file handle whose content replaces `path` only if the block completes."""
+def atomic_writer(path: str | Path, mode: str = "wb", *, overwrite: bool = True) -> Iterator[IO]:
+    """Yield a file handle whose content replaces `path` only if the block completes: written
+    aside to a unique `.tmp-<name>-<pid>-XXXX` in the same folder, fsynced, then renamed over
+    `path` (`overwrite=False`: hard-linked to it instead, FileExistsError when `path` exists);
+    the temp file is removed whatever happens, and a killed writer's is swept by the next one."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale(target.parent, TMP_PREFIX, target.name)  # a killed run's temp file
@@ -119,7 +122,13 @@ def atomic_writer(path: str | Path, mode: str = "wb") -> Iterator[IO]:
             yield fh
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        if overwrite:
+            os.replace(tmp, target)
+        else:
+            _link_new(tmp, target)
+    except FileExistsError:
+        _unlink_quietly(tmp)
+        raise
     except OSError as exc:
         _unlink_quietly(tmp)
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
@@ -130,6 +139,20 @@ def atomic_writer(path: str | Path, mode: str = "wb") -> Iterator[IO]:
         raise
 
 
+def _link_new(tmp: str, target: Path) -> None:
+    """Publish `tmp` as `target` without ever replacing an existing file."""
+    try:
+        os.link(tmp, target)
+    except FileExistsError:
+        raise FileExistsError(errno.EEXIST, "exists already, not overwritten") from None
+    except OSError:
+        if os.path.lexists(target):
+            raise FileExistsError(errno.EEXIST, "exists already, not overwritten") from None
+        os.rename(tmp, target)  # a file system without hard links (checked just above)
+        return
+    _unlink_quietly(tmp)
+
+
 def _unlink_quietly(path: str) -> None:
     with contextlib.suppress(OSError):
         os.unlink(path)
@@ -138,6 +161,12 @@ def _unlink_quietly(path: str) -> None:
 def write_atomic(path: str | Path, data: bytes | str) -> None:
     with atomic_writer(path, "wb") as fh:
         fh.write(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def write_new(path: str | Path, data: bytes) -> None:
+    """Write a new file atomically, never over an existing one (FileExistsError)."""
+    with atomic_writer(path, "wb", overwrite=False) as fh:
+        fh.write(data)
 
 
 def write_jsonl(path: str | Path, items: Iterable[msgspec.Struct]) -> int:

@@ -71,6 +71,14 @@ class _Writer:
             fh.close()
 
 
+def stage_executor(params, initializer=None, initargs: tuple = ()):
+    """The executor a stage (or `curate check`) runs on: `run.workers` local processes, or the
+    `run.scheduler` Dask cluster; `initializer(*initargs)` runs once in each worker."""
+    from curate.engine.executors import make_executor, resolve_workers
+
+    return make_executor(resolve_workers(params.run.workers), params.run.scheduler, initializer, initargs)
+
+
 def _run_stage(root: Path, stage: str, body) -> StageResult:
     result = StageResult(stage)
 
@@ -91,23 +99,30 @@ def _previous(root: Path, stage: str) -> Path:
     return interim_dir(root, STAGES[i - 1]) / RECORDS
 
 
+def _size(path: Path) -> int | None:
+    try:
+        return path.stat().st_size or None
+    except OSError:
+        return None
+
+
 def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
     """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs
     (and, once a window is written, as the stage's progress)."""
     progress = current()
     if progress.enabled:
-        progress.start(count_lines(path))
+        progress.start(count_lines(path), work=_size(path))  # the time left goes by bytes
     window: list[bytes] = []
     for line in iter_lines(path):
         result.inputs += 1
         window.append(line)
         if len(window) >= WINDOW:
             yield window
-            progress.advance(len(window))
+            progress.advance(len(window), work=sum(len(b) + 1 for b in window))
             window = []
     if window:
         yield window
-        progress.advance(len(window))
+        progress.advance(len(window), work=sum(len(b) + 1 for b in window))
 
 
 def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:

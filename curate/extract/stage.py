@@ -4,16 +4,47 @@ record finished (curate.extract.finish). `extract_window` is what `curate check`
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
-from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
+from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window, stage_executor
 from curate.params import Params, shaping_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 
-# the code whose output the finished-record cache holds: this package and the record definition
-EXTRACT_CODE = ("curate.extract.finish", "curate.record")
+# the code whose output the annotation and finished-record caches hold: the whole package
+# (language, annotate, finish, this module) and the record definition
+EXTRACT_CODE = ("curate.extract", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"annotations": EXTRACT_CODE, "extract": EXTRACT_CODE}
+
+
+@cache
+def extract_code() -> str:
+    """code_digest of EXTRACT_CODE, once a process (every annotation key starts with it)."""
+    return code_digest(*EXTRACT_CODE)
+
+
+def check_models(params: Params) -> None:
+    """Every configured model (`extract.model`, `extract.models`) is installed and each language's
+    labels resolve: ModelError before any work otherwise (the extract stage, `curate check`)."""
+    from curate.extract.annotate import model_identity
+
+    ep = params.extract
+    for model in sorted(set(ep.models_by_language().values())):
+        model_identity(model)
+    ep.labels_by_language()
+
+
+def extract_setup(params: Params, executor=None):
+    """What extract runs on, the one setup of the extract stage and `curate check`: the models
+    checked (check_models), then `executor`, or a new one whose workers load the language
+    identifier once. Returns (executor, own): close it when `own`."""
+    check_models(params)
+    if executor is not None:
+        return executor, False
+    return stage_executor(params, _init_worker), True
 
 
 def _init_worker() -> None:
@@ -29,12 +60,12 @@ class _Lookup:
     model's spans), then the workers for what it lacks."""
 
     def __init__(self, params: Params, cache):
-        from curate.extract.annotate import annotator_key, model_identity
+        from curate.extract.annotate import model_identity
 
         ep = params.extract
         self.cache, self.models = cache, ep.models_by_language()
         self.identity = {m: model_identity(m) for m in sorted(set(self.models.values()))}
-        self.ner_prefix = {m: f"{annotator_key(m)}:" for m in self.identity}
+        self.ner_prefix = {m: ner_cache_prefix(m) for m in self.identity}
         self.lang_prefix = language_cache_prefix(params)
         self.labels = ep.labels_by_language()
         self.languages: dict[str, str] = {}  # content hash -> language
@@ -63,7 +94,7 @@ class _Lookup:
         fresh: list[tuple[str, bytes]] = []
         progress = current()  # NER is most of a window's time: report it chunk by chunk
         for j, encoded in enumerate(executor.map(annotate_by_language, tasks)):
-            progress.working(len(encoded))
+            progress.working(len(encoded), work=sum(len(t) for t in tasks[j][2]))  # ~ the lines' bytes
             for h, b in zip(todo[j * CHUNK:(j + 1) * CHUNK], encoded):
                 a = decode_annotation(b)
                 if h not in self.languages:
@@ -106,17 +137,24 @@ def extract_window(records: list[Record], params: Params, cache, executor) -> li
 
 
 def language_cache_prefix(params: Params) -> str:
-    """Language keys start with `lang:` and the language rule with its thresholds."""
+    """Language keys start with `lang:`, the extraction code and the language rule with its
+    thresholds."""
     from curate.extract.language import language_key
 
-    return f"lang:{language_key(params.extract.language)}:"
+    return f"lang:{extract_code()}:{language_key(params.extract.language)}:"
 
 
 def annotation_cache_prefix(params: Params, language: str = "en") -> str:
-    """Entity keys start with the annotator of the language's model (model, version, spaCy)."""
+    """Entity keys start with the extraction code and the annotator of the language's model
+    (model, version, spaCy)."""
+    return ner_cache_prefix(params.extract.models_by_language()[language])
+
+
+def ner_cache_prefix(model: str) -> str:
+    """Entity keys of one model: the extraction code, then its annotator."""
     from curate.extract.annotate import annotator_key
 
-    return f"{annotator_key(params.extract.models_by_language()[language])}:"
+    return f"{extract_code()}:{annotator_key(model)}:"
 
 
 def annotation_keys(params: Params, content_hash: str, language: str | None) -> list[str]:
@@ -134,28 +172,17 @@ def extract_cache_prefix(params: Params) -> str:
 
     models = params.extract.models_by_language()
     annotators = ",".join(f"{lang}={annotator_key(m)}" for lang, m in sorted(models.items()))
-    return f"{code_digest(*EXTRACT_CODE)}:{language_cache_prefix(params)}{annotators}:{shaping_digest(params)}:"
+    return f"{extract_code()}:{language_cache_prefix(params)}{annotators}:{shaping_digest(params)}:"
 
 
 def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
-    from curate.engine.executors import resolve_workers
-    from curate.extract.annotate import model_identity
-    from curate.engine.executors import make_executor
-
-    ep = params.extract
-    for model in sorted(set(ep.models_by_language().values())):
-        model_identity(model)  # a missing model fails before any work
-    ep.labels_by_language()
-    rp = params.run
+    executor, own_executor = extract_setup(params, executor)  # a missing model fails here
     cache = AnnotationCache(cache_file(root, params, "annotations"))
     # finished records, keyed by input record bytes + extraction code + model + shaping params
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
     dec = RECORD_DECODER
-    own_executor = executor is None
-    if own_executor:
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker)
 
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
         return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)

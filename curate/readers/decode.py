@@ -1,4 +1,5 @@
-"""Decode one raw file: size check, read once, binary sniff, text decoding.
+"""Decode one raw file: size check, read once, binary sniff, text decoding (and a web page's
+text by its declared charset: `decode_page`).
 
 `load(full_path, max_bytes)` returns a `Loaded` (raw bytes, text, flags) or a `Failure` (reason,
 detail). It never raises for OS errors. Rules:
@@ -8,7 +9,10 @@ detail). It never raises for OS errors. Rules:
   paths in the detail, so outputs are the same on every machine);
 * zero bytes or only whitespace -> EMPTY;
 * a UTF-16 byte order mark -> decoded as UTF-16, flag ``decoded_utf16``;
-* NUL bytes, or more than 10% non-text control bytes in the first 4 KiB -> BINARY;
+* NUL bytes over 0.1% of the bytes (more than one in a KiB), or non-text control bytes over 10%
+  of the first 4 KiB -> BINARY; the few stray NULs of a long text (one in a 200 KB page) are
+  dropped from the text instead (flag ``nul_removed``; other control characters are left to the
+  clean stage);
 * UTF-8 first (a BOM is dropped); invalid UTF-8 -> cp1252 with flag ``decoded_cp1252``, and if
   cp1252 cannot map a byte -> latin-1 with flag ``decoded_latin1``. Mojibake is left to clean.
 * line ends: ``\\r\\n`` and lone ``\\r`` become ``\\n``.
@@ -20,7 +24,9 @@ detail). It never raises for OS errors. Rules:
 
 from __future__ import annotations
 
+import codecs
 import os
+import re
 import stat
 import zlib
 from dataclasses import dataclass, field
@@ -73,12 +79,21 @@ def read_bytes(full: str, max_bytes: int) -> bytes | Failure:
 
 
 def is_binary(data: bytes) -> bool:
-    """NUL bytes anywhere, or mostly control bytes at the start."""
-    if b"\x00" in data:
-        return True
+    """A meaningful share of NUL bytes (over one in 1,000 bytes), or of control bytes (over 10% of
+    the first 4 KiB). One stray NUL in a long page is no binary file."""
     head = data[:_SNIFF]
     controls = len(head) - len(head.translate(None, _CONTROL))
-    return controls * 10 > len(head)
+    return data.count(b"\x00") * 1000 > len(data) or controls * 10 > len(head)
+
+
+def drop_nul(text: str, flags: list[str] | None = None) -> str:
+    """The text without the stray NUL characters a long text file may hold (flag ``nul_removed``);
+    other control characters are left to the clean stage."""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+        if flags is not None:
+            flags.append("nul_removed")
+    return text
 
 
 def normalise_newlines(text: str) -> str:
@@ -100,7 +115,47 @@ def decode_text(data: bytes, flags: list[str]) -> str:
             flags.append("decoded_latin1")
     if text.startswith("\ufeff"):
         text = text[1:]
-    return normalise_newlines(text)
+    return normalise_newlines(drop_nul(text, flags))
+
+
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def _codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        codec = codecs.lookup(name.strip().strip("\"'")).name
+    except LookupError:
+        return None
+    if codec in ("latin-1", "iso8859-1", "ascii"):  # WHATWG: these labels mean windows-1252
+        return "cp1252"
+    return codec
+
+
+def decode_page(content: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
+    """A web page's text (html.py, warc.py): UTF-8 if valid, else the charset the HTTP header or
+    the page's `<meta charset>` declares, else Windows-1252; stray NULs dropped."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        content = content[3:]
+    text, flags = _page_text(content, http_charset)
+    return normalise_newlines(drop_nul(text)), flags
+
+
+def _page_text(content: bytes, http_charset: str | None) -> tuple[str, list[str]]:
+    try:
+        return content.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    m = _CHARSET.search(content[:4096])
+    for declared in (_codec(http_charset), _codec(m.group(1).decode("ascii")) if m else None):
+        if declared and declared not in ("utf-8", "utf-16", "utf-32"):
+            text = content.decode(declared, errors="replace")
+            return text, [] if declared == "cp1252" else [f"decoded_{declared}"]
+    try:
+        return content.decode("cp1252"), ["decoded_cp1252"]
+    except UnicodeDecodeError:
+        return content.decode("latin-1"), ["decoded_latin1"]
 
 
 GZIP_MAGIC = b"\x1f\x8b"

@@ -2,14 +2,20 @@
 
 Sniff (content only): after optional whitespace, BOM, `<?xml ...?>` prolog and comments, the text
 starts with `<!DOCTYPE html` or `<html`, or starts with `<` and holds `<head` or `<body` in its first
-2 KiB. (gzip is undone before sniffing, see decode.py; WARC files go to warc.py first.)
+2 KiB or `<!DOCTYPE html` / `<html` in its first 16 KiB (a server's `<style>` block or PHP warning
+printed before the document; what comes before `<html>` is dropped when the page is read). (gzip
+is undone before sniffing, see decode.py; WARC files go to warc.py first.)
 
 Decoding: valid UTF-8 wins; else the charset the HTTP header (WARC) or the page's `<meta charset>`
 declares; else Windows-1252 (flag ``decoded_cp1252``), which is what browsers do for a page that
-declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, per WHATWG).
+declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, per WHATWG);
+`decode.decode_page`. Stray NULs are dropped.
 
 Body: trafilatura (`bare_extraction`, options from `ingest.web`: favor_precision by default, no
-comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. JSON-LD
+comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. When the
+precise pass keeps fewer than `min_words` words, trafilatura runs again without favor_precision,
+then with favor_recall (rule `trafilatura-recall`; taken when the retry adds min_words of text or
+the page's visible text is long: a table-laid-out page, a page of odd markup). JSON-LD
 `articleBody` replaces it only when it is clearly the fuller text (>= 1.2x the words, not cut
 with an ellipsis), since `articleBody` is often a teaser cut at a few hundred characters.
 
@@ -28,8 +34,13 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
   `og:description` / `description`, `<link rel="canonical">` / `og:url`.
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
+Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
+html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
+the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
-published_at. language is left to the extract stage (a page's `lang` is often wrong).
+published_at; for a time stated in UTC only, the publisher's day (html_dates.py: the URL's day,
+the day the page shows, the site's time zone), published_at keeping the instant. language is
+left to the extract stage (a page's `lang` is often wrong).
 
 Id (ids.web_id): the publisher's story id where the URL carries one (Reuters `-idUSBRE85613E...`
 -> `reuters-USBRE85613E`), else `web-<16 hex of sha256(host without www + path + query without
@@ -39,28 +50,32 @@ id; no URL at all -> the path rule (with the WARC record id inside a WARC).
 A page that says it is an article but whose markup gives too few words (client-rendered: the text
 sits in a script as HTML) gets its body from that script (script_text.py, rule `script-html`).
 
-Rejections: NOT_ARTICLE (a video page; fewer than `ingest.web.min_words` words of text, e.g. a
-section front or a paywall stub; no article markup and no date at all), MALFORMED_HTML (nesting
-past the HTML parser's depth limit of 255: the rest of the page is lost), TIMEOUT (extraction over
-`ingest.web.timeout_s`, bounded with a per-page timer when run in a main thread).
+Rejections: NOT_ARTICLE only when the page's signals agree (html_verdict.py: too few words, a
+short undated video page, no article markup with no date and little text or a listing's shape,
+or with a schema.org listing type; a lone signal is kept as a flag: ``no_article_markup``,
+``video_page``, ``short_text``), MALFORMED_HTML (nesting past the HTML parser's depth limit of
+255: the rest of the page is lost), TIMEOUT (extraction over `ingest.web.timeout_s`, bounded
+with a per-page timer when run in a main thread).
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-import signal
-import threading
-from contextlib import contextmanager
 
 from lxml import html as lxml_html
 
 from . import ids
 from .base import RawInput, Reason, new_record, rejected
-from .decode import normalise_newlines
+from .html_dates import local_day
+from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
+from .html_furniture import trim_furniture
+from .html_people import clean_authors
+from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
+from .markup import agency
+from .decode import decode_page
 from .html_meta import (
     META_DATES, META_MODIFIED, _first, _labels, _names, _str, _types, canonical_url, json_ld,
-    meta_tags, parse_date, pick_article, split_names, strip_site_suffix,
+    meta_tags, parse_date, pick_article, publisher, split_names, strip_site_suffix, visible_headline,
 )
 
 NAME = "html"
@@ -68,135 +83,37 @@ VERSION = 1
 
 _HEAD = re.compile(r"\A(?:\s|\ufeff|<\?xml[^>]*>|<!--.*?-->)*<(?:!doctype\s+html|html[\s>])",
                    re.IGNORECASE | re.DOTALL)
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_HIDDEN = frozenset({"script", "style", "noscript", "template"})
 _ELLIPSIS = ("...", "…", "[…]", "[...]")
 
 
-class PageTimeout(BaseException):
-    """Raised by the per-page timer; a BaseException so that no `except Exception` inside the
-    parser or the extractor swallows it."""
-
-
-@contextmanager
-def deadline(seconds: float):
-    """Raise PageTimeout in this thread after `seconds` (only in the main thread, where signals
-    are delivered; elsewhere, and for seconds <= 0, no bound). The previous timer is restored."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise PageTimeout()
-
-    old_handler = signal.signal(signal.SIGALRM, on_alarm)
-    old_timer = signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, old_handler)
-        if old_timer[0] > 0:
-            signal.setitimer(signal.ITIMER_REAL, *old_timer)
+_START = re.compile(r"<(?:!doctype\s+html|html[\s>])", re.IGNORECASE)
+_LEAD = 16384  # what may come before <html> / <!doctype>: a <style> block, a PHP warning
 
 
 def sniff(text: str) -> bool:
     head = text[:2048]
     if _HEAD.match(head):
         return True
+    if not head.lstrip().startswith("<"):
+        return False
     low = head.lower()
-    return head.lstrip().startswith("<") and ("<head" in low or "<body" in low)
+    return "<head" in low or "<body" in low or _START.search(text, 0, _LEAD) is not None
 
 
-# ------------------------------------------------------------------------------------ decoding
-
-def _codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        codec = codecs.lookup(name.strip().strip("\"'")).name
-    except LookupError:
-        return None
-    if codec in ("latin-1", "iso8859-1", "ascii"):  # WHATWG: these labels mean windows-1252
-        return "cp1252"
-    return codec
-
-
-def decode_page(content: bytes, http_charset: str | None = None) -> tuple[str, list[str]]:
-    """The page's text: UTF-8 if valid, else the declared charset, else Windows-1252."""
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    try:
-        return normalise_newlines(content.decode("utf-8")), []
-    except UnicodeDecodeError:
-        pass
-    m = _CHARSET.search(content[:4096])
-    for declared in (_codec(http_charset), _codec(m.group(1).decode("ascii")) if m else None):
-        if declared and declared not in ("utf-8", "utf-16", "utf-32"):
-            text = content.decode(declared, errors="replace")
-            return normalise_newlines(text), [] if declared == "cp1252" else [f"decoded_{declared}"]
-    try:
-        return normalise_newlines(content.decode("cp1252")), ["decoded_cp1252"]
-    except UnicodeDecodeError:
-        return normalise_newlines(content.decode("latin-1")), ["decoded_latin1"]
-
-
-# ------------------------------------------------------------------------------------- JSON-LD
-
-
-# ------------------------------------------------------------------------------------ meta tags
-
-
-# ---------------------------------------------------------------------------------------- dates
+def page_start(text: str) -> str:
+    """The page from its `<!doctype html>` / `<html>` on: what a server printed before it (a
+    `<style>` block, a PHP warning) is no part of the document."""
+    if _HEAD.match(text[:2048]):
+        return text
+    m = _START.search(text, 0, _LEAD)
+    return text[m.start():] if m else text
 
 
 # ------------------------------------------------------------------------------------ the page
 
 def _depth_exceeded(parser) -> bool:
     return any("depth" in e.message.lower() for e in parser.error_log)
-
-
-def _paragraphs(text: str | None) -> str:
-    if not text:
-        return ""
-    return "\n\n".join(p for p in (" ".join(line.split()) for line in text.split("\n")) if p)
-
-
-_WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
-
-
-def _words(text: str | None) -> int:
-    """Words; each CJK character counts as one (those scripts put no spaces between words)."""
-    return len(_WORD.findall(text)) if text else 0
-
-
-def _title_author(tree):
-    """trafilatura's title and author, as its `extract_metadata` finds them, without the date,
-    site name, categories and licence it also looks for."""
-    from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title
-
-    doc = examine_meta(tree)
-    if doc.author and " " not in doc.author:
-        doc.author = None
-    try:
-        doc = extract_meta_json(tree, doc)
-    except Exception:  # noqa: BLE001 - as extract_metadata: bugs in trafilatura's JSON reading
-        pass
-    doc.title = doc.title or extract_title(tree)
-    doc.author = doc.author or extract_author(tree)
-    doc.clean_and_trim()
-    return doc
-
-
-def extract_body(tree, web) -> object | None:
-    """trafilatura's Document for the tree (its text only: metadata comes from the page's own
-    markup first, trafilatura's and htmldate's metadata only when that lacks a field), or None."""
-    from trafilatura import bare_extraction
-
-    return bare_extraction(
-        tree, with_metadata=False, include_comments=False, include_tables=web.include_tables,
-        include_images=False, include_formatting=web.include_formatting,
-        favor_precision=web.favor_precision, favor_recall=web.favor_recall, deduplicate=False)
 
 
 def read(src: RawInput, params) -> list:
@@ -226,6 +143,12 @@ def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] |
     except PageTimeout:
         return [rejected(rec, Reason.TIMEOUT,
                          f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
+
+
+def _spelled(name: str, text: str) -> str:
+    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
+    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
+    return m.group(0) if m else name
 
 
 class _Page:
@@ -274,35 +197,82 @@ class _Page:
         if self.rec.url:
             self.rec.id = ids.web_id(self.rec.url)
 
+    def markup(self) -> bool:
+        """The page says it is an article: a JSON-LD *Article object, og:type article, or
+        article:published_time."""
+        return bool(self.art) or (_first(self.meta, "og:type") or "").lower() == "article" \
+            or "article:published_time" in self.meta
+
     def body(self) -> str:
-        """trafilatura's text; the JSON-LD articleBody when it is clearly the fuller text; the
-        HTML inside a script for a client-rendered article page."""
+        """trafilatura's text (retried in recall mode when the precise pass keeps too little);
+        the JSON-LD articleBody when it is clearly the fuller text; the HTML inside a script for
+        a client-rendered article page."""
         art, web = self.art, self.web
         body = _paragraphs(getattr(extract_body(self.tree, web), "text", None))
         self.rules["text"] = "trafilatura"
+        if _words(body) < web.min_words and web.favor_precision:
+            body = self._recall(body)
         article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
         if article_body and _words(article_body) >= 1.2 * max(_words(body), 1) \
                 and not article_body.rstrip().endswith(_ELLIPSIS):
             body = _paragraphs(art["articleBody"].replace("\r", "\n"))
             self.rules["text"] = "json-ld"
-        if _words(body) < web.min_words and (art or (_first(self.meta, "og:type") or "").lower() == "article"):
+        if _words(body) < web.min_words and self.markup():
             from .script_text import script_text  # a client-rendered page: its text lives in a script
 
             scripted = _paragraphs(script_text(self.tree, lambda t: extract_body(t, web)))
             if _words(scripted) > _words(body):
                 body, self.rules["text"] = scripted, "script-html"
+        body = trim_furniture(body)
         self.rec.text = body
         return body
+
+    def _recall(self, body: str) -> str:
+        """The precise pass kept fewer than min_words: trafilatura without favor_precision, then
+        with favor_recall (rule `trafilatura-recall`). A retry's text counts when it reaches
+        min_words and either adds min_words of its own or the page's raw text is long (>= 4 x
+        min_words): on a short page the extra words are its furniture (headline, byline, ad)."""
+        import msgspec
+
+        web, precise = self.web, _words(body)
+        for options in ({"favor_precision": False}, {"favor_precision": False, "favor_recall": True}):
+            text = _paragraphs(getattr(extract_body(self.tree, msgspec.structs.replace(web, **options)),
+                                       "text", None))
+            words = _words(text)
+            if words >= web.min_words and (words - precise >= web.min_words
+                                           or self.raw_words() >= 4 * web.min_words):
+                self.rules["text"] = "trafilatura-recall"
+                return text
+        return body
+
+    def visible_text(self) -> str:
+        """The page's visible text (scripts and styles aside)."""
+        body = self.tree.find("body")
+        if body is None:
+            return ""
+        parts = []
+        for e in body.iter():
+            if isinstance(e.tag, str) and e.tag not in _HIDDEN and e.text:
+                parts.append(e.text)
+            if e is not body and e.tail:
+                parts.append(e.tail)
+        return " ".join(parts)
+
+    def raw_words(self) -> int:
+        return _words(self.visible_text())
 
     def title(self) -> None:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-        rec.title = self.take("title", ("json-ld", _str(art.get("headline")) or _str(art.get("name"))),
+        rec.title = self.take("title", ("json-ld", strip_site_suffix(
+            _str(art.get("headline")) or _str(art.get("name")), sites)),
                               ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
         if not rec.title:
             rec.title = self.take("title", ("trafilatura", strip_site_suffix(
                 getattr(self.fallback(), "title", None), sites)))
+        if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
+            rec.title = visible_headline(self.tree, rec.title)
         if rec.title and rec.text:  # the headline repeated as the body's first paragraph
             first, _, rest = rec.text.partition("\n\n")
             if " ".join(first.split()).casefold() == rec.title.casefold() and rest:
@@ -330,6 +300,10 @@ class _Page:
                 problem = None
         if problem:
             rec.flags.append(problem)
+        local, rule = local_day(published, rec.url, self.visible_text() if published and
+                                published.endswith("+00:00") else "")
+        if local and local != day:  # a UTC instant: the publisher's day (html_dates.py)
+            day, rules["date"] = local, rule
         rec.date, rec.published_at = day, published
         mod_value = _str(art.get("dateModified")) or _first(self.meta, *META_MODIFIED)
         if mod_value:
@@ -337,31 +311,42 @@ class _Page:
         return day
 
     def people(self) -> None:
-        """authors (JSON-LD persons, then author meta tags, then trafilatura), the publisher (an
-        organisation author counts as one), the description."""
+        """authors (JSON-LD persons, then author meta tags, then trafilatura; the first source
+        that names a person after html_people's cleaning), the agency one of them names, the
+        publisher (an organisation author counts as one), the description."""
         rec, art, meta = self.rec, self.art, self.meta
-        authors: list[str] = []
         orgs: list[str] = []
-        _names(art.get("author"), authors, orgs)
-        if authors:
-            self.rules["authors"] = "json-ld"
-        else:
-            for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
-                for value in meta.get(key, ()):
-                    authors.extend(split_names(value))
-                if authors:
-                    self.rules["authors"] = "meta"
-                    break
-        if not authors and not orgs and getattr(self.fallback(), "author", None):
-            authors = [n for a in self.fallback().author.split(";") for n in split_names(a)]
+        ld_names: list[str] = []
+        _names(art.get("author"), ld_names, orgs)
+        sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
+        wire = agency(*orgs)
+        authors: list[str] = []
+        for source, names in self._author_sources(ld_names, orgs):
+            authors, found = clean_authors(names, sites)
+            wire = wire or found
             if authors:
-                self.rules["authors"] = "trafilatura"
-        rec.authors = list(dict.fromkeys(authors))
-        rec.publisher = self.take("publisher", ("json-ld", _str(art.get("publisher"))),
-                                  ("json-ld-author", orgs[0] if orgs else None),
-                                  ("og", _first(meta, "og:site_name")))
+                self.rules["authors"] = source
+                break
+        if self.rules.get("authors") == "trafilatura":  # it title-cases names: the page's spelling
+            visible = self.visible_text()
+            authors = [_spelled(n, visible) for n in authors]
+        rec.authors = authors
+        if wire and not rec.agency:
+            rec.agency = wire
+        rec.publisher = self.take("publisher",
+                                  publisher(art, self.others, orgs, _first(meta, "og:site_name"), sites[2]))
         rec.description = self.take("description", ("json-ld", _str(art.get("description"))),
                                     ("og", _first(meta, "og:description", "description", "twitter:description")))
+
+    def _author_sources(self, ld_names: list[str], orgs: list[str]):
+        """(source, names) in order: JSON-LD, each author meta tag, trafilatura (only for a page
+        whose markup names no organisation author)."""
+        yield "json-ld", ld_names
+        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+            yield "meta", [n for value in self.meta.get(key, ()) for n in split_names(value)]
+        if not orgs and getattr(self.fallback(), "author", None):
+            yield "trafilatura", [n for a in self.fallback().author.split(";") for n in split_names(a)]
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""
@@ -384,25 +369,23 @@ class _Page:
                            for v in dict.fromkeys(values)]
 
     def not_article(self, body: str, day: str | None) -> str | None:
-        """Why the page is no article (a video page, too few words, no article markup), or None."""
-        meta, web = self.meta, self.web
-        og_type = (_first(meta, "og:type") or "").lower()
+        """Why the page is no article, or None with its evidence kept as flags (html_verdict.py)."""
+        og_type = (_first(self.meta, "og:type") or "").lower()
         other_types = set().union(*(_types(o) for o in self.others)) if self.others else set()
-        has_article = bool(self.art) or og_type == "article" or "article:published_time" in meta
-        words = _words(body)
-        if og_type.startswith("video") or (not self.art and "VideoObject" in other_types and words < 150):
-            return f"a video page (og:type {og_type or 'none'}, {words} words of text)"
-        if words < web.min_words:
-            what = "no text" if not words else f"{words} words of text"
-            return (f"{what} (< ingest.web.min_words {web.min_words}): a section front, "
-                    "video page or paywall stub, not an article")
-        if not has_article and (not day or og_type == "website"):
-            return (f"no article markup (JSON-LD, og:type article) and "
-                    f"{'no date' if not day else 'og:type website'}: a section front or other page")
-        return None
+        video = og_type.startswith("video") or (not self.art and "VideoObject" in other_types)
+        markup = self.markup()
+        why, flags = verdict(words=_words(body), min_words=self.web.min_words, markup=markup,
+                             video=video, dated=bool(day),
+                             own_date=bool(day) and self.rules.get("date") != "htmldate",
+                             stub=stub_text(body),
+                             listing=not markup and not day and listing_shape(self.tree),
+                             collection=bool(other_types & LISTING_TYPES))
+        self.rec.flags.extend(flags)
+        return why
 
 
 def _read_page(rec, text: str, web, source: dict) -> list:
+    text = page_start(text)
     parser = lxml_html.HTMLParser(recover=True, no_network=True, remove_comments=True,
                                   remove_pis=True, encoding="utf-8")
     try:

@@ -30,8 +30,6 @@ _PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
 
 _ROLE_WORD = re.compile(r"^(?:autor(?:in)?|author|redakteur(?:in)?)\s+|\s+(?:기자|記者)$", re.IGNORECASE)
 
-_TITLE_SEP = re.compile(r"\s+(?:\||-|–|—|::|·)\s+")
-
 _TAGS = re.compile(r"<[^>]+>")
 
 META_DATES = ("article:published_time", "og:article:published_time", "datepublished",
@@ -179,24 +177,101 @@ def canonical_url(tree) -> str | None:
             return href
     return None
 
+_CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
+# a site name's separator: spaced (`Headline | Site`, `Site: Headline`), a full-width or pipe one
+# (`見出し：日本経済新聞`), or an unspaced dash between CJK characters (`…需求-新华网`)
+_AFFIX_SEP = re.compile(rf"\s+(?:\||-|–|—|::|·|•|»|«|/|\\|~)\s+|\s*[|｜：·・]\s*|:\s+"
+                        rf"|(?<=[{_CJK}])\s*[-_–—]\s*|\s*[-_–—]\s*(?=[{_CJK}])")
+_HOST_WORDS = frozenset({"www", "com", "net", "org", "info", "news", "blog", "online", "gov", "edu",
+                         "web", "live", "media", "co", "de", "uk"})
+_DATE_TAIL = re.compile(r"[\d.,:/\s-]+(?:uhr|h)?", re.IGNORECASE)
+
+
+_FOLD = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _key(text: str) -> str:
+    """Lower-case letters and digits, umlauts spelled out and accents dropped (`Börsen-Zeitung`
+    and the host `boersen-zeitung.de` give one key)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", text.lower().translate(_FOLD))
+    return _ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
+
+
+def _site_keys(site_names: list[str]) -> set[str]:
+    """Comparable forms of the site's names; for a host, also its name without the top-level
+    domain (`golem.de` -> `golem`) and its distinctive labels (`hoy.com.do` -> `hoy`)."""
+    keys = set()
+    for n in site_names:
+        if not n:
+            continue
+        low = n.lower().strip()
+        keys.add(_key(low))
+        if "." in low and " " not in low:
+            keys.add(_key(low.rsplit(".", 1)[0]))
+            keys.update(_key(label) for label in low.split(".") if label not in _HOST_WORDS)
+    return {k for k in keys if k}
+
+
+def _names_site(part: str, sites: set[str], loose: bool = True) -> bool:
+    """`part` names the site (the same key; `loose`, as for a suffix: for keys of 4+ characters
+    one inside the other; or a short part one of whose words is a site key: `Diario HOY` on
+    hoy.com.do), or is a date."""
+    key = _key(part)
+    if _DATE_TAIL.fullmatch(part.strip()):
+        return True
+    words = part.split()
+    return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4 and (key in s or s in key))
+                              for s in sites)
+                          or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
+
+
 def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
-    """'Headline | Site' / 'Headline - site.de' -> 'Headline' when the tail names the site (or
-    is a date); a title that is only the site name is kept."""
+    """'Headline | Site', 'Headline - site.de', 'Site: Headline', '見出し：日本経済新聞' ->
+    'Headline' when the cut part names the site (og:site_name, the publisher, the host) or is a
+    date; a title that is only the site name is kept."""
     if not title:
         return title
-    sites = {_ALNUM.sub("", n.lower()) for n in site_names if n}
-    sites |= {s.rsplit(".", 1)[0] for s in list(sites) if "." in s}
+    sites = _site_keys(site_names)
     while True:
-        parts = _TITLE_SEP.split(title)
-        if len(parts) < 2:
+        seps = list(_AFFIX_SEP.finditer(title))
+        if not seps:
             return title
-        tail = parts[-1]
-        key = _ALNUM.sub("", tail.lower())
-        if not (key and (any(key in s or s in key for s in sites if len(s) >= 3)
-                         or re.fullmatch(r"[\d.\s/-]+", tail))):
-            return title
-        m = list(_TITLE_SEP.finditer(title))[-1]
-        title = title[: m.start()].strip()
+        last, first = seps[-1], seps[0]
+        head = title[: last.start()].strip()
+        if head and _names_site(title[last.end():], sites):
+            title = head
+            continue
+        tail = title[first.end():].strip()
+        if tail and _names_site(title[: first.start()], sites, loose=False) \
+                and not _DATE_TAIL.fullmatch(title[: first.start()].strip()):
+            title = tail
+            continue
+        return title
+
+
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"} | {c: '"' for c in "„“”‟\"«»‹›"}
+                        | {c: "'" for c in "‚‘’‛"})
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def _loose(text: str) -> str:
+    """A headline up to its dashes, quote marks, spacing, soft hyphens and case."""
+    return " ".join(text.translate(_INVISIBLE).replace("\xad", "").translate(_DASHES).casefold().split())
+
+
+def visible_headline(tree, title: str) -> str:
+    """The page's `<h1>` text when it is the same headline as `title` but for dashes, quote
+    marks, spacing and case (the metadata often flattens `–` and `„…“` to `-` and `"`), else
+    `title`."""
+    key = _loose(title)
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().translate(_INVISIBLE).split())
+        if text and text != title and _loose(text) == key:
+            return text
+    return title
+
 
 def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
     """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
@@ -225,3 +300,51 @@ def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
     if dt.tzinfo is None:
         return day, None, "naive_timestamp"
     return day, dt.isoformat(timespec="seconds"), None
+
+# host labels that name no outlet (www.x.co.uk: only `x` does)
+_GENERIC_HOST_LABELS = frozenset({"www", "m", "amp", "news", "com", "net", "org", "co", "ac", "gov", "edu"})
+
+_NOT_A_NAME = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|www\.|[#/])", re.IGNORECASE)
+
+def is_name(value: str | None) -> bool:
+    """A publisher name, not a URL or JSON-LD `@id` (`https://x.co.uk/#organization`, `#org`)."""
+    return bool(value) and not _NOT_A_NAME.match(value)
+
+def _node_name(value, nodes: dict[str, dict]) -> str | None:
+    """A JSON-LD value naming an organisation: its `name`, or the `name` of the node its `@id`
+    points to (`"publisher": {"@id": "https://x/#organization"}` with that node in the @graph)."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    ref = None
+    if isinstance(value, dict):
+        name = _str(value.get("name"))
+        if name:
+            return name
+        ref = value.get("@id")
+    elif isinstance(value, str):
+        ref = value
+    node = nodes.get(ref) if isinstance(ref, str) else None
+    name = _str(node.get("name")) if node else None
+    return name or (ref if isinstance(ref, str) and ref.strip() else None)
+
+def _agrees(name: str, host: str) -> bool:
+    """The name and the page's host share the outlet's label (`heise online` / www.heise.de)."""
+    key = _ALNUM.sub("", name.lower())
+    labels = [x for x in host.lower().split(".")[:-1] if len(x) >= 3 and x not in _GENERIC_HOST_LABELS]
+    return any(x.replace("-", "") in key or (len(key) >= 3 and key in x.replace("-", "")) for x in labels)
+
+def publisher(art: dict, objs: list[dict], orgs: list[str], site_name: str | None,
+              host: str | None) -> tuple[str | None, str | None]:
+    """(source, name) of the page's publisher. Candidates, in order: JSON-LD `publisher` (an
+    `@id` resolved to its node's name), an organisation credited as author, `og:site_name`; URLs
+    and `@id`s are never names. The first candidate that agrees with the page's host wins (a
+    platform or section name such as `Blogger` loses to the site's own), else the first."""
+    nodes = {o["@id"]: o for o in objs if isinstance(o.get("@id"), str)}
+    found = [(src, v) for src, v in (("json-ld", _node_name(art.get("publisher"), nodes)),
+                                     ("json-ld-author", orgs[0] if orgs else None),
+                                     ("og", site_name)) if is_name(v)]
+    if host:
+        for src, v in found:
+            if _agrees(v, host):
+                return src, v
+    return found[0] if found else (None, None)

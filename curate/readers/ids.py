@@ -29,7 +29,7 @@ import re
 
 MAX_ID = 128
 # ids that name a story, not a file: records sharing one are versions of that story
-from curate.record import STORY_ID_PREFIXES  # noqa: E402,F401 - defined with the record
+from curate.record import STORY_ID_PREFIXES, is_safe_id  # noqa: E402,F401 - defined with the record
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 _DOTS = re.compile(r"\.(?=\.)")  # every '.' followed by another: '..' and '...' never survive
 _STORY = re.compile(r"(?:^|[-/])id([A-Za-z]{2,}[A-Za-z0-9]*)(?=$|[/?#&.])")
@@ -110,8 +110,6 @@ def web_id(url: str) -> str:
     return "web-" + _sha(url_key(url))[:16]
 
 
-_ID_OK = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}")
-
-
 def valid_id(value: str) -> bool:
-    return _ID_OK.fullmatch(value) is not None
+    """Whether `value` is a safe id: the one rule, curate.record.ID_PATTERN."""
+    return is_safe_id(value)

@@ -12,9 +12,9 @@ params.yaml:
           description: null         # any mapping field overrides the preset's (null: not read)
       jsonl: {text: text, ...}      # the default mapping: every file no source glob matches
 
-Globs match the path relative to the raw root (`ingest.raw_dir`), POSIX separators: `*` and `?`
-stay inside one folder, `**` spans folders (`a/**` is everything under `a/`, `**/x.json` is
-`x.json` at any depth), `[abc]` a character class. `curate check` and `curate add` choose the
+Globs match the path relative to the raw root (`ingest.raw_dir`) by the one rule of
+curate/globs.py: `*` and `?` stay inside one folder, `**/` is zero or more folders (`a/**` is
+everything under `a/`, `**/x.json` is `x.json` at any depth), `[abc]` a character class. `curate check` and `curate add` choose the
 mapping by the path a file will have under the raw root (`add` puts files in `added-…/`, so a
 source that arrives by `curate add` needs a glob matching there, e.g. `added-*/**/*.json`).
 
@@ -37,12 +37,12 @@ Reuters-21578 as JSONL); the default `ingest.jsonl.timezone` stays JSONL's own.
 
 from __future__ import annotations
 
-import re
 import zoneinfo
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import msgspec
+
+from curate.globs import compile_glob  # noqa: F401 - the one glob rule, re-exported
 
 FIELDS = ("id", "text", "title", "date", "url", "authors", "dateline", "modified_at",
           "publisher", "description", "language", "labels", "timezone")
@@ -90,41 +90,6 @@ class Mapping:
             return f"{self.key} (the default mapping)"
         what = f"preset {self.preset}, " if self.preset else ""
         return f"{self.key} ({what}glob {self.glob!r})"
-
-
-@lru_cache(maxsize=256)
-def compile_glob(pattern: str) -> re.Pattern:
-    """A raw-path glob as a regex; ValueError for an empty or absolute pattern."""
-    if not pattern or pattern.startswith("/"):
-        raise ValueError(f"glob {pattern!r} must be a non-empty path relative to the raw folder")
-    out, i, n = [], 0, len(pattern)
-    while i < n:
-        c = pattern[i]
-        if pattern.startswith("**/", i):
-            out.append("(?:.*/)?")
-            i += 3
-        elif pattern.startswith("**", i):
-            out.append(".*")
-            i += 2
-        elif c == "*":
-            out.append("[^/]*")
-            i += 1
-        elif c == "?":
-            out.append("[^/]")
-            i += 1
-        elif c == "[":
-            end = pattern.find("]", i + 2)
-            if end < 0:
-                raise ValueError(f"glob {pattern!r}: '[' without a closing ']'")
-            body = pattern[i + 1:end]
-            neg = body.startswith("!")
-            body = re.escape(body[1:] if neg else body).replace(r"\-", "-")
-            out.append(f"[{'^' if neg else ''}{body}]")
-            i = end + 1
-        else:
-            out.append(re.escape(c))
-            i += 1
-    return re.compile("".join(out) + r"\Z", re.DOTALL)
 
 
 def _zone(name):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.progress import current
-from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer
+from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer, stage_executor
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
 from curate.record import REJECTED_DECODER, Reason
@@ -18,8 +18,11 @@ from . import _resolver, early_reject, pages, warc
 from .base import SKIPPED_DECODER, encode_items
 
 _rejected_dec = REJECTED_DECODER
-# the code whose output the ingest cache holds: every reader module, and the record definition
-READER_CODE = ("curate.readers", "curate.record")
+# the code whose output the ingest cache holds: every reader module, the glob rule of the
+# per-source mappings, and the record definition
+READER_CODE = ("curate.readers", "curate.globs", "curate.record")
+# each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
+CACHE_CODE = {"ingest": READER_CODE, "pages": READER_CODE}
 
 
 def _stat_key(path: Path) -> str | None:
@@ -71,6 +74,7 @@ class _Ingest:
         path = cache_file(root, params, "pages")
         self.page_path = str(path) if path else None
         self.page_cache = AnnotationCache(path)
+        self.sizes: dict[str, int] = {}  # raw file -> bytes, the progress' cost units
 
     def close(self) -> None:
         self.files_cache.close()
@@ -119,7 +123,7 @@ class _Ingest:
                 self.warc(rel)
             else:
                 self.emit(values[rel])
-            current().advance()
+            current().advance(work=self.sizes.get(rel, 0))
 
     def warc(self, rel: str) -> None:
         """Stream a WARC file: its pages in rounds of PAGE_WINDOW, each from the page cache or
@@ -128,13 +132,16 @@ class _Ingest:
         if full is None:
             self.emit(encode_items([early_reject(rel, Reason.UNREADABLE, problem)]))
             return
-        batch, npages, nbytes = [], 0, 0
+        batch, npages, nbytes, reached = [], 0, 0, 0
         for item in warc.iter_path(full, rel, self.params.ingest):
             batch.append(item)
             if isinstance(item, pages.Page):
                 npages, nbytes = npages + 1, nbytes + len(item.content)
                 if npages >= PAGE_WINDOW or nbytes >= PAGE_BYTES:
                     self.pages(batch)
+                    offset = min(int(item.source.get("offset") or 0), self.sizes.get(rel, 0))
+                    current().working(0, work=max(0, offset - reached))  # how far into the file
+                    reached = max(reached, offset)
                     batch, npages, nbytes = [], 0, 0
         self.pages(batch)
 
@@ -164,6 +171,17 @@ class _Ingest:
         self.emit(encode_items(out))
 
 
+def _sizes(raw_root: Path, files: list[str]) -> dict[str, int]:
+    """Bytes of each raw file (0 when it cannot be read): the cost units of the ingest's progress."""
+    out = {}
+    for rel in files:
+        try:
+            out[rel] = os.stat(os.path.join(raw_root, rel)).st_size
+        except OSError:
+            out[rel] = 0
+    return out
+
+
 def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     """Raw files -> records; unreadable inputs become rejections. Files are read in path order,
     a window of files at a time on the executor (`run.workers` processes or `run.scheduler`).
@@ -171,14 +189,12 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
     is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
-    from curate.engine.executors import make_executor
-    from curate.engine.executors import resolve_workers
     from curate.readers import iter_raw_files
 
     raw_root = root / params.ingest.raw_dir
     own_executor = executor is None
     if own_executor:
-        executor = make_executor(resolve_workers(params.run.workers), params.run.scheduler)
+        executor = stage_executor(params)
     run = None
 
     def body(w: _Writer, result: StageResult) -> None:
@@ -186,7 +202,8 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
         run = _Ingest(root, params, executor, w, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
-        current().start(len(files), "files")
+        run.sizes = _sizes(raw_root, files)
+        current().start(len(files), "files", work=sum(run.sizes.values()) or None)
         for i in range(0, len(files), WINDOW):
             run.window(files[i : i + WINDOW])
         result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,

@@ -111,7 +111,7 @@ def _page(record, offset: int, path: str, params) -> list:
             setattr(rec.source, k, v)
         return [rejected(rec, Reason.TOO_LARGE, f"payload over max_bytes {limit}")]
     if not mime:
-        text, _ = html.decode_page(payload[:4096])
+        text, _ = html.decode_page(payload[:16384])
         if not html.sniff(text):
             return [Skipped(kind="non_html", **skip)]
     return [pages.Page(path=path, content=payload, sha=sha, fmt=NAME, http_charset=_charset(ctype),

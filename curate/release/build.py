@@ -31,6 +31,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from curate.engine.io import write_atomic
 from curate.release.card import ReleaseInfo, languages_of, write_card
 from curate.release.changelog import CHANGELOG_HEADER, EXAMPLES, add_entry, changelog_entry  # noqa: F401
 from curate.release.croissant import build_croissant, croissant_version
@@ -229,10 +230,24 @@ def release_files(root: Path, info: ReleaseInfo, previous: str | None) -> dict[s
     }
 
 
+# what a researcher elsewhere can clone: http(s)://, ssh://, git:// URLs and scp-like user@host:path
+_REACHABLE = re.compile(r"^(?:(?:https?|ssh|git|git\+ssh)://|[\w.-]+@[\w.-]+:)")
+
+
+def reachable(url: str) -> bool:
+    """Whether `url` names a repository others can reach (not a folder of this machine)."""
+    return bool(_REACHABLE.match(url))
+
+
+def origin_url(root: Path) -> str:
+    return _git(root, "remote", "get-url", "origin", check=False).strip()
+
+
 def repo_url(root: Path) -> str:
-    """`origin`'s URL, else the repository folder as a file:// URL."""
-    url = _git(root, "remote", "get-url", "origin", check=False).strip()
-    return url or root.resolve().as_uri()
+    """`origin`'s URL when others can reach it, else the repository folder as a file:// URL (an
+    `origin` that is another folder may not even hold the tag being released)."""
+    url = origin_url(root)
+    return url if reachable(url) else root.resolve().as_uri()
 
 
 def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: str | None) -> None:
@@ -240,8 +255,7 @@ def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: 
     saved = {rel: ((root / rel).read_bytes() if (root / rel).exists() else None) for rel in files}
     try:
         for rel, data in files.items():
-            (root / rel).parent.mkdir(parents=True, exist_ok=True)
-            (root / rel).write_bytes(data)
+            write_atomic(root / rel, data)
         _git(root, "add", "--", *files)
         summary = f"Dataset release {version}" + (f" (previous: {previous})" if previous else "")
         _git(root, "commit", "-q", "-m", summary, "--", *files)
@@ -252,7 +266,7 @@ def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: 
             if data is None:
                 (root / rel).unlink(missing_ok=True)
             else:
-                (root / rel).write_bytes(data)
+                write_atomic(root / rel, data)
         raise
 
 
@@ -318,8 +332,9 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
                         f"{version} tags the same articles again")
     commit = _git(root, "rev-parse", "HEAD").strip()
     notes = []
-    if not url and not _git(root, "remote", "get-url", "origin", check=False).strip():
-        notes.append(f"no git remote 'origin': the card and croissant.json name {info.url}; "
+    if not url and not reachable(origin := origin_url(root)):
+        why = f"git remote 'origin' is '{origin}', not a URL others can reach" if origin else "no git remote 'origin'"
+        notes.append(f"{why}: the card and croissant.json name {info.url}; "
                      "pass --url to name the public repository")
     if _git(root, "remote", check=False).strip():
         notes.append(f"publish the tag: git push origin HEAD {version}")

@@ -52,8 +52,12 @@ def front_matter(info: ReleaseInfo, facts: CorpusFacts) -> dict:
         "language_creators": ["found"],
         "source_datasets": ["original"],
         "tags": ["news", "dvc", "croissant"],
+        # each config's description names the version and its files' sha256: `datasets` keys its
+        # cache of a local folder on the card (configs, dataset_info), not on the files, so
+        # without it v1.1 fetched into `curated/` after v1.0 was served v1.0's records
         "configs": [
             {"config_name": name, **({"default": True} if name == "default" else {}),
+             "description": f"{split} of {info.version}, data files sha256 {facts.split_sha256.get(split, '')}",
              "data_files": [{"split": split, "path": f"{split}/*.jsonl"}]}
             for name, (split, _) in SPLITS.items()
         ],
@@ -143,7 +147,7 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     out += sections.intro(info, facts)
     out += sections.motivation(info)
     out += sections.composition(facts)
-    out += sections.collection(params)
+    out += sections.collection(params, facts)
     out += sections.parameters(params)
     out += sections.processing(facts, params)
     out += sections.validation(facts, params)

@@ -4,14 +4,12 @@ section is a function of the release facts returning its markdown lines."""
 
 from __future__ import annotations
 
-import inspect
-import re
-
 import msgspec
 import orjson
 
 from curate.params import Params
-from curate.record import Reason, Record, Rejected
+from curate.record import Record, Rejected
+from curate.release.code_docs import param_comment, reader_descriptions, reason_docs
 from curate.release.croissant import FieldSpec, record_fields
 from curate.release.facts import CorpusFacts, ReleaseInfo, languages_of
 
@@ -24,35 +22,6 @@ OTHER_LICENSE_NOTE = (
 
 
 # ------------------------------------------------------------------------------- small helpers
-
-
-def trailing_comments(obj) -> dict[str, str]:
-    """`name: ... # comment` / `NAME = ... # comment` lines of a class body -> {name: comment}."""
-    out = {}
-    for line in inspect.getsource(obj).splitlines():
-        m = re.match(r"\s+(\w+)\s*(?::[^=#]*)?(?:=[^#]*)?#\s*(.+)$", line)
-        if m:
-            out[m.group(1)] = m.group(2).strip()
-    return out
-
-
-def param_comments() -> dict[str, str]:
-    """Parameter name -> the comment beside it in curate/params.py (where there is one)."""
-    from curate import params as params_mod
-
-    out: dict[str, str] = {}
-    for name in sorted(dir(params_mod)):
-        obj = getattr(params_mod, name)
-        if isinstance(obj, type) and issubclass(obj, msgspec.Struct) and obj.__module__ == params_mod.__name__:
-            for k, v in trailing_comments(obj).items():
-                out.setdefault(k, v)
-    return out
-
-
-def reason_docs() -> dict[str, str]:
-    """Reason code -> its meaning (the comment beside it in curate/record.py)."""
-    by_name = trailing_comments(Reason)
-    return {r.value: by_name.get(r.name, "") for r in Reason}
 
 
 def flatten(value, prefix: str = "") -> list[tuple[str, object]]:
@@ -75,7 +44,10 @@ def _fmt(value) -> str:
 
 
 def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """A table cell by the one escaping rule (curate/render/text.py `md_cell`)."""
+    from curate.render.text import md_cell
+
+    return md_cell(str(text))
 
 
 def _table(header: list[str], rows: list[list]) -> str:
@@ -124,6 +96,9 @@ PARAM_NOTES = {
     "extract.entity_labels": "entity labels kept (others dropped; a record with another label is a `contract` rejection)",
     "extract.short_words": "fewer words: flag `very_short` (not dropped)",
     "extract.truncated_min_chars": "threshold of the `truncated` flag (not dropped)",
+    "extract.language": "when language detection (py3langid) says `und`, undetermined, rather than "
+                        "guess: too few words, too few letters (tables of figures), or low confidence; "
+                        "`{}` = the defaults (curate/extract/language.py)",
     "dedup.exact": "drop exact duplicates (same text): `duplicate`",
     "dedup.story_versions": "drop older crawls of the same story id: `story_version`",
     "dedup.near": "drop near duplicates (MinHash + LSH, verified): `near_duplicate`",
@@ -183,6 +158,9 @@ def motivation(info: ReleaseInfo) -> list[str]:
     ]
 
 
+TOP_PUBLISHERS = 10
+
+
 def _counters(facts: CorpusFacts) -> list[str]:
     out, n = [], facts.records
     if facts.years:
@@ -193,6 +171,12 @@ def _counters(facts: CorpusFacts) -> list[str]:
     if n:
         out += ["**Missing values:** " + ", ".join(
             f"`{k}` {_pct(facts.missing[k], n)}" for k in sorted(facts.missing)) + ".", ""]
+    if facts.publishers:
+        top = sorted(facts.publishers.items(), key=lambda kv: (-kv[1], kv[0]))
+        named = sum(facts.publishers.values())
+        more = f" and {len(top) - TOP_PUBLISHERS} more" if len(top) > TOP_PUBLISHERS else ""
+        out += [f"**Publishers** ({len(top)}; {_pct(named, n)} of the articles name one): "
+                + ", ".join(f"{k} {v}" for k, v in top[:TOP_PUBLISHERS]) + more + ".", ""]
     if facts.flags:
         out += ["**Quality flags** (set, never used to drop): "
                 + ", ".join(f"`{k}` {v}" for k, v in sorted(facts.flags.items())) + ".", ""]
@@ -233,16 +217,23 @@ def composition(facts: CorpusFacts) -> list[str]:
     return out
 
 
-def collection(params: Params) -> list[str]:
-    from curate.readers import READERS
+def _records(n: int) -> str:
+    return f" ({n} record{'s' if n != 1 else ''})"
 
+
+def collection(params: Params, facts: CorpusFacts | None = None) -> list[str]:
+    """The readers: every one that can produce records, with the records each gave in this
+    version (`source.format`), and any format of the records no reader is named for."""
+    readers = reader_descriptions()
+    counts = facts.formats if facts is not None else {}
     out = ["## Collection process", "",
            f"Raw articles are files under `{params.ingest.raw_dir}/` of the repository (any "
            "sub-folders; large corpora are tracked with `dvc add`). Each file is read by the first "
            "reader whose layout matches the *content* (never the file name):", ""]
-    for reader in READERS:
-        doc = (reader.__doc__ or "").strip().splitlines()[0] if reader.__doc__ else ""
-        out.append(f"- `{reader.NAME}`: {doc.split(':', 1)[-1].strip() if ':' in doc else doc}")
+    for name, doc in readers.items():
+        n = counts.get(name, 0)
+        out.append(f"- `{name}`{_records(n) if n else ''}: {doc}")
+    out += [f"- `{name}`{_records(n)}" for name, n in sorted(counts.items()) if name not in readers]
     out += ["", "Ids come from the source where it has one (the Reuters story code in the URL, a JSONL "
             "`id`), else from the raw path. `source` on every record names the raw file, its reader, "
             "the sha256 of its bytes and the JSONL line, so each record can be traced to its input.", ""]
@@ -250,13 +241,12 @@ def collection(params: Params) -> list[str]:
 
 
 def parameters(params: Params) -> list[str]:
-    comments = param_comments()
     builtins = msgspec.to_builtins(params)
     rows = []
     for section in builtins:
         for key, value in flatten(builtins[section], section):
             note = (PARAM_NOTES.get(key) or PARAM_NOTES.get(key.rsplit(".", 1)[0] + ".*")
-                    or comments.get(key.rsplit(".", 1)[-1], ""))
+                    or param_comment(key))
             rows.append([f"`{key}`", _fmt(value), note])
     return [
         "## Preprocessing, cleaning, labelling", "",
@@ -282,9 +272,11 @@ def processing(facts: CorpusFacts, params: Params) -> list[str]:
         f"duplicates (same text: the earliest published is kept), near duplicates (MinHash with "
         f"{d.num_perm} permutations over {d.shingle_words}-word shingles, Jaccard ≥ "
         f"{d.near_threshold}{containment}). Every dropped copy names the kept id in `duplicate_of`.",
-        f"- **Labelling (machine-generated):** named entities by spaCy "
-        f"{', '.join(f'`{x}`' for x in models) or f'`{params.extract.model}`'} (labels: "
-        f"{', '.join(params.extract.entity_labels)}); language by py3langid. "
+        "- **Labelling (machine-generated):** " + (
+            f"named entities by spaCy {', '.join(f'`{x}`' for x in models)} (labels: "
+            f"{', '.join(params.extract.entity_labels)}); " if models else
+            "no named entities (NER off: no record's language has a model, e.g. `extract.model: null`); ") +
+        "language by py3langid. "
         "They are silver annotations, not checked by people.", "",
     ]
 

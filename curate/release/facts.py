@@ -4,6 +4,7 @@ shards, `reports/metrics.json`), streamed from the accepted shards without readi
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -12,7 +13,7 @@ import msgspec
 import orjson
 
 from curate.dataset.quality import MISSING_FIELDS, is_missing
-from curate.layout import METRICS, shard_paths
+from curate.layout import METRICS, rejected_paths, shard_paths
 from curate.record import Record, view
 
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
@@ -52,7 +53,7 @@ class ReleaseInfo:
 _View = view(Record, [
     "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
     ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
-    "authors", "url", "published_at",
+    "authors", "url", "published_at", "publisher",
 ], "_View")
 _VIEWED = frozenset(_View.__struct_fields__)
 
@@ -66,6 +67,7 @@ class CorpusFacts:
     formats: Counter = field(default_factory=Counter)
     flags: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
+    publishers: Counter = field(default_factory=Counter)  # names only: URLs and JSON-LD @ids left out
     models: Counter = field(default_factory=Counter)
     toolkits: Counter = field(default_factory=Counter)
     missing: Counter = field(default_factory=Counter)
@@ -73,10 +75,28 @@ class CorpusFacts:
     last_date: str | None = None
     shards: list[dict] = field(default_factory=list)
     metrics: dict = field(default_factory=dict)
+    # sha256 of each split's data files (`data_digest`): the card's configs carry it, so that
+    # `datasets`, which keys its cache on the card and not on the files, never serves another
+    # version's records from a folder of the same name
+    split_sha256: dict[str, str] = field(default_factory=dict)
+
+
+def data_digest(files: list[Path]) -> str:
+    """sha256 over the names and sha256 of `files` (one split's shards), in their order."""
+    outer = hashlib.sha256()
+    for path in files:
+        inner = hashlib.sha256()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                inner.update(block)
+        outer.update(f"{path.name} {inner.hexdigest()}\n".encode())
+    return outer.hexdigest()
 
 
 def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
     """Stream the accepted shards once and gather what the card reports."""
+    from curate.readers.html_meta import is_name  # the one rule of what names a publisher
+
     facts = CorpusFacts()
     dec = msgspec.json.Decoder(_View)
     cdir = root / curated
@@ -92,6 +112,8 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
                 facts.formats[r.source.format] += 1
                 facts.flags.update(r.flags)
                 facts.labels.update(e.label for e in r.entities)
+                if is_name(r.publisher):
+                    facts.publishers[r.publisher] += 1
                 if r.provenance.model:
                     facts.models[f"{r.provenance.model} {r.provenance.model_version or ''}".strip()] += 1
                 if r.provenance.toolkit:
@@ -107,6 +129,7 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
         counts = {s["path"]: s.get("records") for s in orjson.loads(manifest.read_bytes()).get("shards", [])}
         for s in facts.shards:
             s["records"] = counts.get(s["path"])
+    facts.split_sha256 = {"articles": data_digest(shard_paths(cdir)), "rejected": data_digest(rejected_paths(cdir))}
     metrics = root / METRICS
     facts.metrics = orjson.loads(metrics.read_bytes()) if metrics.exists() else {}
     return facts

@@ -12,14 +12,13 @@ curate/render/quality_md.py.
 from __future__ import annotations
 
 from curate.render.page import cards, page, table, toc
-from curate.render.quality_md import _compact, _num, _pct, render_markdown  # noqa: F401 - importable here
+from curate.render.quality_md import (  # noqa: F401 - importable here
+    SECTION_ORDER, _compact, _num, _pct, gap_summary, render_markdown, singletons, singletons_text)
 from curate.render.svg import BAR, GAP, svg_columns, svg_hbars  # noqa: F401 - BAR: the screenshot test
 from curate.render.text import esc, md, visible  # noqa: F401 - the one escaping rule
 
-SECTIONS = (("coverage", "Time coverage"), ("length", "Length (words)"), ("missing", "Missing fields"),
-            ("languages", "Languages"), ("flags", "Quality flags"), ("labels", "Labels"), ("duplicates", "Duplicates"),
-            ("entities", "Entities"), ("samples", "Sample articles"), ("rejected", "Rejected by reason"),
-            ("consistency", "Consistency"), ("metrics", "All metrics"))
+# the table of contents: the headings of quality_md.SECTION_ORDER (the one section list), in order
+SECTIONS = tuple(head for _, heads in SECTION_ORDER for head in heads)
 
 
 def _ids(ids: list, more: int = 0) -> str:
@@ -50,18 +49,19 @@ def _summary(r: dict) -> list[str]:
 
 def _coverage(r: dict) -> list[str]:
     cov = r["coverage"]
-    rows = [(x["month"], x["articles"]) for x in cov["articles_per_month"]]
+    unit = cov.get("bin", "month")
+    rows = [(x["period"], x["articles"]) for x in cov.get("articles_per_bin", [])]
+    empty = sum(1 for _, v in rows if not v)
+    ticks = f" (red ticks: {empty} {unit}s without any)" if empty else ""
     out = [_h2("coverage"),
            f"<p>{esc(cov['first_month'] or '–')} to {esc(cov['last_month'] or '–')}: {cov['months']} months, "
-           f"{cov['months_with_articles']} with articles, <b>{cov['gap_months']}</b> without (red ticks). "
+           f"{cov['months_with_articles']} with articles, <b>{cov['gap_months']}</b> without. "
            f"Records without a usable date: {cov['undated']}.</p>"]
     if rows:
         out.append(svg_columns(rows, label_every=max(1, len(rows) // 40), highlight_zero=True,
-                               title="Articles per month", x_title="month", y_title="articles"))
+                               title=f"Articles per {unit}", x_title=unit + ticks, y_title="articles"))
     if cov["gaps"]:
-        gaps = ", ".join(esc(g["from"]) if g["from"] == g["to"] else f"{esc(g['from'])} … {esc(g['to'])}"
-                         for g in cov["gaps"])
-        out.append(f"<p>Gaps: {gaps}</p>")
+        out.append(f"<p>Gaps: {gap_summary(cov, esc)}</p>")
     return out
 
 
@@ -115,6 +115,9 @@ def _labels(r: dict) -> list[str]:
                      [[esc(x["scheme"]), _num(x["articles"]), _pct(x["rate"]), _num(x["values"])] for x in schemes],
                      numeric={1, 2, 3}))
     for x in schemes:
+        if singletons(x):  # a chart of bars all of length one says nothing
+            out.append(f"<p><b>{esc(x['scheme'])}</b>: {singletons_text(x, esc)}</p>")
+            continue
         shown = len(x["top"])
         out += [f"<h3>{esc(x['scheme'])}: top {shown} of {_num(x['values'])} values</h3>",
                 svg_hbars([(t["value"], t["articles"]) for t in x["top"]], fmt=_num,
@@ -202,7 +205,6 @@ def _consistency(r: dict) -> list[str]:
 def render_html(r: dict) -> str:
     label = r.get("version", {}).get("label", "working tree")
     parts = [f"<h1>Quality report: {esc(label)}</h1>"]
-    for section in (_summary, _coverage, _length, _fields, _labels, _duplicates, _entities, _samples, _rejected,
-                    _consistency):
-        parts += section(r)
+    for name, _ in SECTION_ORDER:
+        parts += globals()[f"_{name}"](r)
     return page(f"Quality report: {label}", parts)

@@ -64,18 +64,27 @@ def _md_summary(r: dict) -> list[str]:
     return out
 
 
+def gap_summary(cov: dict, quote=md) -> str:
+    """One sentence on the months without articles: how many, in how many runs, the longest runs."""
+    if not cov["gaps"]:
+        return "No gaps: every month of the range has articles."
+    runs = len(cov["gaps"])
+    longest = [(quote(g["from"]) if g["from"] == g["to"] else f"{quote(g['from'])} … {quote(g['to'])}")
+               + f" ({g['months']} month{'s' if g['months'] != 1 else ''})" for g in cov.get("longest_gaps", [])]
+    more = runs - len(longest)
+    return (f"{cov['gap_months']} month{'s' if cov['gap_months'] != 1 else ''} without articles, in {runs} "
+            f"run{'s' if runs != 1 else ''}" + ("; the longest: " if more else ": ") + ", ".join(longest)
+            + (f", and {more} more" if more else "") + ".")
+
+
 def _md_coverage(r: dict) -> list[str]:
     cov = r["coverage"]
-    out = ["## Time coverage", "", "Articles per month with articles (every month, gaps included: "
+    unit = cov.get("bin", "month")
+    out = ["## Time coverage", "", f"Articles per {unit} with articles (every month, gaps included: "
             "`reports/plots/articles_per_month.json`).", ""]
-    out += _md_table(["month", "articles"], [[md(x["month"]), x["articles"]]
-                                             for x in cov["articles_per_month"] if x["articles"]])
-    if cov["gaps"]:
-        out += ["Gaps (months without articles inside the range): " +
-                ", ".join(md(g["from"]) if g["from"] == g["to"] else f"{md(g['from'])} … {md(g['to'])}"
-                          for g in cov["gaps"]), ""]
-    else:
-        out += ["No gaps: every month of the range has articles.", ""]
+    out += _md_table([unit, "articles"], [[md(x["period"]), x["articles"]]
+                                          for x in cov.get("articles_per_bin", []) if x["articles"]])
+    out += [gap_summary(cov), ""]
     out += [f"Records without a usable date: {cov['undated']}.", ""]
 
     return out
@@ -114,6 +123,18 @@ def _md_fields(r: dict) -> list[str]:
     return out
 
 
+def singletons(scheme: dict) -> bool:
+    """Whether every value of a label scheme is on one record only (nothing to chart)."""
+    return bool(scheme["top"]) and scheme["top"][0]["articles"] == 1
+
+
+def singletons_text(scheme: dict, quote=md) -> str:
+    examples = ", ".join(quote(t["value"]) for t in scheme["top"][:3])
+    n = scheme["values"]
+    return (f"{n:,} value{'s' if n != 1 else ''}, each on one record only (e.g. {examples}{', …' if n > 3 else ''}); "
+            "no chart.")
+
+
 def _md_labels(r: dict) -> list[str]:
     lab = r.get("labels") or {}
     out = ["## Labels", "", "The source's own labels (topic folders, Reuters-21578 TOPICS and PLACES, IPTC "
@@ -124,6 +145,7 @@ def _md_labels(r: dict) -> list[str]:
     if lab.get("schemes"):
         out += _md_table(["scheme", "records", "rate", "distinct values", "top values (records)"],
                          [[md(x["scheme"]), x["articles"], _pct(x["rate"]), x["values"],
+                           singletons_text(x) if singletons(x) else
                            ", ".join(f"{md(t['value'])} ({t['articles']})" for t in x["top"])]
                           for x in lab["schemes"]])
     return out
@@ -205,8 +227,21 @@ def _md_samples(r: dict) -> list[str]:
     return out
 
 
-SECTIONS = (_md_summary, _md_coverage, _md_length, _md_fields, _md_labels, _md_duplicates, _md_entities, _md_samples,
-            _md_rejected, _md_consistency)
+# The report's sections in order, each with the HTML headings (anchor, title) it opens: the one
+# list both formats follow (here `_md_<name>`, in quality_html `_<name>` and its table of contents).
+SECTION_ORDER: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("summary", ()),
+    ("coverage", (("coverage", "Time coverage"),)),
+    ("length", (("length", "Length (words)"),)),
+    ("fields", (("missing", "Missing fields"), ("languages", "Languages"), ("flags", "Quality flags"))),
+    ("labels", (("labels", "Labels"),)),
+    ("duplicates", (("duplicates", "Duplicates"),)),
+    ("entities", (("entities", "Entities"),)),
+    ("samples", (("samples", "Sample articles"),)),
+    ("rejected", (("rejected", "Rejected by reason"),)),
+    ("consistency", (("consistency", "Consistency"), ("metrics", "All metrics"))),
+)
+SECTIONS = tuple(globals()[f"_md_{name}"] for name, _ in SECTION_ORDER)
 
 
 def render_markdown(r: dict) -> str:

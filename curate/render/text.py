@@ -1,5 +1,6 @@
 """The one escaping rule for article-derived strings, wherever they are shown: a terminal
-(`for_terminal`), one line of text (`visible`), HTML (`esc`) and Markdown cells (`md`).
+(`for_terminal`), one line of text (`visible`), HTML (`esc`) and Markdown cells (`md`; `md_cell` for a cell
+whose markup is the writer's own, as in the dataset card's tables).
 
 Titles, details, file names and paths come from untrusted articles. Printed raw, an escape
 sequence in them (`\\x1b[31m`, `\\x1b]0;title\\x07`, `\\x1b]8;;url\\x07` hyperlinks, `\\x1b[2J`) would
@@ -57,3 +58,10 @@ _MD_SPECIAL = re.compile(r"([\\`*_\[\]|~#])")
 def md(s: object) -> str:
     """A data-derived string made safe for a Markdown table cell (no HTML, no markup)."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(visible(s), quote=False))
+
+
+def md_cell(s: object) -> str:
+    """A Markdown table cell whose markup is the writer's own (the dataset card's tables: code
+    spans, bold): one line by `visible` (control characters shown, newlines as spaces), `|`
+    escaped so the cell cannot split. A data-derived string with no markup of its own: `md`."""
+    return visible(s).replace("|", "\\|")

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 import msgspec
 
 from curate.params import SourceLimits, ValidateParams
+from curate.record import is_missing
 
 # field -> what "missing" means, as the facts of curate.validate.rules name it (`<field>_missing`)
 NULL_FIELDS = ("title", "dateline", "date", "credits")
@@ -39,14 +40,22 @@ EXEMPT = "~"  # prefix of a field that does not apply to a record (its format ne
 
 
 def missing_fields(record) -> list[str]:
-    """The NULL_FIELDS a record (or anything with those attributes) lacks, as
-    `curate.validate.rules.facts` says `<field>_missing`: title and date when null, credits when
-    empty; dateline when null and flagged `no_dateline` (its format carries datelines), else
-    `~dateline` (exempt: a format that never carries one does not count in that rate)."""
-    out = [f for f in ("title", "date") if getattr(record, f, None) is None]
-    if getattr(record, "dateline", None) is None:
+    """The NULL_FIELDS a record (or anything with those attributes) lacks, by the one missing rule
+    (curate.record.is_missing: None, blank, empty): title, date, credits; dateline when missing and
+    flagged `no_dateline` (its format carries datelines), else `~dateline` (exempt: a format that
+    never carries one does not count in that rate)."""
+    out = [f for f in ("title", "date") if is_missing(record, f)]
+    if is_missing(record, "dateline"):
         out.append("dateline" if "no_dateline" in (getattr(record, "flags", None) or ()) else EXEMPT + "dateline")
-    return out + ([] if getattr(record, "credits", None) else ["credits"])
+    return out + (["credits"] if is_missing(record, "credits") else [])
+
+
+def missing_facts(record) -> dict[str, bool | None]:
+    """`<field>_missing` for each NULL_FIELDS field, from missing_fields: True, False, or None
+    where the field does not apply (validate's facts frame)."""
+    missing = missing_fields(record)
+    return {f"{f}_missing": True if f in missing else (None if EXEMPT + f in missing else False)
+            for f in NULL_FIELDS}
 
 
 @dataclass
@@ -155,8 +164,13 @@ def _reject_rate(facts: CorpusFacts, limit: float, key: str, src: _Limits) -> Ru
 def _empty(facts: CorpusFacts) -> RuleResult:
     passed = facts.accepted > 0 or facts.inputs == 0
     reasons = ", ".join(f"{r} {n}" for r, n in sorted(facts.rejected.items(), key=lambda kv: (-kv[1], kv[0])))
-    msg = (f"corpus rule empty_corpus {'passed' if passed else 'failed'}: every input was rejected "
-           f"({facts.inputs} inputs: {reasons}), the corpus would be empty")
+    if not passed:
+        msg = (f"corpus rule empty_corpus failed: every input was rejected ({facts.inputs} inputs: {reasons}), "
+               "the corpus would be empty")
+    elif facts.inputs:
+        msg = f"corpus rule empty_corpus passed: {facts.accepted} of {facts.inputs} inputs accepted"
+    else:
+        msg = "corpus rule empty_corpus passed: no inputs (the rule judges a build that has some)"
     return RuleResult("empty_corpus", float(facts.accepted), 1.0, "", passed, msg)
 
 
@@ -214,7 +228,7 @@ class SourceGroups:
     (the default source) when none does."""
 
     def __init__(self, params: ValidateParams) -> None:
-        from curate.readers.sources import compile_glob
+        from curate.globs import compile_glob
 
         self.entries = _entries(params)
         self._globs = [compile_glob(e.glob) if e.glob is not None else None for e in self.entries]
@@ -252,7 +266,7 @@ def check_source_entry(entry: SourceLimits) -> None:
     if (entry.glob is None) == (entry.reader is None):
         raise ValueError("a validate.sources entry needs exactly one of `glob` (a raw-path glob) or `reader`")
     if entry.glob is not None:
-        from curate.readers.sources import compile_glob
+        from curate.globs import compile_glob
 
         compile_glob(entry.glob)
     elif entry.reader not in (names := reader_names()):

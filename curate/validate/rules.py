@@ -20,16 +20,15 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from curate.params import ValidateParams
-from curate.record import Reason, Record
-from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, total
+from curate.record import Reason, Record, is_safe_id
+from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, missing_facts, total
 
-ID_PATTERN = r"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,127}$"
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
 
 # column of the facts frame -> (reason code, human description of the rule)
 CHECKS: dict[str, tuple[Reason, str]] = {
-    "id_safe": (Reason.CONTRACT, "id is a safe file name ([A-Za-z0-9._-], not starting with '.')"),
+    "id_safe": (Reason.CONTRACT, "id is a safe file name ([A-Za-z0-9._-], not starting with '.', no '..')"),
     "content_hash_ok": (Reason.CONTRACT, "content_hash == sha256(text)"),
     "offsets_ok": (Reason.CONTRACT, "text[start:end] == entity.text for every entity"),
     "labels_ok": (Reason.CONTRACT, "every entity label is one kept for the record's language "
@@ -80,7 +79,7 @@ def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset
     pub = record.published_at
     return {
         "id": record.id,
-        "id_safe": bool(re.match(ID_PATTERN, record.id)) and ".." not in record.id,
+        "id_safe": is_safe_id(record.id),
         "content_hash_ok": record.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "offsets_ok": _offsets_ok(text, record.entities),
         "labels_ok": {e.label for e in record.entities} <= allowed,
@@ -89,12 +88,10 @@ def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset
         "date": date_ok or record.date is None,
         "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
         "words": record.stats.words,
-        "title_missing": record.title is None,
-        # null (not counted) for a format that never carries a dateline: clean flags
-        # `no_dateline` only where the conventions table says the format carries one
-        "dateline_missing": False if record.dateline is not None else ("no_dateline" in record.flags or None),
-        "date_missing": record.date is None,
-        "credits_missing": not record.credits,
+        # title/dateline/date/credits_missing, by the one missing rule; dateline null (not
+        # counted) for a format that never carries one: clean flags `no_dateline` only where the
+        # conventions table says the format carries one
+        **missing_facts(record),
         # which validate.sources entry the record belongs to (taken out before the frame is built)
         "source_path": record.source.path,
         "source_format": record.source.format,

@@ -7,8 +7,8 @@ from pathlib import Path
 import orjson
 
 from curate.params import Params
-from curate.record import Reason, Record, Rejected, json_schema
-from curate.validate.rules import CHECK_ORDER, CHECKS, ID_PATTERN
+from curate.record import ID_PATTERN, Reason, Record, Rejected, json_schema
+from curate.validate.rules import CHECK_ORDER, CHECKS
 
 
 def contract_rules(params: Params | None = None) -> dict:

@@ -497,3 +497,21 @@ def test_cli_quotes_spaces_and_unicode_in_names(batch, empty_project):
     r = cli("check", str(batch / "20150211" / WEIRD_NAME), "--json", "--root", str(empty_project))
     assert r.exit_code == 0
     assert json.loads(r.stdout)["inputs"][0]["input"].endswith(WEIRD_NAME)
+
+
+def _empty_corpus_rule(*paths: Path, root: Path) -> dict:
+    r = cli("check", *map(str, paths), "--json", "--root", str(root))
+    return next(x for x in json.loads(r.stdout)["summary"]["corpus_rules"] if x["rule"] == "empty_corpus")
+
+
+def test_cli_json_empty_corpus_passes_with_a_message_that_says_so(batch, empty_project):
+    rule = _empty_corpus_rule(batch / "20150211" / WEIRD_NAME, batch / "empty.txt", root=empty_project)
+    assert rule["passed"] is True
+    assert rule["message"] == "corpus rule empty_corpus passed: 1 of 1 inputs accepted"  # rejected inputs are never added
+
+
+def test_cli_json_empty_corpus_with_every_input_rejected_passes_as_a_build_without_inputs(batch, empty_project):
+    # rejected inputs are never added: the build would have no inputs, which the rule does not fail
+    rule = _empty_corpus_rule(batch / "empty.txt", batch / "nul.txt", root=empty_project)
+    assert rule["passed"] is True
+    assert rule["message"] == "corpus rule empty_corpus passed: no inputs (the rule judges a build that has some)"

@@ -66,14 +66,25 @@ def test_a_corpus_without_labels_says_so():
 
 
 def test_labels_render_escaped_in_markdown_and_html():
-    rep = report_of(labelled("a", ("folder", "<b>biz</b>|x")), labelled("b", ("folder", "sport")))
+    rep = report_of(labelled("a", ("folder", "<b>biz</b>|x")), labelled("b", ("folder", "sport")),
+                    labelled("c", ("folder", "sport")))
     md = render_markdown(rep)
     assert "## Labels" in md
-    assert "| folder | 2 | 100.00% | 2 | &lt;b&gt;biz&lt;/b&gt;\\|x (1), sport (1) |" in md
+    assert "| folder | 3 | 100.00% | 2 | sport (2), &lt;b&gt;biz&lt;/b&gt;\\|x (1) |" in md
     page = render_html(rep)
     assert '<h2 id="labels">Labels</h2>' in page and "<b>biz</b>" not in page
     assert "&lt;b&gt;biz&lt;/b&gt;|x" in page
     assert "<title>Records by folder label</title>" in page
+
+
+def test_a_scheme_whose_values_are_each_on_one_record_gets_a_line_not_a_chart():
+    rep = report_of(*(labelled(f"r{i}", ("keywords", f"tag-{i}"), ("folder", "news")) for i in range(5)))
+    line = "5 values, each on one record only (e.g. tag-0, tag-1, tag-2, …); no chart."
+    page = render_html(rep)
+    assert f"<p><b>keywords</b>: {line}</p>" in page
+    assert "<title>Records by keywords label</title>" not in page
+    assert "<title>Records by folder label</title>" in page  # a value on several records: charted
+    assert f"| keywords | 5 | 100.00% | 5 | {line} |" in render_markdown(rep)
 
 
 def test_skipped_items_come_from_the_metrics_and_the_consistency_holds(tmp_path):

@@ -22,6 +22,62 @@ def test_the_line_gives_done_total_share_rate_and_time_left():
     assert p.line(now=p.t0 + 100, final=True) == "extract: 50/200 articles in 1m40s (0.5/s)"
 
 
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _progress(clock: FakeClock, total: int, work: float | None = None) -> StageProgress:
+    p = StageProgress("extract", stream=io.StringIO(), enabled=True, interval=1e9, clock=clock)
+    p.start(total, work=work)
+    return p
+
+
+def test_no_time_left_is_shown_before_five_percent_of_the_work():
+    clock = FakeClock()
+    p = _progress(clock, 1000)
+    clock.now += 60
+    p.advance(40)  # 4% in a minute
+    assert "left" not in p.line()
+    p.advance(10)  # 5%
+    assert p.line().endswith("~19m00s left")
+
+
+def test_no_time_left_is_shown_in_the_first_three_seconds():
+    clock = FakeClock()
+    p = _progress(clock, 1000)
+    clock.now += 2
+    p.advance(500)
+    assert "left" not in p.line()
+    clock.now += 1
+    p.advance(100)
+    assert "left" in p.line()
+
+
+def test_time_left_follows_the_rate_after_a_slow_start():
+    clock = FakeClock()
+    p = _progress(clock, 1000)
+    for _ in range(40):  # a minute of start-up (workers, models) with nothing done
+        clock.now += 1.5
+        p.working(0)
+    for _ in range(10):  # then 10 articles a second
+        clock.now += 1
+        p.advance(10)
+    assert p.line().endswith("~1m30s left")  # 900 left at 10/s, not at 100 a 70 s
+
+
+def test_share_and_time_left_go_by_cost_not_by_item_count():
+    clock = FakeClock()
+    p = _progress(clock, 4, work=1000)  # three small files, then one big archive
+    for _ in range(3):
+        clock.now += 1
+        p.advance(1, work=50)
+    assert p.line() == "extract: 3/4 articles, 15%, 1.0/s, ~17s left"
+
+
 def test_a_short_stage_prints_nothing_when_stderr_is_not_a_terminal():
     out = io.StringIO()
     p = StageProgress("clean", stream=out)  # default: a line every 5 s

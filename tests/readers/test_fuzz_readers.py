@@ -3,7 +3,7 @@
 Properties, for every example (`read_file` on a real file in a temp raw root):
 - nothing raises; at least one output;
 - every output is a Record or a Rejected with a known reason code and a non-empty detail;
-- every id is safe as a file name: matches `curate.validate.rules.ID_PATTERN`, no '/', no '..', no
+- every id is safe as a file name: matches `curate.record.ID_PATTERN`, no '/', no '..', no
   control characters; `source.path` is the relative path that was read;
 - a record that leaves the reader carries text (the reader never accepts an empty body... it may:
   clean decides) - we only require a string.
@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from curate.params import IngestParams
 from curate.readers import read_file
 from curate.record import Reason, Record, Rejected
-from curate.validate.rules import ID_PATTERN
+from curate.record import ID_PATTERN
 
 REASONS = {r.value for r in Reason}
 ID_RE = re.compile(ID_PATTERN)

@@ -171,9 +171,10 @@ def test_section_front_is_not_an_article(tmp_path):
     assert type(rec) is Rejected and rec.reason == "not_article"
 
 
-def test_video_page_is_not_an_article(tmp_path):
+def test_undated_video_page_with_a_short_text_is_not_an_article(tmp_path):
     page = article_page(ld={"@context": "https://schema.org", "@type": "VideoObject",
-                            "name": "Harbour video"}, og={"og:type": "video.other"})
+                            "name": "Harbour video"}, og={"og:type": "video.other"},
+                        paragraphs=PARAGRAPHS[:2])
     rec = _one(tmp_path, page)
     assert type(rec) is Rejected and rec.reason == "not_article" and "video" in rec.detail
 

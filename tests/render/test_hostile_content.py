@@ -12,7 +12,7 @@ from curate.params import IngestParams
 from curate.readers import read_file
 from curate.record import Reason
 from curate.render.text import for_terminal
-from curate.validate.rules import ID_PATTERN
+from curate.record import ID_PATTERN
 from tests.conftest import bin_path, make_project, run
 
 pytestmark = pytest.mark.slow

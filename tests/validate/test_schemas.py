@@ -36,3 +36,22 @@ def test_params_yaml_lists_every_parameter_of_the_typed_definition():
 
     shipped = yaml.safe_load((REPO / "params.yaml").read_text())
     assert keys(shipped) == keys(msgspec.to_builtins(Params()))
+
+
+def test_schema_descriptions_are_the_cleaned_docstrings_whatever_msgspec_renders():
+    """msgspec 0.23 strips a docstring's indentation, older versions kept it: the generator
+    normalises it itself, so `schemas/` is the same bytes with either."""
+    import inspect
+
+    import msgspec
+
+    from curate.record import Label, Record, json_schema
+
+    class Indented(msgspec.Struct):
+        """A first line
+            and a continuation line indented deeper than the rest
+        of the docstring."""
+
+    got = json_schema(Indented)["$defs"]["Indented"]["description"]
+    assert got == "A first line\n    and a continuation line indented deeper than the rest\nof the docstring."
+    assert json_schema(Record)["$defs"]["Label"]["description"] == inspect.cleandoc(Label.__doc__)

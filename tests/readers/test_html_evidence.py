@@ -1,0 +1,187 @@
+"""A web page is evidence, not a verdict: pages from publishers no one here has seen keep their
+article and only its text; what is not an article is still rejected (html_verdict.py, html.py,
+html_people.py, html_dates.py, decode.py). Every page here is invented for the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from curate.params import IngestParams
+from curate.readers import read_file
+from curate.readers.html_meta import strip_site_suffix
+from curate.readers.html_people import clean_authors
+from curate.record import Reason, Record, Rejected
+
+from .web_builders import ARTICLE_LD, PARAGRAPHS, article_page, write_page
+
+COLUMN = PARAGRAPHS * 2  # about 280 words of prose
+
+
+def _one(tmp_path: Path, page: str | bytes, name: str = "page.html"):
+    path = tmp_path / name
+    path.write_bytes(page if isinstance(page, bytes) else page.encode("utf-8"))
+    out = read_file(name, tmp_path, IngestParams())
+    assert len(out) == 1
+    return out[0]
+
+
+def _website_page(paragraphs, *, dated: bool) -> str:
+    meta = {"date": "2024-03-12"} if dated else None
+    return article_page(ld=None, og={"og:type": "website", "og:site_name": "Northport Daily"},
+                        meta=meta, paragraphs=paragraphs)
+
+
+def test_website_typed_page_with_a_long_dated_article_is_kept_with_a_flag(tmp_path):
+    rec = _one(tmp_path, _website_page(COLUMN, dated=True))
+    assert type(rec) is Record
+    assert "no_article_markup" in rec.flags and rec.date == "2024-03-12"
+    assert PARAGRAPHS[2] in rec.text
+
+
+def test_listing_page_without_markup_or_date_is_rejected(tmp_path):
+    teasers = "".join(
+        f'<div class="teaser"><h3><a href="/news/{i}">Ferry timetable change number {i} for the '
+        f'winter season</a></h3><p>Short teaser text for story {i}.</p></div>' for i in range(12))
+    page = (f'<!DOCTYPE html><html><head><title>News | Northport Daily</title>'
+            f'<meta property="og:type" content="website"></head><body><h1>News</h1>{teasers}'
+            f'</body></html>')
+    rec = _one(tmp_path, page)
+    assert type(rec) is Rejected and rec.reason == Reason.NOT_ARTICLE.value
+    assert "no date" in rec.detail
+
+
+def test_style_block_before_html_is_read_as_a_page(tmp_path):
+    style = "<style type=\"text/css\">\n" + "#welcome-ad { position: fixed; top: 0; }\n" * 200 + "</style>\n"
+    rec = _one(tmp_path, style + article_page())
+    assert type(rec) is Record and rec.source.format == "html"
+    assert rec.title == "Northport to deepen its shipping channel" and "position: fixed" not in rec.text
+
+
+def test_php_warning_before_html_is_read_as_a_page(tmp_path):
+    warning = "<br />\n<b>Deprecated</b>:  Assigning the return value of new by reference is deprecated\n"
+    rec = _one(tmp_path, warning * 40 + article_page())
+    assert type(rec) is Record and "Deprecated" not in rec.text
+
+
+def test_one_nul_byte_in_a_long_page_is_no_binary_file(tmp_path):
+    page = article_page(paragraphs=PARAGRAPHS * 20).encode("utf-8")
+    cut = page.index(b"<main>")
+    rec = _one(tmp_path, page[:cut] + b"\x00" + page[cut:])
+    assert type(rec) is Record and "nul_removed" in rec.flags and "\x00" not in rec.text
+
+
+def test_page_that_is_mostly_nul_bytes_stays_binary(tmp_path):
+    rec = _one(tmp_path, b"<html>" + b"\x00" * 400 + b"</html>")
+    assert type(rec) is Rejected and rec.reason == Reason.BINARY.value
+
+
+def test_table_laid_out_article_is_read_in_recall_mode(tmp_path):
+    # trafilatura's precise pass keeps nothing of a text laid out in a table; its default pass does
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    page = (f'<!DOCTYPE html><html><head><meta property="og:type" content="article">'
+            f'<meta property="article:published_time" content="2024-03-12T09:30:00+01:00">'
+            f'<title>Northport to deepen its shipping channel</title></head><body><center><table>'
+            f'<tr><td><a href="/">Home</a></td></tr><tr><td>{body}</td></tr></table></center></body></html>')
+    rec = _one(tmp_path, page)
+    assert type(rec) is Record and rec.provenance.rules["text"] == "trafilatura-recall"
+    assert all(p in rec.text for p in PARAGRAPHS)
+
+
+def test_long_video_page_is_kept_with_a_flag(tmp_path):
+    ld = [{"@context": "https://schema.org", "@type": "VideoObject", "name": "Harbour video"}]
+    rec = _one(tmp_path, article_page(ld=ld, og={"og:type": "video.other"}, paragraphs=COLUMN))
+    assert type(rec) is Record and "video_page" in rec.flags
+
+
+def test_reportage_news_article_counts_as_article_markup(tmp_path):
+    ld = dict(ARTICLE_LD, **{"@type": "ReportageNewsArticle"})
+    rec = _one(tmp_path, article_page(ld=ld, og={"og:type": "website"}))
+    assert type(rec) is Record and "no_article_markup" not in rec.flags
+
+
+def test_site_name_is_cut_from_titles_on_either_side():
+    assert strip_site_suffix("提振汽车消费需求-新华网", ["新华网"]) == "提振汽车消费需求"
+    assert strip_site_suffix("円相場の見出し：日本経済新聞", ["日本経済新聞"]) == "円相場の見出し"
+    assert strip_site_suffix("Wales votes for change | BBC News", ["BBC News"]) == "Wales votes for change"
+    assert strip_site_suffix("Diario HOY | Darán bendición a vehículos", ["hoy.com.do"]) == \
+        "Darán bendición a vehículos"
+    assert strip_site_suffix("Nutzerbasierte Abrechnung: Musik-Stars fordern", ["faz.net"]) == \
+        "Nutzerbasierte Abrechnung: Musik-Stars fordern"  # a kicker is no site name
+    assert strip_site_suffix("BBC News", ["BBC News"]) == "BBC News"
+
+
+def test_json_ld_headline_loses_the_site_suffix(tmp_path):
+    ld = dict(ARTICLE_LD, headline="Northport to deepen its shipping channel | Northport Daily")
+    rec = _one(tmp_path, article_page(ld=ld))
+    assert rec.title == "Northport to deepen its shipping channel"
+
+
+def test_agency_role_and_page_words_are_no_authors():
+    sites = ["Detroit News", "detroitnews.com"]
+    names = ["Detroit News wire services Published", "JILL LAWLESS Associated Press",
+             "AP Sports Writer", "and Tom Watkins", "View all posts by Daniel Lemire", "Detroit News"]
+    assert clean_authors(names, sites) == (["JILL LAWLESS", "Tom Watkins", "Daniel Lemire"], "AP")
+
+
+def test_agency_author_of_a_page_goes_to_the_agency_field(tmp_path):
+    ld = dict(ARTICLE_LD, author=[{"@type": "Person", "name": "Anna Berger"},
+                                  {"@type": "Person", "name": "dpa"}])
+    rec = _one(tmp_path, article_page(ld=ld))
+    assert rec.authors == ["Anna Berger"] and rec.agency == "dpa"
+
+
+def test_utc_time_gets_the_publishers_day_from_the_url(tmp_path):
+    url = "https://www.metro-ledger.example/2024/03/24/harbour-vote.html"
+    ld = dict(ARTICLE_LD, datePublished="2024-03-25T02:25:00Z", url=url)
+    rec = _one(tmp_path, article_page(ld=ld, canonical=url))
+    assert rec.date == "2024-03-24" and rec.published_at == "2024-03-25T02:25:00+00:00"
+
+
+def test_utc_time_gets_the_publishers_day_from_the_site_time_zone(tmp_path):
+    url = "https://www.hafenblatt.de/wirtschaft/fahrrinne-123.html"
+    ld = dict(ARTICLE_LD, datePublished="2024-03-11T23:30:00Z", url=url)
+    rec = _one(tmp_path, article_page(ld=ld, canonical=url))
+    assert rec.date == "2024-03-12" and rec.published_at == "2024-03-11T23:30:00+00:00"
+    assert rec.provenance.rules["date"] == "site-timezone"
+
+
+def test_stated_offset_keeps_its_own_day(tmp_path):
+    url = "https://www.hafenblatt.de/wirtschaft/fahrrinne-123.html"
+    ld = dict(ARTICLE_LD, datePublished="2024-03-11T20:30:00-05:00", url=url)
+    rec = _one(tmp_path, article_page(ld=ld, canonical=url))
+    assert rec.date == "2024-03-11"
+
+
+def test_furniture_lines_at_the_body_ends_are_dropped(tmp_path):
+    extra = ("<p>Popular</p><p>“swipe left below to view more authors”Swipe →</p>"
+             "<p>More from Northport Daily…</p>")
+    rec = _one(tmp_path, article_page(extra_body=extra))
+    assert type(rec) is Record and PARAGRAPHS[-1] in rec.text
+    assert "Swipe" not in rec.text and "Popular" not in rec.text and "More from" not in rec.text
+
+
+def test_title_takes_the_visible_headlines_dashes_and_quotes(tmp_path):
+    ld = dict(ARTICLE_LD, headline='Northport - the "deep channel" plan')
+    rec = _one(tmp_path, article_page(ld=ld, h1="Northport – the „deep channel“ plan"))
+    assert rec.title == "Northport – the „deep channel“ plan"
+
+
+def test_title_keeps_its_words_when_the_headline_differs(tmp_path):
+    ld = dict(ARTICLE_LD, headline="Harbour vote: Northport to deepen its channel")
+    rec = _one(tmp_path, article_page(ld=ld, h1="Harbour vote Northport to deepen its channel"))
+    assert rec.title == "Harbour vote: Northport to deepen its channel"
+
+
+def test_author_found_by_trafilatura_keeps_the_pages_spelling(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        extra_body='<p class="byline">Posted by <a rel="author" href="/u/lupa">lupa</a></p>')
+    rec = _one(tmp_path, page)
+    assert rec.provenance.rules["authors"] == "trafilatura" and rec.authors == ["lupa"]
+
+
+def test_collection_page_without_article_markup_is_rejected_even_with_long_text(tmp_path):
+    ld = {"@context": "https://schema.org", "@type": "CollectionPage", "name": "Business"}
+    page = article_page(ld=ld, og={"og:type": "website"}, paragraphs=COLUMN)
+    rec = _one(tmp_path, page)
+    assert type(rec) is Rejected and rec.reason == Reason.NOT_ARTICLE.value
+    assert "listing" in rec.detail
