@@ -80,7 +80,8 @@ FORMATS: dict[str, dict[str, bool]] = {
     "jsonl": {"dateline": False, "signoff": False, "bare_place": False},
     "json": {"dateline": False, "signoff": False, "bare_place": False},
     # agency items state their dateline in the structure; the reader removes Reuters-21578's
-    # `Reuter` sign-off, and feed items carry none in the text
+    # `Reuter` sign-off; a feed item's desk sign-off (`AFP sn`, `ends`) is a TRAILERS row, never
+    # expected
     "nitf": {"dateline": True, "signoff": False, "bare_place": False},
     "newsml_g2": {"dateline": True, "signoff": False, "bare_place": False},
     "ninjs": {"dateline": True, "signoff": False, "bare_place": False},
