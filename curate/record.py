@@ -44,6 +44,8 @@ class Reason(str, Enum):
     TRUNCATED = "truncated"              # an archive cut short or corrupt: what follows the offset is lost
     MALFORMED_MARKUP = "malformed_markup"  # XML/SGML item not well-formed, or cut short (truncated file)
     UNSAFE_MARKUP = "unsafe_markup"      # XML declaring entities (external entities, entity bombs): never expanded
+    CANCELLATION = "cancellation"        # a feed item that cancels its story (NewsML-G2/ninjs pubStatus canceled)
+    WITHDRAWN = "withdrawn"              # a version of a story that a later cancellation withdrew
 
 
 # the one safe-id rule (readers make ids by it, validate refuses records that break it): a file
@@ -71,6 +73,9 @@ def is_missing(record, field: str) -> bool:
 
 # ids whose repeats are versions of one story (the source's own story id): dedup keeps the latest
 STORY_ID_PREFIXES = ("reuters-", "newsml-", "ninjs-")
+# the flag of a feed item whose publication status cancels its story: it reaches dedup (text or
+# none), which withdraws the story's earlier versions and accounts the item as `cancellation`
+CANCELED_FLAG = "canceled"
 
 
 class Source(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -184,7 +184,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
         if hit is None:
             continue
         reason, kept, detail = hit
-        note = where(kept)
+        note = where(kept) if kept else detail  # a cancellation or a withdrawn version keeps none
         if reason in (Reason.STORY_VERSION, Reason.DUPLICATE_ID):
             note = _version_note(r, corpus_by_id.get(kept), kept in survivor_of, note)
         it.duplicate_note = note

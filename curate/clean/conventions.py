@@ -33,6 +33,39 @@ AGENCIES: list[dict] = [
     {"agency": "dpa", "tags": ["dpa", "DPA"], "orgs": ["dpa", "Deutsche Presse-Agentur"]},
     {"agency": "PA", "tags": ["PA", "PA Media"], "orgs": ["PA", "Press Association", "PA Media"]},
     {"agency": "BBC", "tags": ["BBC"], "orgs": ["BBC", "BBC News"]},
+    {"agency": "AAP", "tags": ["AAP"], "orgs": ["AAP", "Australian Associated Press"]},
+    {"agency": "ANSA", "tags": ["ANSA"], "orgs": ["ANSA"]},
+]
+
+# Dateline forms beyond `PLACE, Date (TAG) -` (see docs/conventions.md), as regex templates:
+# {tag} is any agency tag of the table (group `tag`), {place} an ALL-CAPS place, {mixplace} a
+# title-case one, {date} a dateline date, {dash} any dash. Each needs its groups `place`, `tag`
+# and may have `date`; tried at the start of the body, in order, before the other patterns.
+DATELINE_FORMS: list[str] = [
+    r"\((?P<tag>{tag})\)\s*{dash}\s*(?P<place>{mixplace}),\s*(?P<date>{date})\s*{dash}\s+",  # (ANSA) - Rome, October 11 -
+    r"(?P<place>{place}),\s*(?P<date>{date})\s+(?P<tag>{tag})\s*{dash}\s+",  # SEOUL, Nov 26 AFP -
+]
+
+# Closing paragraphs that are no part of the story: removed from the end of the body (flag
+# none; the text is not `truncated` for ending before them). Regexes matched against a whole
+# last paragraph; {org} is any organisation or tag of AGENCIES, {tag} any tag.
+TRAILERS: list[str] = [
+    # © Reuters 2024 / (c) 2024 Reuters / Copyright 2024 The Associated Press. All rights reserved.
+    r"(?i:(?:©|\(c\)|copyright)\s*(?:\d{4}\s+)?(?:{org})(?:\s+\d{4})?\.?(?:\s+all rights reserved\.?)?)",
+    r"(?i:-*\s*ends\s*-*)",                                     # PA: ends
+    r"(?:{tag})(?:\s+[A-Z]{2,5})?\s+[a-z]{2,3}(?:/[a-z]{2,3})*",  # desk initials: AAP RTV ar, AFP sn
+    r"(?i:reach the (?:reporters?|writers?|authors?)\b.*)",      # AP: Reach the reporters at ...
+]
+# A separator paragraph (AP's `___`) opening the end matter: it and what follows go when what
+# follows is at most TRAILER_MAX_PARAGRAPHS short paragraphs (under TRAILER_MAX_CHARS each).
+TRAILER_SEPARATORS: list[str] = [r"_{3,}"]
+TRAILER_MAX_PARAGRAPHS = 4
+TRAILER_MAX_CHARS = 400
+# A closing paragraph naming contributors (`Associated Press writer Jane Roe in Rome contributed
+# to this report.`): removed, its names -> credits `contributing`. {org} as in TRAILERS.
+CONTRIBUTOR_LINES: list[str] = [
+    r"(?:{org})\s+(?:[A-Za-z-]+\s+){0,2}?(?:writers?|reporters?|correspondents?|journalists?|"
+    r"photographers?)\s+(?P<names>[A-Z].+?)\s+(?:also\s+)?contributed\b[^.]*\.?",
 ]
 
 # What each reader format carries. `dateline` / `signoff`: the format's texts normally have one,
@@ -47,7 +80,8 @@ FORMATS: dict[str, dict[str, bool]] = {
     "jsonl": {"dateline": False, "signoff": False, "bare_place": False},
     "json": {"dateline": False, "signoff": False, "bare_place": False},
     # agency items state their dateline in the structure; the reader removes Reuters-21578's
-    # `Reuter` sign-off, and feed items carry none in the text
+    # `Reuter` sign-off; a feed item's desk sign-off (`AFP sn`, `ends`) is a TRAILERS row, never
+    # expected
     "nitf": {"dateline": True, "signoff": False, "bare_place": False},
     "newsml_g2": {"dateline": True, "signoff": False, "bare_place": False},
     "ninjs": {"dateline": True, "signoff": False, "bare_place": False},
@@ -102,6 +136,12 @@ REGIONS: list[str] = [
 
 TABLE: dict = {
     "agencies": AGENCIES,
+    "dateline_forms": DATELINE_FORMS,
+    "trailers": TRAILERS,
+    "trailer_separators": TRAILER_SEPARATORS,
+    "trailer_max_paragraphs": TRAILER_MAX_PARAGRAPHS,
+    "trailer_max_chars": TRAILER_MAX_CHARS,
+    "contributor_lines": CONTRIBUTOR_LINES,
     "formats": FORMATS,
     "default_format": DEFAULT_FORMAT,
     "dashes": DASHES,

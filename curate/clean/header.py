@@ -8,7 +8,10 @@ A capitalised opening is a dateline only when a dateline pattern holds:
   - a date follows the place after a comma, then a dash:  `ATHENS, April 10, 2024 - `;
   - a long dash follows the place:                       `BERLIN — `;
   - the format opens with a bare place (`bare_place` in the table, the seed wire layout):
-    `MOSCOW A U.S. envoy ...`.
+    `MOSCOW A U.S. envoy ...`;
+  - one of the table's DATELINE_FORMS holds (tried first): `(ANSA) - Rome, October 11 - `,
+    `SEOUL, Nov 26 AFP - `.
+A first paragraph that is only a byline (`By Toby Davis`) goes to the names.
 Multi-word and `City, State` / `City, Country` places are kept whole. A date with a year in the
 dateline is returned (`Header.date`, ISO) for records that have none.
 """
@@ -20,16 +23,11 @@ from dataclasses import dataclass, field
 from datetime import date as _date
 
 from curate.clean import signoff
-from curate.clean.publishers import Conventions
+from curate.clean.publishers import DATE, MIX_PLACE, PLACE, Conventions
 
 _DATE_HEADER_RE = re.compile(r"^\s*date\s+\d{4}-\d{2}-\d{2}\b\s*")
-_CAPW = r"[A-Z][A-Z'’.\-&]*(?=[\s/,]|$)"
-_MIXW = r"[A-Z][A-Za-z'’.\-]*(?=[\s/,]|$)"
-_PLACE = rf"{_CAPW}(?:(?: |\s*/\s*){_CAPW})*(?:,\s*{_MIXW}(?:(?: |\s*/\s*){_MIXW})*)?"
-_MIX_PLACE = rf"{_MIXW}(?: {_MIXW}){{0,2}}(?:,\s*{_MIXW}(?: {_MIXW}){{0,2}})?"
+_PLACE, _MIX_PLACE, _DATE = PLACE, MIX_PLACE, DATE
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DATE = rf"(?:{_MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?)(?![\d:])"
 # Place and date right before the agency tag (searched in the text before the tag).
 _LEAD_RE = re.compile(rf"(?:^|(?<=\s))(?P<place>{_PLACE})?\s*,?\s*(?P<date>{_DATE})?\s*[-–—]?\s*$")
 # Title-case place right before a tag, alone in its paragraph: `Berlin (dpa) - `.
@@ -131,9 +129,10 @@ def _tagged(h: Header, m: re.Match[str], conv: Conventions) -> None:
         lead = _MIX_LEAD_RE.match(last) or lead
     place = _place(lead.group("place")) if lead else None
     before = last[: lead.start()] if lead else last
-    before, h.names = signoff.parse_byline(before, conv)
+    before, names = signoff.parse_byline(before, conv)
+    h.names = h.names or names
     before = before.strip()
-    if before and not h.names and not place and not head:
+    if before and not names and not place and not head:
         # The tag sits in the middle of a sentence: remove the tag only.
         h.body = f"{prefix.rstrip()} {rest}"
         return
@@ -165,9 +164,15 @@ def split_header(body: str, conv: Conventions, want_dateline: bool, bare_place: 
     """The header taken out of body: dateline, agency, byline names, editorial note, date."""
     body = _DATE_HEADER_RE.sub("", body, count=1)
     body, note = strip_editorial_notes(body, conv)
-    h = Header(body=body, note=note)
-    m = conv.tag_re.search(body, 0, 2500)
-    if m:
+    body, names = signoff.split_opening_byline(body, conv)
+    h = Header(body=body, note=note, names=names)
+    form = next((f.match(body) for f in conv.dateline_forms if f.match(body)), None)
+    m = None if form else conv.tag_re.search(body, 0, 2500)
+    if form:
+        h.dateline, h.agency = _place(form.group("place")), conv.agency_of(form.group("tag"))
+        h.date = dateline_date(form.groupdict().get("date"))
+        h.body = body[form.end():]
+    elif m:
         _tagged(h, m, conv)
     else:
         _untagged(h, conv, bare_place, strict_seed)

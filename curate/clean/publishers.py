@@ -15,6 +15,22 @@ from dataclasses import dataclass, field
 from curate.clean import conventions
 
 
+# Regex atoms of a dateline (used by curate.clean.header and the table's DATELINE_FORMS)
+CAPW = r"[A-Z][A-Z'’.\-&]*(?=[\s/,]|$)"
+MIXW = r"[A-Z][A-Za-z'’.\-]*(?=[\s/,]|$)"
+PLACE = rf"{CAPW}(?:(?: |\s*/\s*){CAPW})*(?:,\s*{MIXW}(?:(?: |\s*/\s*){MIXW})*)?"
+MIX_PLACE = rf"{MIXW}(?: {MIXW}){{0,2}}(?:,\s*{MIXW}(?: {MIXW}){{0,2}})?"
+MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+DATE = rf"(?:{MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:,?\s+\d{{4}})?)(?![\d:])"
+
+
+def _fill(template: str, **atoms: str) -> str:
+    """A table regex with its {name} placeholders replaced (regex braces such as {4} stay)."""
+    for name, atom in atoms.items():
+        template = template.replace("{" + name + "}", atom)
+    return template
+
+
 def _alt(words) -> str:
     """A regex alternation of literal strings, longest first (so `Thomson Reuters` beats `Reuters`)."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
@@ -33,6 +49,12 @@ class Conventions:
     long_dash: str                     # regex: a dash that alone makes `CITY —` a dateline
     formats: dict[str, dict[str, bool]]
     default_format: dict[str, bool]
+    dateline_forms: tuple[re.Pattern[str], ...] = ()   # groups place, tag, date (table forms)
+    trailers: tuple[re.Pattern[str], ...] = ()         # whole closing paragraphs to drop
+    trailer_separators: tuple[re.Pattern[str], ...] = ()
+    trailer_max_paragraphs: int = 0
+    trailer_max_chars: int = 0
+    contributor_lines: tuple[re.Pattern[str], ...] = ()  # group names
     _tags: tuple[tuple[str, str], ...] = field(default=())     # (tag, agency), longest first
     _orgs: dict[str, str] = field(default_factory=dict)        # lower-cased org -> agency
 
@@ -71,6 +93,12 @@ def compile_conventions(table: dict) -> Conventions:
         if orgs_list else None
     )
     notes = [rf"^(?:{_alt(table['note_words'])})(?=[\s:,]|$)", *table.get("note_patterns", ())]
+    all_tags = _alt(t for _, t in ((e, t) for e in table["agencies"] for t in e["tags"]))
+    atoms = {"tag": all_tags, "org": _alt([*orgs_list, *(t for e in table["agencies"] for t in e["tags"])]),
+             "place": PLACE, "mixplace": MIX_PLACE, "date": DATE, "dash": dash}
+
+    def whole(key: str) -> tuple[re.Pattern[str], ...]:
+        return tuple(re.compile(rf"(?:{_fill(t, **atoms)})\Z") for t in table.get(key, ()))
     return Conventions(
         tag_re=re.compile(rf"\s*{tag}\s*{dash}\s*"),
         tag_anywhere_re=re.compile(rf"[ \t]*{tag}[ \t]*{dash}[ \t]*"),
@@ -83,6 +111,12 @@ def compile_conventions(table: dict) -> Conventions:
         long_dash=long_dash,
         formats=dict(table["formats"]),
         default_format=dict(table["default_format"]),
+        dateline_forms=tuple(re.compile(_fill(f, **atoms)) for f in table.get("dateline_forms", ())),
+        trailers=whole("trailers"),
+        trailer_separators=whole("trailer_separators"),
+        trailer_max_paragraphs=int(table.get("trailer_max_paragraphs", 0)),
+        trailer_max_chars=int(table.get("trailer_max_chars", 0)),
+        contributor_lines=whole("contributor_lines"),
         _tags=tuple(sorted(tags, key=lambda ta: (-len(ta[0]), ta[0]))),
         _orgs=orgs,
     )

@@ -18,8 +18,10 @@ Interface:
 codes (tickers -> `tickers`; the table's wire codes deleted), then from the re-flowed body removes
 and captures the header (curate.clean.header: date line, editorial notes, byline -> `authors` when
 empty, dateline -> `dateline`, agency tag -> `agency`, a dateline date with a year -> `date` when
-missing, flag `date_from_dateline`) and the trailing sign-off (curate.clean.signoff: credit groups
--> `credits`, a closing `By Name, Associated Press` -> `authors` and `agency`). What a publisher
+missing, flag `date_from_dateline`) and the end of the story (curate.clean.signoff: the table's
+closing matter such as `© Reuters 2024` or AP's `___` lines, contributors -> `credits`; credit
+groups -> `credits`; a closing `By Name, Associated Press` -> `authors` and `agency`). A text that
+ended in a sign-off or closing matter is complete (never flagged `truncated`). What a publisher
 writes comes from the conventions table (curate.clean.conventions), never from code here.
 Flags: mojibake_fixed, editorial_note, truncated, markup_left, date_from_dateline, and
 no_signoff / no_dateline only for formats whose texts carry them (the table's FORMATS).
@@ -32,6 +34,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass, field
 
 import ftfy
 import msgspec
@@ -42,7 +45,7 @@ from curate.clean.publishers import DEFAULT, Conventions
 from curate.params import CleanParams
 from curate.record import Record
 
-RULES_VERSION = "clean-1"
+RULES_VERSION = "clean-2"
 
 # ---------------------------------------------------------------------------------------------
 # Repair
@@ -222,6 +225,33 @@ def clean_record(record: Record, params: CleanParams | None = None,
         return msgspec.structs.replace(record, text=text, flags=flags)
 
 
+@dataclass
+class _End:
+    body: str
+    credits: dict[str, list[str]]
+    signed: bool = False     # a sign-off group was removed (desks only: no credits)
+    trailed: bool = False    # closing matter of the table's TRAILERS was removed
+    note: bool = False
+    names: list[str] = field(default_factory=list)
+    org: str | None = None
+
+
+def _split_end(body: str, conv: Conventions) -> _End:
+    """The end of a story taken off: trailers (`© Reuters 2024`, AP's `___` end matter, `AFP
+    sn`), the sign-off group (credits), trailers again, a closing `By Name, Associated Press`."""
+    body, credits, trailed = signoff.split_trailers(body, conv)
+    before = body
+    body, more, note = signoff.split_signoff(body, conv)
+    signed = body != before
+    signoff.merge_credits(credits, more)
+    if signed:
+        body, more, again = signoff.split_trailers(body, conv)
+        signoff.merge_credits(credits, more)
+        trailed = trailed or again
+    body, names, org = signoff.split_closing_byline(body, conv)
+    return _End(body, credits, signed, trailed, note, names, org)
+
+
 def _clean_record(record: Record, params: CleanParams, conv: Conventions) -> Record:
     flags = set(record.flags)
     text, moji = repair(record.text or "", params.fix_mojibake)
@@ -244,21 +274,19 @@ def _clean_record(record: Record, params: CleanParams, conv: Conventions) -> Rec
     if head.note:
         flags.add("editorial_note")
 
-    before_signoff = body
-    body, credits, end_note = signoff.split_signoff(body, conv)
-    signed = body != before_signoff  # a sign-off of desks only (`Reporting by UK bureau`) has no credits
-    body, closing_names, closing_org = signoff.split_closing_byline(body, conv)
-    if end_note:
+    end = _split_end(body, conv)
+    body, credits, closing_names, closing_org = end.body, end.credits, end.names, end.org
+    if end.note:
         flags.add("editorial_note")
-    if not (signed or closing_names) and fmt["signoff"]:
+    if not (end.signed or closing_names) and fmt["signoff"]:
         flags.add("no_signoff")
 
     paragraphs = _final_paragraphs(body)
     out = "\n\n".join(paragraphs)
     if not unicodedata.is_normalized("NFC", out):
         out = unicodedata.normalize("NFC", out)
-    if out and out[-1] not in _TERMINAL:
-        flags.add("truncated")
+    if out and out[-1] not in _TERMINAL and not (end.signed or end.trailed or closing_names):
+        flags.add("truncated")  # a body that ended in a sign-off or trailer is complete
     if tickers.has_markup(out):
         flags.add("markup_left")
 
@@ -283,7 +311,7 @@ def _clean_record(record: Record, params: CleanParams, conv: Conventions) -> Rec
         record,
         text=out,
         date=date,
-        agency=record.agency or head.agency or closing_org,
+        agency=head.agency or record.agency or closing_org,  # the story's own credit first
         dateline=dateline,
         authors=authors,
         credits=merged_credits,

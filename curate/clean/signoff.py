@@ -17,7 +17,7 @@ import re
 
 from curate.clean.publishers import DEFAULT, Conventions
 
-RULES_VERSION = "signoff-2"
+RULES_VERSION = "signoff-3"
 
 # Last word of a role phrase ("Additional reporting by", "Graphic by", "Compiled by").
 _ROLE_TAILS = (
@@ -314,3 +314,70 @@ def split_closing_byline(text: str, conv: Conventions | None = None) -> tuple[st
     if not names:
         return text, [], None
     return (text[:cut] if cut >= 0 else ""), names, conv.agency_of_org(m.group("org"))
+
+
+def _contributors(para: str, conv: Conventions) -> list[str] | None:
+    """Names of a contributor line (`Associated Press writer X contributed ...`), else None."""
+    for pattern in conv.contributor_lines:
+        m = pattern.match(para)
+        if m:
+            return split_names(m.group("names"), conv)
+    return None
+
+
+def split_trailers(text: str, conv: Conventions | None = None) -> tuple[str, dict[str, list[str]], bool]:
+    """Remove the closing matter the table names (TRAILERS: `© Reuters 2024`, PA's `ends`,
+    `AFP sn`; a separator such as AP's `___` with the short paragraphs after it; contributor
+    lines, whose names go to credits `contributing`): (text, credits, whether anything went)."""
+    conv = conv or DEFAULT
+    paras = text.rstrip().split("\n\n")
+    credits: dict[str, list[str]] = {}
+    removed = False
+    while paras:
+        last = paras[-1].strip()
+        names = _contributors(last, conv)
+        if names is not None or any(p.match(last) for p in conv.trailers):
+            merge_credits(credits, {"contributing": names} if names else {})
+            paras.pop()
+            removed = True
+            continue
+        cut = _separator(paras, conv)
+        if cut is None:
+            break
+        for para in paras[cut + 1:]:
+            names = _contributors(para.strip(), conv)
+            if names:
+                merge_credits(credits, {"contributing": names})
+        del paras[cut:]
+        removed = True
+    return "\n\n".join(paras), credits, removed
+
+
+def _separator(paras: list[str], conv: Conventions) -> int | None:
+    """Index of a separator paragraph followed only by short end matter, or None."""
+    limit = conv.trailer_max_paragraphs
+    for i in range(len(paras) - 1, max(-1, len(paras) - limit - 2), -1):
+        if any(p.match(paras[i].strip()) for p in conv.trailer_separators):
+            tail = paras[i + 1:]
+            if len(tail) <= limit and all(len(p) <= conv.trailer_max_chars for p in tail):
+                return i
+            return None
+    return None
+
+
+_OPENING_BYLINE_RE = re.compile(r"\A[ \t]*By\s+(?P<names>[^\n]{2,200}?)[ \t]*(?:\n\n|\Z)")
+
+
+def split_opening_byline(text: str, conv: Conventions | None = None) -> tuple[str, list[str]]:
+    """A first paragraph that is only a byline (`By Toby Davis`, `By A and B`) -> (the text
+    after it, names); a paragraph that reads on (`By the end of May, ...`) stays."""
+    conv = conv or DEFAULT
+    m = _OPENING_BYLINE_RE.match(text)
+    if not m:
+        return text, []
+    chunks = [c.strip() for c in _NAME_SPLIT_RE.split(m.group("names").strip(" .")) if c.strip()]
+    people = [c for c in chunks if conv.agency_of_org(c) is None]  # `By X, Associated Press`
+    names = split_names(", ".join(people), conv)
+    if not names or len(names) != len(people) or not all(_PERSON_RE.match(n) for n in names):
+        return text, []
+    return text[m.end():], names

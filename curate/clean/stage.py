@@ -17,7 +17,7 @@ from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file
 from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
 from curate.globs import glob_matches
 from curate.params import Params, SourceDates, section_digest
-from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
+from curate.record import CANCELED_FLAG, RECORD_DECODER, Reason, Record, Rejected, reject
 
 # the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
 # tickers, the conventions table), the glob rule of clean.sources and the record definition
@@ -41,6 +41,8 @@ def clean_one(record: Record, params: Params) -> Record | Rejected:
     cleaned = msgspec.structs.replace(cleaned, content_hash=content_hash(cleaned.text))
     if "clean_error" in cleaned.flags:
         return reject(cleaned, Reason.INTERNAL_ERROR, "a cleaning rule failed on this input (flag clean_error)", "clean")
+    if CANCELED_FLAG in cleaned.flags:
+        return cleaned  # a cancellation reaches dedup whatever its text and date (it withdraws a story)
     if not cleaned.text.strip():
         return reject(cleaned, Reason.NO_TEXT, "the body is empty once header, dateline and sign-off are removed", "clean")
     return _undated(cleaned, params.clean.sources)

@@ -7,6 +7,9 @@ change: `arrival` orders raw paths outside `curate add` batch folders first (by 
 line), then the batch folders (`added-YYYYMMDD-HHMMSS-...`, so by the time they were added),
 each by path then line. `curate check` ranks inputs that are not yet under corpus/raw after all
 of these, as the batch folder `curate add` names for them sorts after every earlier one.
+Before arrival, a copy from an intact source beats one flagged as cut or damaged (DAMAGED_FLAGS:
+a text that ends mid-sentence, a cut header, characters that had to be repaired), so the copy
+inside a damaged file never wins a tie because its path sorts first.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import msgspec
 
 from curate.params import Params
 from curate.dedup.near_dup import utc_text as _utc
-from curate.record import STORY_ID_PREFIXES, Reason
+from curate.record import CANCELED_FLAG, STORY_ID_PREFIXES, Reason
 
 
 class _SourceKey(msgspec.Struct, frozen=True):
@@ -36,6 +39,7 @@ class _Key(msgspec.Struct):
     published_at: str | None = None
     modified_at: str | None = None
     source: _SourceKey = _SourceKey()
+    flags: list[str] = []
 
 
 DedupKey = _Key  # public name: `curate check` decodes the same keys from its records and the corpus
@@ -43,6 +47,15 @@ DedupKey = _Key  # public name: `curate check` decodes the same keys from its re
 
 _BATCH = re.compile(r"added-\d{8}-\d{6}-")  # curate add's batch folders (curate/check/add.py)
 NEW_INPUT = 2  # arrival rank of an input that is not under corpus/raw yet (curate check)
+
+
+# flags that say a record's copy is cut or damaged: at a tie, an intact copy is kept before it
+DAMAGED_FLAGS = frozenset(("damaged_source", "truncated", "truncated_header", "unresolved_entity",
+                           "mojibake_fixed", "markup_left", "clean_error"))
+
+
+def damaged(k: _Key) -> bool:
+    return not DAMAGED_FLAGS.isdisjoint(k.flags)
 
 
 def arrival(k: _Key) -> tuple:
@@ -78,29 +91,54 @@ def _latest_version(keys: list[_Key], idx: list[int], ranks) -> int:
     return min((i for i in idx if _version_time(keys[i]) == latest), key=ranks)
 
 
+def _cancellations(keys: list[_Key]) -> dict[int, tuple[Reason, str | None, str]]:
+    """Cancellation items (flag `canceled`) are dropped as `cancellation`; every version of their
+    story not newer than the latest cancellation is `withdrawn` (a version after it stands)."""
+    drop: dict[int, tuple[Reason, str | None, str]] = {}
+    cancels: dict[str, tuple[str, str]] = {}  # story id -> (latest cancellation time, its path)
+    for i, k in enumerate(keys):
+        if CANCELED_FLAG in k.flags:
+            drop[i] = (Reason.CANCELLATION, None, f"cancels story {k.id}: the item withdraws its "
+                       f"earlier versions and is no article itself")
+            when = _version_time(k) or "\uffff"  # an undated cancellation withdraws every version
+            if k.id.startswith(STORY_ID_PREFIXES) and when >= cancels.get(k.id, ("", ""))[0]:
+                cancels[k.id] = (when, k.source.path)
+    for i, k in enumerate(keys):
+        if i not in drop and k.id in cancels and _version_time(k) <= cancels[k.id][0]:
+            drop[i] = (Reason.WITHDRAWN, None, f"story {k.id} was canceled by {cancels[k.id][1]} "
+                       f"({cancels[k.id][0].strip(chr(0xffff)) or 'undated'})")
+    return drop
+
+
 def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
-                    arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str, str]]:
+                    arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str | None, str]]:
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
+    0. cancellations: a cancel item is `cancellation`, the versions it withdraws `withdrawn`.
     1. story versions: records sharing an id (a Reuters story id re-crawled): keep the latest
-       (published_at, else date); equal times: the first to arrive; the others are
+       (published_at, else date); equal times: an intact copy, then the first to arrive; the others are
        `story_version` (Reuters ids) or `duplicate_id` (ids from other sources).
     2. exact duplicates: among the survivors, records sharing a content_hash: keep the earliest
-       published (the original); ties: the first to arrive, then the smallest id; the others
+       published (the original); ties: an intact copy, the first to arrive, the smallest id; the others
        are `duplicate`.
     3. near duplicates (`near`: a `curate.dedup.near_dup.NearDupIndex` holding the signature of record i
        at index i; skipped when None): among the survivors, MinHash/LSH clusters at
-       `near_threshold`; keep the earliest published (UTC); ties: the first to arrive, then the
+       `near_threshold`; keep the earliest published (UTC); ties: an intact copy, the first to arrive, the
        smallest id; the others are `near_duplicate`. `reload(indices)` yields (index, text) for
        the exact check of borderline pairs (see curate/dedup/near_dup.py).
     `arrivals[i]` overrides `arrival(keys[i])` (curate check ranks its new inputs last).
     """
-    ranks = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(keys[i]))
-    drop: dict[int, tuple[Reason, str, str]] = {}
+    given = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(keys[i]))
+
+    def ranks(i: int) -> tuple:  # ties: an intact copy first, then the first to arrive
+        return (damaged(keys[i]), given(i))
+
+    drop: dict[int, tuple[Reason, str | None, str]] = _cancellations(keys)
     if params.dedup.story_versions:
         by_id: dict[str, list[int]] = {}
         for i, k in enumerate(keys):
-            by_id.setdefault(k.id, []).append(i)
+            if i not in drop:
+                by_id.setdefault(k.id, []).append(i)
         for rid, idx in by_id.items():
             if len(idx) < 2:
                 continue

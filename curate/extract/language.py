@@ -7,7 +7,9 @@ than `min_words` words, when letters are under `min_letter_share` of its non-spa
 or when py3langid's probability of its best language (normalised, calibrated by text length) is
 under `min_confidence` (extract.language in params.yaml). Measured on the 925 bodies of one
 Reuters-21578 file: every table py3langid called `pcm`, `zxx` or `vo` scored under 0.6, and every
-article of the 1,860 of reuters-sample scored 0.99 or more.
+article of the 1,860 of reuters-sample scored 0.99 or more. py3langid's `zxx` ("no linguistic
+content") is never a language: it becomes `und` whatever its confidence (one table of that file
+scored over 0.6 as `zxx`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from functools import lru_cache
 from curate.params import LanguageParams
 
 UND = "und"  # ISO 639-2: undetermined
-LANGUAGE_RULE = "py3langid/2"  # first 2,000 characters; und by words, letter share, confidence
+LANGUAGE_RULE = "py3langid/3"  # first 2,000 characters; und by words, letter share, confidence, zxx
+# codes the detector may return that name no language: always undetermined
+NOT_LANGUAGES = frozenset({"zxx"})
 SAMPLE_CHARS = 2000
 _DEFAULT = LanguageParams()
 
@@ -39,7 +43,9 @@ def detect_language(text: str, params: LanguageParams = _DEFAULT) -> str:
     if letters < params.min_letter_share * sum(not c.isspace() for c in sample):
         return UND
     lang, confidence = _identifier().classify(sample)
-    return lang if confidence >= params.min_confidence else UND
+    if lang in NOT_LANGUAGES or confidence < params.min_confidence:
+        return UND
+    return lang
 
 
 def language_key(params: LanguageParams = _DEFAULT) -> str:

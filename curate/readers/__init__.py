@@ -55,6 +55,7 @@ from curate.params import IngestParams
 from curate.record import Reason, Record, Rejected
 
 from . import (html, ids, json_doc, jsonl, newsml_g2, ninjs, nitf, plaintext, reuters21578, reuters_web,
+               sources,
                seed_dateline, warc)
 from .base import RawInput, Skipped, new_record, rejected
 from .decode import Failure, load
@@ -108,13 +109,29 @@ def _read(path: str, raw_root: Path, params: IngestParams,
                               f"no reader recognised the content (starts {head!r})",
                               loaded.data, "sniff")]
     src = RawInput(path=path, data=loaded.data, text=loaded.text, flags=loaded.flags,
-                   as_path=as_path, content=loaded.content)
+                   as_path=as_path, content=loaded.content,
+                   tz=sources.zone_of(as_path or path, params))
     try:
         out = reader.read(src, params)
     except Exception as exc:  # noqa: BLE001 - a reader bug must not kill the stage
         return [internal_error(exc, path, reader.NAME, reader.VERSION, src.sha256)]
     if not out:  # e.g. a JSONL file of blank lines
         return [early_reject(path, Reason.EMPTY, "no non-blank lines", loaded.data)]
+    return _mark_damaged(out)
+
+
+# rejections that say the file itself is cut or broken (not just one item empty)
+_DAMAGE = frozenset((Reason.MALFORMED_MARKUP.value, Reason.TRUNCATED.value))
+
+
+def _mark_damaged(out: list) -> list:
+    """Items read from a file that is cut or broken elsewhere get the flag ``damaged_source``
+    (dedup keeps an intact copy before them at a tie)."""
+    if not any(isinstance(r, Rejected) and r.reason in _DAMAGE for r in out):
+        return out
+    for r in out:
+        if isinstance(r, Record) and "damaged_source" not in r.flags:
+            r.flags.append("damaged_source")
     return out
 
 

@@ -32,6 +32,7 @@ class RawInput:
     as_path: str | None = None  # the path that chooses per-source settings, when not `path`
     _sha: str | None = None
     content: bytes | None = None  # the bytes the text was decoded from when not `data` (gunzipped)
+    tz: object = None  # the source's time zone (ingest.sources[].timezone) for naive times, or None
 
     @property
     def sha256(self) -> str:

@@ -57,11 +57,17 @@ def parse_reuters_stamp(value: str) -> tuple[str | None, str | None, str | None]
     return day, f"{day}T{hour:02d}:{minute:02d}:00{offset}", None
 
 
-def parse_iso(value: str) -> tuple[str | None, str | None, str | None]:
+def local_stamp(naive: datetime, tz) -> str:
+    """A naive clock time read as local time in `tz`: ISO 8601 with that zone's offset then."""
+    return naive.replace(tzinfo=tz).isoformat(timespec="seconds")
+
+
+def parse_iso(value: str, tz=None) -> tuple[str | None, str | None, str | None]:
     """(date, published_at, problem) from 'YYYY-MM-DD' or an ISO 8601 timestamp.
 
     A timestamp with an offset (or Z) gives published_at normalised to '+HH:MM'; a naive one gives
-    the date only and problem 'naive_timestamp'.
+    published_at in `tz` (the source's time zone, RawInput.tz) when one is given, else the date
+    only and problem 'naive_timestamp'.
     """
     s = value.strip()
     m = _DAYISO.match(s)
@@ -74,6 +80,8 @@ def parse_iso(value: str) -> tuple[str | None, str | None, str | None]:
         return None, None, "bad_date"
     day = dt.date().isoformat()
     if dt.tzinfo is None:
+        if tz is not None:
+            return day, local_stamp(dt, tz), None
         return day, None, "naive_timestamp"
     return day, dt.isoformat(timespec="seconds"), None
 

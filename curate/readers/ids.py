@@ -6,7 +6,7 @@ no '..', at most 128 characters).
   dedup stage keeps one. No story code in the URL -> the path rule.
 * jsonl: ``jsonl-<sanitised source id>``; unsafe characters become ``_`` and, if sanitising changed
   the id or it had to be shortened, ``-<8 hex of sha256(original id)>`` is appended. No usable id ->
-  the path rule with the line number.
+  the html rule on the line's http(s) URL (below), else the path rule with the line number.
 * html (saved pages and WARC responses), from the canonical URL: the publisher's story id where
   the URL carries one (Reuters ``-idUSBRE85613E20120608`` -> ``reuters-USBRE85613E``), else
   ``web-<first 16 hex of sha256(url_key)>``; url_key = host without ``www.``, lower-cased, + path

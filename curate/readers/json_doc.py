@@ -13,7 +13,7 @@ Inputs and sources:
 * one object: one input, Source.sha256 = sha256 of the file; invalid JSON -> MALFORMED_JSON.
 * valid JSON whose text is not where the mapping says -> MAPPING_MISMATCH (see jsonl.py), as for
   JSONL; EMPTY when the text is blank.
-Ids: the mapped id (`jsonl-<id>`), else the path rule: `doc-<sha256(path)>` for one object,
+Ids: the mapped id (`jsonl-<id>`), else the http(s) url's id (as for JSONL), else the path rule: `doc-<sha256(path)>` for one object,
 `doc-<sha256(path#[k])>` for element k (ids.item_id). Decoding flags of the file go on every item.
 
 Sniff (content only): the text starts with `[` followed by `{`, `]` or `null`; or with `{` when the

@@ -26,7 +26,9 @@ sha256 of the line's bytes without its line terminator, `line_bytes`; Source.lin
   a value of the wrong type is dropped with flag ``jsonl_bad_<field>``.
 Good lines yield records whatever happens on other lines. Each line is decoded on its own
 (UTF-8, else cp1252 with flag ``decoded_cp1252``, else latin-1 with ``decoded_latin1``).
-Id: `jsonl-<sanitised id>` (string or integer ids), else the path rule with the line number.
+Id: `jsonl-<sanitised id>` (string or integer ids), else the web pages' rule on an http(s) `url`
+(`reuters-<story code>` for a Reuters URL, else `web-<hash of the URL's key>`: re-ordering an
+export keeps its ids), else the path rule with the line number.
 `map_object` (one object -> record) is shared with the JSON document reader (json_doc.py).
 
 Sniff: the first non-blank line starts with `{` (json_doc is tried first: a multi-line object).
@@ -35,7 +37,6 @@ Sniff: the first non-blank line starts with `{` (json_doc is tried first: a mult
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 
 import orjson
 
@@ -137,11 +138,7 @@ def body_text(value) -> str | None:
 
 def _timestamp(value: str, tz) -> tuple[str | None, str | None, str | None]:
     """(date, ISO timestamp, problem): a naive timestamp gets `tz`'s offset when tz is given."""
-    day, stamp, problem = dates.parse_iso(value)
-    if problem == "naive_timestamp" and tz is not None:
-        local = datetime.fromisoformat(value.strip()).replace(tzinfo=tz)
-        return day, local.isoformat(timespec="seconds"), None
-    return day, stamp, problem
+    return dates.parse_iso(value, tz)
 
 
 def _labels(obj: dict, mapping, flags: list[str]) -> list[Label]:
@@ -183,9 +180,14 @@ def map_object(obj: dict, mapping, src_path: str, fmt: str, version: int, sha: s
 
     `where` prefixes details ("line 3: "); `source` holds the Source fields (line, item)."""
     sid = _source_id(obj, mapping.id)
-    rid = ids.safe_id("jsonl-", sid) if sid else fallback_id
     title = _string(obj, mapping.title, "title", flags)
     url = _string(obj, mapping.url, "url", flags)
+    if sid:
+        rid = ids.safe_id("jsonl-", sid)
+    elif url and url.lower().startswith(("http://", "https://")):
+        rid = ids.web_id(url)  # the web pages' rule: a Reuters story id, else the URL's key
+    else:
+        rid = fallback_id
     dateline = _string(obj, mapping.dateline, "dateline", flags)
     authors = _authors(lookup(obj, mapping.authors), flags)
     day = published = None

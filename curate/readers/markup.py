@@ -164,10 +164,44 @@ def text(el, flags: list[str] | None = None, skip: frozenset[str] = frozenset())
     return value or None
 
 
-def paragraphs(el, flags: list[str] | None = None) -> list[str]:
+# Elements beside the story in a feed body, never its text: a picture's caption and credit (NITF
+# `media`), the XHTML `<header>` of agency items (slugline of subjects and places, publication
+# time, genre), scripts, embedded objects and players. An element whose class names an embed
+# (`twitter-embed`, `embed-container`) goes too.
+FURNITURE = frozenset(("media", "media-caption", "media-producer", "media-reference",
+                       "media-metadata", "media-object", "header", "script", "style", "noscript",
+                       "iframe", "object", "embed", "template", "figure", "figcaption"))
+_EMBED_CLASS = re.compile(r"embed", re.IGNORECASE)
+# HTML written as text inside a paragraph (`&lt;p&gt;` in the XML): read as HTML, not kept as text
+_ESCAPED_TAG = re.compile(
+    r"</?(?:p|div|span|a|b|i|u|em|strong|br|blockquote|script|iframe|figure|figcaption|img|ul|ol|"
+    r"li|h[1-6]|section|article|header|footer|table|tr|td|th|style|noscript|embed|object)"
+    r"(?:\s[^<>]*)?/?>", re.IGNORECASE)
+
+
+def _furniture(node) -> bool:
+    return local(node) in FURNITURE or bool(_EMBED_CLASS.search(node.get("class") or ""))
+
+
+def _unescaped(value: str, flags, depth: int) -> list[str]:
+    """The paragraphs of a paragraph's text that is HTML written as text, else [value]."""
+    if depth > 1 or not _ESCAPED_TAG.search(value):
+        return [value]
+    from lxml import html as lxml_html
+
+    try:
+        frag = lxml_html.fragment_fromstring(value, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [value]
+    return paragraphs(frag, flags, depth + 1)
+
+
+def paragraphs(el, flags: list[str] | None = None, depth: int = 0) -> list[str]:
     """Paragraph texts of a body (NITF body.content, XHTML body): each block element (`p`, `hl2`,
     headings, list items, ...) not inside another is one paragraph, whitespace-normalised; text
-    outside blocks is split at blank lines. Empty paragraphs are dropped."""
+    outside blocks is split at blank lines. Empty paragraphs are dropped, and so is FURNITURE
+    (captions, the item's header, scripts, embeds); a paragraph holding HTML as text is read
+    as HTML."""
     if el is None:
         return []
     out: list[str] = []
@@ -178,7 +212,7 @@ def paragraphs(el, flags: list[str] | None = None) -> list[str]:
             for part in re.split(r"\n[ \t]*\n", "".join(loose)):
                 part = " ".join(part.split())
                 if part:
-                    out.append(part)
+                    out.extend(_unescaped(part, flags, depth))
             loose.clear()
 
     def walk(node) -> None:
@@ -187,13 +221,16 @@ def paragraphs(el, flags: list[str] | None = None) -> list[str]:
         for c in node:
             if isinstance(c, etree._Entity):
                 loose.append(_entity_text(c, flags))
+            elif isinstance(c.tag, str) and _furniture(c):
+                pass
             elif isinstance(c.tag, str):
                 name = local(c)
-                if name in _BLOCKS and not any(local(d) in _BLOCKS for d in c.iterdescendants()):
+                if name in _BLOCKS and not any(local(d) in _BLOCKS or _furniture(d)
+                                               for d in c.iterdescendants()):
                     flush()
                     value = text(c, flags)
                     if value:
-                        out.append(value)
+                        out.extend(_unescaped(value, flags, depth))
                 elif name in ("br",):
                     loose.append("\n")
                 else:
@@ -203,7 +240,7 @@ def paragraphs(el, flags: list[str] | None = None) -> list[str]:
 
     walk(el)
     flush()
-    return out
+    return [p for p in out if p]
 
 
 def language(value: str | None) -> str | None:
@@ -262,9 +299,10 @@ def root_name(text: str, window: int = 65536) -> str | None:
     return name.rpartition(":")[2] if name else None
 
 
-def stamp(value: str | None) -> tuple[str | None, str | None, str | None]:
+def stamp(value: str | None, tz=None) -> tuple[str | None, str | None, str | None]:
     """(date, timestamp with offset, problem) from a feed's ISO 8601 value (extended or basic:
-    '2016-10-21T16:25:32-05:00', '20151210T191044Z', '2017-08-24T04:38:34+0000', '20151210')."""
+    '2016-10-21T16:25:32-05:00', '20151210T191044Z', '2017-08-24T04:38:34+0000', '20151210');
+    a naive time takes the source's time zone `tz` when one is given."""
     from . import dates
 
     if not value or not value.strip():
@@ -272,7 +310,7 @@ def stamp(value: str | None) -> tuple[str | None, str | None, str | None]:
     s = "".join(value.split())
     if re.fullmatch(r"\d{8}", s):
         s = f"{s[:4]}-{s[4:6]}-{s[6:]}"
-    return dates.parse_iso(s)
+    return dates.parse_iso(s, tz)
 
 
 _BY = re.compile(r"^(?:[Vv]on|[Pp]ar|[Pp]or|[Dd]oor|VON|PAR|POR|DOOR)\s+(?=[A-Z])")

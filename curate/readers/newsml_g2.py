@@ -20,9 +20,13 @@ itemSet (packageItem, conceptItem, ...) is one UNKNOWN_LAYOUT rejection. Fields 
   ``N2``), value = its code; each subject's name (in the item's language when given) -> scheme
   ``<prefix>:name``; a subject with only a literal -> scheme ``subject``;
 * text = the paragraphs of the first inlineXML body (XHTML `body`, or NITF `body.content`),
-  else of inlineData, joined by "\\n\\n"; language = newsItem@xml:lang, else CM/language@tag.
+  else of inlineData, joined by "\\n\\n", without the XHTML `<header>` (dpa's slugline, time,
+  genre), scripts and embeds (markup.FURNITURE); language = newsItem@xml:lang, else CM/language@tag.
 Id: ``newsml-<guid>`` without the version, so the versions of a story share it and the dedup
 stage keeps the latest (by modified_at) as a story version. source.item = ``<guid>:<version>``.
+Cancellations: an item whose `pubStatus` is `stat:canceled` is read (text or none) with the flag
+``canceled``; the dedup stage withdraws the story's earlier versions (`withdrawn`) and accounts
+the item itself as `cancellation`.
 Rejections: the DTD declares entities -> UNSAFE_MARKUP; the file is not well-formed XML (or
 truncated) -> one MALFORMED_MARKUP for the file; an item without text -> HEADER_ONLY.
 
@@ -31,7 +35,7 @@ Sniff: the document element (or DOCTYPE name) is `newsItem` or `newsMessage`.
 
 from __future__ import annotations
 
-from curate.record import Label
+from curate.record import CANCELED_FLAG, Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
@@ -40,6 +44,7 @@ NAME = "newsml_g2"
 VERSION = 1
 _ROOTS = ("newsItem", "newsMessage")
 _AUTHOR_ROLES = ("author", "writer", "reporter", "byline", "creator")
+CANCELED = ("canceled", "cancelled")  # pubStatus codes that withdraw the story
 _ROLE_NAMES = {"editor": "editing", "writer": "writing", "reporter": "reporting",
                "photographer": "photography", "translator": "translation"}
 
@@ -151,11 +156,11 @@ def _body(item, flags) -> list[str]:
     return []
 
 
-def _stamp(el, flags) -> tuple[str | None, str | None]:
+def _stamp(el, flags, tz=None) -> tuple[str | None, str | None]:
     value = markup.text(el, flags)
     if not value:
         return None, None
-    day, ts, problem = markup.stamp(value)
+    day, ts, problem = markup.stamp(value, tz)
     if problem and problem not in flags:
         flags.append(problem)
     return day, ts
@@ -170,12 +175,12 @@ def read_item(src: RawInput, item, position: int | None):
         markup.language(markup.attr(markup.child(cm, "language"), "tag"))
     title = markup.text(markup.child(cm, "headline"), flags) or \
         markup.text(markup.child(im, "title"), flags)
-    first_day, first = _stamp(markup.child(im, "firstCreated"), flags)
+    first_day, first = _stamp(markup.child(im, "firstCreated"), flags, src.tz)
     if first_day is None:
-        first_day, first = _stamp(markup.child(cm, "contentCreated"), flags)
-    ver_day, ver = _stamp(markup.child(im, "versionCreated"), flags)
+        first_day, first = _stamp(markup.child(cm, "contentCreated"), flags, src.tz)
+    ver_day, ver = _stamp(markup.child(im, "versionCreated"), flags, src.tz)
     if ver_day is None:
-        ver_day, ver = _stamp(markup.child(cm, "contentModified"), flags)
+        ver_day, ver = _stamp(markup.child(cm, "contentModified"), flags, src.tz)
     published, day = (first, first_day) if first_day else (ver, ver_day)
     provider = markup.child(im, "provider")
     prov_name = _name(provider, None, flags) if provider is not None else None
@@ -183,6 +188,10 @@ def read_item(src: RawInput, item, position: int | None):
     agency = markup.agency(prov_name, markup.attr(provider, "qcode"), prov_code)
     authors, credits = _people(cm, flags) if cm is not None else ([], {})
     paras = _body(item, flags)
+    status = (markup.attr(markup.child(im, "pubStatus"), "qcode") or "").rpartition(":")[2].lower()
+    canceled = status in CANCELED and guid is not None
+    if canceled:
+        flags.append(CANCELED_FLAG)
     rid = ids.safe_id("newsml-", guid) if guid else ids.path_id(src.path, position)
     rec = new_record(rid, src.path, NAME, VERSION, src.sha256, flags=flags, title=title,
                      date=day, published_at=published, modified_at=ver,
@@ -196,7 +205,7 @@ def read_item(src: RawInput, item, position: int | None):
         rec.source.item = f"{guid}:{version}" if version else guid
     elif position is not None:
         rec.source.item = str(position)
-    if not paras:
+    if not paras and not canceled:
         return rejected(rec, Reason.HEADER_ONLY, "newsItem without text content")
     return rec
 

@@ -2,7 +2,8 @@
 
 A ninjs file is ONE JSON value, often pretty-printed over many lines, so it is sniffed by
 content before `jsonl` (which takes any text starting with `{`): the whole text must parse as a
-JSON object (or an array whose first item is one) that carries ninjs keys: `standard.name == "ninjs"`, or an
+JSON object (or an array whose first item is one, or an API response wrapping such an array
+under one of WRAPPERS: `{"item": [...]}`, `{"data": [...]}`) that carries ninjs keys: `standard.name == "ninjs"`, or an
 id (`uri`, or `guid` as some newsroom systems write) together with `versioncreated`,
 `firstcreated` or a ninjs `type` (text, picture, video, audio, graphic, composite). A JSONL file
 of several lines never parses as one JSON value, so it stays with `jsonl`.
@@ -29,7 +30,8 @@ Fields (1.x name / 2.x name):
 Id: ``ninjs-<uri or guid>`` without the version, so versions of a story share it (dedup keeps the
 latest by modified_at); source.item = ``<uri>:<version>`` (or the uri). Items of an array: one
 input each, the path rule with the position when an item has no id.
-Rejections: a value that is not a ninjs object in an array -> MALFORMED_JSONL; no text ->
+Cancellations: `pubstatus: canceled` -> flag ``canceled``, read even without text (see newsml_g2).
+Rejections: a value that is not a ninjs object in an array (or a wrapper's list) -> MALFORMED_JSONL; no text ->
 HEADER_ONLY (fields kept).
 """
 
@@ -40,7 +42,7 @@ import re
 import orjson
 from lxml import etree, html
 
-from curate.record import Label
+from curate.record import CANCELED_FLAG, Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
@@ -50,6 +52,8 @@ VERSION = 1
 TYPES = frozenset(("text", "picture", "video", "audio", "graphic", "composite", "component",
                    "packaged"))
 _AUTHOR_ROLES = ("author", "writer", "reporter", "correspondent")
+# keys under which API responses wrap their list of items (ninjs item lists, JSON:API `data`)
+WRAPPERS = ("item", "items", "data")
 
 
 def _is_ninjs(obj) -> bool:
@@ -70,11 +74,21 @@ def _load(text: str):
         return None
 
 
+def _unwrap(obj):
+    """The items of a response that wraps a list of ninjs items (WRAPPERS), else obj itself."""
+    if isinstance(obj, dict) and not _is_ninjs(obj):
+        for key in WRAPPERS:
+            value = obj.get(key)
+            if isinstance(value, list) and value and _is_ninjs(value[0]):
+                return value
+    return obj
+
+
 def sniff(text: str) -> bool:
     head = text.lstrip()[:1]
     if head not in ("{", "["):
         return False
-    obj = _load(text)
+    obj = _unwrap(_load(text))
     if isinstance(obj, list):
         return bool(obj) and _is_ninjs(obj[0])
     return _is_ninjs(obj)
@@ -197,10 +211,10 @@ def _description(obj: dict, flags) -> str | None:
     return None
 
 
-def _stamp(value, flags) -> tuple[str | None, str | None]:
+def _stamp(value, flags, tz=None) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         return None, None
-    day, ts, problem = markup.stamp(value)
+    day, ts, problem = markup.stamp(value, tz)
     if problem and problem not in flags:
         flags.append(problem)
     return day, ts
@@ -215,8 +229,8 @@ def read_item(src: RawInput, obj: dict, position: int | None):
     if title is None:
         h = _pick(obj.get("headlines"), ("main", ""))
         title = _str(h.get("value")) if h else None
-    first_day, first = _stamp(obj.get("firstcreated"), flags)
-    ver_day, ver = _stamp(obj.get("versioncreated"), flags)
+    first_day, first = _stamp(obj.get("firstcreated"), flags, src.tz)
+    ver_day, ver = _stamp(obj.get("versioncreated"), flags, src.tz)
     published, day = (first, first_day) if first_day else (ver, ver_day)
     sources = [obj.get("source")]
     for s in obj.get("infosources", []) if isinstance(obj.get("infosources"), list) else []:
@@ -225,6 +239,9 @@ def read_item(src: RawInput, obj: dict, position: int | None):
     holder = _str(obj.get("copyrightholder"))
     agency = markup.agency(*[_str(s) for s in sources], holder)
     paras = _body(obj, flags)
+    canceled = str(obj.get("pubstatus", "")).lower() in ("canceled", "cancelled") and uri is not None
+    if canceled:
+        flags.append(CANCELED_FLAG)
     rid = ids.safe_id("ninjs-", uri) if uri else ids.path_id(src.path, position)
     rec = new_record(rid, src.path, NAME, VERSION, src.sha256, flags=flags, title=title, date=day,
                      published_at=published, modified_at=ver, publisher=holder, agency=agency,
@@ -235,7 +252,7 @@ def read_item(src: RawInput, obj: dict, position: int | None):
         rec.source.item = f"{uri}:{version}" if version else uri
     elif position is not None:
         rec.source.item = str(position)
-    if not paras:
+    if not paras and not canceled:
         return rejected(rec, Reason.HEADER_ONLY, f"ninjs item of type {obj.get('type')!r} without text")
     return rec
 
@@ -243,7 +260,7 @@ def read_item(src: RawInput, obj: dict, position: int | None):
 def read(src: RawInput, params) -> list:
     from .safety import guarded
 
-    obj = _load(src.text)
+    obj = _unwrap(_load(src.text))
     items = obj if isinstance(obj, list) else [obj]
     several = isinstance(obj, list)
     out = []

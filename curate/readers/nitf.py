@@ -19,7 +19,9 @@ Fields (paths under `nitf`, elements matched by local name, so the 3.x schema na
   specific name, detail/matter/type, -> scheme ``subj:name``); `iim/ds` 2:15 / 2:20 -> schemes
   ``iim:category`` / ``iim:supplemental-category``; `docdata/key-list/keyword@key` -> ``keyword``;
   `docdata/identified-content/classifier` -> ``classifier`` (``classifier:<type>`` when typed);
-* text = the paragraphs of `body/body.content` (block elements `p`, `hl2`, ...) joined by "\\n\\n";
+* text = the paragraphs of `body/body.content` (block elements `p`, `hl2`, ...) joined by "\\n\\n",
+  without a picture's `media` (caption, producer) or other markup.FURNITURE; HTML written as
+  text inside a paragraph is read as HTML;
   when a `block class="full_text"` exists (New York Times Annotated Corpus) only it is read: its
   `lead_paragraph` block repeats the start of the story;
 * language = `xml:lang` of nitf, head or body (primary subtag).
@@ -143,7 +145,7 @@ def read_document(src: RawInput, root, position: int | None, offset: int | None)
                   markup.attr(markup.child(dl, "story.date"), "norm")):
         if value:
             had_value = True
-            day, published, problem = markup.stamp(value)
+            day, published, problem = markup.stamp(value, src.tz)
             if day:
                 if problem:
                     flags.append(problem)

@@ -17,8 +17,9 @@ Fields:
 * title = TITLE, dateline = the place of DATELINE (`    NEW YORK, Feb 26 - ` -> `NEW YORK`,
   `NEWPORT BEACH, Calif., March 2 - ` -> `NEWPORT BEACH, Calif.`), authors = AUTHOR
   (`by Janie Gabbett, Reuters` -> `Janie Gabbett`), agency = "Reuters";
-* date = the day of DATE (`26-FEB-1987 15:01:01.79` -> 1987-02-26). DATE has no time zone, so
-  published_at stays null (the contract wants an offset) and the record is flagged
+* date = the day of DATE (`26-FEB-1987 15:01:01.79` -> 1987-02-26). DATE has no time zone: with
+  the source's `timezone` (ingest.sources, RawInput.tz) published_at is that clock time there;
+  without one published_at stays null (the contract wants an offset) and the record is flagged
   ``naive_timestamp``: the clock time is not invented into a zone. Unreadable -> flag ``bad_date``;
 * labels: every `<D>` of TOPICS, PLACES, PEOPLE, ORGS, EXCHANGES, COMPANIES -> scheme
   ``reuters21578:topics`` / ``:places`` / ``:people`` / ``:orgs`` / ``:exchanges`` /
@@ -44,6 +45,7 @@ Sniff: the text starts (after blank space) with `<!DOCTYPE lewis` or `<REUTERS`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from curate.record import Label
 
@@ -67,7 +69,7 @@ _CHARREF = re.compile(r"&#(\d{1,7});")
 _TICKER = re.compile(r"[ \t]*<([A-Z][A-Z0-9.]{0,7})>")
 _COMPANY = re.compile(r"<([^<>]{1,120})>")  # may wrap over a line end
 _SIGNOFF = re.compile(r"\s*\bReuters?\s*\Z", re.IGNORECASE)
-_DAY = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})")
+_DAY = re.compile(r"(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:\s+(\d{1,2}):(\d{2}):(\d{2}))?")
 # the date after the place: ', Feb 26', ', 2 March', ', Narch 2' (a typo in the collection)
 _DATE_TAIL = re.compile(r",?\s*(?:[A-Za-z]{3,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Za-z]{3,9}\.?)"
                         r"(?:,?\s*\d{4})?\s*$")
@@ -149,6 +151,7 @@ def _authors(value: str | None) -> list[str]:
 
 def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: bool):
     flags = list(src.flags)
+    tz = src.tz
     story = decode_text(raw, flags)
     head = _START.match(raw)
     attrs = dict(_ATTR.findall(story[: story.find(">") + 1])) if head else {}
@@ -164,13 +167,18 @@ def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: 
     for attr, scheme in SPLITS:
         if attrs.get(attr):
             labels.append(Label(scheme=f"reuters21578:{scheme}", value=attrs[attr]))
-    day = None
+    day = published = None
     raw_date = _element("DATE", story)
     if raw_date:
         m = _DAY.search(raw_date)
         mon = dates.MONTHS.get(m.group(2).lower()) if m else None
         day = dates._day(int(m.group(3)), mon, int(m.group(1))) if mon else None
-        flags.append("naive_timestamp" if day else "bad_date")
+        if day and tz is not None and m.group(4) and int(m.group(4)) < 24:
+            published = dates.local_stamp(datetime(int(m.group(3)), mon, int(m.group(1)),
+                                                   int(m.group(4)), int(m.group(5)) % 60,
+                                                   int(m.group(6)) % 60), tz)
+        else:
+            flags.append("naive_timestamp" if day else "bad_date")
     tm = re.search(r"<TEXT\b([^>]*)>(.*?)(?:</TEXT\s*>|\Z)", story, re.DOTALL | re.IGNORECASE)
     text_type = (dict(_ATTR.findall(tm.group(1))).get("TYPE") or "NORM").upper() if tm else None
     inner = tm.group(2) if tm else ""
@@ -186,7 +194,7 @@ def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: 
         text = _text(inner, tickers)
         flags.append("unprocessed_text")
     rec = new_record(rid, src.path, NAME, VERSION, src.sha256, flags=flags, title=title, date=day,
-                     agency=AGENCY, dateline=place_of(unescape(dateline) if dateline else None),
+                     published_at=published, agency=AGENCY, dateline=place_of(unescape(dateline) if dateline else None),
                      authors=_authors(_element("AUTHOR", inner)), labels=labels, text=text,
                      tickers=tickers)
     rec.source.item = newid

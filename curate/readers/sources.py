@@ -30,6 +30,9 @@ path (see jsonl.py). Presets (the crawlers' own output keys):
 `resolve(path, ingest)` gives the `Mapping` for a raw path: every field resolved, `key` the
 params.yaml key it came from (`ingest.sources[0]` or `ingest.jsonl`) for rejection details, and
 `tz` the time zone given to naive timestamps (None: they keep their date only).
+`zone_of(path, ingest)` is that time zone for files of any format: the `timezone` of the first
+source whose glob matches (every reader's naive times take it: NITF, NewsML-G2, ninjs,
+Reuters-21578 as JSONL); the default `ingest.jsonl.timezone` stays JSONL's own.
 """
 
 from __future__ import annotations
@@ -127,3 +130,15 @@ def resolve(path: str, ingest) -> Mapping:
             if compile_glob(src.glob).match(path):
                 return _source_mapping(k, src, ingest)
     return default_mapping(ingest)
+
+
+def zone_of(path: str, ingest):
+    """The time zone of the first `ingest.sources` entry whose glob matches `path`, or None."""
+    sources = ingest.sources
+    if sources is msgspec.UNSET:
+        return None
+    for src in sources:
+        if compile_glob(src.glob).match(path):
+            name = getattr(src, "timezone", msgspec.UNSET)
+            return _zone(name) if name is not msgspec.UNSET else None
+    return None

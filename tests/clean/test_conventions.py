@@ -197,3 +197,85 @@ def test_a_feed_item_missing_its_dateline_is_flagged_but_a_web_page_is_not():
     assert "no_dateline" in cleaned("nitf").flags
     assert "no_dateline" not in cleaned("html").flags
     assert "no_signoff" not in cleaned("reuters21578").flags
+
+
+# ------------------------------------------------------------------ agency forms and trailers
+
+@pytest.mark.parametrize("raw, dateline, agency, text", [
+    ("(ANSA) - Rome, October 11 - Italy's cabinet met.", "Rome", "ANSA", "Italy's cabinet met."),
+    ("SEOUL, Nov 26 AFP - North Korea fired a missile.", "SEOUL", "AFP", "North Korea fired a missile."),
+])
+def test_the_tables_dateline_forms_give_place_and_agency(raw, dateline, agency, text):
+    out = clean_record(rec(raw, "nitf"), P)
+    assert (out.dateline, out.agency, out.text) == (dateline, agency, text)
+
+
+def test_the_agency_credited_in_the_dateline_wins_over_the_feeds_distributor():
+    out = clean_record(rec("SEOUL, Nov 26 AFP - North Korea fired a missile.", "nitf", agency="AAP"), P)
+    assert out.agency == "AFP"
+
+
+@pytest.mark.parametrize("trailer", ["© Reuters 2024", "© Reuters", "(c) 2024 Reuters",
+                                     "Copyright 2024 The Associated Press. All rights reserved."])
+def test_a_copyright_trailer_after_the_signoff_goes_and_the_signoff_is_lifted(trailer):
+    body = ("The agency said the talks would resume.\n\n"
+            f"(Reporting by Will Dunham; Editing by Tom Brown)\n\n{trailer}")
+    out = clean_record(rec(body, "html"), P)
+    assert out.text == "The agency said the talks would resume."
+    assert out.credits == {"reporting": ["Will Dunham"], "editing": ["Tom Brown"]}
+    assert "truncated" not in out.flags
+
+
+@pytest.mark.parametrize("signoff", ["AAP RTV ar", "AFP sn", "ends"])
+def test_a_desk_signoff_line_goes_and_its_initials_are_no_credit(signoff):
+    out = clean_record(rec(f"The minister resigned on Friday.\n\n{signoff}", "nitf"), P)
+    assert (out.text, out.credits, out.authors) == ("The minister resigned on Friday.", {}, [])
+
+
+def test_a_paragraph_opening_with_an_agency_name_stays():
+    out = clean_record(rec("The minister resigned.\n\nAFP said it would appeal", "nitf"), P)
+    assert out.text.endswith("AFP said it would appeal")
+
+
+def test_aps_underscore_end_matter_goes_and_its_contributors_are_credited():
+    body = ("A wildfire spread across the hills on Sunday.\n\n___\n\n"
+            "Associated Press writer Jane Roe in Rome contributed to this report.\n\n"
+            "Reach the reporters at https://example.org/jroe.")
+    out = clean_record(rec(body, "html"), P)
+    assert out.text == "A wildfire spread across the hills on Sunday."
+    assert out.credits == {"contributing": ["Jane Roe"]}
+    assert "truncated" not in out.flags
+
+
+def test_an_underscore_line_before_long_paragraphs_is_no_end_matter():
+    long = "The council met again. " * 30
+    body = f"A wildfire spread.\n\n___\n\n{long.strip()}"
+    assert clean_record(rec(body, "html"), P).text.endswith("The council met again.")
+
+
+def test_a_body_that_ends_in_a_trailer_without_a_full_stop_is_not_truncated():
+    out = clean_record(rec("Shares rose 3 percent in early trade\n\n© Reuters 2024", "html"), P)
+    assert out.text == "Shares rose 3 percent in early trade"
+    assert "truncated" not in out.flags
+
+
+def test_a_byline_alone_in_the_first_paragraph_goes_to_the_authors():
+    out = clean_record(rec("By Toby Davis\n\nLONDON (Reuters) - Shares rose.", "nitf"), P)
+    assert (out.authors, out.dateline, out.text) == (["Toby Davis"], "LONDON", "Shares rose.")
+
+
+def test_a_body_that_is_only_a_byline_is_left_empty():
+    out = clean_record(rec("By Toby Davis", "nitf"), P)
+    assert (out.text, out.authors) == ("", ["Toby Davis"])
+
+
+def test_a_first_paragraph_that_reads_on_after_by_stays():
+    out = clean_record(rec("By the end of May, prices had doubled.", "nitf"), P)
+    assert out.text == "By the end of May, prices had doubled."
+
+
+def test_a_new_trailer_is_a_table_row():
+    table = copy.deepcopy(TABLE)
+    table["trailers"].append(r"(?i:more to follow)")
+    out = clean_record(rec("Oil rose.\n\nMore to follow", "html"), P, compile_conventions(table))
+    assert out.text == "Oil rose."

@@ -29,6 +29,25 @@ def test_story_versions_with_equal_times_keep_the_first_raw_path():
     assert set(dedup_decisions(keys, Params())) == {0}
 
 
+def test_an_intact_copy_beats_a_damaged_one_whose_path_sorts_first():
+    keys = [
+        key("reuters-A", "same", "2012-06-08T10:00:00-04:00", "a-cut-file"),
+        key("reuters-B", "same", "2012-06-08T10:00:00-04:00", "b-whole-file"),
+    ]
+    keys[0].flags = ["truncated"]
+    drop = dedup_decisions(keys, Params())
+    assert list(drop) == [0] and drop[0][1] == "reuters-B"
+
+
+def test_an_intact_story_version_beats_a_damaged_one_at_equal_times():
+    keys = [
+        key("reuters-X", "h1", "2012-06-07T22:59:00-04:00", "20120608/x"),
+        key("reuters-X", "h2", "2012-06-07T22:59:00-04:00", "20120609/x"),
+    ]
+    keys[0].flags = ["truncated_header"]
+    assert set(dedup_decisions(keys, Params())) == {0}
+
+
 def test_exact_duplicates_keep_the_earliest_and_name_it():
     keys = [
         key("reuters-B", "same", "2012-06-09T10:00:00-04:00", "b"),
@@ -80,3 +99,24 @@ def test_story_versions_compare_times_in_utc():
         key("reuters-T", "h2", "2012-06-08T13:00:00+00:00", "y"),
     ]
     assert set(dedup_decisions(keys, Params())) == {1}
+
+
+def test_a_cancellation_withdraws_the_earlier_versions_of_its_story_and_is_accounted():
+    keys = [
+        key("newsml-urn_x", "v1", "2016-10-18T13:00:00+00:00", "feed/v1.xml"),
+        key("newsml-urn_x", "c", "2016-10-18T15:00:00+00:00", "feed/cancel.xml"),
+        key("newsml-urn_y", "other", "2016-10-18T13:00:00+00:00", "feed/y.xml"),
+    ]
+    keys[1].flags = ["canceled"]
+    drop = dedup_decisions(keys, Params())
+    assert {i: r for i, (r, _, _) in drop.items()} == {0: Reason.WITHDRAWN, 1: Reason.CANCELLATION}
+    assert "feed/cancel.xml" in drop[0][2]
+
+
+def test_a_version_published_after_the_cancellation_stands():
+    keys = [
+        key("newsml-urn_x", "c", "2016-10-18T15:00:00+00:00", "feed/cancel.xml"),
+        key("newsml-urn_x", "v2", "2016-10-19T09:00:00+00:00", "feed/v2.xml"),
+    ]
+    keys[0].flags = ["canceled"]
+    assert {i: r for i, (r, _, _) in dedup_decisions(keys, Params()).items()} == {0: Reason.CANCELLATION}

@@ -119,10 +119,15 @@ def test_und_texts_get_no_entities_and_the_flag_unless_und_has_a_model():
     assert validate_verdicts([r], english_for_und).reasons == [None]
 
 
+def test_no_linguistic_content_is_und_whatever_the_detectors_confidence():
+    letters_only = "xxx yyy zzz qqq www vvv bbb nnn mmm kkk jjj hhh ggg fff"  # py3langid: zxx, 0.99
+    assert detect_language(letters_only, LanguageParams(min_confidence=0.0)) == UND
+
+
 def test_the_thresholds_are_params():
     assert detect_language("Shares of the bank rose sharply today.") == UND
     assert detect_language("Shares of the bank rose sharply today.", LanguageParams(min_words=3)) == "en"
-    assert detect_language(EARNINGS, LanguageParams(min_letter_share=0.0, min_confidence=0.0)) != UND
+    assert detect_language(DIVIDEND, LanguageParams(min_words=1, min_letter_share=0.0, min_confidence=0.0)) != UND
 
 
 def _french_copy(tmp_path: Path) -> str:

@@ -83,7 +83,7 @@ def test_seed_article_record_in_curated_corpus(built):
     assert ("Fred Hof", "PERSON") in ents and ("Syria", "GPE") in ents
     assert all(r.text[e.start:e.end] == e.text for e in r.entities)
     assert r.provenance.model and r.provenance.model_version
-    assert r.language == "en" and r.provenance.rules["language"] == "py3langid/2"
+    assert r.language == "en" and r.provenance.rules["language"] == "py3langid/3"
 
 
 def test_rebuild_from_scratch_with_other_worker_count_is_byte_identical(built, tmp_path):

@@ -55,7 +55,7 @@ def test_news_please_jsonl_line_maps_every_field_with_the_source_time_zone(tmp_p
     line = json.dumps(news_please())
     rel = write(tmp_path, "newsplease/2024/kessel.jsonl", line + "\n")
     (rec,) = accepted(read_file(rel, tmp_path, BOTH))
-    assert rec.id == ids.path_id(rel, 1)  # news-please has no id: the path rule with the line
+    assert rec.id == ids.web_id(rec.url)  # news-please has no id: the web pages' rule on its url
     assert (rec.source.path, rec.source.format, rec.source.line, rec.source.item) == (rel, "jsonl", 1, None)
     assert rec.source.sha256 == sha(line)
     assert rec.url == "https://www.kessel-kurier.example/wirtschaft/hafen-1234.html"
@@ -103,7 +103,7 @@ def test_news_please_one_pretty_printed_object_per_file(tmp_path):
     (rec,) = accepted(read_file(rel, tmp_path, BOTH))
     assert (rec.source.format, rec.source.line, rec.source.item) == ("json", None, None)
     assert rec.source.sha256 == sha(body)  # the file's bytes: it is one article
-    assert rec.id == ids.path_id(rel)
+    assert rec.id == ids.web_id(rec.url)  # no id: the web pages' rule on its url, as for JSONL
     assert rec.published_at == "2024-04-17T16:05:00+02:00"
     assert rec.publisher == "www.kessel-kurier.example"
     assert rec.text == HARBOUR_TEXT

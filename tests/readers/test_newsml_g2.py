@@ -133,3 +133,32 @@ def test_sniffed_by_the_root_element(tmp_path):
                                'guid="x" version="1"><nar:contentSet/></nar:newsItem>'))
     assert rec.source.format == "newsml_g2"
     rejected_with(rec, Reason.HEADER_ONLY)
+
+
+def test_the_items_xhtml_header_is_no_part_of_the_text(tmp_path):
+    header = ('<header><ul class="slugline"><li>Politics</li><li>Germany</li></ul>'
+              '<time datetime="2016-10-18T13:12:21+02:00">18.10.2016 13:12</time>'
+              '<p class="genre">Report</p></header>')
+    xml = g2_item(body=f"{header}<section><p>The Fed said it would halt bond buying.</p></section>")
+    rec = accepted(only(tmp_path, write(tmp_path, "dpa/item.xml", XML_DECL + xml)))
+    assert rec.text == "The Fed said it would halt bond buying."
+
+
+def test_a_canceled_item_is_read_with_its_flag_even_without_text(tmp_path):
+    xml = g2_item(body="", meta_extra="").replace('qcode="stat:usable"', 'qcode="stat:canceled"')
+    rec = accepted(only(tmp_path, write(tmp_path, "feed/cancel.xml", XML_DECL + xml)))
+    assert "canceled" in rec.flags and rec.text == ""
+    assert rec.id == ids.safe_id("newsml-", "urn:newsml:example.com:20161018:US-FINANCE-FED")
+
+
+def test_a_cancellation_withdraws_the_story_it_cancels_once_cleaned(tmp_path):
+    from curate.clean.stage import clean_one
+
+    story_v1 = g2_item(version=1, created="2016-10-18T13:12:21-05:00", body="<p>First take.</p>")
+    cancel = g2_item(version=2, created="2016-10-18T15:00:00-05:00", body="").replace(
+        'qcode="stat:usable"', 'qcode="stat:canceled"')
+    recs = [clean_one(accepted(only(tmp_path, write(tmp_path, rel, xml))), Params())
+            for rel, xml in (("a/v1.xml", story_v1), ("b/cancel.xml", cancel))]
+    keys = [msgspec.json.decode(encode(r), type=DedupKey) for r in recs]  # as dedup reads them
+    drop = dedup_decisions(keys, Params())
+    assert [drop[0][0], drop[1][0]] == [Reason.WITHDRAWN, Reason.CANCELLATION]

@@ -98,3 +98,18 @@ def test_jsonl_articles_stay_with_the_jsonl_reader(tmp_path):
 def test_a_pretty_printed_object_without_ninjs_keys_is_not_ninjs(tmp_path):
     rel = write(tmp_path, "other.json", pretty({"id": "x", "text": "Body", "title": "T"}))
     assert {r.source.format for r in read(tmp_path, rel)} == {"json"}  # the JSON document reader, not ninjs
+
+
+def test_an_api_response_wrapping_its_items_gives_one_input_per_item(tmp_path):
+    one, two = ninjs1(uri="urn:example:a"), ninjs1(uri="urn:example:b", headline="Second story")
+    for key in ("item", "data"):
+        out = read(tmp_path, write(tmp_path, f"n/{key}.json", pretty({key: [one, two], "total": 2})))
+        assert [accepted(r).source.format for r in out] == ["ninjs", "ninjs"]
+        assert [r.title for r in out] == ["Ship's captain goes on trial", "Second story"]
+        assert out[1].id == ids.safe_id("ninjs-", "urn:example:b")
+
+
+def test_a_canceled_item_is_read_with_its_flag_even_without_text(tmp_path):
+    obj = ninjs1(pubstatus="canceled", body_html=None, body_text=None)
+    rec = accepted(only(tmp_path, write(tmp_path, "n/cancel.json", pretty(obj))))
+    assert "canceled" in rec.flags and rec.id == ids.safe_id("ninjs-", obj["uri"])

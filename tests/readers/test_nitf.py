@@ -121,6 +121,21 @@ def test_a_truncated_last_document_is_rejected_and_the_others_kept(tmp_path):
     assert rej.source.offset == offset
 
 
+def test_documents_kept_from_a_cut_file_are_flagged_and_lose_a_tie_to_an_intact_copy(tmp_path):
+    import msgspec
+
+    from curate.dedup.decisions import DedupKey, dedup_decisions
+    from curate.params import Params
+    from curate.record import encode
+
+    second = nitf(id_string="A-2", hl1="Cut")
+    cut = read(tmp_path, write(tmp_path, "a-cut.xml", nitf(id_string="A-1") + "\n" + second[:200]))[0]
+    whole = only(tmp_path, write(tmp_path, "b-whole.xml", nitf(id_string="A-1")))
+    assert "damaged_source" in accepted(cut).flags and "damaged_source" not in accepted(whole).flags
+    keys = [msgspec.json.decode(encode(r), type=DedupKey) for r in (cut, whole)]
+    assert list(dedup_decisions(keys, Params())) == [0]
+
+
 def test_a_malformed_document_is_rejected_with_the_parser_message(tmp_path):
     doc = nitf().replace("</hl1>", "</hl2>")
     rej = rejected_with(only(tmp_path, write(tmp_path, "bad.xml", doc)), Reason.MALFORMED_MARKUP)
@@ -191,3 +206,42 @@ def test_latin1_document_with_its_declared_encoding(tmp_path):
            + nitf(hl1="Caf\u00e9 owners", paragraphs=("Se\u00f1or Ruiz spoke.",)))
     rec = accepted(only(tmp_path, write(tmp_path, "l1.xml", doc.encode("latin-1"))))
     assert (rec.title, rec.text) == ("Café owners", "Señor Ruiz spoke.")
+
+
+def test_a_source_time_zone_gives_a_naive_issue_time_its_offset(tmp_path):
+    from curate.params import IngestParams, SourceMapping
+    from curate.readers import read_file
+
+    rel = write(tmp_path, "ap/story.xml", nitf(date_issue="20151210T191044"))
+    params = IngestParams(sources=[SourceMapping(glob="ap/*.xml", timezone="America/New_York")])
+    (rec,) = read_file(rel, tmp_path, params)
+    assert accepted(rec).published_at == "2015-12-10T19:10:44-05:00"
+    assert "naive_timestamp" not in rec.flags
+
+
+def test_a_pictures_caption_and_producer_are_no_part_of_the_text(tmp_path):
+    doc = nitf(paragraphs=("Farms capture the gas.", "Prices fell."))
+    media = ('<media media-type="image"><media-reference source="pic.jpg"/>'
+             '<media-caption>Cows graze near a digester.</media-caption>'
+             '<media-producer>Photo: Jane Roe</media-producer></media>')
+    doc = doc.replace("<body.content><block>", f"<body.content>{media}<block>")
+    rec = accepted(only(tmp_path, write(tmp_path, "ap/pic.xml", doc)))
+    assert rec.text == "Farms capture the gas.\n\nPrices fell."
+
+
+def test_html_written_as_text_in_a_paragraph_is_read_as_html_and_embeds_go(tmp_path):
+    embed = ('&lt;div class="social-embed"&gt;&lt;blockquote&gt;A post&lt;/blockquote&gt;'
+             '&lt;script async src="https://example.com/w.js"&gt;&lt;/script&gt;&lt;/div&gt;')
+    doc = nitf(paragraphs=("&lt;p&gt;(ANSA) - Rome, October 11 - The cabinet met.", embed,
+                           "Ministers agreed a budget."))
+    rec = accepted(only(tmp_path, write(tmp_path, "ansa/item.xml", doc)))
+    assert rec.text == "(ANSA) - Rome, October 11 - The cabinet met.\n\nMinisters agreed a budget."
+
+
+def test_a_byline_alone_as_the_body_is_rejected_once_cleaned(tmp_path):
+    from curate.clean.stage import clean_one
+    from curate.params import Params
+
+    rec = accepted(only(tmp_path, write(tmp_path, "ap/by.xml", nitf(paragraphs=("By Toby Davis",)))))
+    out = clean_one(rec, Params())
+    assert out.reason == Reason.NO_TEXT.value and out.authors == ["JANE ROE"]

@@ -195,6 +195,15 @@ def test_jsonl_ids_are_sanitised_and_safe_ids_kept(tmp_path):
     assert [r.source.line for r in out] == [1, 3, 4]  # blank line 2 ignored
 
 
+def test_jsonl_lines_without_an_id_take_their_urls_id_whatever_their_order(tmp_path):
+    lines = ['{"url": "https://www.reuters.com/article/us-fed-idUSKBN1X1234", "text": "a"}',
+             '{"url": "https://example.com/news/2013/story?utm_source=x", "text": "b"}']
+    first = read_file(write(tmp_path, "a.jsonl", "\n".join(lines) + "\n"), tmp_path, PARAMS)
+    again = read_file(write(tmp_path, "b.jsonl", "\n".join(lines[::-1]) + "\n"), tmp_path, PARAMS)
+    assert [r.id for r in first] == ["reuters-USKBN1X1234", readers_ids.web_id("https://example.com/news/2013/story")]
+    assert [r.id for r in again] == [r.id for r in first][::-1]
+
+
 def test_jsonl_text_missing_or_not_a_string_or_not_an_object(tmp_path):
     rel = write(tmp_path, "f.jsonl", '{"id": 1, "title": "no text"}\n{"text": 5}\n[1, 2]\n')
     out = read_file(rel, tmp_path, PARAMS)

@@ -152,3 +152,14 @@ def test_dvc_repro_counts_stories_not_files(tmp_path):
     rejected = [json.loads(line) for line in
                 (proj / "corpus/curated/rejected/header_only.jsonl").read_text().splitlines()]
     assert [(r["id"], r["title"]) for r in rejected] == [("reuters21578-2", "RATES UP")]
+
+
+def test_a_source_time_zone_gives_the_naive_date_its_offset(tmp_path):
+    from curate.params import IngestParams, SourceMapping
+    from curate.readers import read_file
+
+    rel = write(tmp_path, "r21578/reut2-000.sgm", sgml(story(7, date="26-FEB-1987 15:01:01.79")))
+    params = IngestParams(sources=[SourceMapping(glob="r21578/**", timezone="America/New_York")])
+    (rec,) = read_file(rel, tmp_path, params)
+    assert (accepted(rec).date, rec.published_at) == ("1987-02-26", "1987-02-26T15:01:01-05:00")
+    assert "naive_timestamp" not in rec.flags
