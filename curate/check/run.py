@@ -237,27 +237,23 @@ def _note_replaced(drop: dict, corpus: CorpusIndex, alive: list[_Item], survivor
 def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executor, progress: Progress) -> None:
     """The survivors, window by window, on the pipeline's executor and annotation cache."""
     from curate.engine.cache import AnnotationCache
-    from curate.engine.executors import make_executor
-    from curate.engine.executors import resolve_workers
+    from curate.engine.executors import executor_for, resolve_workers
     from curate.extract.annotate import load_model, model_identity
     from curate.extract.stage import extract_window
 
     model_identity(params.extract.model)  # loaded before workers fork (they inherit it)
     cache = AnnotationCache(cache_path)
-    own = executor is None
-    if own:
-        rp = params.run
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, load_model, (params.extract.model,))
-    try:
-        for s in range(0, len(todo), WINDOW):
-            window = todo[s:s + WINDOW]
-            for it, out in zip(window, extract_window([it.state for it in window], params, cache, executor)):
-                it.state = out
-            progress("extract", min(s + WINDOW, len(todo)), len(todo))
+    rp = params.run
+    try:  # an executor of its own is terminated if this fails or is interrupted
+        with executor_for(executor, resolve_workers(rp.workers), rp.scheduler, load_model,
+                          (params.extract.model,)) as ex:
+            for s in range(0, len(todo), WINDOW):
+                window = todo[s:s + WINDOW]
+                for it, out in zip(window, extract_window([it.state for it in window], params, cache, ex)):
+                    it.state = out
+                progress("extract", min(s + WINDOW, len(todo)), len(todo))
     finally:
         cache.close()
-        if own:
-            executor.close()
 
 
 def _corpus_rules(items: list[_Item], corpus: CorpusIndex, params: Params) -> tuple[list, list[str]]:

@@ -139,9 +139,8 @@ def extract_cache_prefix(params: Params) -> str:
 
 def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
-    from curate.engine.executors import resolve_workers
+    from curate.engine.executors import executor_for, resolve_workers
     from curate.extract.annotate import model_identity
-    from curate.engine.executors import make_executor
 
     ep = params.extract
     for model in sorted(set(ep.models_by_language().values())):
@@ -153,26 +152,22 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
     dec = RECORD_DECODER
-    own_executor = executor is None
-    if own_executor:
-        executor = make_executor(resolve_workers(rp.workers), rp.scheduler, _init_worker)
-
-    def compute(lines: list[bytes]) -> list[Record | Rejected]:
-        return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
 
     def body(w: _Writer, result: StageResult) -> None:
+        def compute(lines: list[bytes]) -> list[Record | Rejected]:
+            return extract_window([dec.decode(ln) for ln in lines], params, cache, ex)
+
         for window in _windows(_previous(root, "extract"), result):
             cached_window(w, window, records_cache, prefix, compute)
         result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
                             annotation_hits=cache.hits, annotation_misses=cache.misses)
 
-    try:
-        return _run_stage(root, "extract", body)
+    try:  # an executor of its own is terminated if the stage fails or is interrupted
+        with executor_for(executor, resolve_workers(rp.workers), rp.scheduler, _init_worker) as ex:
+            return _run_stage(root, "extract", body)
     finally:
         cache.close()
         records_cache.close()
-        if own_executor:
-            executor.close()
 
 
 def live_keys(m: LiveKeys) -> None:

@@ -171,19 +171,15 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
     is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
-    from curate.engine.executors import make_executor
-    from curate.engine.executors import resolve_workers
+    from curate.engine.executors import executor_for, resolve_workers
     from curate.readers import iter_raw_files
 
     raw_root = root / params.ingest.raw_dir
-    own_executor = executor is None
-    if own_executor:
-        executor = make_executor(resolve_workers(params.run.workers), params.run.scheduler)
     run = None
 
     def body(w: _Writer, result: StageResult) -> None:
         nonlocal run
-        run = _Ingest(root, params, executor, w, result)
+        run = _Ingest(root, params, ex, w, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
         current().start(len(files), "files")
@@ -192,13 +188,12 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
         result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,
                             page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)
 
-    try:
-        return _run_stage(root, "ingest", body)
+    try:  # an executor of its own is terminated if the stage fails or is interrupted
+        with executor_for(executor, resolve_workers(params.run.workers), params.run.scheduler) as ex:
+            return _run_stage(root, "ingest", body)
     finally:
         if run is not None:
             run.close()
-        if own_executor:
-            executor.close()
 
 
 def page_keys(raw_root: Path, files: list[str], params: Params):
