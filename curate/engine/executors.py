@@ -120,6 +120,9 @@ class DaskExecutor(_Executor):
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> list[Any]:
         self._futures = [self.client.submit(fn, *t, pure=False) for t in tasks]
         try:
+            # wait here, not inside gather: a Ctrl-C in gather leaves its helpers on the client's
+            # loop to die later with "Task exception was never retrieved" tracebacks
+            _all_done(self._futures).wait()
             return self.client.gather(self._futures)
         except BaseException:  # nobody will collect them: cancel them on the cluster
             self.terminate()
@@ -137,6 +140,23 @@ class DaskExecutor(_Executor):
             if futures:
                 self.client.cancel(futures, force=True)
             self.client.close(timeout=2)
+
+
+def _all_done(futures: list) -> threading.Event:
+    """An event set once every future is finished, failed or cancelled."""
+    done, lock, left = threading.Event(), threading.Lock(), [len(futures)]
+
+    def one(_future) -> None:
+        with lock:
+            left[0] -= 1
+            if left[0] == 0:
+                done.set()
+
+    if not futures:
+        done.set()
+    for future in futures:
+        future.add_done_callback(one)
+    return done
 
 
 def make_executor(workers: int, scheduler: str | None = None, initializer=None, initargs: tuple = ()):

@@ -141,3 +141,27 @@ def test_one_sigint_at_any_stage_stops_dvc_repro_with_one_line(built, tmp_path, 
     _assert_stopped_in_one_line(stage, proc, elapsed, log)
     assert partial_outputs(proj) == []
     assert digest(proj) == reference
+
+
+def test_one_sigint_mid_extract_on_dask_stops_dvc_repro_and_spares_the_cluster(built_then_grown, tmp_path,
+                                                                               monkeypatch):
+    distributed = pytest.importorskip("distributed")
+    proj, reference = built_then_grown
+    log = tmp_path / "repro.log"
+    monkeypatch.chdir(proj)  # the workers' folder: ingest sends them paths relative to the project
+    with distributed.LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster:
+        tasks = cluster.scheduler.tasks
+        proc = _start([bin_path("dvc"), "repro"], proj, log,
+                      dict(os.environ, CURATE_DASK_SCHEDULER=cluster.scheduler_address))
+        elapsed = _interrupted_when(proc, log, lambda: any(
+            t.state == "processing" and str(k).startswith("annotate_by_language") for k, t in list(tasks.items())))
+        _assert_stopped_in_one_line("extract", proc, elapsed, log)
+        end = time.monotonic() + 5
+        while tasks and time.monotonic() < end:  # the build's tasks are cancelled, not left queued
+            time.sleep(0.05)
+        assert not tasks
+        assert len(cluster.scheduler.workers) == WORKERS
+    assert partial_outputs(proj) == []
+    assert digest(proj) == reference
+    run([bin_path("dvc"), "repro"], proj)
