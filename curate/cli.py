@@ -12,12 +12,14 @@ from pathlib import Path
 
 import typer
 
-from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, VERSION_OPT, DiffFormat,
-                                ExportFormat, QualityFormat, help_when_bare, note_unused_params)
+from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, STAGE_COMMANDS, VERSION_OPT,
+                                CommandGroup, DiffFormat, ExportFormat, QualityFormat, help_when_bare,
+                                note_unused_params)
 from curate.steps import STAGES, STEPS
 from curate.params import ParamsError, load_params
 
 app = typer.Typer(
+    cls=CommandGroup,  # a Ctrl-C: one line, exit 130
     help="Curate versioned news corpora: DVC stages, checks of new articles, quality and diffs.",
     invoke_without_command=True,
     context_settings=HELP_NAMES,
@@ -381,7 +383,7 @@ def cache_info_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT, project_roo
 
 # Commands that leave nothing open once they return: every output is closed and renamed, every
 # cache and worker pool closed (the runners' `finally` blocks), the stage stats line written.
-FAST_EXIT_COMMANDS = frozenset(STAGES) | {"report", "run"}
+FAST_EXIT_COMMANDS = STAGE_COMMANDS
 
 
 def main() -> None:  # pragma: no cover - the console entry point; tests call `app`

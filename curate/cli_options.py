@@ -4,7 +4,8 @@ One set of common options: every command takes `--root` (the project folder) and
 (its parameters file); `-h` is `--help` everywhere. Commands that read versions (`diff`,
 `quality`, `export`, `release`) use each version's own params.yaml and say so on stderr when a
 different `--params` is given; `unlock` reads no parameters and ignores it. `curate` and `curate cache` alone print their
-help and exit 0 (help is not an error).
+help and exit 0 (help is not an error). A Ctrl-C ends any command with one line and exit 130
+(`CommandGroup`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,9 @@ from enum import Enum
 from pathlib import Path
 
 import typer
+from typer.core import TyperGroup
+
+from curate.steps import STAGES
 
 HELP_NAMES = {"help_option_names": ["-h", "--help"]}
 
@@ -65,3 +69,24 @@ def note_unused_params(command: str, params: Path) -> None:
     if params != Path("params.yaml"):
         typer.echo(f"curate: {command}: note: --params {params} is not used; each version is read with "
                    "its own params.yaml (the working tree's, or the one committed at the revision)", err=True)
+
+
+# the commands whose every output is built aside and swapped in whole (curate/engine/io.py), so
+# that stopped at any instant they leave the previous outputs in place
+STAGE_COMMANDS = frozenset(STAGES) | {"report", "run"}
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C
+
+
+class CommandGroup(TyperGroup):
+    """The `curate` group: a Ctrl-C (KeyboardInterrupt) anywhere in a command, once its worker
+    pools are stopped (curate/engine/executors.py), ends it with one line on stderr and exit 130:
+    `curate: extract: interrupted; outputs left as they were`, no traceback."""
+
+    def invoke(self, ctx: typer.Context):
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            name = ctx.invoked_subcommand or "curate"
+            kept = "; outputs left as they were" if name in STAGE_COMMANDS else ""
+            typer.echo(f"curate: {name}: interrupted{kept}", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None

@@ -239,18 +239,17 @@ def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executo
     from curate.engine.cache import AnnotationCache
     from curate.extract.stage import extract_setup, extract_window
 
-    executor, own = extract_setup(params, executor)  # the extract stage's own setup
+    setup = extract_setup(params, executor)  # the extract stage's own setup
     cache = AnnotationCache(cache_path)
-    try:
-        for s in range(0, len(todo), WINDOW):
-            window = todo[s:s + WINDOW]
-            for it, out in zip(window, extract_window([it.state for it in window], params, cache, executor)):
-                it.state = out
-            progress("extract", min(s + WINDOW, len(todo)), len(todo))
+    try:  # an executor of its own is terminated if this fails or is interrupted
+        with setup as ex:
+            for s in range(0, len(todo), WINDOW):
+                window = todo[s:s + WINDOW]
+                for it, out in zip(window, extract_window([it.state for it in window], params, cache, ex)):
+                    it.state = out
+                progress("extract", min(s + WINDOW, len(todo)), len(todo))
     finally:
         cache.close()
-        if own:
-            executor.close()
 
 
 def _corpus_rules(items: list[_Item], corpus: CorpusIndex, params: Params) -> tuple[list, list[str]]:

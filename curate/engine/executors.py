@@ -2,17 +2,72 @@
 
 An executor maps a picklable function over a list of tasks and returns results in task order,
 so the caller's output never depends on which worker did what.
+
+Interruptions (docs/interruptions.md): a Ctrl-C is the parent's alone. Local workers ignore
+SIGINT (no worker tracebacks, no worker dying mid-task and its task lost), and an executor left
+by an exception, KeyboardInterrupt included, is terminated (workers stopped, Dask futures
+cancelled) instead of waiting for work nobody will collect: a multiprocessing pool interrupted
+mid-map hangs in close() + join(). Use an executor as a context manager (`with make_executor(...)`,
+or `executor_for`), which does both.
 """
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
-from collections.abc import Callable, Sequence
+import signal
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 
-class LocalExecutor:
+def _worker_init(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
+    """Every pool worker ignores SIGINT (the parent stops the pool), then runs `initializer`."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """A Ctrl-C meanwhile is held until the block ends, then delivered (main thread only): the
+    workers forked meanwhile start with a handler that does nothing, so a Ctrl-C before their
+    initializer runs cannot kill them, and a pool is never left half started or half stopped."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if held:
+            signal.raise_signal(signal.SIGINT)
+
+
+class _Executor:
+    """The context-manager protocol: a normal exit closes (waits for the workers to finish), an
+    exception terminates."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def terminate(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.terminate()
+
+
+class LocalExecutor(_Executor):
     """`workers` processes (1 = in this process, no pool); the pool lives while the executor does."""
 
     def __init__(self, workers: int = 1, initializer: Callable[..., Any] | None = None, initargs: tuple = ()):
@@ -23,19 +78,34 @@ class LocalExecutor:
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> list[Any]:
         if self.workers == 1 or len(tasks) <= 1:
             return [fn(*t) for t in tasks]
-        if self._pool is None:
-            ctx = mp.get_context("fork") if os.name == "posix" else mp.get_context("spawn")
-            self._pool = ctx.Pool(self.workers, initializer=self._initializer, initargs=self._initargs)
-        return self._pool.starmap(fn, tasks, chunksize=1)
+        try:
+            if self._pool is None:
+                ctx = mp.get_context("fork") if os.name == "posix" else mp.get_context("spawn")
+                with _sigint_deferred():
+                    self._pool = ctx.Pool(self.workers, initializer=_worker_init,
+                                          initargs=(self._initializer, self._initargs))
+            return self._pool.starmap(fn, tasks, chunksize=1)
+        except BaseException:  # its tasks are lost to the caller: stop the workers now
+            self.terminate()
+            raise
 
     def close(self) -> None:
+        """Wait for the workers to finish and stop them (the normal end)."""
         if self._pool is not None:
             self._pool.close()
             self._pool.join()
             self._pool = None
 
+    def terminate(self) -> None:
+        """Stop the workers now, whatever they are doing (an error or an interrupt)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            with _sigint_deferred():
+                pool.terminate()
+                pool.join()
 
-class DaskExecutor:
+
+class DaskExecutor(_Executor):
     """Runs tasks on a dask.distributed cluster (`pip install "curate[dask]"`)."""
 
     def __init__(self, address: str):
@@ -45,13 +115,48 @@ class DaskExecutor:
             raise RuntimeError('the Dask executor needs: pip install "curate[dask]"') from exc
         self.address = address
         self.client = Client(address)
+        self._futures: list = []
 
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> list[Any]:
-        futures = [self.client.submit(fn, *t, pure=False) for t in tasks]
-        return self.client.gather(futures)
+        self._futures = [self.client.submit(fn, *t, pure=False) for t in tasks]
+        try:
+            # wait here, not inside gather: a Ctrl-C in gather leaves its helpers on the client's
+            # loop to die later with "Task exception was never retrieved" tracebacks
+            _all_done(self._futures).wait()
+            return self.client.gather(self._futures)
+        except BaseException:  # nobody will collect them: cancel them on the cluster
+            self.terminate()
+            raise
+        finally:
+            self._futures = []
 
     def close(self) -> None:
         self.client.close()
+
+    def terminate(self) -> None:
+        """Cancel this client's pending futures and disconnect at once (the cluster lives on)."""
+        futures, self._futures = self._futures, []
+        with _sigint_deferred(), contextlib.suppress(Exception):
+            if futures:
+                self.client.cancel(futures, force=True)
+            self.client.close(timeout=2)
+
+
+def _all_done(futures: list) -> threading.Event:
+    """An event set once every future is finished, failed or cancelled."""
+    done, lock, left = threading.Event(), threading.Lock(), [len(futures)]
+
+    def one(_future) -> None:
+        with lock:
+            left[0] -= 1
+            if left[0] == 0:
+                done.set()
+
+    if not futures:
+        done.set()
+    for future in futures:
+        future.add_done_callback(one)
+    return done
 
 
 def make_executor(workers: int, scheduler: str | None = None, initializer=None, initargs: tuple = ()):
@@ -60,6 +165,18 @@ def make_executor(workers: int, scheduler: str | None = None, initializer=None, 
     if address:
         return DaskExecutor(address)
     return LocalExecutor(workers, initializer, initargs)
+
+
+@contextlib.contextmanager
+def executor_for(executor, workers: int, scheduler: str | None = None, initializer=None,
+                 initargs: tuple = ()) -> Iterator[Any]:
+    """`executor` when the caller gave one (the caller ends it), else a new one (`make_executor`)
+    for the block: closed after it, terminated if it raises or is interrupted."""
+    if executor is not None:
+        yield executor
+        return
+    with make_executor(workers, scheduler, initializer, initargs) as own:
+        yield own
 
 
 def resolve_workers(workers: str | int | None) -> int:

@@ -147,11 +147,16 @@ class StageProgress:
             return
         self.shown = True
 
-    def close(self) -> None:
+    def close(self, finished: bool = True) -> None:
+        """The last line (done, time, rate); a stage stopped early (an error, a Ctrl-C) gets none:
+        on a terminal its bar stays as it was and the line is ended for what comes next."""
         if not (self.enabled and self.shown):
             return
         with contextlib.suppress(OSError, ValueError):
-            self.stream.write(("\r" if self.tty else "") + self.line(final=True) + ("\x1b[K\n" if self.tty else "\n"))
+            if finished:
+                self.stream.write(("\r" if self.tty else "") + self.line(final=True) + ("\x1b[K\n" if self.tty else "\n"))
+            elif self.tty:
+                self.stream.write("\n")
             self.stream.flush()
 
 
@@ -168,11 +173,13 @@ def current() -> StageProgress:
 def stage_progress(stage: str) -> Iterator[StageProgress]:
     p = StageProgress(stage)
     _current.append(p)
+    finished = False
     try:
         yield p
+        finished = True
     finally:
         _current.pop()
-        p.close()
+        p.close(finished)
 
 
 def count_lines(path) -> int | None:

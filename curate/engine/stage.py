@@ -71,12 +71,15 @@ class _Writer:
             fh.close()
 
 
-def stage_executor(params, initializer=None, initargs: tuple = ()):
-    """The executor a stage (or `curate check`) runs on: `run.workers` local processes, or the
-    `run.scheduler` Dask cluster; `initializer(*initargs)` runs once in each worker."""
-    from curate.engine.executors import make_executor, resolve_workers
+def stage_executor(params, executor=None, initializer=None, initargs: tuple = ()):
+    """The executor a stage (or `curate check`) runs on, as a context manager: `executor` when the
+    caller gave one (the caller ends it), else `run.workers` local processes or the
+    `run.scheduler` Dask cluster for the block, closed after it and terminated if it raises or is
+    interrupted; `initializer(*initargs)` runs once in each worker."""
+    from curate.engine.executors import executor_for, resolve_workers
 
-    return make_executor(resolve_workers(params.run.workers), params.run.scheduler, initializer, initargs)
+    return executor_for(executor, resolve_workers(params.run.workers), params.run.scheduler,
+                        initializer, initargs)
 
 
 def _run_stage(root: Path, stage: str, body) -> StageResult:

@@ -39,12 +39,10 @@ def check_models(params: Params) -> None:
 
 def extract_setup(params: Params, executor=None):
     """What extract runs on, the one setup of the extract stage and `curate check`: the models
-    checked (check_models), then `executor`, or a new one whose workers load the language
-    identifier once. Returns (executor, own): close it when `own`."""
+    checked (check_models), then a context manager giving `executor`, or a new one whose workers
+    load the language identifier once (terminated if the block raises or is interrupted)."""
     check_models(params)
-    if executor is not None:
-        return executor, False
-    return stage_executor(params, _init_worker), True
+    return stage_executor(params, executor, _init_worker)
 
 
 def _init_worker() -> None:
@@ -177,29 +175,28 @@ def extract_cache_prefix(params: Params) -> str:
 
 def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     """Entities (cached by text hash + annotator), language, stats, flags, provenance."""
-    executor, own_executor = extract_setup(params, executor)  # a missing model fails here
+    setup = extract_setup(params, executor)  # a missing model fails here
     cache = AnnotationCache(cache_file(root, params, "annotations"))
     # finished records, keyed by input record bytes + extraction code + model + shaping params
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
     dec = RECORD_DECODER
 
-    def compute(lines: list[bytes]) -> list[Record | Rejected]:
-        return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
-
     def body(w: _Writer, result: StageResult) -> None:
+        def compute(lines: list[bytes]) -> list[Record | Rejected]:
+            return extract_window([dec.decode(ln) for ln in lines], params, cache, ex)
+
         for window in _windows(_previous(root, "extract"), result):
             cached_window(w, window, records_cache, prefix, compute)
         result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
                             annotation_hits=cache.hits, annotation_misses=cache.misses)
 
-    try:
-        return _run_stage(root, "extract", body)
+    try:  # an executor of its own is terminated if the stage fails or is interrupted
+        with setup as ex:
+            return _run_stage(root, "extract", body)
     finally:
         cache.close()
         records_cache.close()
-        if own_executor:
-            executor.close()
 
 
 def live_keys(m: LiveKeys) -> None:

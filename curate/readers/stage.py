@@ -192,14 +192,11 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     from curate.readers import iter_raw_files
 
     raw_root = root / params.ingest.raw_dir
-    own_executor = executor is None
-    if own_executor:
-        executor = stage_executor(params)
     run = None
 
     def body(w: _Writer, result: StageResult) -> None:
         nonlocal run
-        run = _Ingest(root, params, executor, w, result)
+        run = _Ingest(root, params, ex, w, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
         run.sizes = _sizes(raw_root, files)
@@ -209,13 +206,12 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
         result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,
                             page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)
 
-    try:
-        return _run_stage(root, "ingest", body)
+    try:  # an executor of its own is terminated if the stage fails or is interrupted
+        with stage_executor(params, executor) as ex:
+            return _run_stage(root, "ingest", body)
     finally:
         if run is not None:
             run.close()
-        if own_executor:
-            executor.close()
 
 
 def page_keys(raw_root: Path, files: list[str], params: Params):

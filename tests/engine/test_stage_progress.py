@@ -88,6 +88,27 @@ def test_a_short_stage_prints_nothing_when_stderr_is_not_a_terminal():
     assert out.getvalue() == ""
 
 
+def test_a_stage_stopped_early_gets_no_last_line_and_its_bar_is_ended(monkeypatch):
+    from curate.engine import progress
+
+    for tty in (False, True):
+        out = io.StringIO()
+        out.isatty = lambda tty=tty: tty
+        monkeypatch.setattr(progress, "StageProgress", lambda stage: StageProgress(stage, stream=out, interval=0,
+                                                                                          enabled=True))
+        try:
+            with progress.stage_progress("extract") as p:
+                p.start(100)
+                p._next = p.t0  # shown at once (on a terminal, the first bar waits a second)
+                p.advance(10)
+                raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            pass
+        shown = out.getvalue()
+        assert "10/100" in shown and " in " not in shown  # the progress so far, no "done in <time>"
+        assert shown.endswith("\n")
+
+
 def test_count_lines_counts_a_file_in_blocks(tmp_path):
     f = tmp_path / "records.jsonl"
     f.write_bytes(b"{}\n" * 100_000)

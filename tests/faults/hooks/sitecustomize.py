@@ -21,6 +21,9 @@ test can prove the fault fired. Points:
 `<gate file>.held` at its start, inside the project lock, and wait there until the gate file
 exists (at most 10 minutes): a window for concurrency tests that no machine load can close early.
 
+`CURATE_TASK_MARK="<command>:<file>"` makes every task that command's executor runs append the
+pid of the process running it to `<file>` as it starts: a test waits for the workers to be busy.
+
 Nothing happens in any other process (DVC itself, git, pytest), so it is safe to inherit.
 """
 
@@ -54,6 +57,16 @@ def _at_stage_start(var: str, before) -> None:
         return real(self, *a, **k)
 
     Step.run = wrapped
+    if sys.argv[1] == "report":  # `curate report` calls its runner itself, not through Step.run
+        from curate.dataset import quality_output
+
+        real_report = quality_output.run_report
+
+        def report(*a, **k):
+            before(arg)
+            return real_report(*a, **k)
+
+        quality_output.run_report = report
 
 
 def _hold(gate: str) -> None:
@@ -62,6 +75,28 @@ def _hold(gate: str) -> None:
     end = time.monotonic() + 600
     while not os.path.exists(gate) and time.monotonic() < end:
         time.sleep(0.05)
+
+
+class _MarkedTask:
+    """A task function that first appends this process's pid to `mark` (picklable: workers run it)."""
+
+    def __init__(self, fn, mark: str):
+        self.fn, self.mark = fn, mark
+
+    def __call__(self, *args):
+        with open(self.mark, "a") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return self.fn(*args)
+
+
+def _mark_tasks(mark: str) -> None:
+    from curate.engine import executors
+
+    for cls in (executors.LocalExecutor, executors.DaskExecutor):
+        def map(self, fn, tasks, _real=cls.map):
+            return _real(self, _MarkedTask(fn, mark), tasks)
+
+        cls.map = map
 
 
 def _install() -> None:
@@ -173,6 +208,8 @@ def _install() -> None:
 try:
     _install()
     _at_stage_start("CURATE_HOLD", _hold)
+    if (_task_mark := _spec_for_this_command("CURATE_TASK_MARK")) is not None:
+        _mark_tasks(_task_mark)
 except Exception as exc:  # noqa: BLE001 - a broken hook must be loud, not silently inert
     print(f"fault hook failed: {exc!r}", file=sys.stderr)
     raise
