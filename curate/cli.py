@@ -56,6 +56,7 @@ def _handled(command: str, usage: tuple = (), failure: tuple = ()):
 
 
 def _stage(name: str, root: Path, params_path: Path) -> None:
+    from curate.engine.executors import WorkerPathError
     from curate.engine.io import OutputError
     from curate.extract.annotate import ModelError
     from curate.pipeline.run import run_step
@@ -65,7 +66,7 @@ def _stage(name: str, root: Path, params_path: Path) -> None:
         params = load_params(params_path)
     except ParamsError as exc:
         _fail(f"cannot read parameters: {exc}", 2)
-    with _handled(name, failure=(OutputError, CorpusRuleError, ModelError)):
+    with _handled(name, failure=(OutputError, CorpusRuleError, ModelError, WorkerPathError)):
         try:
             result = run_step(name, root, params)
         except FileNotFoundError as exc:
