@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -56,9 +57,11 @@ def _python_path(*first: Path) -> str:
 
 
 @contextmanager
-def dask_cluster(where: Path, workers: int = 2):
+def dask_cluster(where: Path, workers: int = 2, hide: Path | None = None):
     """`dask scheduler` and `workers` one-thread `dask worker` processes on 127.0.0.1, started in
-    `where` (not the project), with the fault hooks importable; yields (address, worker procs)."""
+    `where` (not the project), with the fault hooks importable; yields (address, worker procs).
+    With `hide`, the workers run in a mount namespace of their own where an empty folder covers
+    `hide` (another machine's view of the files)."""
     where.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=_python_path(HOOKS))
     sched_file = where / "scheduler.json"
@@ -70,11 +73,14 @@ def dask_cluster(where: Path, workers: int = 2):
         while not sched_file.exists() and time.monotonic() < end:
             time.sleep(0.1)
         address = json.loads(sched_file.read_text())["address"]
+        worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                  "--no-dashboard", "--no-nanny", "--host", "127.0.0.1", "--local-directory", str(where)]
+        if hide is not None:
+            worker = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                      'mount -t tmpfs none "$0" && exec "$@"', str(hide), *worker]
         for _ in range(workers):
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
-                 "--no-dashboard", "--no-nanny", "--host", "127.0.0.1", "--local-directory", str(where)],
-                cwd=where, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+            procs.append(subprocess.Popen(worker, cwd=where, env=env, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
         from distributed import Client
 
         with Client(address) as client:
@@ -142,3 +148,22 @@ def test_a_cluster_that_cannot_see_the_project_stops_ingest_naming_the_path(tmp_
             worker = next(iter(client.scheduler_info()["workers"]))
     assert str(gone) in str(caught.value)
     assert worker in str(caught.value)
+
+
+def _can_hide_folders() -> bool:
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                            "mount -t tmpfs none /mnt"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_hide_folders(), reason="needs mount namespaces (unshare --mount)")
+def test_dvc_repro_on_workers_that_do_not_see_the_project_fails_naming_the_path(tmp_path):
+    proj = make_project(tmp_path / "proj")
+    with dask_cluster(tmp_path / "elsewhere", workers=1, hide=proj) as (address, _):
+        repro = run([bin_path("dvc"), "repro"], proj, check=False, env={"CURATE_DASK_SCHEDULER": address})
+    assert repro.returncode != 0
+    raw = str((proj / "corpus/raw").resolve())
+    assert re.search(rf"curate: ingest: Dask worker tcp://127\.0\.0\.1:\d+ cannot see {re.escape(raw)}",
+                     repro.stderr), repro.stderr
+    assert "Traceback" not in repro.stderr
+    assert not (proj / "corpus/interim/ingest").exists()
