@@ -56,6 +56,7 @@ def _handled(command: str, usage: tuple = (), failure: tuple = ()):
 
 
 def _stage(name: str, root: Path, params_path: Path) -> None:
+    from curate.engine.executors import WorkerPathError
     from curate.engine.io import OutputError
     from curate.extract.annotate import ModelError
     from curate.pipeline.run import run_step
@@ -65,7 +66,7 @@ def _stage(name: str, root: Path, params_path: Path) -> None:
         params = load_params(params_path)
     except ParamsError as exc:
         _fail(f"cannot read parameters: {exc}", 2)
-    with _handled(name, failure=(OutputError, CorpusRuleError, ModelError)):
+    with _handled(name, failure=(OutputError, CorpusRuleError, ModelError, WorkerPathError)):
         try:
             result = run_step(name, root, params)
         except FileNotFoundError as exc:
@@ -249,11 +250,14 @@ def add_cmd(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs or JSONL files."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and show what would be copied; copy nothing."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts and copies as JSON."),
+    dvc: bool = typer.Option(True, "--dvc/--no-dvc", help="In a DVC repository, `dvc add` the batch "
+                             "folder (git then holds only its .dvc pointer file)."),
     root: Path = ROOT_OPT,
     params: Path = PARAMS_OPT,
 ) -> None:
     """Check inputs, then copy the accepted ones into a new corpus/raw/added-... batch folder
-    (never overwriting; rejected inputs are never copied). Then run `dvc repro`.
+    (never overwriting; rejected inputs are never copied) and track it with DVC. Then run
+    `dvc repro`.
 
     Exit code: 0 all accepted and copied, 1 any rejected (accepted ones are still copied),
     2 usage error, 75 the corpus is busy (nothing copied).
@@ -267,7 +271,7 @@ def add_cmd(
 
     with _handled("add", usage=(UsageError, ModelError)), \
             project_lock(root, "curate add", exclusive=not dry_run, timeout=5), progress_bar() as update:
-        result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update)
+        result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update, dvc=dvc)
     _check_output(result.check, as_json, extra=result)
     if not as_json:
         for err in result.errors:

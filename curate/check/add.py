@@ -60,6 +60,7 @@ class AddResult:
     copies: list[Copy] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     dry_run: bool = False
+    dvc_file: str | None = None    # the batch's DVC pointer file, when add tracked it (git-add it)
 
     @property
     def exit_code(self) -> int:
@@ -75,6 +76,10 @@ class AddResult:
                 f"file{'s' if len(self.copies) != 1 else ''}) into {self.raw_dir}/{self.batch}/")
         if self.errors:
             text += f"; {len(self.errors)} not copied (see errors)"
+        if self.dvc_file:
+            gitignore = f"{self.raw_dir}/.gitignore"
+            text += (f"\ntracked with DVC: {self.dvc_file}; commit the pointer, not the articles: "
+                     f"git add {self.dvc_file} {gitignore}")
         if not self.dry_run and len(self.errors) < len(self.copies):
             text += "\nrun `dvc repro` to rebuild the curated corpus"
         return text
@@ -88,6 +93,7 @@ class AddResult:
                         "items": c.items}
                        for c in self.copies],
             "errors": self.errors,
+            "dvc_file": self.dvc_file,
         }
         return out
 
@@ -275,8 +281,10 @@ def add_paths(
     progress: Progress | None = None,
     now: dt.datetime | None = None,
     executor=None,
+    dvc: bool = True,
 ) -> AddResult:
-    """Check `paths`, then copy what is accepted into corpus/raw/<batch>/ (unless dry_run)."""
+    """Check `paths`, then copy what is accepted into corpus/raw/<batch>/ (unless dry_run), and
+    in a DVC repository (unless `dvc` is False) track the batch with `dvc add`."""
     if not paths:
         raise UsageError("no paths given")
     if params is None:
@@ -313,4 +321,23 @@ def add_paths(
     out.copies = written
     if not written:
         out.batch = None
+    elif dvc and (root / ".dvc").is_dir():
+        track_batch(root, params.ingest.raw_dir, out)
     return out
+
+
+def track_batch(root: Path, raw_dir: str, out: AddResult) -> None:
+    """`dvc add` the batch folder: its files go to DVC's cache, git sees only the pointer file
+    `<raw_dir>/<batch>.dvc` (and the batch's line in `<raw_dir>/.gitignore`). A failure is an
+    error of the add (the copies stay), naming the command that would finish it."""
+    folder = f"{raw_dir}/{out.batch}"
+    try:
+        from dvc.repo import Repo
+
+        with Repo(str(root)) as repo:
+            repo.scm_context.quiet = True  # add prints its own `git add` line; stdout may be JSON
+            repo.add([str(root / folder)])
+    except Exception as exc:  # noqa: BLE001 - DVC's errors are many; the user gets its message
+        out.errors.append(f"cannot track {folder} with DVC ({exc}): run `dvc add {folder}`")
+        return
+    out.dvc_file = f"{folder}.dvc"

@@ -130,6 +130,16 @@ class DaskExecutor(_Executor):
         finally:
             self._futures = []
 
+    def check_paths(self, paths: Sequence[str]) -> None:
+        """WorkerPathError unless every worker of the cluster sees each folder of `paths` (the
+        project's absolute paths, which tasks read by name): once per stage, before any task."""
+        missing = self.client.run(missing_folders, list(paths))
+        for worker, lost in sorted(missing.items()):
+            if lost:
+                raise WorkerPathError(
+                    f"Dask worker {worker} cannot see {lost[0]}: every worker must see the project "
+                    "folder at the same path (a shared file system, docs/performance.md)")
+
     def close(self) -> None:
         self.client.close()
 
@@ -140,6 +150,15 @@ class DaskExecutor(_Executor):
             if futures:
                 self.client.cancel(futures, force=True)
             self.client.close(timeout=2)
+
+
+class WorkerPathError(RuntimeError):
+    """A cluster worker cannot see a folder of the project by the path the driver sends it."""
+
+
+def missing_folders(paths: list[str]) -> list[str]:
+    """The folders of `paths` this process cannot see (what `check_paths` runs on each worker)."""
+    return [p for p in paths if not os.path.isdir(p)]
 
 
 def _all_done(futures: list) -> threading.Event:

@@ -16,11 +16,17 @@ class PageTimeout(BaseException):
 
 @contextmanager
 def deadline(seconds: float):
-    """Raise PageTimeout in this thread after `seconds` (only in the main thread, where signals
-    are delivered; elsewhere, and for seconds <= 0, no bound). The previous timer is restored."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread() \
-            or not hasattr(signal, "setitimer"):
+    """Raise PageTimeout in this thread after `seconds` (seconds <= 0: no bound): a SIGALRM
+    timer in the main thread (the previous timer restored), a watchdog thread elsewhere (Dask's
+    worker threads; curate/engine/thread_deadline.py says what it can cut)."""
+    if seconds <= 0:
         yield
+        return
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        from curate.engine.thread_deadline import thread_deadline
+
+        with thread_deadline(seconds, PageTimeout):
+            yield
         return
 
     def on_alarm(signum, frame):

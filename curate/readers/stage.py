@@ -68,11 +68,12 @@ class _Ingest:
 
     def __init__(self, root: Path, params: Params, executor, w: _Writer, result: StageResult):
         self.params, self.executor, self.w, self.result = params, executor, w, result
-        self.raw_root = root / params.ingest.raw_dir
+        # absolute: a Dask worker's working folder is not the project's (same paths, docs/performance.md)
+        self.raw_root = (root / params.ingest.raw_dir).resolve()
         self.prefix = ingest_cache_prefix(params)
         self.files_cache = AnnotationCache(cache_file(root, params, "ingest"))
         path = cache_file(root, params, "pages")
-        self.page_path = str(path) if path else None
+        self.page_path = str(path.resolve()) if path else None
         self.page_cache = AnnotationCache(path)
         self.sizes: dict[str, int] = {}  # raw file -> bytes, the progress' cost units
 
@@ -182,6 +183,17 @@ def _sizes(raw_root: Path, files: list[str]) -> dict[str, int]:
     return out
 
 
+def _check_worker_paths(executor, root: Path, params: Params, raw_root: Path) -> None:
+    """On a cluster, every worker sees the folders the tasks read and write by path (the raw
+    folder, the page cache's): WorkerPathError naming the first one a worker cannot see."""
+    check = getattr(executor, "check_paths", None)
+    if check is None:
+        return
+    cache = cache_file(root, params, "pages")
+    folders = [p for p in (raw_root, cache.parent if cache else None) if p is not None and p.is_dir()]
+    check([str(p.resolve()) for p in folders])
+
+
 def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     """Raw files -> records; unreadable inputs become rejections. Files are read in path order,
     a window of files at a time on the executor (`run.workers` processes or `run.scheduler`).
@@ -208,6 +220,7 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
 
     try:  # an executor of its own is terminated if the stage fails or is interrupted
         with stage_executor(params, executor) as ex:
+            _check_worker_paths(ex, root, params, raw_root)
             return _run_stage(root, "ingest", body)
     finally:
         if run is not None:

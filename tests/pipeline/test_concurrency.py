@@ -61,6 +61,14 @@ def _inputs(tmp: Path, n: int, seed: int) -> list[str]:
     return paths
 
 
+def remove_added_batches(proj: Path) -> None:
+    """Back to the reference corpus: the batches `curate add` copied, and their DVC pointers."""
+    import shutil
+
+    for batch in (proj / "corpus/raw").glob("added-*"):
+        shutil.rmtree(batch) if batch.is_dir() else batch.unlink()
+
+
 def test_add_check_and_run_during_repro_say_busy_then_work(built, tmp_path):
     proj, reference = built
     log = tmp_path / "repro.log"
@@ -89,10 +97,7 @@ def test_add_check_and_run_during_repro_say_busy_then_work(built, tmp_path):
     ref_inputs = 15
     assert m["inputs"] == ref_inputs + 2 and m["accounting_ok"]
     # back to the reference corpus for the next tests
-    for batch in (proj / "corpus/raw").glob("added-*"):
-        import shutil
-
-        shutil.rmtree(batch)
+    remove_added_batches(proj)
     run([bin_path("dvc"), "repro"], proj)
     assert digest(proj) == reference
 
@@ -118,10 +123,7 @@ def test_add_holding_the_lock_makes_stages_wait_not_break(built, tmp_path):
         assert re.search(r"waiting for (`curate add` \(pid \d+\)|another curate command|another process) to finish",
                          out.stderr), out.stderr
     assert "ingest: 17 in" in out.stdout, out.stdout
-    for batch in (proj / "corpus/raw").glob("added-*"):
-        import shutil
-
-        shutil.rmtree(batch)
+    remove_added_batches(proj)
     run([bin_path("dvc"), "repro"], proj)
     assert digest(proj) == reference
 

@@ -143,12 +143,10 @@ def test_one_sigint_at_any_stage_stops_dvc_repro_with_one_line(built, tmp_path, 
     assert digest(proj) == reference
 
 
-def test_one_sigint_mid_extract_on_dask_stops_dvc_repro_and_spares_the_cluster(built_then_grown, tmp_path,
-                                                                               monkeypatch):
+def test_one_sigint_mid_extract_on_dask_stops_dvc_repro_and_spares_the_cluster(built_then_grown, tmp_path):
     distributed = pytest.importorskip("distributed")
     proj, reference = built_then_grown
     log = tmp_path / "repro.log"
-    monkeypatch.chdir(proj)  # the workers' folder: ingest sends them paths relative to the project
     with distributed.LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
         tasks = cluster.scheduler.tasks

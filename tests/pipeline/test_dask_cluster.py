@@ -1,0 +1,169 @@
+"""`dvc repro` on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on
+127.0.0.1, started the way a user starts them, in a working folder that is not the project's.
+The build gives the bytes of the local build, also when a worker is killed mid-extract; a
+cluster that cannot see the project's folders stops with an error naming the path."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from tests.builders import synthetic_article
+from tests.conftest import REPO, bin_path, make_project, run
+from tests.faults.kill_builds import HOOKS, digest, hooks_env
+
+pytest.importorskip("distributed")
+pytestmark = pytest.mark.slow
+
+ARTICLES = 300
+
+
+@pytest.fixture(scope="module")
+def raw(tmp_path_factory) -> Path:
+    """The bundled sample and ARTICLES titled synthetic articles (twenty days, fifteen seeds)."""
+    import shutil
+
+    raw = tmp_path_factory.mktemp("raw") / "raw"
+    shutil.copytree(REPO / "corpus/raw", raw)
+    batch = raw / "synthetic"
+    batch.mkdir()
+    for n in range(ARTICLES):
+        title = f"Harbour council report number {n}\n\n"
+        (batch / f"a{n:04d}.txt").write_text(title + synthetic_article(n % 20, seed=n // 20))
+    return raw
+
+
+@pytest.fixture(scope="module")
+def local_build(raw, tmp_path_factory) -> tuple[dict, float]:
+    """The local build's digest and wall time."""
+    proj = make_project(tmp_path_factory.mktemp("local") / "proj", raw)
+    start = time.monotonic()
+    run([bin_path("dvc"), "repro"], proj)
+    return digest(proj), time.monotonic() - start
+
+
+def _python_path(*first: Path) -> str:
+    rest = os.environ.get("PYTHONPATH")
+    return os.pathsep.join([*(str(p) for p in first), str(REPO), *([rest] if rest else [])])
+
+
+@contextmanager
+def dask_cluster(where: Path, workers: int = 2, hide: Path | None = None):
+    """`dask scheduler` and `workers` one-thread `dask worker` processes on 127.0.0.1, started in
+    `where` (not the project), with the fault hooks importable; yields (address, worker procs).
+    With `hide`, the workers run in a mount namespace of their own where an empty folder covers
+    `hide` (another machine's view of the files)."""
+    where.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, PYTHONPATH=_python_path(HOOKS))
+    sched_file = where / "scheduler.json"
+    procs = [subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                               "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)],
+                              cwd=where, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    try:
+        end = time.monotonic() + 60
+        while not sched_file.exists() and time.monotonic() < end:
+            time.sleep(0.1)
+        address = json.loads(sched_file.read_text())["address"]
+        worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                  "--no-dashboard", "--no-nanny", "--host", "127.0.0.1", "--local-directory", str(where)]
+        if hide is not None:
+            worker = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                      'mount -t tmpfs none "$0" && exec "$@"', str(hide), *worker]
+        for _ in range(workers):
+            procs.append(subprocess.Popen(worker, cwd=where, env=env, stdout=subprocess.DEVNULL,
+                                          stderr=subprocess.DEVNULL))
+        from distributed import Client
+
+        with Client(address) as client:
+            client.wait_for_workers(workers, timeout=60)
+        yield address, procs[1:]
+    finally:
+        for proc in reversed(procs):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def test_dvc_repro_on_a_dask_scheduler_and_two_workers_gives_the_local_bytes(raw, local_build, tmp_path):
+    reference, local_s = local_build
+    proj = make_project(tmp_path / "proj", raw)
+    with dask_cluster(tmp_path / "elsewhere") as (address, _):
+        start = time.monotonic()
+        run([bin_path("dvc"), "repro"], proj, env={"CURATE_DASK_SCHEDULER": address})
+        cluster_s = time.monotonic() - start
+    print(f"\n{ARTICLES} synthetic + sample articles: local {local_s:.1f} s, Dask (2 workers) {cluster_s:.1f} s")
+    assert json.loads((proj / "reports/metrics.json").read_text())["inputs"] > ARTICLES
+    assert digest(proj) == reference
+
+
+def test_a_worker_killed_mid_extract_leaves_the_build_its_local_bytes(raw, local_build, tmp_path):
+    reference, _ = local_build
+    proj = make_project(tmp_path / "proj", raw)
+    mark = tmp_path / "extract-tasks"
+    mark.touch()
+    with dask_cluster(tmp_path / "elsewhere") as (address, workers):
+        env = hooks_env(CURATE_DASK_SCHEDULER=address, CURATE_TASK_MARK=f"extract:{mark}")
+        repro = subprocess.Popen([bin_path("dvc"), "repro"], cwd=proj, env=env, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)
+        pids = {w.pid for w in workers}
+        end = time.monotonic() + 120
+        busy = set()
+        while not busy and repro.poll() is None and time.monotonic() < end:
+            busy = {int(p) for p in mark.read_text().split()} & pids
+            time.sleep(0.02)
+        assert busy, "no worker started an extract task"
+        victim = min(busy)
+        os.kill(victim, signal.SIGKILL)
+        out, _ = repro.communicate(timeout=180)
+        assert repro.returncode == 0, out
+        assert next(w for w in workers if w.pid == victim).wait(timeout=10) == -signal.SIGKILL
+    assert digest(proj) == reference
+
+
+def test_a_cluster_that_cannot_see_the_project_stops_ingest_naming_the_path(tmp_path):
+    proj = make_project(tmp_path / "proj")
+    with dask_cluster(tmp_path / "elsewhere", workers=1) as (address, _):
+        from distributed import Client
+
+        from curate.engine.executors import DaskExecutor, WorkerPathError
+
+        gone = tmp_path / "gone" / "corpus" / "raw"  # a folder the driver had, the workers do not
+        with DaskExecutor(address) as ex, pytest.raises(WorkerPathError) as caught:
+            ex.check_paths([str(proj / "corpus/raw"), str(gone)])
+        with Client(address) as client:
+            worker = next(iter(client.scheduler_info()["workers"]))
+    assert str(gone) in str(caught.value)
+    assert worker in str(caught.value)
+
+
+def _can_hide_folders() -> bool:
+    probe = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                            "mount -t tmpfs none /mnt"], capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_hide_folders(), reason="needs mount namespaces (unshare --mount)")
+def test_dvc_repro_on_workers_that_do_not_see_the_project_fails_naming_the_path(tmp_path):
+    proj = make_project(tmp_path / "proj")
+    with dask_cluster(tmp_path / "elsewhere", workers=1, hide=proj) as (address, _):
+        repro = run([bin_path("dvc"), "repro"], proj, check=False, env={"CURATE_DASK_SCHEDULER": address})
+    assert repro.returncode != 0
+    raw = str((proj / "corpus/raw").resolve())
+    assert re.search(rf"curate: ingest: Dask worker tcp://127\.0\.0\.1:\d+ cannot see {re.escape(raw)}",
+                     repro.stderr), repro.stderr
+    assert "Traceback" not in repro.stderr
+    assert not (proj / "corpus/interim/ingest").exists()

@@ -1,0 +1,90 @@
+"""The per-page time limit (`ingest.web.timeout_s`) outside a main thread: in a plain thread and
+in the worker threads of a Dask cluster, where no SIGALRM reaches (curate/engine/thread_deadline.py)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from curate.engine.thread_deadline import thread_deadline
+from curate.params import IngestParams, Params, RunParams, WebParams
+from curate.readers import read_file
+from curate.readers.stage import run_ingest
+
+from .web_builders import PARAGRAPHS, article_page, write_page
+
+SLOW_PAGE = PARAGRAPHS * 4000  # its extraction takes seconds on this machine, unbounded
+
+
+class Late(BaseException):
+    pass
+
+
+def in_a_thread(fn):
+    """fn() run in a new (non-main) thread: (its result, seconds it took)."""
+    out = {}
+
+    def target():
+        start = time.monotonic()
+        out["value"] = fn()
+        out["seconds"] = time.monotonic() - start
+
+    t = threading.Thread(target=target)
+    t.start()
+    t.join()
+    return out["value"], out["seconds"]
+
+
+def test_a_python_loop_in_a_thread_is_cut_at_its_deadline():
+    def spin():
+        try:
+            with thread_deadline(0.2, Late):
+                while True:
+                    pass
+        except Late:
+            return "cut"
+
+    value, seconds = in_a_thread(spin)
+    assert value == "cut" and seconds < 1.5
+
+
+def test_a_block_that_ends_in_time_is_never_interrupted_afterwards():
+    def many():
+        for _ in range(200):
+            with thread_deadline(0.001, Late):
+                pass
+        end = time.monotonic() + 0.3  # every deadline has passed meanwhile
+        while time.monotonic() < end:
+            pass
+        return "untouched"
+
+    assert in_a_thread(many)[0] == "untouched"
+
+
+def test_a_slow_page_read_in_a_thread_is_rejected_timeout_near_the_bound(tmp_path):
+    write_page(tmp_path / "slow.html", article_page(paragraphs=SLOW_PAGE))
+    params = IngestParams(web=WebParams(timeout_s=0.3))
+    out, seconds = in_a_thread(lambda: read_file("slow.html", tmp_path, params))
+    assert [o.reason for o in out] == ["timeout"] and "ingest.web.timeout_s" in out[0].detail
+    assert seconds < 0.3 + 1.5
+
+
+def test_pages_read_on_dask_worker_threads_are_cut_at_the_bound(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    from curate.engine.executors import DaskExecutor
+
+    for n in range(3):
+        write_page(tmp_path / f"corpus/raw/slow-{n}.html", article_page(paragraphs=SLOW_PAGE))
+    params = msgspec.structs.replace(Params(), run=RunParams(workers=1, cache_dir=None),
+                                     ingest=IngestParams(web=WebParams(timeout_s=0.3)))
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  dashboard_address=None) as cluster, DaskExecutor(cluster.scheduler_address) as ex:
+        start = time.monotonic()
+        result = run_ingest(tmp_path, params, executor=ex)
+        seconds = time.monotonic() - start
+    assert result.rejected["timeout"] == 3 and result.kept == 0
+    assert seconds < 3 * 0.3 + 5  # not the seconds each page takes unbounded
