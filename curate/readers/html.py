@@ -121,13 +121,14 @@ def read(src: RawInput, params) -> list:
     from . import pages
 
     content = src.content if src.content is not None else src.data
-    page = pages.Page(path=src.path, content=content, sha=src.sha256, flags=list(src.flags))
+    page = pages.Page(path=src.path, content=content, sha=src.sha256, flags=list(src.flags), tz=src.tz)
     return pages.extract(page, params, *pages.active_cache())
 
 
 def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] | None = None,
-              http_charset: str | None = None, source: dict | None = None) -> list:
-    """One page's bytes -> [Record] or [Rejected]. `source` adds item/offset/url/fetched_at (WARC)."""
+              http_charset: str | None = None, source: dict | None = None, tz=None) -> list:
+    """One page's bytes -> [Record] or [Rejected]. `source` adds item/offset/url/fetched_at (WARC);
+    `tz`: the source's time zone for the page's naive times (ingest.sources[].timezone)."""
     web = params.web
     source = source or {}
     text, dec_flags = decode_page(content, http_charset)
@@ -139,7 +140,7 @@ def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] |
             setattr(rec.source, key, source[key])
     try:
         with deadline(web.timeout_s):
-            return _read_page(rec, text, web, source)
+            return _read_page(rec, text, web, source, tz)
     except PageTimeout:
         return [rejected(rec, Reason.TIMEOUT,
                          f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
@@ -155,8 +156,8 @@ class _Page:
     """One parsed page while its record is filled: the tree, its JSON-LD article object, its
     meta tags, and `rules` (which source gave each field: the record's provenance.rules)."""
 
-    def __init__(self, rec, tree, web, source: dict):
-        self.rec, self.tree, self.web, self.source = rec, tree, web, source
+    def __init__(self, rec, tree, web, source: dict, tz=None):
+        self.rec, self.tree, self.web, self.source, self.tz = rec, tree, web, source, tz
         self.rules: dict[str, str] = {}
         objs, bad = json_ld(tree)
         if bad:
@@ -286,7 +287,7 @@ class _Page:
         for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
                             ("meta", _first(self.meta, *META_DATES))):
             if value:
-                day, published, problem = parse_date(value)
+                day, published, problem = parse_date(value, self.tz)
                 if day:
                     rules["date"] = name
                     if published:
@@ -307,7 +308,7 @@ class _Page:
         rec.date, rec.published_at = day, published
         mod_value = _str(art.get("dateModified")) or _first(self.meta, *META_MODIFIED)
         if mod_value:
-            rec.modified_at = parse_date(mod_value)[1]
+            rec.modified_at = parse_date(mod_value, self.tz)[1]
         return day
 
     def people(self) -> None:
@@ -384,7 +385,7 @@ class _Page:
         return why
 
 
-def _read_page(rec, text: str, web, source: dict) -> list:
+def _read_page(rec, text: str, web, source: dict, tz=None) -> list:
     text = page_start(text)
     parser = lxml_html.HTMLParser(recover=True, no_network=True, remove_comments=True,
                                   remove_pis=True, encoding="utf-8")
@@ -396,7 +397,7 @@ def _read_page(rec, text: str, web, source: dict) -> list:
         return [rejected(rec, Reason.MALFORMED_HTML,
                          "elements nested deeper than the HTML parser's limit (255): the rest of "
                          "the page cannot be read")]
-    page = _Page(rec, tree, web, source)
+    page = _Page(rec, tree, web, source, tz)
     page.url()
     body = page.body()  # the body first: a page that is no article needs no more work
     page.title()

@@ -12,6 +12,7 @@ from html import unescape
 import orjson
 
 from . import ids
+from .dates import local_stamp
 
 
 ARTICLE_TYPES = frozenset({
@@ -273,8 +274,9 @@ def visible_headline(tree, title: str) -> str:
     return title
 
 
-def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
-    """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
+def parse_date(value: str | None, tz=None) -> tuple[str | None, str | None, str | None]:
+    """(day, ISO timestamp with offset or None, problem) from a web page's date value; a naive
+    time is read in `tz` (the source's time zone, RawInput.tz) when one is given."""
     if not value:
         return None, None, None
     s = value.strip()
@@ -298,7 +300,7 @@ def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
     if len(s) <= 10:
         return day, None, None
     if dt.tzinfo is None:
-        return day, None, "naive_timestamp"
+        return (day, local_stamp(dt, tz), None) if tz is not None else (day, None, "naive_timestamp")
     return day, dt.isoformat(timespec="seconds"), None
 
 # host labels that name no outlet (www.x.co.uk: only `x` does)

@@ -185,3 +185,21 @@ def test_collection_page_without_article_markup_is_rejected_even_with_long_text(
     rec = _one(tmp_path, page)
     assert type(rec) is Rejected and rec.reason == Reason.NOT_ARTICLE.value
     assert "listing" in rec.detail
+
+
+def test_naive_page_time_takes_the_sources_time_zone(tmp_path):
+    from curate.params import SourceMapping
+
+    ld = dict(ARTICLE_LD, datePublished="2024-01-15T23:30:00")
+    (tmp_path / "berlin").mkdir()
+    (tmp_path / "berlin" / "page.html").write_text(article_page(ld=ld), encoding="utf-8")
+    params = IngestParams(sources=[SourceMapping(glob="berlin/**", timezone="Europe/Berlin")])
+    rec = read_file("berlin/page.html", tmp_path, params)[0]
+    assert rec.published_at == "2024-01-15T23:30:00+01:00" and rec.date == "2024-01-15"
+    assert "naive_timestamp" not in rec.flags
+
+
+def test_naive_page_time_without_a_source_time_zone_keeps_its_day_only(tmp_path):
+    ld = dict(ARTICLE_LD, datePublished="2024-01-15T23:30:00")
+    rec = _one(tmp_path, article_page(ld=ld))
+    assert rec.published_at is None and rec.date == "2024-01-15" and "naive_timestamp" in rec.flags
