@@ -34,7 +34,9 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
   `og:description` / `description`, `<link rel="canonical">` / `og:url`.
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
-Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
+Title: the JSON-LD headline; without one, the visible `<h1>` that og:title, twitter:title or
+the `<title>` element agrees with (html_headline.py), else og:title, the `<title>` element
+(unless it is only the site's name), trafilatura's. Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
 html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
 the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
@@ -69,6 +71,7 @@ from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
 from .html_furniture import trim_furniture
+from .html_headline import agreeing, headlines, names_site
 from .html_people import clean_authors
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
@@ -266,11 +269,22 @@ class _Page:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-        rec.title = self.take("title", ("json-ld", strip_site_suffix(
-            _str(art.get("headline")) or _str(art.get("name")), sites)),
-                              ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
-        if not rec.title:
-            rec.title = self.take("title", ("trafilatura", strip_site_suffix(
+        ld_title = _str(art.get("headline")) or _str(art.get("name"))
+        element = self.tree.find(".//title")
+        element = " ".join(element.text_content().split()) if element is not None else None
+        seen = None if ld_title else agreeing(
+            [("og", _first(meta, "og:title")), ("og", _first(meta, "twitter:title")),
+             ("title", element)],
+            headlines(self.tree, sites), sites)
+        if seen:  # a metadata title the reader sees as the page's <h1> (html_headline.py)
+            rec.title = self.take("title", seen)
+        else:
+            rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
+                                  ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
+        if not rec.title:  # the <title> element, unless it only names the site; trafilatura's
+            own = strip_site_suffix(element, sites)
+            own = own if own and not names_site(own, sites) else None
+            rec.title = self.take("title", ("title", own), ("trafilatura", strip_site_suffix(
                 getattr(self.fallback(), "title", None), sites)))
         if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
             rec.title = visible_headline(self.tree, rec.title)

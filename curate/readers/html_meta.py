@@ -217,13 +217,15 @@ def _site_keys(site_names: list[str]) -> set[str]:
 
 def _names_site(part: str, sites: set[str], loose: bool = True) -> bool:
     """`part` names the site (the same key; `loose`, as for a suffix: for keys of 4+ characters
-    one inside the other; or a short part one of whose words is a site key: `Diario HOY` on
-    hoy.com.do), or is a date."""
+    the part inside the site's name, or the site's name inside a part it makes a third of: `Der
+    SeglerBlog aus Berlin`, not `TINE Fotballskole viktig …` on tine.no; or a short part one of
+    whose words is a site key: `Diario HOY` on hoy.com.do), or is a date or no word at all."""
     key = _key(part)
-    if _DATE_TAIL.fullmatch(part.strip()):
-        return True
+    if _DATE_TAIL.fullmatch(part.strip()) or (part.strip() and not key):
+        return True  # a date, or no letter or digit at all (`☆☆☆☆☆`)
     words = part.split()
-    return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4 and (key in s or s in key))
+    return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4
+                                           and (key in s or (s in key and 3 * len(s) >= len(key))))
                               for s in sites)
                           or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
 

@@ -203,3 +203,40 @@ def test_naive_page_time_without_a_source_time_zone_keeps_its_day_only(tmp_path)
     ld = dict(ARTICLE_LD, datePublished="2024-01-15T23:30:00")
     rec = _one(tmp_path, article_page(ld=ld))
     assert rec.published_at is None and rec.date == "2024-01-15" and "naive_timestamp" in rec.flags
+
+
+def test_title_is_the_visible_headline_the_title_element_agrees_with(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article", "og:title": "Press releases"},
+                        meta={"date": "2024-03-12"}, title="Northport Daily: Channel plan approved",
+                        h1="Channel plan approved")
+    rec = _one(tmp_path, page)
+    assert rec.title == "Channel plan approved" and rec.provenance.rules["title"] == "title"
+
+
+def test_title_element_agrees_with_the_headline_by_its_last_parts(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        title="Northport Daily - Business - Harbour board approves the channel plan",
+                        h1="Harbour board approves the channel plan")
+    assert _one(tmp_path, page).title == "Harbour board approves the channel plan"
+
+
+def test_a_short_headline_that_is_one_part_of_the_title_element_is_no_title(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        title="Business - Harbour board approves the channel plan after long debate",
+                        h1="Business")
+    assert _one(tmp_path, page).title != "Business"
+
+
+def test_json_ld_headline_stays_the_title_when_og_title_is_the_visible_one(tmp_path):
+    page = article_page(og={"og:title": "Northport votes for a deeper channel"},
+                        h1="Northport votes for a deeper channel")
+    assert _one(tmp_path, page).title == ARTICLE_LD["headline"]
+
+
+def test_a_long_title_part_holding_the_sites_name_is_no_site_suffix():
+    title = "NFF: TINE football school matters for children's sport in the pandemic"
+    assert strip_site_suffix(title, ["tine.no"]) == title
+
+
+def test_a_title_part_without_letters_or_digits_is_cut():
+    assert strip_site_suffix("Shops are closing faster » ☆☆☆☆☆", []) == "Shops are closing faster"
