@@ -72,7 +72,7 @@ from .html_dates import local_day
 from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
 from .html_furniture import trim_furniture
 from .html_headline import agreeing, headlines, names_site
-from .html_people import clean_authors
+from .html_people import AUTHOR_META, byline_names, clean_authors
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
@@ -355,13 +355,16 @@ class _Page:
                                     ("og", _first(meta, "og:description", "description", "twitter:description")))
 
     def _author_sources(self, ld_names: list[str], orgs: list[str]):
-        """(source, names) in order: JSON-LD, each author meta tag, trafilatura (only for a page
-        whose markup names no organisation author)."""
+        """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
+        page's byline markup (html_people.byline_names); an organisation author, often the site
+        itself, does not stop the search: it is no person."""
         yield "json-ld", ld_names
-        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+        for key in AUTHOR_META:
             yield "meta", [n for value in self.meta.get(key, ()) for n in split_names(value)]
-        if not orgs and getattr(self.fallback(), "author", None):
+        if getattr(self.fallback(), "author", None):
             yield "trafilatura", [n for a in self.fallback().author.split(";") for n in split_names(a)]
+        for text in byline_names(self.tree):
+            yield "byline", split_names(text)
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""

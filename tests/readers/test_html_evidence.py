@@ -240,3 +240,42 @@ def test_a_long_title_part_holding_the_sites_name_is_no_site_suffix():
 
 def test_a_title_part_without_letters_or_digits_is_cut():
     assert strip_site_suffix("Shops are closing faster » ☆☆☆☆☆", []) == "Shops are closing faster"
+
+
+def _bylines(body: str) -> list[str]:
+    from lxml import html as lxml_html
+
+    from curate.readers.html_people import byline_names
+
+    return byline_names(lxml_html.document_fromstring(f"<html><body>{body}</body></html>"))
+
+
+def test_byline_marks_are_read_in_page_order_and_the_name_among_them_wins():
+    byline = ('<div class="entry-meta"><span class="posted-on author-date">Posted on</span> '
+              '<span class="author vcard"><a class="url fn n" rel="author" href="/u/realiberry">'
+              'Realiberry</a></span></div>')
+    marks = _bylines(byline)
+    assert marks == ["Posted on", "Realiberry"]
+    assert next(n for m in marks if (n := clean_authors([m], [])[0])) == ["Realiberry"]
+
+
+def test_comment_authors_and_author_boxes_are_no_byline():
+    body = ('<ol class="comment-list"><li><span class="comment-author vcard"><span class="fn">'
+            'Maria Gast</span></span></li></ol><div class="author-box"><span class="author">Anna '
+            'Berger</span></div><p class="byline">By Tom Lind</p>')
+    assert _bylines(body) == ["By Tom Lind"]
+
+
+def test_organisation_author_does_not_hide_the_persons_byline(tmp_path):
+    ld = dict(ARTICLE_LD, author={"@type": "Organization", "name": "Northport Daily"})
+    rec = _one(tmp_path, article_page(ld=ld))
+    assert rec.authors == ["Anna Berger", "Tom Lind"] and rec.publisher == "Northport Daily"
+
+
+def test_a_role_word_that_is_half_of_a_two_word_name_stays():
+    assert clean_authors(["Rasender Reporter", "Sports Editor"], []) == (["Rasender Reporter"], None)
+
+
+def test_legal_forms_and_desk_words_are_no_authors():
+    names = ["Nikkei Inc", "Hanns-Seidel-Stiftung e.V.", "Quelle: dpa", "unserer Redaktion", "Posted on"]
+    assert clean_authors(names, []) == ([], "dpa")
