@@ -12,7 +12,9 @@ declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, 
 `decode.decode_page`. Stray NULs are dropped.
 
 Body: trafilatura (`bare_extraction`, options from `ingest.web`: favor_precision by default, no
-comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. When the
+comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. A page
+of several complete posts is read from the one post its metadata names (its headline or
+canonical URL; html_posts.py, rule `trafilatura-post`). When the
 precise pass keeps fewer than `min_words` words, trafilatura runs again without favor_precision,
 then with favor_recall (rule `trafilatura-recall`; taken when the retry adds min_words of text or
 the page's visible text is long: a table-laid-out page, a page of odd markup). JSON-LD
@@ -72,6 +74,7 @@ from .html_dates import local_day
 from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
 from .html_furniture import trim_furniture
 from .html_headline import agreeing, headlines, names_site
+from .html_posts import the_post
 from .html_people import AUTHOR_META, byline_names, clean_authors
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
@@ -212,8 +215,9 @@ class _Page:
         the JSON-LD articleBody when it is clearly the fuller text; the HTML inside a script for
         a client-rendered article page."""
         art, web = self.art, self.web
-        body = _paragraphs(getattr(extract_body(self.tree, web), "text", None))
-        self.rules["text"] = "trafilatura"
+        post = self._post()
+        body = _paragraphs(getattr(extract_body(post if post is not None else self.tree, web), "text", None))
+        self.rules["text"] = "trafilatura-post" if post is not None else "trafilatura"
         if _words(body) < web.min_words and web.favor_precision:
             body = self._recall(body)
         article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
@@ -230,6 +234,16 @@ class _Page:
         body = trim_furniture(body)
         self.rec.text = body
         return body
+
+    def _post(self):
+        """The post the page is about, when the page holds several (html_posts.py), else None."""
+        element = self.tree.find(".//title")
+        titles = [_str(self.art.get("headline")), _first(self.meta, "og:title"),
+                  element.text_content() if element is not None else None]
+        sites = [_str(self.art.get("publisher")), _first(self.meta, "og:site_name"),
+                 ids.url_key(self.canonical).split("/", 1)[0] if self.canonical else None]
+        titles += [strip_site_suffix(" ".join(t.split()), sites) for t in titles if t]
+        return the_post(self.tree, titles, self.canonical, self.web.min_words)
 
     def _recall(self, body: str) -> str:
         """The precise pass kept fewer than min_words: trafilatura without favor_precision, then

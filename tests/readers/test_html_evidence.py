@@ -279,3 +279,33 @@ def test_a_role_word_that_is_half_of_a_two_word_name_stays():
 def test_legal_forms_and_desk_words_are_no_authors():
     names = ["Nikkei Inc", "Hanns-Seidel-Stiftung e.V.", "Quelle: dpa", "unserer Redaktion", "Posted on"]
     assert clean_authors(names, []) == ([], "dpa")
+
+
+_TOPICS = ["ferry", "harbour", "lighthouse", "market"]
+
+
+def _blog_page(canonical: str | None, title: str) -> str:
+    posts = "".join(
+        f'<article class="post hentry"><h2 class="entry-title"><a href="https://blog.example/{t}/">'
+        f'The {t} diary</a></h2>' + "".join(f"<p>{p.replace('harbour', t)}</p>" for p in PARAGRAPHS)
+        + "</article>" for t in _TOPICS)
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f'<!DOCTYPE html><html><head><title>{title}</title>{link}'
+            f'<meta property="og:type" content="article"><meta property="og:site_name" content="Coast '
+            f'blog"><meta name="date" content="2024-03-12"></head><body><main>{posts}</main></body></html>')
+
+
+def test_a_page_of_several_posts_keeps_the_one_its_canonical_url_names(tmp_path):
+    rec = _one(tmp_path, _blog_page("https://blog.example/lighthouse/", "Notes from the coast"))
+    assert rec.provenance.rules["text"] == "trafilatura-post"
+    assert "lighthouse authority" in rec.text and "ferry authority" not in rec.text
+
+
+def test_a_page_of_several_posts_keeps_the_one_its_title_names(tmp_path):
+    rec = _one(tmp_path, _blog_page(None, "The market diary | Coast blog"))
+    assert "market authority" in rec.text and "lighthouse authority" not in rec.text
+
+
+def test_a_page_of_several_posts_none_named_is_read_whole(tmp_path):
+    rec = _one(tmp_path, _blog_page(None, "Coast blog"))
+    assert "ferry authority" in rec.text and "market authority" in rec.text
