@@ -37,8 +37,8 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
 Title: the JSON-LD headline; without one, the visible `<h1>` that og:title, twitter:title or
-the `<title>` element agrees with (html_headline.py), else og:title, the `<title>` element
-(unless it is only the site's name), trafilatura's. Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
+the `<title>` element agrees with (html_headline.py), else og:title, trafilatura's (unless it is
+only the site's name), the `<title>` element. Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
 html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
 the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
@@ -295,11 +295,11 @@ class _Page:
         else:
             rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
                                   ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
-        if not rec.title:  # the <title> element, unless it only names the site; trafilatura's
+        if not rec.title:  # trafilatura's, unless it only names the site; the <title> element
+            guess = strip_site_suffix(getattr(self.fallback(), "title", None), sites)
             own = strip_site_suffix(element, sites)
-            own = own if own and not names_site(own, sites) else None
-            rec.title = self.take("title", ("title", own), ("trafilatura", strip_site_suffix(
-                getattr(self.fallback(), "title", None), sites)))
+            rec.title = self.take("title", ("trafilatura", guess if guess and not names_site(guess, sites) else None),
+                                  ("title", own), ("trafilatura", guess))
         if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
             rec.title = visible_headline(self.tree, rec.title)
         if rec.title and rec.text:  # the headline repeated as the body's first paragraph

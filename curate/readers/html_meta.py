@@ -25,7 +25,7 @@ _BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|od)\s+", re
 
 _ALNUM = re.compile(r"[\W_]+")
 
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e|en|og|och|i|a)\s+)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e(?!\.?\s*V\b)|en|og|och|i|a)\s+)\s*")
 
 _PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
 

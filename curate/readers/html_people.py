@@ -28,6 +28,7 @@ AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "p
 LEAD_INS = ("view all posts by", "all posts by", "posts by", "posted by", "written by",
             "published by", "posted on", "published on", "ein artikel von", "artikel von",
             "beitrag von", "geschrieben von", "veröffentlicht von", "veröffentlicht am", "quelle",
+            "autorin", "autor", "author",
             "interview", "text", "and", "und", "by", "von")
 TRAILERS = ("published", "updated", "veröffentlicht", "aktualisiert")
 PLACEHOLDERS = frozenset({"no author", "name", "admin", "administrator", "author", "autor",

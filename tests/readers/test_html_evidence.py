@@ -8,7 +8,7 @@ from pathlib import Path
 
 from curate.params import IngestParams
 from curate.readers import read_file
-from curate.readers.html_meta import strip_site_suffix
+from curate.readers.html_meta import split_names, strip_site_suffix
 from curate.readers.html_people import clean_authors
 from curate.record import Reason, Record, Rejected
 
@@ -220,11 +220,13 @@ def test_title_element_agrees_with_the_headline_by_its_last_parts(tmp_path):
     assert _one(tmp_path, page).title == "Harbour board approves the channel plan"
 
 
-def test_a_short_headline_that_is_one_part_of_the_title_element_is_no_title(tmp_path):
-    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
-                        title="Business - Harbour board approves the channel plan after long debate",
-                        h1="Business")
-    assert _one(tmp_path, page).title != "Business"
+def test_a_short_headline_that_is_one_part_of_the_title_element_is_no_title():
+    from curate.readers.html_headline import agreeing
+
+    title = "Business - Harbour board approves the channel plan after long debate"
+    assert agreeing([("title", title)], ["Business"], []) is None
+    assert agreeing([("title", title)], ["Harbour board approves the channel plan after long debate"], []) \
+        == ("title", "Harbour board approves the channel plan after long debate")
 
 
 def test_json_ld_headline_stays_the_title_when_og_title_is_the_visible_one(tmp_path):
@@ -309,3 +311,18 @@ def test_a_page_of_several_posts_keeps_the_one_its_title_names(tmp_path):
 def test_a_page_of_several_posts_none_named_is_read_whole(tmp_path):
     rec = _one(tmp_path, _blog_page(None, "Coast blog"))
     assert "ferry authority" in rec.text and "market authority" in rec.text
+
+
+def test_a_registered_association_is_one_organisation_not_two_names():
+    assert clean_authors(split_names("Bund der Energieverbraucher e V"), []) == ([], None)
+
+
+def test_an_author_label_before_the_name_is_dropped():
+    assert clean_authors(["Autor: gnaddrig", "Author: Anna Berger"], []) == (["gnaddrig", "Anna Berger"], None)
+
+
+def test_trafilaturas_title_that_only_names_the_site_gives_way_to_the_title_element(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        canonical="https://harbourlog.example/2024/channel",
+                        title="harbourlog » Channel plan approved", h1="harbourlog")
+    assert _one(tmp_path, page).title == "Channel plan approved"
