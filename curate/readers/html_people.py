@@ -92,6 +92,12 @@ def _site_keys(sites: list[str | None]) -> set[str]:
     return {k for k in keys if k}
 
 
+def _is_site(name: str, keys: set[str]) -> bool:
+    """The site's own name, also glued to a lead-in in one word (`VonEurosport`)."""
+    key = _ALNUM.sub("", name.lower())
+    return key in keys or (" " not in name.strip() and any(len(k) >= 5 and k in key for k in keys))
+
+
 def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str], str | None]:
     """(the person names among `names`, the wire agency one of them named, or None)."""
     keys = _site_keys(sites)
@@ -110,7 +116,7 @@ def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str],
         wire = wire or found
         name = _strip_words(_unrole(name))
         if not name or name.lower() in PLACEHOLDERS or DESK.search(name) or ORG_FORMS.search(name) \
-                or any(c.isdigit() for c in name) or _ALNUM.sub("", name.lower()) in keys:
+                or any(c.isdigit() for c in name) or _is_site(name, keys):
             continue
         out.append(name)
     return list(dict.fromkeys(out)), wire
@@ -120,13 +126,16 @@ def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str],
 _BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:author|autor|byline|writer)(?:name)?(?:$|[\s_-])", re.IGNORECASE)
 _NOT_BYLINE = re.compile(r"comment|reply|related|teaser|footer|widget|sidebar|avatar|bio\b|box\b",
                          re.IGNORECASE)
+_DATED_BY = re.compile(r"^.*?\d.*?\s(?:by|von|par|por|door|av|di)\s+", re.IGNORECASE)
 _MAX_BYLINE = 80  # characters: more is a biography or a paragraph, not a byline
 
 
 def byline_names(tree, most: int = 5) -> list[str]:
     """The texts of the page's first `most` byline marks (`rel="author"`, `itemprop="author"`, a
-    class `author` / `byline`), outside comments, related teasers and author boxes, in page
-    order (a byline's `Posted on` date mark can come before its name)."""
+    class, `data-testid` or `data-component` naming the author or byline), outside comments,
+    related teasers and author boxes, in page order (a byline's `Posted on` date mark can come
+    before its name); a mark's linked names are its text when it links any (the rest is often a
+    date or a logo), else a date before `by` is cut (`Posted on May 2, 2020 by Adi Tzlil`)."""
     out: list[str] = []
     for el in tree.iter():
         if len(out) >= most:
@@ -134,13 +143,19 @@ def byline_names(tree, most: int = 5) -> list[str]:
         if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "img"):
             continue
         rel, prop, cls = el.get("rel") or "", el.get("itemprop") or "", el.get("class") or ""
-        if "author" not in rel.lower().split() and prop.lower() != "author" and not _BYLINE_CLASS.search(cls):
+        marks = f"{cls} {el.get('data-testid') or ''} {el.get('data-component') or ''}"
+        if "author" not in rel.lower().split() and prop.lower() != "author" and not _BYLINE_CLASS.search(marks):
             continue
         if any(_NOT_BYLINE.search(f"{a.get('class') or ''} {a.get('id') or ''}") for a in el.iterancestors()) \
                 or _NOT_BYLINE.search(f"{cls} {el.get('id') or ''}"):
             continue
         named = el.find('.//*[@itemprop="name"]')
-        text = " ".join((named if named is not None else el).text_content().split())
+        links = [t for a in el.iter("a") if (t := " ".join(a.text_content().split()))
+                 and len(t.split()) <= 5 and not any(c.isdigit() for c in t)]
+        text = ", ".join(links) if named is None and links else \
+            " ".join(" ".join((named if named is not None else el).itertext()).split())
+        dated = _DATED_BY.match(text)  # `Posted on September 21, 2020 by Adi Tzlil`
+        text = text[dated.end():] if dated else text
         if 2 <= len(text) <= _MAX_BYLINE and text not in out:
             out.append(text)
     return out

@@ -326,3 +326,18 @@ def test_trafilaturas_title_that_only_names_the_site_gives_way_to_the_title_elem
                         canonical="https://harbourlog.example/2024/channel",
                         title="harbourlog » Channel plan approved", h1="harbourlog")
     assert _one(tmp_path, page).title == "Channel plan approved"
+
+
+def test_a_byline_mark_cuts_the_date_before_by():
+    body = '<div class="page-meta--author">Posted on September 21, 2020 by Adi Tzlil</div>'
+    assert _bylines(body) == ["Adi Tzlil"]
+
+
+def test_a_byline_mark_that_links_names_gives_the_linked_names():
+    body = ('<div data-testid="prism-byline"><span>By</span><span><a href="/team/jr">J.R. Stone</a>'
+            '</span><span>Thursday, January 13, 2022 4:39PM</span></div>')
+    assert _bylines(body) == ["J.R. Stone"]
+
+
+def test_the_sites_name_glued_to_a_lead_in_is_no_author():
+    assert clean_authors(["VonEurosport", "Anna Berger"], ["eurosport.de"]) == (["Anna Berger"], None)
