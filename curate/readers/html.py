@@ -75,7 +75,7 @@ from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline
 from .html_furniture import trim_furniture
 from .html_headline import agreeing, headlines, names_site
 from .html_posts import the_post
-from .html_people import AUTHOR_META, byline_names, clean_authors
+from .html_people import AUTHOR_META, byline_names, clean_authors, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
@@ -152,12 +152,6 @@ def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] |
                          f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
 
 
-def _spelled(name: str, text: str) -> str:
-    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
-    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
-    return m.group(0) if m else name
-
-
 class _Page:
     """One parsed page while its record is filled: the tree, its JSON-LD article object, its
     meta tags, and `rules` (which source gave each field: the record's provenance.rules)."""
@@ -215,7 +209,7 @@ class _Page:
         the JSON-LD articleBody when it is clearly the fuller text; the HTML inside a script for
         a client-rendered article page."""
         art, web = self.art, self.web
-        post = self._post()
+        post = the_post(self.tree, self.art, self.meta, self.canonical, web.min_words)
         body = _paragraphs(getattr(extract_body(post if post is not None else self.tree, web), "text", None))
         self.rules["text"] = "trafilatura-post" if post is not None else "trafilatura"
         if _words(body) < web.min_words and web.favor_precision:
@@ -234,16 +228,6 @@ class _Page:
         body = trim_furniture(body)
         self.rec.text = body
         return body
-
-    def _post(self):
-        """The post the page is about, when the page holds several (html_posts.py), else None."""
-        element = self.tree.find(".//title")
-        titles = [_str(self.art.get("headline")), _first(self.meta, "og:title"),
-                  element.text_content() if element is not None else None]
-        sites = [_str(self.art.get("publisher")), _first(self.meta, "og:site_name"),
-                 ids.url_key(self.canonical).split("/", 1)[0] if self.canonical else None]
-        titles += [strip_site_suffix(" ".join(t.split()), sites) for t in titles if t]
-        return the_post(self.tree, titles, self.canonical, self.web.min_words)
 
     def _recall(self, body: str) -> str:
         """The precise pass kept fewer than min_words: trafilatura without favor_precision, then
@@ -359,7 +343,7 @@ class _Page:
                 break
         if self.rules.get("authors") == "trafilatura":  # it title-cases names: the page's spelling
             visible = self.visible_text()
-            authors = [_spelled(n, visible) for n in authors]
+            authors = [spelled(n, visible) for n in authors]
         rec.authors = authors
         if wire and not rec.agency:
             rec.agency = wire

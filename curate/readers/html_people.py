@@ -92,6 +92,12 @@ def _site_keys(sites: list[str | None]) -> set[str]:
     return {k for k in keys if k}
 
 
+def spelled(name: str, text: str) -> str:
+    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
+    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
+    return m.group(0) if m else name
+
+
 def _is_site(name: str, keys: set[str]) -> bool:
     """The site's own name, also glued to a lead-in in one word (`VonEurosport`)."""
     key = _ALNUM.sub("", name.lower())

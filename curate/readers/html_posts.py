@@ -15,7 +15,7 @@ import copy
 import re
 
 from . import ids
-from .html_meta import _loose
+from .html_meta import _first, _loose, _str, strip_site_suffix
 
 _POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post)(?:\s|$)")
 _COMMENT = re.compile(r"comment", re.IGNORECASE)
@@ -47,14 +47,21 @@ def _named(post, titles: set[str], canonical_key: str | None) -> bool:
     return False
 
 
-def the_post(tree, titles: list[str | None], canonical: str | None, min_words: int):
+def the_post(tree, art: dict, meta: dict, canonical: str | None, min_words: int):
     """A document holding only the post the page is about, or None (one post, or no single post
-    named by `titles` / `canonical`)."""
+    named by the page's headlines or `canonical`). `art`: the JSON-LD article object, `meta`:
+    the meta tags (html_meta)."""
     from lxml import html as lxml_html
 
     full = [p for p in _posts(tree) if len(p.text_content().split()) >= min_words]
     if len(full) < 2:
         return None
+    element = tree.find(".//title")
+    titles = [_str(art.get("headline")), _first(meta, "og:title"),
+              element.text_content() if element is not None else None]
+    sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+             ids.url_key(canonical).split("/", 1)[0] if canonical else None]
+    titles += [strip_site_suffix(" ".join(t.split()), sites) for t in titles if t]
     keys = {_loose(t) for t in titles if t}
     canonical_key = ids.url_key(canonical) if canonical else None
     named = [p for p in full if _named(p, keys, canonical_key)]
