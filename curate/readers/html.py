@@ -12,7 +12,9 @@ declares nothing (ISO-8859-1 / ASCII declarations are read as Windows-1252 too, 
 `decode.decode_page`. Stray NULs are dropped.
 
 Body: trafilatura (`bare_extraction`, options from `ingest.web`: favor_precision by default, no
-comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. When the
+comments, no tables, no images) on the parsed tree; its paragraphs joined by `\\n\\n`. A page
+of several complete posts is read from the one post its metadata names (its headline or
+canonical URL; html_posts.py, rule `trafilatura-post`). When the
 precise pass keeps fewer than `min_words` words, trafilatura runs again without favor_precision,
 then with favor_recall (rule `trafilatura-recall`; taken when the retry adds min_words of text or
 the page's visible text is long: a table-laid-out page, a page of odd markup). JSON-LD
@@ -34,7 +36,9 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
   `og:description` / `description`, `<link rel="canonical">` / `og:url`.
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
-Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
+Title: the JSON-LD headline; without one, the visible `<h1>` that og:title, twitter:title or
+the `<title>` element agrees with (html_headline.py), else og:title, trafilatura's (unless it is
+only the site's name), the `<title>` element. Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
 html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
 the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
@@ -69,7 +73,9 @@ from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
 from .html_furniture import trim_furniture
-from .html_people import clean_authors
+from .html_headline import agreeing, headlines, names_site
+from .html_posts import the_post
+from .html_people import AUTHOR_META, byline_names, clean_authors, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
@@ -121,13 +127,14 @@ def read(src: RawInput, params) -> list:
     from . import pages
 
     content = src.content if src.content is not None else src.data
-    page = pages.Page(path=src.path, content=content, sha=src.sha256, flags=list(src.flags))
+    page = pages.Page(path=src.path, content=content, sha=src.sha256, flags=list(src.flags), tz=src.tz)
     return pages.extract(page, params, *pages.active_cache())
 
 
 def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] | None = None,
-              http_charset: str | None = None, source: dict | None = None) -> list:
-    """One page's bytes -> [Record] or [Rejected]. `source` adds item/offset/url/fetched_at (WARC)."""
+              http_charset: str | None = None, source: dict | None = None, tz=None) -> list:
+    """One page's bytes -> [Record] or [Rejected]. `source` adds item/offset/url/fetched_at (WARC);
+    `tz`: the source's time zone for the page's naive times (ingest.sources[].timezone)."""
     web = params.web
     source = source or {}
     text, dec_flags = decode_page(content, http_charset)
@@ -139,24 +146,18 @@ def read_page(path: str, content: bytes, sha: str, params, *, flags: list[str] |
             setattr(rec.source, key, source[key])
     try:
         with deadline(web.timeout_s):
-            return _read_page(rec, text, web, source)
+            return _read_page(rec, text, web, source, tz)
     except PageTimeout:
         return [rejected(rec, Reason.TIMEOUT,
                          f"page extraction took over ingest.web.timeout_s = {web.timeout_s} s")]
-
-
-def _spelled(name: str, text: str) -> str:
-    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
-    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
-    return m.group(0) if m else name
 
 
 class _Page:
     """One parsed page while its record is filled: the tree, its JSON-LD article object, its
     meta tags, and `rules` (which source gave each field: the record's provenance.rules)."""
 
-    def __init__(self, rec, tree, web, source: dict):
-        self.rec, self.tree, self.web, self.source = rec, tree, web, source
+    def __init__(self, rec, tree, web, source: dict, tz=None):
+        self.rec, self.tree, self.web, self.source, self.tz = rec, tree, web, source, tz
         self.rules: dict[str, str] = {}
         objs, bad = json_ld(tree)
         if bad:
@@ -208,8 +209,9 @@ class _Page:
         the JSON-LD articleBody when it is clearly the fuller text; the HTML inside a script for
         a client-rendered article page."""
         art, web = self.art, self.web
-        body = _paragraphs(getattr(extract_body(self.tree, web), "text", None))
-        self.rules["text"] = "trafilatura"
+        post = the_post(self.tree, self.art, self.meta, self.canonical, web.min_words)
+        body = _paragraphs(getattr(extract_body(post if post is not None else self.tree, web), "text", None))
+        self.rules["text"] = "trafilatura-post" if post is not None else "trafilatura"
         if _words(body) < web.min_words and web.favor_precision:
             body = self._recall(body)
         article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
@@ -265,12 +267,23 @@ class _Page:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-        rec.title = self.take("title", ("json-ld", strip_site_suffix(
-            _str(art.get("headline")) or _str(art.get("name")), sites)),
-                              ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
-        if not rec.title:
-            rec.title = self.take("title", ("trafilatura", strip_site_suffix(
-                getattr(self.fallback(), "title", None), sites)))
+        ld_title = _str(art.get("headline")) or _str(art.get("name"))
+        element = self.tree.find(".//title")
+        element = " ".join(element.text_content().split()) if element is not None else None
+        seen = None if ld_title else agreeing(
+            [("og", _first(meta, "og:title")), ("og", _first(meta, "twitter:title")),
+             ("title", element)],
+            headlines(self.tree, sites), sites)
+        if seen:  # a metadata title the reader sees as the page's <h1> (html_headline.py)
+            rec.title = self.take("title", seen)
+        else:
+            rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
+                                  ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
+        if not rec.title:  # trafilatura's, unless it only names the site; the <title> element
+            guess = strip_site_suffix(getattr(self.fallback(), "title", None), sites)
+            own = strip_site_suffix(element, sites)
+            rec.title = self.take("title", ("trafilatura", guess if guess and not names_site(guess, sites) else None),
+                                  ("title", own), ("trafilatura", guess))
         if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
             rec.title = visible_headline(self.tree, rec.title)
         if rec.title and rec.text:  # the headline repeated as the body's first paragraph
@@ -286,7 +299,7 @@ class _Page:
         for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
                             ("meta", _first(self.meta, *META_DATES))):
             if value:
-                day, published, problem = parse_date(value)
+                day, published, problem = parse_date(value, self.tz)
                 if day:
                     rules["date"] = name
                     if published:
@@ -307,7 +320,7 @@ class _Page:
         rec.date, rec.published_at = day, published
         mod_value = _str(art.get("dateModified")) or _first(self.meta, *META_MODIFIED)
         if mod_value:
-            rec.modified_at = parse_date(mod_value)[1]
+            rec.modified_at = parse_date(mod_value, self.tz)[1]
         return day
 
     def people(self) -> None:
@@ -330,7 +343,7 @@ class _Page:
                 break
         if self.rules.get("authors") == "trafilatura":  # it title-cases names: the page's spelling
             visible = self.visible_text()
-            authors = [_spelled(n, visible) for n in authors]
+            authors = [spelled(n, visible) for n in authors]
         rec.authors = authors
         if wire and not rec.agency:
             rec.agency = wire
@@ -340,13 +353,16 @@ class _Page:
                                     ("og", _first(meta, "og:description", "description", "twitter:description")))
 
     def _author_sources(self, ld_names: list[str], orgs: list[str]):
-        """(source, names) in order: JSON-LD, each author meta tag, trafilatura (only for a page
-        whose markup names no organisation author)."""
+        """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
+        page's byline markup (html_people.byline_names); an organisation author, often the site
+        itself, does not stop the search: it is no person."""
         yield "json-ld", ld_names
-        for key in ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author"):
+        for key in AUTHOR_META:
             yield "meta", [n for value in self.meta.get(key, ()) for n in split_names(value)]
-        if not orgs and getattr(self.fallback(), "author", None):
+        if getattr(self.fallback(), "author", None):
             yield "trafilatura", [n for a in self.fallback().author.split(";") for n in split_names(a)]
+        for text in byline_names(self.tree):
+            yield "byline", split_names(text)
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""
@@ -384,7 +400,7 @@ class _Page:
         return why
 
 
-def _read_page(rec, text: str, web, source: dict) -> list:
+def _read_page(rec, text: str, web, source: dict, tz=None) -> list:
     text = page_start(text)
     parser = lxml_html.HTMLParser(recover=True, no_network=True, remove_comments=True,
                                   remove_pis=True, encoding="utf-8")
@@ -396,7 +412,7 @@ def _read_page(rec, text: str, web, source: dict) -> list:
         return [rejected(rec, Reason.MALFORMED_HTML,
                          "elements nested deeper than the HTML parser's limit (255): the rest of "
                          "the page cannot be read")]
-    page = _Page(rec, tree, web, source)
+    page = _Page(rec, tree, web, source, tz)
     page.url()
     body = page.body()  # the body first: a page that is no article needs no more work
     page.title()

@@ -12,6 +12,7 @@ from html import unescape
 import orjson
 
 from . import ids
+from .dates import local_stamp
 
 
 ARTICLE_TYPES = frozenset({
@@ -24,7 +25,7 @@ _BYLINE_PREFIX = re.compile(r"^(?:by|von|par|por|di|door|av|af|przez|od)\s+", re
 
 _ALNUM = re.compile(r"[\W_]+")
 
-_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e|en|og|och|i|a)\s+)\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|;|\||&|\s+(?:and|und|et|y|e(?!\.?\s*V\b)|en|og|och|i|a)\s+)\s*")
 
 _PAREN = re.compile(r"\s*\([^)]{1,12}\)\s*$")
 
@@ -216,13 +217,15 @@ def _site_keys(site_names: list[str]) -> set[str]:
 
 def _names_site(part: str, sites: set[str], loose: bool = True) -> bool:
     """`part` names the site (the same key; `loose`, as for a suffix: for keys of 4+ characters
-    one inside the other; or a short part one of whose words is a site key: `Diario HOY` on
-    hoy.com.do), or is a date."""
+    the part inside the site's name, or the site's name inside a part it makes a third of: `Der
+    SeglerBlog aus Berlin`, not `TINE Fotballskole viktig …` on tine.no; or a short part one of
+    whose words is a site key: `Diario HOY` on hoy.com.do), or is a date or no word at all."""
     key = _key(part)
-    if _DATE_TAIL.fullmatch(part.strip()):
-        return True
+    if _DATE_TAIL.fullmatch(part.strip()) or (part.strip() and not key):
+        return True  # a date, or no letter or digit at all (`☆☆☆☆☆`)
     words = part.split()
-    return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4 and (key in s or s in key))
+    return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4
+                                           and (key in s or (s in key and 3 * len(s) >= len(key))))
                               for s in sites)
                           or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
 
@@ -273,8 +276,9 @@ def visible_headline(tree, title: str) -> str:
     return title
 
 
-def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
-    """(day, ISO timestamp with offset or None, problem) from a web page's date value."""
+def parse_date(value: str | None, tz=None) -> tuple[str | None, str | None, str | None]:
+    """(day, ISO timestamp with offset or None, problem) from a web page's date value; a naive
+    time is read in `tz` (the source's time zone, RawInput.tz) when one is given."""
     if not value:
         return None, None, None
     s = value.strip()
@@ -298,7 +302,7 @@ def parse_date(value: str | None) -> tuple[str | None, str | None, str | None]:
     if len(s) <= 10:
         return day, None, None
     if dt.tzinfo is None:
-        return day, None, "naive_timestamp"
+        return (day, local_stamp(dt, tz), None) if tz is not None else (day, None, "naive_timestamp")
     return day, dt.isoformat(timespec="seconds"), None
 
 # host labels that name no outlet (www.x.co.uk: only `x` does)

@@ -6,11 +6,13 @@
   Press` -> `JILL LAWLESS`, agency AP);
 * roles and page words are no names: a role title (`AP Sports Writer`, `Staff Reporter`), a
   lead-in (`View all posts by`, `Artikel von`, `Interview`, a leading `and`), a trailing
-  `Published` / `Updated`, placeholders (`No Author`, `Name`, `admin`), an organisation desk
+  `Published` / `Updated`, placeholders (`No Author`, `Name`, `admin`, `Redaktion`), a role
+  title that leaves one word of a two-word name is part of it (`Rasender Reporter`), an organisation desk
   (`Detroit News wire services`);
 * the site itself is no author: a name equal to the site's name (og:site_name, the publisher, the
   host: `CNN` on cnn.com, `Badische Zeitung` on its own pages);
-* a "name" holding digits (`On August 3`) is page text, not a name.
+* a "name" holding digits (`On August 3`) is page text, not a name; one ending in a legal form
+  (`Nikkei Inc`, `Hanns-Seidel-Stiftung e.V.`, ORG_FORMS) is an organisation.
 The word lists are data (the tables below), not branches.
 """
 
@@ -20,12 +22,21 @@ import re
 
 from .markup import agency
 
+# meta tags naming a page's authors, in the order they are asked
+AUTHOR_META = ("author", "article:author", "og:article:author", "dc.creator", "parsely-author",
+               "sailthru.author", "cxenseparse:author")
 LEAD_INS = ("view all posts by", "all posts by", "posts by", "posted by", "written by",
-            "published by", "ein artikel von", "artikel von", "beitrag von", "geschrieben von",
+            "published by", "posted on", "published on", "ein artikel von", "artikel von",
+            "beitrag von", "geschrieben von", "veröffentlicht von", "veröffentlicht am", "quelle",
+            "autorin", "autor", "author",
             "interview", "text", "and", "und", "by", "von")
 TRAILERS = ("published", "updated", "veröffentlicht", "aktualisiert")
 PLACEHOLDERS = frozenset({"no author", "name", "admin", "administrator", "author", "autor",
-                          "unknown", "anonymous", "editor", "guest"})
+                          "unknown", "anonymous", "editor", "guest", "red", "unserer redaktion", "our staff",
+                          "agenturen", "agencies", "staff", "newsroom"})
+# a legal form ends an organisation's name, never a person's (`Nikkei Inc`, `… Stiftung e.V.`)
+ORG_FORMS = re.compile(r"\b(?:inc|ltd|llc|corp|plc|gmbh|ag|kg|e\.?\s?v|s\.?a|s\.?l|b\.?v|n\.?v)\.?$",
+                       re.IGNORECASE)
 ROLE = re.compile(
     r"(?:^|\s)(?:(?:senior|chief|staff|sports?|business|political|associate|contributing|"
     r"special|national|foreign|economics|technology|science|medical|health|entertainment|"
@@ -42,7 +53,7 @@ def _strip_words(name: str) -> str:
         changed = False
         low = name.lower()
         for lead in LEAD_INS:
-            if low.startswith(lead + " ") or low.startswith(lead + ":"):
+            if low == lead or low.startswith(lead + " ") or low.startswith(lead + ":"):
                 name, changed = name[len(lead) + 1:].strip(" :,"), True
                 break
         low = name.lower()
@@ -51,6 +62,13 @@ def _strip_words(name: str) -> str:
                 name, changed = name[: -len(trail) - 1].strip(" :,"), True
                 break
     return name
+
+
+def _unrole(name: str) -> str:
+    """`name` without a role title (`Anna Berger, Staff Writer`); a name the cut would leave
+    one word of keeps the word (`Rasender Reporter` is a pen name, `Sports Editor` a role)."""
+    cut = ROLE.sub("", name).strip(" ,")
+    return name if len(cut.split()) == 1 and len(name.split()) == 2 else cut
 
 
 def _agency_tail(name: str) -> tuple[str, str | None]:
@@ -74,6 +92,18 @@ def _site_keys(sites: list[str | None]) -> set[str]:
     return {k for k in keys if k}
 
 
+def spelled(name: str, text: str) -> str:
+    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
+    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
+    return m.group(0) if m else name
+
+
+def _is_site(name: str, keys: set[str]) -> bool:
+    """The site's own name, also glued to a lead-in in one word (`VonEurosport`)."""
+    key = _ALNUM.sub("", name.lower())
+    return key in keys or (" " not in name.strip() and any(len(k) >= 5 and k in key for k in keys))
+
+
 def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str], str | None]:
     """(the person names among `names`, the wire agency one of them named, or None)."""
     keys = _site_keys(sites)
@@ -83,16 +113,55 @@ def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str],
         name = _strip_words(" ".join(raw.split()))
         found = agency(name)
         if not found:
-            name = ROLE.sub("", name).strip(" ,")
+            name = _unrole(name)
             found = agency(name)
         if found:
             wire = wire or found
             continue
         name, found = _agency_tail(name)
         wire = wire or found
-        name = _strip_words(ROLE.sub("", name).strip(" ,"))
-        if not name or name.lower() in PLACEHOLDERS or DESK.search(name) \
-                or any(c.isdigit() for c in name) or _ALNUM.sub("", name.lower()) in keys:
+        name = _strip_words(_unrole(name))
+        if not name or name.lower() in PLACEHOLDERS or DESK.search(name) or ORG_FORMS.search(name) \
+                or any(c.isdigit() for c in name) or _is_site(name, keys):
             continue
         out.append(name)
     return list(dict.fromkeys(out)), wire
+
+
+# the markup of a byline: a rel/itemprop `author`, or a class naming the author or byline
+_BYLINE_CLASS = re.compile(r"(?:^|[\s_-])(?:author|autor|byline|writer)(?:name)?(?:$|[\s_-])", re.IGNORECASE)
+_NOT_BYLINE = re.compile(r"comment|reply|related|teaser|footer|widget|sidebar|avatar|bio\b|box\b",
+                         re.IGNORECASE)
+_DATED_BY = re.compile(r"^.*?\d.*?\s(?:by|von|par|por|door|av|di)\s+", re.IGNORECASE)
+_MAX_BYLINE = 80  # characters: more is a biography or a paragraph, not a byline
+
+
+def byline_names(tree, most: int = 5) -> list[str]:
+    """The texts of the page's first `most` byline marks (`rel="author"`, `itemprop="author"`, a
+    class, `data-testid` or `data-component` naming the author or byline), outside comments,
+    related teasers and author boxes, in page order (a byline's `Posted on` date mark can come
+    before its name); a mark's linked names are its text when it links any (the rest is often a
+    date or a logo), else a date before `by` is cut (`Posted on May 2, 2020 by Adi Tzlil`)."""
+    out: list[str] = []
+    for el in tree.iter():
+        if len(out) >= most:
+            break
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "meta", "link", "img"):
+            continue
+        rel, prop, cls = el.get("rel") or "", el.get("itemprop") or "", el.get("class") or ""
+        marks = f"{cls} {el.get('data-testid') or ''} {el.get('data-component') or ''}"
+        if "author" not in rel.lower().split() and prop.lower() != "author" and not _BYLINE_CLASS.search(marks):
+            continue
+        if any(_NOT_BYLINE.search(f"{a.get('class') or ''} {a.get('id') or ''}") for a in el.iterancestors()) \
+                or _NOT_BYLINE.search(f"{cls} {el.get('id') or ''}"):
+            continue
+        named = el.find('.//*[@itemprop="name"]')
+        links = [t for a in el.iter("a") if (t := " ".join(a.text_content().split()))
+                 and len(t.split()) <= 5 and not any(c.isdigit() for c in t)]
+        text = ", ".join(links) if named is None and links else \
+            " ".join(" ".join((named if named is not None else el).itertext()).split())
+        dated = _DATED_BY.match(text)  # `Posted on September 21, 2020 by Adi Tzlil`
+        text = text[dated.end():] if dated else text
+        if 2 <= len(text) <= _MAX_BYLINE and text not in out:
+            out.append(text)
+    return out

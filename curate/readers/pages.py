@@ -1,14 +1,15 @@
 """One web page's extraction, cached by what it depends on: the page bytes, not where they lie.
 
 The html reader's output for a page depends on its bytes, the HTTP charset (WARC), the target URI
-(WARC: the url of a page without canonical markup), the reader code and the ingest params. It is
+(WARC: the url of a page without canonical markup), the source's time zone (naive times), the
+reader code and the ingest params. It is
 computed once without the page's place (`html.read_page` with path "") and `rebase`d onto it
 (raw path, WARC record id, offset, fetch date, the path-rule id of a page without url, decoding
 flags of the file) - always, cache hit or not, so an output never depends on the cache. The same
 page inside two WARC files, or saved again under another name, is extracted once.
 
 Cache (`pages.sqlite`, declared by the ingest step): key = reader code digest + ingest params
-digest + sha256 of the page bytes + a digest of (charset, url). TIMEOUT results (they depend on
+digest + sha256 of the page bytes + a digest of (charset, url, time zone). TIMEOUT results (they depend on
 the machine's load) and reader exceptions are never cached.
 """
 
@@ -40,10 +41,14 @@ class Page:
     flags: list[str] = field(default_factory=list)  # decoding flags of the raw file
     http_charset: str | None = None
     source: dict = field(default_factory=dict)  # item, offset, url, fetched_at (WARC)
+    tz: object = None         # the source's time zone for naive times (ingest.sources[].timezone)
 
 
 def page_key(prefix: str, page: Page) -> str:
-    ctx = hashlib.sha256(f"{page.http_charset or ''}\0{page.source.get('url') or ''}".encode())
+    ctx = f"{page.http_charset or ''}\0{page.source.get('url') or ''}"
+    if page.tz is not None:
+        ctx += f"\0{page.tz}"
+    ctx = hashlib.sha256(ctx.encode())
     return f"{prefix}{hashlib.sha256(page.content).hexdigest()}:{ctx.hexdigest()[:16]}"
 
 
@@ -51,7 +56,7 @@ def compute(page: Page, params) -> tuple[bytes, bool]:
     """(`params`: IngestParams) The encoded place-free output of a page, and whether it may be cached."""
     try:
         out = html.read_page("", page.content, "", params, http_charset=page.http_charset,
-                             source={"url": page.source.get("url")})
+                             source={"url": page.source.get("url")}, tz=page.tz)
     except Exception as exc:  # noqa: BLE001 - a reader bug on one page must not end the file
         item = page.source.get("item")
         rec = internal_error(exc, f"{page.path}#{item}" if item else page.path, html.NAME, html.VERSION)

@@ -25,8 +25,10 @@ Per record:
   (`skipped_by_kind` in reports/metrics.json) and lists them in its folder.
 A truncated or corrupt archive gives every record read before the damage, plus one TRUNCATED
 rejection whose detail names the byte offset where reading stopped (the end of the last whole
-record; warcio stops quietly at a cut record, so the bytes after the last record are checked). A file that is a WARC but
-holds no record at all -> EMPTY.
+record; warcio stops quietly at a cut record, so the bytes after the last record are checked);
+the records read from such an archive carry the flag ``damaged_source`` (as items of a cut feed
+file do: dedup keeps an intact copy before them at a tie). A file that is a WARC but holds no
+record at all -> EMPTY.
 """
 
 from __future__ import annotations
@@ -126,7 +128,51 @@ def read_path(full: str, path: str, params) -> list:
 
 def iter_path(full: str, path: str, params):
     """Stream the WARC file at `full`: in file order, a `pages.Page` per HTML 2xx response (to
-    extract), a `Skipped` per other record, rejections (TOO_LARGE, TRUNCATED, EMPTY)."""
+    extract), a `Skipped` per other record, rejections (TOO_LARGE, TRUNCATED, EMPTY). The pages
+    carry the source's time zone (`ingest.sources[].timezone`, for naive times) and, when the
+    archive is cut or broken somewhere, the flag ``damaged_source`` (known before the first page
+    is yielded: a first pass reads the records' headers only)."""
+    from .sources import zone_of
+
+    damaged = damage(full) is not None
+    tz = zone_of(path, params)
+    for item in _items(full, path, params):
+        if isinstance(item, pages.Page):
+            item.tz = tz
+            if damaged:
+                item.flags.append("damaged_source")
+        yield item
+
+
+def _cut_after(fh, end: int) -> bool:
+    """warcio stops quietly at a record cut short: whatever follows the last whole record (ending
+    at `end`) must be blank lines only."""
+    fh.seek(end)
+    return bool(fh.read(4096).strip(b"\r\n\t "))
+
+
+def damage(full: str) -> str | None:
+    """Why the WARC file at `full` cannot be read to its end (a record cut short, unreadable, or
+    without WARC-Type / WARC-Record-ID), or None for a whole archive. Payloads are not decoded."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    end = 0
+    with open(full, "rb") as fh:
+        it = ArchiveIterator(fh, arc2warc=False)
+        try:
+            for record in it:
+                if not record.rec_type or not record.rec_headers.get_header("WARC-Record-ID"):
+                    return "a record without WARC-Type or WARC-Record-ID"
+                end = it.get_record_offset() + it.get_record_length()
+            if _cut_after(fh, end):
+                return "a record is cut short or unreadable"
+        except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
+            return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _items(full: str, path: str, params):
+    """iter_path's items, before the source's time zone and damage are known."""
     from warcio.archiveiterator import ArchiveIterator
 
     seen = 0
@@ -160,11 +206,7 @@ def iter_path(full: str, path: str, params):
                         if getattr(item, "reason", None) == Reason.TOO_LARGE.value:
                             item.detail = f"record at offset {offset}: {item.detail}"
                     yield item
-            # warcio stops quietly at a record cut short: whatever follows the last whole record
-            # must be blank lines only
-            fh.seek(end)
-            tail = fh.read(4096)
-            if tail.strip(b"\r\n\t "):
+            if _cut_after(fh, end):
                 raise ValueError("a record is cut short or unreadable")
         except Exception as exc:  # noqa: BLE001 - warcio raises many kinds on damaged input
             where = end

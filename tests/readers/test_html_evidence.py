@@ -8,7 +8,7 @@ from pathlib import Path
 
 from curate.params import IngestParams
 from curate.readers import read_file
-from curate.readers.html_meta import strip_site_suffix
+from curate.readers.html_meta import split_names, strip_site_suffix
 from curate.readers.html_people import clean_authors
 from curate.record import Reason, Record, Rejected
 
@@ -185,3 +185,159 @@ def test_collection_page_without_article_markup_is_rejected_even_with_long_text(
     rec = _one(tmp_path, page)
     assert type(rec) is Rejected and rec.reason == Reason.NOT_ARTICLE.value
     assert "listing" in rec.detail
+
+
+def test_naive_page_time_takes_the_sources_time_zone(tmp_path):
+    from curate.params import SourceMapping
+
+    ld = dict(ARTICLE_LD, datePublished="2024-01-15T23:30:00")
+    (tmp_path / "berlin").mkdir()
+    (tmp_path / "berlin" / "page.html").write_text(article_page(ld=ld), encoding="utf-8")
+    params = IngestParams(sources=[SourceMapping(glob="berlin/**", timezone="Europe/Berlin")])
+    rec = read_file("berlin/page.html", tmp_path, params)[0]
+    assert rec.published_at == "2024-01-15T23:30:00+01:00" and rec.date == "2024-01-15"
+    assert "naive_timestamp" not in rec.flags
+
+
+def test_naive_page_time_without_a_source_time_zone_keeps_its_day_only(tmp_path):
+    ld = dict(ARTICLE_LD, datePublished="2024-01-15T23:30:00")
+    rec = _one(tmp_path, article_page(ld=ld))
+    assert rec.published_at is None and rec.date == "2024-01-15" and "naive_timestamp" in rec.flags
+
+
+def test_title_is_the_visible_headline_the_title_element_agrees_with(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article", "og:title": "Press releases"},
+                        meta={"date": "2024-03-12"}, title="Northport Daily: Channel plan approved",
+                        h1="Channel plan approved")
+    rec = _one(tmp_path, page)
+    assert rec.title == "Channel plan approved" and rec.provenance.rules["title"] == "title"
+
+
+def test_title_element_agrees_with_the_headline_by_its_last_parts(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        title="Northport Daily - Business - Harbour board approves the channel plan",
+                        h1="Harbour board approves the channel plan")
+    assert _one(tmp_path, page).title == "Harbour board approves the channel plan"
+
+
+def test_a_short_headline_that_is_one_part_of_the_title_element_is_no_title():
+    from curate.readers.html_headline import agreeing
+
+    title = "Business - Harbour board approves the channel plan after long debate"
+    assert agreeing([("title", title)], ["Business"], []) is None
+    assert agreeing([("title", title)], ["Harbour board approves the channel plan after long debate"], []) \
+        == ("title", "Harbour board approves the channel plan after long debate")
+
+
+def test_json_ld_headline_stays_the_title_when_og_title_is_the_visible_one(tmp_path):
+    page = article_page(og={"og:title": "Northport votes for a deeper channel"},
+                        h1="Northport votes for a deeper channel")
+    assert _one(tmp_path, page).title == ARTICLE_LD["headline"]
+
+
+def test_a_long_title_part_holding_the_sites_name_is_no_site_suffix():
+    title = "NFF: TINE football school matters for children's sport in the pandemic"
+    assert strip_site_suffix(title, ["tine.no"]) == title
+
+
+def test_a_title_part_without_letters_or_digits_is_cut():
+    assert strip_site_suffix("Shops are closing faster » ☆☆☆☆☆", []) == "Shops are closing faster"
+
+
+def _bylines(body: str) -> list[str]:
+    from lxml import html as lxml_html
+
+    from curate.readers.html_people import byline_names
+
+    return byline_names(lxml_html.document_fromstring(f"<html><body>{body}</body></html>"))
+
+
+def test_byline_marks_are_read_in_page_order_and_the_name_among_them_wins():
+    byline = ('<div class="entry-meta"><span class="posted-on author-date">Posted on</span> '
+              '<span class="author vcard"><a class="url fn n" rel="author" href="/u/realiberry">'
+              'Realiberry</a></span></div>')
+    marks = _bylines(byline)
+    assert marks == ["Posted on", "Realiberry"]
+    assert next(n for m in marks if (n := clean_authors([m], [])[0])) == ["Realiberry"]
+
+
+def test_comment_authors_and_author_boxes_are_no_byline():
+    body = ('<ol class="comment-list"><li><span class="comment-author vcard"><span class="fn">'
+            'Maria Gast</span></span></li></ol><div class="author-box"><span class="author">Anna '
+            'Berger</span></div><p class="byline">By Tom Lind</p>')
+    assert _bylines(body) == ["By Tom Lind"]
+
+
+def test_organisation_author_does_not_hide_the_persons_byline(tmp_path):
+    ld = dict(ARTICLE_LD, author={"@type": "Organization", "name": "Northport Daily"})
+    rec = _one(tmp_path, article_page(ld=ld))
+    assert rec.authors == ["Anna Berger", "Tom Lind"] and rec.publisher == "Northport Daily"
+
+
+def test_a_role_word_that_is_half_of_a_two_word_name_stays():
+    assert clean_authors(["Rasender Reporter", "Sports Editor"], []) == (["Rasender Reporter"], None)
+
+
+def test_legal_forms_and_desk_words_are_no_authors():
+    names = ["Nikkei Inc", "Hanns-Seidel-Stiftung e.V.", "Quelle: dpa", "unserer Redaktion", "Posted on"]
+    assert clean_authors(names, []) == ([], "dpa")
+
+
+_TOPICS = ["ferry", "harbour", "lighthouse", "market"]
+
+
+def _blog_page(canonical: str | None, title: str) -> str:
+    posts = "".join(
+        f'<article class="post hentry"><h2 class="entry-title"><a href="https://blog.example/{t}/">'
+        f'The {t} diary</a></h2>' + "".join(f"<p>{p.replace('harbour', t)}</p>" for p in PARAGRAPHS)
+        + "</article>" for t in _TOPICS)
+    link = f'<link rel="canonical" href="{canonical}">' if canonical else ""
+    return (f'<!DOCTYPE html><html><head><title>{title}</title>{link}'
+            f'<meta property="og:type" content="article"><meta property="og:site_name" content="Coast '
+            f'blog"><meta name="date" content="2024-03-12"></head><body><main>{posts}</main></body></html>')
+
+
+def test_a_page_of_several_posts_keeps_the_one_its_canonical_url_names(tmp_path):
+    rec = _one(tmp_path, _blog_page("https://blog.example/lighthouse/", "Notes from the coast"))
+    assert rec.provenance.rules["text"] == "trafilatura-post"
+    assert "lighthouse authority" in rec.text and "ferry authority" not in rec.text
+
+
+def test_a_page_of_several_posts_keeps_the_one_its_title_names(tmp_path):
+    rec = _one(tmp_path, _blog_page(None, "The market diary | Coast blog"))
+    assert "market authority" in rec.text and "lighthouse authority" not in rec.text
+
+
+def test_a_page_of_several_posts_none_named_is_read_whole(tmp_path):
+    rec = _one(tmp_path, _blog_page(None, "Coast blog"))
+    assert "ferry authority" in rec.text and "market authority" in rec.text
+
+
+def test_a_registered_association_is_one_organisation_not_two_names():
+    assert clean_authors(split_names("Bund der Energieverbraucher e V"), []) == ([], None)
+
+
+def test_an_author_label_before_the_name_is_dropped():
+    assert clean_authors(["Autor: gnaddrig", "Author: Anna Berger"], []) == (["gnaddrig", "Anna Berger"], None)
+
+
+def test_trafilaturas_title_that_only_names_the_site_gives_way_to_the_title_element(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"},
+                        canonical="https://harbourlog.example/2024/channel",
+                        title="harbourlog » Channel plan approved", h1="harbourlog")
+    assert _one(tmp_path, page).title == "Channel plan approved"
+
+
+def test_a_byline_mark_cuts_the_date_before_by():
+    body = '<div class="page-meta--author">Posted on September 21, 2020 by Adi Tzlil</div>'
+    assert _bylines(body) == ["Adi Tzlil"]
+
+
+def test_a_byline_mark_that_links_names_gives_the_linked_names():
+    body = ('<div data-testid="prism-byline"><span>By</span><span><a href="/team/jr">J.R. Stone</a>'
+            '</span><span>Thursday, January 13, 2022 4:39PM</span></div>')
+    assert _bylines(body) == ["J.R. Stone"]
+
+
+def test_the_sites_name_glued_to_a_lead_in_is_no_author():
+    assert clean_authors(["VonEurosport", "Anna Berger"], ["eurosport.de"]) == (["Anna Berger"], None)

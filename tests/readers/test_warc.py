@@ -145,3 +145,27 @@ def test_curate_add_takes_a_warc_and_the_next_build_counts_its_pages(tmp_path):
     assert after["skipped_by_kind"] == info["skipped"] and after["accounting_ok"] is True
     stats = [json.loads(line) for line in (proj / "corpus/interim/ingest/records.jsonl").read_text().splitlines()]
     assert sum(r["source"]["format"] == "warc" for r in stats) == 3
+
+
+def test_pages_of_a_cut_archive_are_flagged_damaged_source(tmp_path):
+    crawl_warc(tmp_path / "full.warc.gz", pages=3)
+    data = (tmp_path / "full.warc.gz").read_bytes()
+    (tmp_path / "cut.warc.gz").write_bytes(data[: int(len(data) * 0.6)])
+    cut = [r for r in _split(read_file("cut.warc.gz", tmp_path, IngestParams()))[0] if type(r) is Record]
+    whole = [r for r in _split(read_file("full.warc.gz", tmp_path, IngestParams()))[0] if type(r) is Record]
+    assert cut and all("damaged_source" in r.flags for r in cut)
+    assert whole and not any("damaged_source" in r.flags for r in whole)
+
+
+def test_naive_page_times_in_a_warc_take_the_sources_time_zone(tmp_path):
+    from warcio.warcwriter import WARCWriter
+
+    from curate.params import SourceMapping
+    from .web_builders import ARTICLE_LD, _response, article_page
+
+    ld = dict(ARTICLE_LD, datePublished="2024-07-02T09:30:00")
+    with open(tmp_path / "crawl.warc.gz", "wb") as fh:
+        _response(WARCWriter(fh, gzip=True), ld["url"], article_page(ld=ld).encode())
+    params = IngestParams(sources=[SourceMapping(glob="*.warc.gz", timezone="Europe/Berlin")])
+    rec = _split(read_file("crawl.warc.gz", tmp_path, params))[0][0]
+    assert rec.published_at == "2024-07-02T09:30:00+02:00" and "naive_timestamp" not in rec.flags
