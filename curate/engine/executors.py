@@ -122,7 +122,11 @@ class DaskExecutor(_Executor):
         try:
             # wait here, not inside gather: a Ctrl-C in gather leaves its helpers on the client's
             # loop to die later with "Task exception was never retrieved" tracebacks
-            _all_done(self._futures).wait()
+            # in short waits: a SIGINT that the OS handed to another thread (the client's loop) only
+            # sets Python's flag, which the main thread sees when it wakes
+            done = _all_done(self._futures)
+            while not done.wait(0.2):
+                pass
             return self.client.gather(self._futures)
         except BaseException:  # nobody will collect them: cancel them on the cluster
             self.terminate()

@@ -30,6 +30,7 @@ _entries: dict[int, tuple[int, type[BaseException]]] = {}  # token -> (thread id
 _heap: list[tuple[float, int]] = []  # (monotonic deadline, token)
 _tokens = itertools.count()
 _watchdog: list[int] = []  # pid of the process whose watchdog runs (a fork has none)
+SWALLOWED_AFTER_S = 0.1  # a block ending this long after its fired deadline had its exception swallowed
 
 
 def _set_async_exc(thread_id: int, exc: type[BaseException] | None) -> int:
@@ -61,15 +62,21 @@ def _ensure_watchdog() -> None:
 def thread_deadline(seconds: float, exc: type[BaseException]) -> Iterator[None]:
     """Raise `exc` in this thread if the block is still running after `seconds` (see the module
     docstring for what can and cannot be cut)."""
-    token = next(_tokens)
+    token, end = next(_tokens), time.monotonic() + seconds
     with _mutex:
         _ensure_watchdog()
         _entries[token] = (threading.get_ident(), exc)
-        heapq.heappush(_heap, (time.monotonic() + seconds, token))
+        heapq.heappush(_heap, (end, token))
         _wake.notify()
+    fired = False
     try:
         yield
     finally:
         with _mutex:
             if _entries.pop(token, None) is None:  # fired: take it back if not delivered yet
+                fired = True
                 _set_async_exc(threading.get_ident(), None)
+    # the deadline fired, yet the block ended long after it: the exception landed where it was
+    # swallowed (a __del__ that ran in this thread then), and the block overran: it still fails
+    if fired and time.monotonic() > end + SWALLOWED_AFTER_S:
+        raise exc

@@ -65,6 +65,24 @@ def test_a_block_that_ends_in_time_is_never_interrupted_afterwards():
     assert in_a_thread(many)[0] == "untouched"
 
 
+def test_a_block_whose_exception_was_swallowed_still_fails_when_it_ends_late():
+    def swallowing():  # as a __del__ running in the thread when the exception lands swallows it
+        try:
+            with thread_deadline(0.2, Late):
+                end = time.monotonic() + 0.8
+                while time.monotonic() < end:
+                    try:
+                        while time.monotonic() < end:
+                            pass
+                    except Late:
+                        pass
+        except Late:
+            return "failed"
+        return "passed"
+
+    assert in_a_thread(swallowing)[0] == "failed"
+
+
 def test_a_slow_page_read_in_a_thread_is_rejected_timeout_near_the_bound(tmp_path):
     write_page(tmp_path / "slow.html", article_page(paragraphs=SLOW_PAGE))
     params = IngestParams(web=WebParams(timeout_s=0.3))
