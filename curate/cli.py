@@ -208,7 +208,7 @@ def _check_output(result, as_json: bool, extra=None) -> None:
 
     console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
     if result.verdicts:
-        console.print(render_table(result))
+        console.print(render_table(result.verdicts))
     typer.echo(result.summary())
 
 
@@ -320,7 +320,7 @@ def export_cmd(
     params: Path = PARAMS_OPT,
 ) -> None:
     """One file per split (articles, rejected) of a version, read through DVC. Exit 2 on error."""
-    from curate.dataset.export import ExportError, export
+    from curate.release.export import ExportError, export
 
     try:
         note_unused_params("export", params)

@@ -12,9 +12,9 @@ from pathlib import Path
 import msgspec
 import orjson
 
-from curate.dataset.quality import MISSING_FIELDS, is_missing
+from curate.dataset.quality import MISSING_FIELDS
 from curate.layout import METRICS, rejected_paths, shard_paths
-from curate.record import Record, view
+from curate.record import Record, is_missing, view
 
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                    (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"),
