@@ -91,6 +91,19 @@ def test_no_packages_import_each_other_even_through_others():
     assert sorted(f"{a} <-> {b}" for a in edges for b in edges[a] if reaches(b, a)) == []
 
 
+# modules whose private names html.py still takes: the HTML reader's files are being reworked on
+# another branch; they make these names public there, then this set empties
+PENDING_PRIVATE = {("curate.readers.html", "curate.readers.html_text"),
+                   ("curate.readers.html", "curate.readers.html_meta")}
+
+
+def test_no_module_imports_another_modules_private_names():
+    private = [f"{a}:{line} takes {b}.{n}" for a, b, n, line in IMPORTS
+               if n is not None and n.startswith("_") and not n.startswith("__") and a != b
+               and (a, b) not in PENDING_PRIVATE]
+    assert private == []
+
+
 def test_the_floors_are_the_ones_the_architecture_documents():
     doc = (CURATE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     for floor in sorted(set(FLOORS.values())):

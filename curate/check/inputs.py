@@ -133,7 +133,7 @@ def place(inputs: list[Input], prefix: str = "") -> None:
         taken.add(inp.dest)
 
 
-def _relocate(item: Record, rel: str, dest: str) -> Record:
+def relocate(item: Record, rel: str, dest: str) -> Record:
     """The record as the pipeline would read it at `dest` instead of `rel`: source.path and a
     path-rule id follow the path (day folders stay: dest ends with rel)."""
     if dest == rel:

@@ -78,7 +78,7 @@ from pathlib import Path
 import msgspec
 
 from curate.check.corpus import CorpusIndex, load_corpus
-from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place, _relocate
+from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place, relocate
 from curate.check.verdicts import CheckResult, Verdict
 from curate.params import Params
 from curate.record import Reason, Record, Rejected, encode, reject
@@ -122,7 +122,7 @@ def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list
             for out in read_file(inp.rel, inp.root, params.ingest, as_path=inp.dest or None):
                 if isinstance(out, Skipped):  # no article, no input (a WARC request record)
                     continue
-                out = _relocate(out, inp.rel, inp.dest)
+                out = relocate(out, inp.rel, inp.dest)
                 if not isinstance(out, Rejected):
                     out = clean_one(out, params)
                 items.append(_Item(k, inp.rel, out))

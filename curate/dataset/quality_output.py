@@ -18,7 +18,7 @@ import msgspec
 import orjson
 
 from curate.dataset.quality import QualityAccumulator, QualityError
-from curate.dataset.quality_rules import _RULE, Rule, RuleError, broken_rules, flat_metrics, known_metrics, parse_rule
+from curate.dataset.quality_rules import RULE_PATTERN, Rule, RuleError, broken_rules, flat_metrics, known_metrics, parse_rule
 from curate.dataset.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
 from curate.layout import METRICS
 from curate.record import Record, Rejected, view
@@ -206,7 +206,7 @@ def _parse_rules(rules: list[str]) -> list[str]:
     data may add (flags, reasons) wait for the report."""
     fixed = known_metrics()
     for text in rules:
-        m = _RULE.match(text)
+        m = RULE_PATTERN.match(text)
         if not m or not (m.group(1) in fixed or m.group(1).startswith(("flag_", "rejected_"))
                          or m.group(1).endswith("_rate")):
             parse_rule(text, fixed)

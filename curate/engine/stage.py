@@ -36,7 +36,7 @@ class StageResult:
         return f"{self.stage}: {self.inputs} in, {self.kept} kept, rejected: {rej}"
 
 
-class _Writer:
+class StageWriter:
     """Appends records and rejections to a stage's folder, counting them."""
 
     def __init__(self, folder: Path, result: StageResult):
@@ -79,11 +79,11 @@ def stage_executor(params, initializer=None, initargs: tuple = ()):
     return make_executor(resolve_workers(params.run.workers), params.run.scheduler, initializer, initargs)
 
 
-def _run_stage(root: Path, stage: str, body) -> StageResult:
+def run_stage(root: Path, stage: str, body) -> StageResult:
     result = StageResult(stage)
 
     def fill(tmp: Path) -> None:
-        w = _Writer(tmp, result)
+        w = StageWriter(tmp, result)
         try:
             body(w, result)
         finally:
@@ -94,7 +94,7 @@ def _run_stage(root: Path, stage: str, body) -> StageResult:
     return result
 
 
-def _previous(root: Path, stage: str) -> Path:
+def previous_records(root: Path, stage: str) -> Path:
     i = STAGES.index(stage)
     return interim_dir(root, STAGES[i - 1]) / RECORDS
 
@@ -106,7 +106,7 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
+def record_windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
     """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs
     (and, once a window is written, as the stage's progress)."""
     progress = current()
@@ -125,7 +125,7 @@ def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
         progress.advance(len(window), work=sum(len(b) + 1 for b in window))
 
 
-def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:
+def cached_window(w: StageWriter, lines: list[bytes], cache, prefix: str, compute) -> None:
     """Write the outputs of a window of input lines, each from `cache` (keyed by `prefix` +
     sha256 of the line) or computed by `compute(lines) -> [Record | Rejected]` and stored.
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
-from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window, stage_executor
+from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window, stage_executor
 from curate.params import Params, shaping_digest
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
 
@@ -187,14 +187,14 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
         return extract_window([dec.decode(ln) for ln in lines], params, cache, executor)
 
-    def body(w: _Writer, result: StageResult) -> None:
-        for window in _windows(_previous(root, "extract"), result):
+    def body(w: StageWriter, result: StageResult) -> None:
+        for window in record_windows(previous_records(root, "extract"), result):
             cached_window(w, window, records_cache, prefix, compute)
         result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
                             annotation_hits=cache.hits, annotation_misses=cache.misses)
 
     try:
-        return _run_stage(root, "extract", body)
+        return run_stage(root, "extract", body)
     finally:
         cache.close()
         records_cache.close()

@@ -8,7 +8,7 @@ import json
 import os
 from pathlib import Path
 
-from curate.pipeline.locking import DVC_LOCK, CorpusBusy, _describe_pid, _try_flock, busy_message, dvc_holder
+from curate.pipeline.locking import DVC_LOCK, CorpusBusy, describe_pid, try_flock, busy_message, dvc_holder
 
 
 def sweep_outputs(root: Path) -> list[str]:
@@ -37,8 +37,8 @@ def repair_dvc_locks(root: Path) -> list[str]:
         return []
     pid = dvc_holder(root)
     if pid is not None:
-        raise CorpusBusy(busy_message(_describe_pid(pid) if pid else "a DVC command"))
-    fd, free = _try_flock(tmp / "rwlock.lock")
+        raise CorpusBusy(busy_message(describe_pid(pid) if pid else "a DVC command"))
+    fd, free = try_flock(tmp / "rwlock.lock")
     if not free:
         raise CorpusBusy(busy_message("a DVC command"))
     try:

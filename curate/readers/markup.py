@@ -48,6 +48,18 @@ def declared_encoding(data: bytes) -> str | None:
     return m.group(1).decode("ascii") if m else None
 
 
+def feed_bytes(src) -> tuple[bytes, str | None, bool]:
+    """The bytes of a feed file (a RawInput) to parse, their encoding, and whether offsets are
+    byte offsets of the raw file (not when the file was UTF-16, parsed as its UTF-8 text)."""
+    if "decoded_utf16" in src.flags:
+        return src.text.encode("utf-8"), "utf-8", False
+    enc = declared_encoding(src.data)
+    if enc is None:
+        enc = ("cp1252" if "decoded_cp1252" in src.flags
+               else "latin-1" if "decoded_latin1" in src.flags else "utf-8")
+    return src.data, enc, True
+
+
 def parse(data: bytes, encoding: str | None = None):
     """(root element, None) or (None, the parser's message). Never raises."""
     try:

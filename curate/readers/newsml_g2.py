@@ -211,7 +211,6 @@ def read_item(src: RawInput, item, position: int | None):
 
 
 def read(src: RawInput, params) -> list:
-    from .nitf import _bytes
     from .safety import guarded
 
     def bare(detail_reason: Reason, detail: str):
@@ -219,7 +218,7 @@ def read(src: RawInput, params) -> list:
                          flags=list(src.flags))
         return [rejected(rec, detail_reason, detail)]
 
-    data, encoding, _ = _bytes(src)
+    data, encoding, _ = markup.feed_bytes(src)
     n_entities = markup.entity_declarations(data)
     if n_entities:
         return bare(Reason.UNSAFE_MARKUP,

@@ -9,12 +9,12 @@ from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.progress import current
-from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer, stage_executor
+from curate.engine.stage import WINDOW, StageResult, run_stage, StageWriter, stage_executor
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
 from curate.record import REJECTED_DECODER, Reason
 
-from . import _resolver, early_reject, pages, warc
+from . import resolver, early_reject, pages, warc
 from .base import SKIPPED_DECODER, encode_items
 
 _rejected_dec = REJECTED_DECODER
@@ -66,7 +66,7 @@ def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, p
 class _Ingest:
     """One ingest run: the caches, the executor, and the writer outputs go to in path order."""
 
-    def __init__(self, root: Path, params: Params, executor, w: _Writer, result: StageResult):
+    def __init__(self, root: Path, params: Params, executor, w: StageWriter, result: StageResult):
         self.params, self.executor, self.w, self.result = params, executor, w, result
         self.raw_root = root / params.ingest.raw_dir
         self.prefix = ingest_cache_prefix(params)
@@ -107,7 +107,7 @@ class _Ingest:
         for rel in files:
             if rel in values:
                 continue
-            full, _ = _resolver(str(self.raw_root)).resolve(rel)
+            full, _ = resolver(str(self.raw_root)).resolve(rel)
             if full is not None and warc.sniff_file(full):
                 values[rel] = WARC_FILE
             else:
@@ -128,7 +128,7 @@ class _Ingest:
     def warc(self, rel: str) -> None:
         """Stream a WARC file: its pages in rounds of PAGE_WINDOW, each from the page cache or
         extracted on the executor; nothing holds more than a round."""
-        full, problem = _resolver(str(self.raw_root)).resolve(rel)
+        full, problem = resolver(str(self.raw_root)).resolve(rel)
         if full is None:
             self.emit(encode_items([early_reject(rel, Reason.UNREADABLE, problem)]))
             return
@@ -197,7 +197,7 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
         executor = stage_executor(params)
     run = None
 
-    def body(w: _Writer, result: StageResult) -> None:
+    def body(w: StageWriter, result: StageResult) -> None:
         nonlocal run
         run = _Ingest(root, params, executor, w, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
@@ -210,7 +210,7 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
                             page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)
 
     try:
-        return _run_stage(root, "ingest", body)
+        return run_stage(root, "ingest", body)
     finally:
         if run is not None:
             run.close()
@@ -226,7 +226,7 @@ def page_keys(raw_root: Path, files: list[str], params: Params):
 
     prefix = ingest_cache_prefix(params)
     for rel in files:
-        full, _ = _resolver(str(raw_root)).resolve(rel)
+        full, _ = resolver(str(raw_root)).resolve(rel)
         if full is None:
             continue
         if warc.sniff_file(full):

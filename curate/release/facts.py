@@ -50,12 +50,12 @@ class ReleaseInfo:
 
 
 # what the card reads of a record (types from curate/record.py; the text is skipped)
-_View = view(Record, [
+FactsView = view(Record, [
     "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
     ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
     "authors", "url", "published_at", "publisher",
-], "_View")
-_VIEWED = frozenset(_View.__struct_fields__)
+], "FactsView")
+_VIEWED = frozenset(FactsView.__struct_fields__)
 
 
 @dataclass
@@ -98,7 +98,7 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
     from curate.readers.html_meta import is_name  # the one rule of what names a publisher
 
     facts = CorpusFacts()
-    dec = msgspec.json.Decoder(_View)
+    dec = msgspec.json.Decoder(FactsView)
     cdir = root / curated
     for shard in shard_paths(cdir):
         with open(shard, "rb") as fh:
