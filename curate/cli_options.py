@@ -14,6 +14,8 @@ from pathlib import Path
 
 import typer
 
+from curate import __version__
+
 HELP_NAMES = {"help_option_names": ["-h", "--help"]}
 
 PARAMS_OPT = typer.Option(Path("params.yaml"), "--params", help="Parameters file (as DVC tracks it).")
@@ -42,8 +44,6 @@ class ExportFormat(str, Enum):
 
 def version_callback(value: bool) -> None:
     if value:
-        from curate import __version__
-
         typer.echo(f"curate {__version__}")
         raise typer.Exit(0)
 

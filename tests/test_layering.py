@@ -104,6 +104,23 @@ def test_no_module_imports_another_modules_private_names():
     assert private == []
 
 
+def test_a_function_level_import_says_why_it_is_lazy():
+    """Lazy imports hide the graph: one stays only for a costly library or a cycle, saying so."""
+    silent = []
+    for path in sorted(CURATE.rglob("*.py")):
+        if path.parent.name == "readers" and path.name.startswith("html"):
+            continue  # reworked on another branch (see PENDING_PRIVATE)
+        text = path.read_text(encoding="utf-8")
+        lines = text.split("\n")
+        for func in ast.walk(ast.parse(text)):
+            if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in ast.walk(func):
+                    if (isinstance(node, ast.ImportFrom) and (node.level or (node.module or "").startswith("curate"))
+                            and "# lazy: " not in " ".join(lines[node.lineno - 1:node.end_lineno])):
+                        silent.append(f"{path.relative_to(CURATE.parent)}:{node.lineno}")
+    assert silent == []
+
+
 def test_the_floors_are_the_ones_the_architecture_documents():
     doc = (CURATE.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     for floor in sorted(set(FLOORS.values())):

@@ -32,7 +32,7 @@ def content_hash(text: str) -> str:
 
 def clean_one(record: Record, params: Params) -> Record | Rejected:
     """Clean one record; an empty body or an exception becomes a rejection, never a crash."""
-    from curate.clean.rules import clean_record
+    from curate.clean.rules import clean_record  # lazy: ftfy costly to load
 
     try:
         cleaned = clean_record(record, params.clean)

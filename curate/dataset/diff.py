@@ -60,6 +60,8 @@ from curate.dataset.versions import (
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS, Record, view
 from curate.dataset.diff_fetch import DiffError, fetch_records, lines_at, split_line, unpack_location
+from curate.engine.io import write_atomic
+from curate.render.diff_report import render, render_text
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -357,8 +359,6 @@ FORMATS = ("text", "md", "html", "json")
 def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
              fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
     """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
-    from curate.render.diff_report import render, render_text
-
     if fmt not in FORMATS:
         raise DiffError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
     report = diff_versions(root, a, b, fields, limit)
@@ -366,7 +366,6 @@ def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None 
     code = 0 if report["identical"] else 1
     if output is None:
         return code, body
-    from curate.engine.io import write_atomic
 
     try:
         write_atomic(output, body)

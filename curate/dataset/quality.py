@@ -229,7 +229,7 @@ class QualityAccumulator:
 
     # -- the report
     def report(self) -> dict:
-        from curate.dataset import quality_sections as sec
+        from curate.dataset import quality_sections as sec  # lazy: quality_sections imports this module
 
         n = self.accepted
         rejected_total = sum(self.rejected.values())

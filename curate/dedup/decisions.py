@@ -19,7 +19,7 @@ import re
 import msgspec
 
 from curate.params import Params
-from curate.dedup.near_dup import utc_text as _utc
+from curate.dedup.near_dup import near_decisions, order_key, utc_text as _utc
 from curate.record import CANCELED_FLAG, STORY_ID_PREFIXES, Reason
 
 
@@ -160,8 +160,6 @@ def dedup_decisions(keys: list[DedupKey], params: Params, near=None, reload=None
                     drop[i] = (Reason.DUPLICATE, keys[keep].id,
                                f"same text as {keys[keep].id} ({keys[keep].source.path})")
     if params.dedup.near and near is not None:
-        from curate.dedup.near_dup import near_decisions, order_key
-
         order = [order_key(k.id, k.published_at, k.date)[:2] + (ranks(i), k.id) for i, k in enumerate(keys)]
         near_drop, _ = near_decisions(near, [k.id for k in keys], order, skip=drop.keys(), reload=reload)
         for i, (kept, detail) in near_drop.items():

@@ -8,8 +8,9 @@ from pathlib import Path
 import msgspec
 
 from curate.dedup.decisions import DedupKey, dedup_decisions
+from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
-from curate.engine.io import iter_lines
+from curate.engine.io import iter_lines, texts_at
 from curate.engine.stage import WINDOW, StageResult, previous_records, run_stage, StageWriter
 from curate.params import Params
 from curate.record import RECORD_DECODER, reject
@@ -27,8 +28,6 @@ class _Text(msgspec.Struct):
 
 def _reload_texts(src: Path):
     """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
-    from curate.engine.io import texts_at
-
     def reload(wanted: list[int]):
         return texts_at([src], wanted)
 
@@ -47,8 +46,6 @@ def run_dedup(root: Path, params: Params) -> StageResult:
     text_dec = msgspec.json.Decoder(_Text)
     near = None
     if params.dedup.near:
-        from curate.dedup.near_dup import NearDupIndex
-
         near = NearDupIndex(params.dedup)
     keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
     lines_of_window: list[bytes] = []

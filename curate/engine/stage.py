@@ -14,6 +14,7 @@ from curate.engine.io import iter_lines, replace_dir
 from curate.engine.progress import count_lines, current, stage_progress
 from curate.layout import RECORDS, REJECTED, STAGES, interim_dir
 from curate.record import REJECTED_DECODER, Record, Rejected, encode
+from curate.engine.executors import make_executor, resolve_workers
 
 _rejected_dec = REJECTED_DECODER
 
@@ -74,8 +75,6 @@ class StageWriter:
 def stage_executor(params, initializer=None, initargs: tuple = ()):
     """The executor a stage (or `curate check`) runs on: `run.workers` local processes, or the
     `run.scheduler` Dask cluster; `initializer(*initargs)` runs once in each worker."""
-    from curate.engine.executors import make_executor, resolve_workers
-
     return make_executor(resolve_workers(params.run.workers), params.run.scheduler, initializer, initargs)
 
 

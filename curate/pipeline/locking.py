@@ -44,6 +44,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from curate.engine.io import pid_alive
 
 DVC_LOCK = Path(".dvc/tmp/lock")
 CURATE_LOCK_DVC = Path(".dvc/tmp/curate.lock")
@@ -105,8 +106,6 @@ def describe_pid(pid: int | None) -> str:
 
 
 def _alive(pid: int) -> bool:
-    from curate.engine.io import pid_alive
-
     return pid_alive(pid)
 
 
@@ -338,7 +337,7 @@ def stage_lock(root: Path, command: str) -> Iterator[None]:
     under_dvc = bool(os.environ.get("DVC_STAGE"))
     with project_lock(root, command, exclusive=True, timeout=stage_timeout(), check_dvc=not under_dvc,
                       strict=False, on_wait=tell), hold_dvc_lock_under_dvc(root):
-        from curate.pipeline.repair import sweep_outputs
+        from curate.pipeline.repair import sweep_outputs  # lazy: repair imports this module
 
         sweep_outputs(root)
         yield

@@ -43,6 +43,7 @@ from curate.record import Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
+from .safety import guarded
 
 NAME = "nitf"
 VERSION = 1
@@ -173,8 +174,6 @@ def read_document(src: RawInput, root, position: int | None, offset: int | None)
 
 
 def read(src: RawInput, params) -> list:
-    from .safety import guarded
-
     data, encoding, exact = markup.feed_bytes(src)
     n_entities = markup.entity_declarations(data)
     if n_entities:

@@ -16,6 +16,8 @@ from curate.record import REJECTED_DECODER, Reason
 
 from . import resolver, early_reject, pages, warc
 from .base import SKIPPED_DECODER, encode_items
+from curate.readers import html, iter_raw_files, read_file, sniff
+from curate.readers.decode import Failure, load
 
 _rejected_dec = REJECTED_DECODER
 # the code whose output the ingest cache holds: every reader module, the glob rule of the
@@ -57,8 +59,6 @@ WARC_FILE = b"W"       # the ingest cache's value for a WARC file: its pages are
 
 def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, prefix: str) -> list[bytes]:
     """The executor task: read saved files (not WARC), their HTML pages through the page cache."""
-    from curate.readers import read_file
-
     with pages.active(cache_path, prefix):
         return [encode_items(read_file(rel, Path(raw_root), ingest)) for rel in rels]
 
@@ -189,8 +189,6 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
     is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
-    from curate.readers import iter_raw_files
-
     raw_root = root / params.ingest.raw_dir
     own_executor = executor is None
     if own_executor:
@@ -221,9 +219,6 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
 def page_keys(raw_root: Path, files: list[str], params: Params):
     """The page cache keys of the HTML pages in `files` (saved pages and WARC responses): read
     and hashed, not extracted."""
-    from curate.readers import html, sniff
-    from curate.readers.decode import Failure, load
-
     prefix = ingest_cache_prefix(params)
     for rel in files:
         full, _ = resolver(str(raw_root)).resolve(rel)
@@ -242,8 +237,6 @@ def page_keys(raw_root: Path, files: list[str], params: Params):
 def live_keys(m: LiveKeys) -> None:
     """For `curate cache prune`: the ingest keys of the current raw files (path, stat identity),
     and the page keys of their HTML pages (which reads every raw file once)."""
-    from curate.readers import iter_raw_files
-
     raw_root = m.root / m.params.ingest.raw_dir
     files = iter_raw_files(raw_root) if raw_root.exists() else []
     m.facts["raw_files"] = set(files)

@@ -95,7 +95,7 @@ def data_digest(files: list[Path]) -> str:
 
 def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
     """Stream the accepted shards once and gather what the card reports."""
-    from curate.readers.html_meta import is_name  # the one rule of what names a publisher
+    from curate.readers.html_meta import is_name  # lazy: lxml costly to load; the one rule of what names a publisher
 
     facts = CorpusFacts()
     dec = msgspec.json.Decoder(FactsView)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from curate.render.text import for_terminal
 
 
 def render_table(verdicts: Iterable, title: str | None = None):
@@ -10,8 +11,6 @@ def render_table(verdicts: Iterable, title: str | None = None):
     note attributes): verdict, reason, id, detail (+ note)."""
     from rich.markup import escape
     from rich.table import Table
-
-    from curate.render.text import for_terminal
 
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")

@@ -15,7 +15,7 @@ KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
 
 def render(report: dict, fmt: str) -> str:
-    from curate.render.diff_html import render_html
+    from curate.render.diff_html import render_html  # lazy: curate.render.diff_html imports this module
 
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"

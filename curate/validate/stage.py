@@ -23,6 +23,7 @@ from curate.params import Params, RunParams, section_digest
 from curate.record import RECORD_DECODER, Rejected, encode, reject
 from curate.validate.corpus_rules import CorpusFacts, RuleResult, SourceGroups, evaluate, failures, metric_checks
 from curate.validate.publish import indexed_records, LineIndex, shard_of, write_shard_sorted
+from curate.validate.rules import facts, judge, resolve_date
 
 if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judges records
     from curate.validate.rules import Verdicts
@@ -32,8 +33,6 @@ def validate_verdicts(records, params: Params):
     """Per-record verdicts (None = accepted, else (reason, detail)) and corpus-rule results for
     extracted records, in order: the contract facts of each record judged by the pandera schema.
     The validate stage and `curate check` both call this."""
-    from curate.validate.rules import facts, judge, resolve_date
-
     vp = params.validate
     # per language; a record without one (extracted before languages chose models): entity_labels
     labels = {None: frozenset(params.extract.entity_labels), **params.extract.labels_by_language()}
