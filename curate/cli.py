@@ -15,8 +15,18 @@ import typer
 from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, STAGE_COMMANDS, VERSION_OPT,
                                 CommandGroup, DiffFormat, ExportFormat, QualityFormat, help_when_bare,
                                 note_unused_params)
-from curate.steps import STAGES, STEPS
+from curate.check.project import check_warnings, in_project
+from curate.engine.executors import WorkerPathError
+from curate.engine.io import OutputError
 from curate.params import ParamsError, load_params
+from curate.pipeline.locking import CorpusBusy, EXIT_BUSY, project_lock, stage_lock
+from curate.pipeline.repair import repair_dvc_state
+from curate.pipeline.run import run_step
+from curate.pipeline.stats import measured
+from curate.render.check_table import render_table
+from curate.render.progress import progress_bar
+from curate.render.text import for_terminal
+from curate.steps import STAGES, STEPS
 
 app = typer.Typer(
     cls=CommandGroup,  # a Ctrl-C: one line, exit 130
@@ -33,8 +43,6 @@ def _main(ctx: typer.Context, version: bool = VERSION_OPT) -> None:
 
 
 def _fail(message: str, code: int = 1) -> None:
-    from curate.render.text import for_terminal  # messages can quote paths and article text
-
     typer.echo(f"curate: {for_terminal(message)}", err=True)
     raise typer.Exit(code)
 
@@ -43,8 +51,6 @@ def _fail(message: str, code: int = 1) -> None:
 def _handled(command: str, usage: tuple = (), failure: tuple = ()):
     """The one place a command's errors become exit codes: the corpus busy -> 75, a usage
     error -> 2, a failure -> 1, each with `curate: <command>: <message>` on stderr."""
-    from curate.pipeline.locking import EXIT_BUSY, CorpusBusy
-
     try:
         yield
     except CorpusBusy as exc:
@@ -56,11 +62,8 @@ def _handled(command: str, usage: tuple = (), failure: tuple = ()):
 
 
 def _stage(name: str, root: Path, params_path: Path) -> None:
-    from curate.engine.executors import WorkerPathError
-    from curate.engine.io import OutputError
-    from curate.extract.annotate import ModelError
-    from curate.pipeline.run import run_step
-    from curate.validate.stage import CorpusRuleError
+    from curate.extract.annotate import ModelError  # lazy: start-up time
+    from curate.validate.stage import CorpusRuleError  # lazy: start-up time
 
     try:
         params = load_params(params_path)
@@ -91,8 +94,6 @@ for _step in STEPS:
 @app.command()
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Run every stage in order, then the report, without DVC (`dvc repro` is the usual way)."""
-    from curate.pipeline.locking import stage_lock
-
     with _handled("run"), stage_lock(root, "curate run"):  # one lock: nothing slips between stages
         for name in STAGES:
             _stage(name, root, params)
@@ -108,8 +109,6 @@ def unlock(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     DVC's own "Unable to acquire lock" / "'...' is busy, it is being blocked by" messages mean
     another `dvc` command is running in this project: wait for it (or `dvc --wait-for-lock repro`).
     """
-    from curate.pipeline.repair import repair_dvc_state
-
     with _handled("unlock"):
         done = repair_dvc_state(root)
     for line in done or ["DVC's lock files (.dvc/tmp/rwlock, dvc.lock) are sound; nothing to repair"]:
@@ -121,7 +120,7 @@ def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the genera
                                     "when relative)."),
            root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Write the record contract (JSON Schema, validation rules) generated from the record type."""
-    from curate.validate.schemas import write_schemas
+    from curate.validate.schemas import write_schemas  # lazy: start-up time
 
     for path in write_schemas(out if out.is_absolute() else root / out):
         typer.echo(f"wrote {path}")
@@ -142,7 +141,7 @@ def diff_cmd(
 
     Exit code: 0 identical, 1 different, 2 error.
     """
-    from curate.dataset.diff import DiffError, run_diff
+    from curate.dataset.diff import DiffError, run_diff  # lazy: start-up time
 
     try:
         note_unused_params("diff", params)
@@ -158,9 +157,7 @@ def diff_cmd(
 @app.command("report")
 def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
-    from curate.dataset.quality_output import QualityError, run_report
-    from curate.pipeline.locking import stage_lock
-    from curate.pipeline.stats import measured
+    from curate.dataset.quality_output import QualityError, run_report  # lazy: start-up time
 
     with _handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
         rep = run_report(root)
@@ -188,7 +185,7 @@ def quality_cmd(
 
     Exit code: 0 fine, 1 a --fail-on rule is broken, 2 error (unknown metric, revision, format).
     """
-    from curate.dataset.quality_output import QualityError, RuleError, quality_command
+    from curate.dataset.quality_output import QualityError, RuleError, quality_command  # lazy: start-up time
 
     try:
         note_unused_params("quality", params)
@@ -207,11 +204,10 @@ def _check_output(result, as_json: bool, extra=None) -> None:
     if as_json:
         typer.echo(json.dumps(result.to_json() if extra is None else extra.to_json(), indent=2, ensure_ascii=False))
         return
-    from curate.render.check_table import render_table
 
     console = Console(width=None if sys.stdout.isatty() else 200, soft_wrap=False)
     if result.verdicts:
-        console.print(render_table(result))
+        console.print(render_table(result.verdicts))
     typer.echo(result.summary())
 
 
@@ -228,12 +224,9 @@ def check_cmd(
     Exit code: 0 all accepted, 1 any rejected, 2 usage error (missing path, bad params.yaml),
     75 the corpus is being rebuilt (`dvc repro`, `curate add`): try again.
     """
-    from curate.extract.annotate import ModelError
-    from curate.check.inputs import UsageError
-    from curate.check.run import check_paths
-    from curate.pipeline.locking import project_lock
-    from curate.render.progress import progress_bar
-    from curate.check.project import check_warnings, in_project
+    from curate.extract.annotate import ModelError  # lazy: start-up time
+    from curate.check.inputs import UsageError  # lazy: start-up time
+    from curate.check.run import check_paths  # lazy: start-up time
 
     # outside a project there is no corpus to protect: no lock (nor its .curate-cache/ folder)
     lock = project_lock(root, "curate check", exclusive=False, timeout=5) if in_project(root, params) else nullcontext()
@@ -262,12 +255,9 @@ def add_cmd(
     Exit code: 0 all accepted and copied, 1 any rejected (accepted ones are still copied),
     2 usage error, 75 the corpus is busy (nothing copied).
     """
-    from curate.check.add import add_paths
-    from curate.render.text import for_terminal
-    from curate.extract.annotate import ModelError
-    from curate.check.inputs import UsageError
-    from curate.pipeline.locking import project_lock
-    from curate.render.progress import progress_bar
+    from curate.check.add import add_paths  # lazy: start-up time
+    from curate.extract.annotate import ModelError  # lazy: start-up time
+    from curate.check.inputs import UsageError  # lazy: start-up time
 
     with _handled("add", usage=(UsageError, ModelError)), \
             project_lock(root, "curate add", exclusive=not dry_run, timeout=5), progress_bar() as update:
@@ -301,8 +291,7 @@ def release_cmd(
     workspace, an unclean `dvc status`, or a default DVC remote that a clone in another folder
     cannot reach.
     """
-    from curate.pipeline.locking import project_lock
-    from curate.release.build import ReleaseError, release
+    from curate.release.build import ReleaseError, release  # lazy: start-up time
 
     note_unused_params("release", params)
     with _handled("release", failure=(ReleaseError,)), project_lock(root, "curate release", exclusive=True, timeout=5):
@@ -326,7 +315,7 @@ def export_cmd(
     params: Path = PARAMS_OPT,
 ) -> None:
     """One file per split (articles, rejected) of a version, read through DVC. Exit 2 on error."""
-    from curate.dataset.export import ExportError, export
+    from curate.release.export import ExportError, export  # lazy: start-up time
 
     try:
         note_unused_params("export", params)
@@ -357,9 +346,9 @@ def cache_prune_cmd(
     """
     import sqlite3
 
-    from curate.extract.annotate import ModelError
-    from curate.pipeline.cache_prune import PruneRefused, prune, render_prune
-    from curate.check.inputs import UsageError, load_params_for
+    from curate.extract.annotate import ModelError  # lazy: start-up time
+    from curate.pipeline.cache_prune import PruneRefused, prune, render_prune  # lazy: start-up time
+    from curate.check.inputs import UsageError, load_params_for  # lazy: start-up time
     root = project_root or root
     with _handled("cache prune", usage=(PruneRefused, UsageError, ModelError)):
         try:
@@ -374,8 +363,8 @@ def cache_prune_cmd(
 def cache_info_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT, project_root: Path = PROJECT_ROOT_OPT) -> None:
     """Entries and bytes of each stage cache, and every other file of the cache folder."""
     root = project_root or root
-    from curate.pipeline.cache_prune import cache_info, render_info
-    from curate.check.inputs import UsageError, load_params_for
+    from curate.pipeline.cache_prune import cache_info, render_info  # lazy: start-up time
+    from curate.check.inputs import UsageError, load_params_for  # lazy: start-up time
 
     try:
         p = load_params_for(root, params)

@@ -18,6 +18,8 @@ from typer.core import TyperGroup
 
 from curate.steps import STAGES
 
+from curate import __version__
+
 HELP_NAMES = {"help_option_names": ["-h", "--help"]}
 
 PARAMS_OPT = typer.Option(Path("params.yaml"), "--params", help="Parameters file (as DVC tracks it).")
@@ -46,8 +48,6 @@ class ExportFormat(str, Enum):
 
 def version_callback(value: bool) -> None:
     if value:
-        from curate import __version__
-
         typer.echo(f"curate {__version__}")
         raise typer.Exit(0)
 

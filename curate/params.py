@@ -16,6 +16,9 @@ import msgspec
 import yaml
 from msgspec import UNSET, UnsetType
 
+from curate.globs import compile_glob
+from curate.record import FORMATS
+
 ONTONOTES_LABELS = (
     "PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART",
     "LAW", "LANGUAGE", "DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL",
@@ -58,6 +61,24 @@ class JsonlMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
         _check_timezone(self.timezone)
 
 
+# `ingest.sources[].preset`: named mappings, the crawlers' own output keys (None: not read);
+# curate/readers/sources.py documents them and resolves a source's mapping from them
+PRESETS: dict[str, dict] = {
+    "news-please": {
+        "id": None, "text": "maintext", "title": "title", "date": "date_publish",
+        "modified_at": "date_modify", "url": "url", "authors": "authors", "dateline": None,
+        "publisher": "source_domain", "description": "description", "language": "language",
+        "labels": {},
+    },
+    "fundus": {
+        "id": None, "text": "body", "title": "title", "date": "publishing_date",
+        "modified_at": None, "url": None, "authors": "authors", "dateline": None,
+        "publisher": None, "description": "body.summary", "language": None,
+        "labels": {"topics": "topics"},
+    },
+}
+
+
 class SourceMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One entry of `ingest.sources`: files whose raw path matches `glob` are read with `preset`
     (see curate/readers/sources.py), then these field overrides; unset fields come from the
@@ -80,9 +101,6 @@ class SourceMapping(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     timezone: str | None | UnsetType = UNSET
 
     def __post_init__(self):
-        from curate.globs import compile_glob
-        from curate.readers.sources import PRESETS
-
         if self.preset is not None and self.preset not in PRESETS:
             raise ValueError(f"unknown preset {self.preset!r} (known: {', '.join(sorted(PRESETS))})")
         _check_timezone(self.timezone)
@@ -124,8 +142,6 @@ class SourceDates(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     date: str | None = None  # YYYY-MM-DD
 
     def __post_init__(self):
-        from curate.globs import compile_glob
-
         compile_glob(self.glob)  # raises ValueError on a bad pattern
 
 
@@ -221,6 +237,10 @@ class DedupParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     near_min_jaccard: float = 0.5
 
 
+# the fields a null-rate limit may name (the facts of curate/validate/rules.py: `<field>_missing`)
+NULL_FIELDS = ("title", "dateline", "date", "credits")
+
+
 class SourceLimits(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """One entry of `validate.sources`: the corpus-rule limits of the records whose raw path
     matches `glob` (or that `reader` read); a field not named keeps the default limit. The first
@@ -233,9 +253,19 @@ class SourceLimits(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     max_reject_rate: float | None = None
 
     def __post_init__(self):
-        from curate.validate.corpus_rules import check_source_entry
-
-        check_source_entry(self)
+        """One glob or one reader, known null-rate fields, limits in [0, 1]; ValueError naming what is wrong."""
+        if (self.glob is None) == (self.reader is None):
+            raise ValueError("a validate.sources entry needs exactly one of `glob` (a raw-path glob) or `reader`")
+        if self.glob is not None:
+            compile_glob(self.glob)
+        elif self.reader not in FORMATS:
+            raise ValueError(f"unknown reader {self.reader!r} (known: {', '.join(FORMATS)})")
+        unknown = sorted(set(self.max_null_rate) - set(NULL_FIELDS))
+        if unknown:
+            raise ValueError(f"max_null_rate: unknown field {unknown[0]!r} (known: {', '.join(NULL_FIELDS)})")
+        limits = [*self.max_null_rate.values(), *([self.max_reject_rate] if self.max_reject_rate is not None else [])]
+        if any(not 0.0 <= v <= 1.0 for v in limits):
+            raise ValueError("limits are rates between 0 and 1")
 
 
 class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -71,6 +71,11 @@ def is_missing(record, field: str) -> bool:
     return len(value) == 0
 
 
+# the `source.format` names the readers write (each reader module's NAME, warc for archives):
+# what a validate.sources `reader` may name; tests/readers/test_readers.py checks they agree
+FORMATS = ("html", "json", "jsonl", "newsml_g2", "ninjs", "nitf", "plaintext", "reuters21578",
+           "reuters_web", "seed_dateline", "warc")
+
 # ids whose repeats are versions of one story (the source's own story id): dedup keeps the latest
 STORY_ID_PREFIXES = ("reuters-", "newsml-", "ninjs-")
 # the flag of a feed item whose publication status cancels its story: it reaches dedup (text or

@@ -63,5 +63,5 @@ def test_the_report_card_and_diff_views_decode_a_full_record():
     from curate.dataset import diff, quality
 
     line = encode(_record())
-    for v in (quality.RecordView, card._View, diff._Lite, diff._IdOnly):
+    for v in (quality.RecordView, card.FactsView, diff.LiteRecord, diff._IdOnly):
         assert msgspec.json.decode(line, type=v).id == "reuters-1"

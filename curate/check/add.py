@@ -33,12 +33,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from curate.check.verdicts import CheckResult
-from curate.engine.io import write_new
+from curate.engine.io import write_atomic, write_new
 from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place
 from curate.check.run import Progress, check_inputs
 from curate.check.corpus import load_corpus
 from curate.params import Params
-from curate.readers.jsonl import split_lines
+from curate.readers.jsonl import line_bytes, split_lines
+from curate.engine.cache import cache_file
+from curate.readers.decode import decode
+from curate.readers.json_doc import split_items
 
 
 @dataclass
@@ -149,8 +152,6 @@ def _remember_plan(plans: Path | None, digest: str, name: str | None) -> None:
     """Keep (name given) or drop (None) the dry run's name for these inputs; the 20 latest stay."""
     import json
 
-    from curate.engine.io import write_atomic
-
     if plans is None:
         return
     try:
@@ -169,8 +170,6 @@ def _remember_plan(plans: Path | None, digest: str, name: str | None) -> None:
 
 def _line_sha(raw: bytes, lineno: int) -> str:
     """sha256 of a line as the JSONL reader hashes it (its own line_bytes)."""
-    from curate.readers.jsonl import line_bytes
-
     return hashlib.sha256(line_bytes(raw, lineno)).hexdigest()
 
 
@@ -178,9 +177,6 @@ def _blank_items(data: bytes, keep: set[str], accepted: dict[str, str]) -> tuple
     """A JSON array file with the elements not in `keep` replaced by `null` (the JSON reader skips
     null elements, so every kept element keeps its index, id and source), as UTF-8; (None, why)
     when a kept element changed since it was checked."""
-    from curate.readers.decode import decode
-    from curate.readers.json_doc import split_items
-
     loaded = decode(data)
     text = getattr(loaded, "text", "")
     items, problem = split_items(text)
@@ -301,7 +297,6 @@ def add_paths(
     batch = _planned_batch(plans, digest, raw_root) or batch_name(inputs, raw_root, now)
     place(inputs, batch + "/")
     corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
-    from curate.engine.cache import cache_file
 
     cache_path = cache_file(root, params, "annotations")
     result = check_inputs(inputs, params, corpus, cache_path, progress, executor)

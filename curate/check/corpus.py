@@ -9,8 +9,11 @@ from pathlib import Path
 
 import msgspec
 
-from curate.layout import shard_paths
+from curate.layout import MANIFEST, shard_paths
 from curate.params import Params
+from curate.engine.cache import code_digest
+from curate.engine.io import iter_lines, texts_at, write_atomic
+from curate.validate.corpus_rules import CorpusFacts, SourceGroups, missing_fields
 
 
 class _CorpusText(msgspec.Struct):
@@ -57,8 +60,6 @@ class CorpusIndex:
         (curate.validate.corpus_rules.CorpusFacts, keyed as SourceGroups.of)."""
         from collections import Counter
 
-        from curate.validate.corpus_rules import CorpusFacts
-
         by = {g: CorpusFacts(rejected=Counter(r)) for g, r in self.rejected_by_source.items()}
         for m, g in zip(self.missing, self.groups):
             (by.get(g) or by.setdefault(g, CorpusFacts())).accept(m)
@@ -69,8 +70,6 @@ class CorpusIndex:
 
     def texts(self, wanted: Iterable[int]) -> Iterable[tuple[int, str]]:
         """(index, text) of wanted records: one streaming pass over the shards."""
-        from curate.engine.io import texts_at
-
         return texts_at(self.shards, wanted)
 
 
@@ -78,8 +77,7 @@ def _corpus_digest(shards: list[Path], params: Params) -> str:
     """What the corpus signatures depend on: shard contents, dedup params, the near_dup code."""
     import hashlib
 
-    from curate.dedup.stage import DEDUP_CODE
-    from curate.engine.cache import code_digest
+    from curate.dedup.stage import DEDUP_CODE  # lazy: numpy costly to load
 
     h = hashlib.sha256(code_digest(*DEDUP_CODE).encode())
     h.update(msgspec.json.encode(params.dedup, order="deterministic"))
@@ -101,15 +99,14 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
     keys, not a MinHash pass over every text. The file is rewritten when any of those change."""
     import pickle
 
-    from curate.engine.io import iter_lines, write_atomic
-    from curate.dedup.decisions import DedupKey
+    from curate.dedup.decisions import DedupKey  # lazy: numpy costly to load
 
     t0 = time.perf_counter()
     index = CorpusIndex(folder=curated_dir)
     index.shards = shard_paths(curated_dir)
     cached_path = None
     if params.dedup.near:
-        from curate.dedup.near_dup import NearDupIndex
+        from curate.dedup.near_dup import NearDupIndex  # lazy: numpy costly to load
 
         index.near = NearDupIndex(params.dedup)
         if cache_dir is not None and index.shards:
@@ -120,7 +117,6 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
             except Exception:  # noqa: BLE001 - missing or unreadable cache: recompute
                 pass
     compute = index.near is not None and len(index.near) == 0
-    from curate.validate.corpus_rules import SourceGroups, missing_fields
 
     groups_of = SourceGroups(params.validate)
     key_dec = msgspec.json.Decoder(DedupKey)
@@ -158,8 +154,6 @@ def _manifest_rejected(curated_dir: Path) -> dict[str, int]:
     """Rejections by reason of the published version (its manifest; none when unreadable)."""
     import orjson
 
-    from curate.layout import MANIFEST
-
     try:
         rejected = orjson.loads((curated_dir / MANIFEST).read_bytes()).get("rejected", {})
         return {str(k): int(v) for k, v in rejected.items()}
@@ -171,8 +165,6 @@ def _rejected_by_source(curated_dir: Path, groups_of) -> dict[int, dict[str, int
     """Rejections of the published version by source group and reason, read from its rejected/
     files (only each record's source and reason are decoded)."""
     from collections import Counter
-
-    from curate.engine.io import iter_lines
 
     dec = msgspec.json.Decoder(_NullFacts)
     out: dict[int, Counter] = {}

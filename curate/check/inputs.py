@@ -11,7 +11,7 @@ from pathlib import Path
 
 import msgspec
 
-from curate.params import Params
+from curate.params import Params, ParamsError, load_params
 from curate.record import Record
 
 
@@ -35,7 +35,7 @@ class Input:
 
 
 def _is_day(name: str) -> bool:
-    from curate.readers.dates import day_folder
+    from curate.readers.dates import day_folder  # lazy: lxml costly to load (the readers package)
 
     return day_folder(f"{name}/x") is not None
 
@@ -74,7 +74,7 @@ def _expand(args: Sequence[str | Path]) -> list[str]:
 def collect_inputs(args: Sequence[str | Path], raw_root: Path | None = None) -> list[Input]:
     """The files to check, in argument order (a folder's files sorted as the pipeline lists
     them), each file once. Raises UsageError naming every path that does not exist."""
-    from curate.readers import iter_raw_files
+    from curate.readers import iter_raw_files  # lazy: lxml costly to load
 
     raw_real = os.path.realpath(raw_root) if raw_root is not None and raw_root.is_dir() else None
     inputs: list[Input] = []
@@ -133,12 +133,12 @@ def place(inputs: list[Input], prefix: str = "") -> None:
         taken.add(inp.dest)
 
 
-def _relocate(item: Record, rel: str, dest: str) -> Record:
+def relocate(item: Record, rel: str, dest: str) -> Record:
     """The record as the pipeline would read it at `dest` instead of `rel`: source.path and a
     path-rule id follow the path (day folders stay: dest ends with rel)."""
     if dest == rel:
         return item
-    from curate.readers.ids import item_id, path_id
+    from curate.readers.ids import item_id, path_id  # lazy: lxml costly to load (the readers package)
 
     rid = item.id
     line = item.source.line
@@ -154,8 +154,6 @@ def _relocate(item: Record, rel: str, dest: str) -> Record:
 
 def load_params_for(root: Path, params_path: Path | None) -> Params:
     """params.yaml (relative paths under root); a bad file is a usage error (exit 2)."""
-    from curate.params import ParamsError, load_params
-
     path = params_path if params_path is not None else Path("params.yaml")
     if not path.is_absolute() and not path.exists():
         path = root / path

@@ -78,10 +78,15 @@ from pathlib import Path
 import msgspec
 
 from curate.check.corpus import CorpusIndex, load_corpus
-from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place, _relocate
+from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place, relocate
 from curate.check.verdicts import CheckResult, Verdict
 from curate.params import Params
 from curate.record import Reason, Record, Rejected, encode, reject
+from curate.check.project import in_project
+from curate.clean.stage import clean_one
+from curate.engine.cache import AnnotationCache, cache_file
+from curate.extract.stage import check_models, extract_setup, extract_window
+from curate.validate.corpus_rules import CorpusFacts, SourceGroups, evaluate, failures, missing_fields
 
 __all__ = ["UsageError", "check_inputs", "check_paths", "collect_inputs", "load_corpus", "place",
            "CheckResult", "Verdict", "Input", "CorpusIndex", "load_params_for"]
@@ -110,8 +115,7 @@ class _Item:
 
 def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list[_Item]:
     """Ingest + clean, file by file, as the pipeline's readers and clean_one do."""
-    from curate.clean.stage import clean_one
-    from curate.readers import Skipped, early_reject, read_file, skipped_name
+    from curate.readers import Skipped, early_reject, read_file, skipped_name  # lazy: lxml costly to load
 
     items: list[_Item] = []
     for k, inp in enumerate(inputs):
@@ -122,7 +126,7 @@ def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list
             for out in read_file(inp.rel, inp.root, params.ingest, as_path=inp.dest or None):
                 if isinstance(out, Skipped):  # no article, no input (a WARC request record)
                     continue
-                out = _relocate(out, inp.rel, inp.dest)
+                out = relocate(out, inp.rel, inp.dest)
                 if not isinstance(out, Rejected):
                     out = clean_one(out, params)
                 items.append(_Item(k, inp.rel, out))
@@ -134,7 +138,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
     """Dedup with the pipeline's rules over the corpus keys followed by the batch's; the batch's
     losers become rejections, the winners note the corpus records they replace. Returns the
     near-duplicate index used (None when near dedup is off)."""
-    from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival, dedup_decisions
+    from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival, dedup_decisions  # lazy: numpy costly to load
 
     alive = [it for it in items if not isinstance(it.state, Rejected)]
     key_dec = msgspec.json.Decoder(DedupKey)
@@ -236,9 +240,6 @@ def _note_replaced(drop: dict, corpus: CorpusIndex, alive: list[_Item], survivor
 
 def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executor, progress: Progress) -> None:
     """The survivors, window by window, on the pipeline's executor and annotation cache."""
-    from curate.engine.cache import AnnotationCache
-    from curate.extract.stage import extract_setup, extract_window
-
     setup = extract_setup(params, executor)  # the extract stage's own setup
     cache = AnnotationCache(cache_path)
     try:  # an executor of its own is terminated if this fails or is interrupted
@@ -257,8 +258,6 @@ def _corpus_rules(items: list[_Item], corpus: CorpusIndex, params: Params) -> tu
     the corpus, plus the accepted inputs, less the corpus articles they replace (rejected inputs
     are never copied, so they do not count). Returns the results and the rules the corpus
     fails already without the batch."""
-    from curate.validate.corpus_rules import CorpusFacts, SourceGroups, evaluate, failures, missing_fields
-
     groups_of = SourceGroups(params.validate)
     before = corpus.facts()
     facts = corpus.facts()
@@ -294,8 +293,7 @@ def check_inputs(
     executor=None,
 ) -> CheckResult:
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
-    from curate.extract.stage import check_models
-    from curate.validate.stage import validate_verdicts
+    from curate.validate.stage import validate_verdicts  # lazy: pandera, polars costly to load
 
     check_models(params)  # a model extract would refuse fails the check before any work
     t_start = time.perf_counter()
@@ -348,8 +346,6 @@ def check_paths(
         params = load_params_for(root, params_path)
     inputs = collect_inputs(paths, root / params.ingest.raw_dir)
     place(inputs, prefix)
-    from curate.check.project import in_project
-    from curate.engine.cache import cache_file
 
     cached = bool(params.run.cache_dir) and in_project(root, params_path)  # outside a project: write nothing
     corpus = load_corpus(root / params.output.curated_dir, params, root / params.run.cache_dir if cached else None)

@@ -134,7 +134,12 @@ REGIONS: list[str] = [
     "Quebec", "Peru", "Chile", "Colombia", "Argentina", "Indonesia", "Philippines",
 ]
 
+# the table's version, recorded in every cleaned record's provenance.rules as `conventions/<n>`:
+# bump it with any edit that changes what the cleaning writes (docs/conventions.md)
+VERSION = 1
+
 TABLE: dict = {
+    "version": VERSION,
     "agencies": AGENCIES,
     "dateline_forms": DATELINE_FORMS,
     "trailers": TRAILERS,

@@ -55,6 +55,7 @@ class Conventions:
     trailer_max_paragraphs: int = 0
     trailer_max_chars: int = 0
     contributor_lines: tuple[re.Pattern[str], ...] = ()  # group names
+    version: str = "conventions/unversioned"  # provenance.rules["conventions"]: the table's `version`
     _tags: tuple[tuple[str, str], ...] = field(default=())     # (tag, agency), longest first
     _orgs: dict[str, str] = field(default_factory=dict)        # lower-cased org -> agency
 
@@ -117,6 +118,7 @@ def compile_conventions(table: dict) -> Conventions:
         trailer_max_paragraphs=int(table.get("trailer_max_paragraphs", 0)),
         trailer_max_chars=int(table.get("trailer_max_chars", 0)),
         contributor_lines=whole("contributor_lines"),
+        version=f"conventions/{table['version']}" if "version" in table else "conventions/unversioned",
         _tags=tuple(sorted(tags, key=lambda ta: (-len(ta[0]), ta[0]))),
         _orgs=orgs,
     )

@@ -43,9 +43,18 @@ from curate.clean import signoff, tickers
 from curate.clean.header import split_header
 from curate.clean.publishers import DEFAULT, Conventions
 from curate.params import CleanParams
-from curate.record import Record
+from curate.record import Provenance, Record
 
-RULES_VERSION = "clean-2"
+# bumped when what the cleaning writes changes (docs/conventions.md): with the sign-off and ticker
+# rules' versions and the conventions table's, it goes into every record's provenance.rules
+RULES_VERSION = "clean/2"
+
+
+def _provenance(record: Record, conv: Conventions) -> Provenance:
+    """The record's provenance with the versions of the rules and table that cleaned it."""
+    rules = {**record.provenance.rules, "clean": RULES_VERSION, "signoff": signoff.RULES_VERSION,
+             "tickers": tickers.RULES_VERSION, "conventions": conv.version}
+    return msgspec.structs.replace(record.provenance, rules=rules)
 
 # ---------------------------------------------------------------------------------------------
 # Repair
@@ -213,8 +222,9 @@ def clean_record(record: Record, params: CleanParams | None = None,
     """A new record with cleaned text and the captured fields; never raises on str input.
     `conv`: the compiled conventions table (default: the shipped one, curate.clean.conventions)."""
     params = params or CleanParams()
+    conv = conv or DEFAULT
     try:
-        return _clean_record(record, params, conv or DEFAULT)
+        return _clean_record(record, params, conv)
     except Exception:  # noqa: BLE001 - a bug must not lose the record: flag it, keep the text
         text = record.text if isinstance(record.text, str) else ""
         try:
@@ -222,7 +232,7 @@ def clean_record(record: Record, params: CleanParams | None = None,
         except Exception:  # noqa: BLE001
             pass
         flags = sorted(set(record.flags) | {"clean_error"})
-        return msgspec.structs.replace(record, text=text, flags=flags)
+        return msgspec.structs.replace(record, text=text, flags=flags, provenance=_provenance(record, conv))
 
 
 @dataclass
@@ -317,4 +327,5 @@ def _clean_record(record: Record, params: CleanParams, conv: Conventions) -> Rec
         credits=merged_credits,
         tickers=all_tickers,
         flags=sorted(flags),
+        provenance=_provenance(record, conv),
     )

@@ -17,7 +17,7 @@ import re
 
 from curate.clean.publishers import DEFAULT, Conventions
 
-RULES_VERSION = "signoff-3"
+RULES_VERSION = "signoff/3"  # bumped when what the sign-off rules write changes
 
 # Last word of a role phrase ("Additional reporting by", "Graphic by", "Compiled by").
 _ROLE_TAILS = (

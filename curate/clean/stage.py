@@ -14,7 +14,7 @@ from pathlib import Path
 import msgspec
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
-from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window
+from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window
 from curate.globs import glob_matches
 from curate.params import Params, SourceDates, section_digest
 from curate.record import CANCELED_FLAG, RECORD_DECODER, Reason, Record, Rejected, reject
@@ -32,7 +32,7 @@ def content_hash(text: str) -> str:
 
 def clean_one(record: Record, params: Params) -> Record | Rejected:
     """Clean one record; an empty body or an exception becomes a rejection, never a crash."""
-    from curate.clean.rules import clean_record
+    from curate.clean.rules import clean_record  # lazy: ftfy costly to load
 
     try:
         cleaned = clean_record(record, params.clean)
@@ -83,13 +83,13 @@ def run_clean(root: Path, params: Params) -> StageResult:
     def compute(lines: list[bytes]) -> list[Record | Rejected]:
         return [clean_one(dec.decode(ln), params) for ln in lines]
 
-    def body(w: _Writer, result: StageResult) -> None:
-        for window in _windows(_previous(root, "clean"), result):
+    def body(w: StageWriter, result: StageResult) -> None:
+        for window in record_windows(previous_records(root, "clean"), result):
             cached_window(w, window, cache, prefix, compute)
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
 
     try:
-        return _run_stage(root, "clean", body)
+        return run_stage(root, "clean", body)
     finally:
         cache.close()
 

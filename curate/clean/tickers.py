@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-RULES_VERSION = "tickers-2"
+RULES_VERSION = "tickers/2"  # bumped when what the ticker rules write changes
 
 # One instrument code (Reuters Instrument Code style):
 #   BKS.N  GOOG.O  BRKa.N  7203.T  DBKGn.DE  VOWG_p.DE  SHMF.RTS   (root + exchange suffix)

@@ -1,3 +1,3 @@
 """Reading dataset versions: a version at a git revision (versions), quality reports, record
-diffs between versions, exports.
+diffs between versions.
 """

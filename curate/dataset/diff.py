@@ -41,18 +41,17 @@ import msgspec
 
 from curate.dataset.diff_changes import (
     PARAMS_DIGEST,
-    _brief,
-    _provenance_rest,
-    _short,
+    record_brief,
+    provenance_rest,
+    shorten,
     distribution_changes,
     file_changes,
     record_changes,
 )
-from curate.dataset.diff_dist import Distribution, _Lite
+from curate.dataset.diff_dist import Distribution, LiteRecord
 from curate.dataset.versions import (
     PARAMS_FILE,
     Version,
-    VersionError,
     curated_dir,
     errors_as,
     iter_lines_at,
@@ -60,7 +59,9 @@ from curate.dataset.versions import (
 )
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS, Record, view
-from curate.dataset.diff_fetch import _loc, lines_at, fetch_records
+from curate.dataset.diff_fetch import DiffError, fetch_records, lines_at, split_line, unpack_location
+from curate.engine.io import write_atomic
+from curate.render.diff_report import render, render_text
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -77,26 +78,10 @@ _MISSING = 0x5A5A5A5A  # hash slot value of a field absent from the record
 _PACK = struct.Struct(f"<{1 + len(SLOTS)}qIQ")
 # packed per-id value of pass 1 over A: line hash, shard number, byte offset
 _LOC = struct.Struct("<qIQ")
-_TAIL = struct.Struct("<IQ")  # both packs end with (shard, offset)
-
-
-class DiffError(VersionError):
-    """A diff could not be made (unknown revision, unreadable version); exit code 2."""
+# both end with (shard, offset): diff_fetch.TAIL
 
 
 # -------------------------------------------------------------------------------------- reading
-
-_split = msgspec.json.Decoder(dict[str, msgspec.Raw])
-_str = msgspec.json.Decoder(str)
-
-
-def split_line(line: bytes, where: str) -> tuple[str, dict[str, msgspec.Raw]]:
-    try:
-        obj = _split.decode(line)
-        return _str.decode(obj["id"]), obj
-    except (msgspec.DecodeError, KeyError) as exc:
-        raise DiffError(f"{where}: not a record line ({exc})") from exc
-
 
 def field_hashes(obj: dict[str, msgspec.Raw]) -> list[int]:
     """One 64-bit hash per slot (SLOTS order) of the field's JSON bytes."""
@@ -157,7 +142,7 @@ def _mask_names(mask: int) -> list[str]:
     return [SLOTS[s] for s in range(len(SLOTS)) if mask >> s & 1]
 
 
-_lite = msgspec.json.Decoder(_Lite)
+_lite = msgspec.json.Decoder(LiteRecord)
 _IdOnly = view(Record, ["id"], "_IdOnly")
 _id_only = msgspec.json.Decoder(_IdOnly)
 
@@ -229,14 +214,14 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             res.added[rid] = packed
         else:
             changed[rid] = packed
-            prov_b[rid] = _provenance_rest(obj)
+            prov_b[rid] = provenance_rest(obj)
     res.b_records = len(seen_b)
     del seen_b
     # A's side of every differing line (changed ids, then removed ids: all left in the index)
     for rid, line in lines_at(a, res.a_shards, index):
         _, obj = split_line(line, f"{a.label}: {rid}")
         minus.add(obj)
-        fi, off = _loc(index[rid])
+        fi, off = unpack_location(index[rid])
         packed_a = pack(hash(line), *field_hashes(obj), fi, off)
         packed_b = changed.get(rid)
         if packed_b is None:
@@ -247,7 +232,7 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             res.unchanged += 1
             continue
         res.modified.append((rid, mask, packed_a, packed_b))
-        if mask == _PROVENANCE_BIT and prov_b.get(rid) is not None and prov_b[rid] == _provenance_rest(obj):
+        if mask == _PROVENANCE_BIT and prov_b.get(rid) is not None and prov_b[rid] == provenance_rest(obj):
             res.params_only.add(rid)
         for name in _mask_names(mask):
             res.field_counts[name] += 1
@@ -330,12 +315,12 @@ def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit:
     modified = []
     for rid, mask, _, _ in mod_show:
         changed, changes = record_changes(ra.get(rid, {}), rb.get(rid, {}), fields)
-        modified.append({"id": rid, "title": _short(rb.get(rid, {}).get("title"), 160),
+        modified.append({"id": rid, "title": shorten(rb.get(rid, {}).get("title"), 160),
                          "fields": changed or _mask_names(mask), "changes": changes})
     moved = []
     for old, new, mask, _, _ in mov_show:
         changed, changes = record_changes(ra.get(old, {}), rb.get(new, {}), fields)
-        moved.append({"from": old, "to": new, "title": _short(rb.get(new, {}).get("title"), 160),
+        moved.append({"from": old, "to": new, "title": shorten(rb.get(new, {}).get("title"), 160),
                       "fields": changed, "changes": {k: v for k, v in changes.items() if k != "text"}})
 
     summary = {"added": len(res.added), "removed": len(res.removed), "modified": len(res.modified),
@@ -356,8 +341,8 @@ def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit:
         "params_only": {"records": len(res.params_only), "field": f"provenance.{PARAMS_DIGEST}",
                         "params_changed": [c["key"] for c in params["changes"]]},
         "examples": {
-            "added": [_brief(rb[r]) if r in rb else {"id": r} for r in add_show],
-            "removed": [_brief(ra[r]) if r in ra else {"id": r} for r in rem_show],
+            "added": [record_brief(rb[r]) if r in rb else {"id": r} for r in add_show],
+            "removed": [record_brief(ra[r]) if r in ra else {"id": r} for r in rem_show],
             "modified": modified,
             "moved": moved,
         },
@@ -374,8 +359,6 @@ FORMATS = ("text", "md", "html", "json")
 def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
              fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
     """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
-    from curate.render.diff_report import render, render_text
-
     if fmt not in FORMATS:
         raise DiffError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
     report = diff_versions(root, a, b, fields, limit)
@@ -383,7 +366,6 @@ def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None 
     code = 0 if report["identical"] else 1
     if output is None:
         return code, body
-    from curate.engine.io import write_atomic
 
     try:
         write_atomic(output, body)

@@ -65,7 +65,7 @@ def text_excerpt(a: str, b: str, context: int = 1, max_lines: int = 14, width: i
         out = out[:max_lines] + [f"… ({len(out) - max_lines} more diff lines)"]
     return "\n".join(out)
 
-def _short(value: Any, width: int = 300) -> Any:
+def shorten(value: Any, width: int = 300) -> Any:
     if isinstance(value, str):
         return value if len(value) <= width else value[:width] + "…"
     enc = msgspec.json.encode(value)
@@ -88,8 +88,8 @@ def field_change(name: str, a: Any, b: Any) -> dict:
                 "offsets_only": not gained and not lost}
     if isinstance(a, dict) and isinstance(b, dict):  # only the keys that differ (source, credits, stats)
         keys = [k for k in sorted(set(a) | set(b)) if a.get(k) != b.get(k)]
-        return {"a": _short({k: a[k] for k in keys if k in a}), "b": _short({k: b[k] for k in keys if k in b})}
-    return {"a": _short(a), "b": _short(b)}
+        return {"a": shorten({k: a[k] for k in keys if k in a}), "b": shorten({k: b[k] for k in keys if k in b})}
+    return {"a": shorten(a), "b": shorten(b)}
 
 _SLOT_INDEX = {f: i for i, f in enumerate(f for f in RECORD_FIELDS if f != "id")}
 
@@ -102,9 +102,9 @@ def record_changes(a: dict, b: dict, fields: list[str] | None) -> tuple[list[str
     changed = [n for n in names if a.get(n) != b.get(n)]
     return changed, {n: field_change(n, a.get(n), b.get(n)) for n in changed}
 
-def _brief(obj: dict) -> dict:
+def record_brief(obj: dict) -> dict:
     src = obj.get("source") if isinstance(obj.get("source"), dict) else {}
-    return {"id": obj.get("id"), "title": _short(obj.get("title"), 160), "date": obj.get("date"),
+    return {"id": obj.get("id"), "title": shorten(obj.get("title"), 160), "date": obj.get("date"),
             "source": src.get("path")}
 
 def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -177,7 +177,7 @@ _raw_fields = msgspec.json.Decoder(dict[str, msgspec.Raw])
 PARAMS_DIGEST = "params_sha256"  # the provenance key a params change alters in every record
 
 
-def _provenance_rest(obj: dict[str, msgspec.Raw]) -> int | None:
+def provenance_rest(obj: dict[str, msgspec.Raw]) -> int | None:
     """Hash of a record's provenance without its params digest (None: no readable provenance)."""
     raw = obj.get("provenance")
     if raw is None:

@@ -14,7 +14,7 @@ from curate.record import Entity, Record, view
 _Ent = view(Entity, ["text", "label"], "_Ent")
 _ents = msgspec.json.Decoder(list[_Ent])
 # what pass 1 parses of an A line: the id and what the distributions need
-_Lite = view(Record, ["id", "date", ("entities", ["text", "label"])], "_Lite")
+LiteRecord = view(Record, ["id", "date", ("entities", ["text", "label"])], "LiteRecord")
 
 _LABEL = attrgetter("label")
 
@@ -44,7 +44,7 @@ class Distribution:
             self.labels.update(map(_LABEL, decoded))
             self.entities.update(set(map(_TEXT_LABEL, decoded)))
 
-    def add_lite(self, lite: _Lite) -> None:
+    def add_lite(self, lite: LiteRecord) -> None:
         self.records += 1
         d = lite.date
         self.months[d[:7] if d and len(d) >= 7 else "unknown"] += 1

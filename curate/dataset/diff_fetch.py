@@ -3,26 +3,43 @@ decoded; one pass per shard in offset order."""
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 
 import msgspec
 
-from curate.dataset.versions import Version, iter_lines_at
+from curate.dataset.versions import Version, VersionError, iter_lines_at
+
+TAIL = struct.Struct("<IQ")  # the (shard, offset) tail of every packed index value of diff.py
 
 
-def _loc(packed: bytes) -> tuple[int, int]:
-    from curate.dataset.diff import _TAIL  # the packed (shard, offset) tail of an index value
+class DiffError(VersionError):
+    """A diff could not be made (unknown revision, unreadable version); exit code 2."""
 
-    return _TAIL.unpack_from(packed, len(packed) - _TAIL.size)
+
+_split = msgspec.json.Decoder(dict[str, msgspec.Raw])
+_str = msgspec.json.Decoder(str)
+
+
+def split_line(line: bytes, where: str) -> tuple[str, dict[str, msgspec.Raw]]:
+    """A record line's id and its fields' raw JSON (DiffError if it is no record line)."""
+    try:
+        obj = _split.decode(line)
+        return _str.decode(obj["id"]), obj
+    except (msgspec.DecodeError, KeyError) as exc:
+        raise DiffError(f"{where}: not a record line ({exc})") from exc
+
+
+def unpack_location(packed: bytes) -> tuple[int, int]:
+    """The (shard, offset) a packed index value ends with."""
+    return TAIL.unpack_from(packed, len(packed) - TAIL.size)
 
 
 def lines_at(version: Version, shards: list[str], want: dict[str, bytes]) -> Iterator[tuple[str, bytes]]:
     """(id, line) for the wanted ids, by seeking to their stored offsets (a scan if not seekable)."""
-    from curate.dataset.diff import DiffError, split_line  # the index's own line rule
-
     by_file: dict[int, list[tuple[int, str]]] = {}
     for rid, packed in want.items():
-        fi, off = _loc(packed)
+        fi, off = unpack_location(packed)
         by_file.setdefault(fi, []).append((off, rid))
     for fi, items in sorted(by_file.items()):
         items.sort()

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter, defaultdict
 
-from curate.record import Reason, is_missing  # noqa: F401 - is_missing: the one rule, used here and by release
+from curate.record import Reason, is_missing
 from curate.dataset.versions import VersionError, WorkTree  # noqa: F401 - WorkTree: kept importable here
 
 REPORT_VERSION = "quality/1"
@@ -229,7 +229,7 @@ class QualityAccumulator:
 
     # -- the report
     def report(self) -> dict:
-        from curate.dataset import quality_sections as sec
+        from curate.dataset import quality_sections as sec  # lazy: quality_sections imports this module
 
         n = self.accepted
         rejected_total = sum(self.rejected.values())

@@ -18,10 +18,13 @@ import msgspec
 import orjson
 
 from curate.dataset.quality import QualityAccumulator, QualityError
-from curate.dataset.quality_rules import _RULE, Rule, RuleError, broken_rules, flat_metrics, known_metrics, parse_rule
+from curate.dataset.quality_rules import RULE_PATTERN, Rule, RuleError, broken_rules, flat_metrics, known_metrics, parse_rule
 from curate.dataset.versions import Version, VersionError, WorkTree, curated_dir, errors_as, iter_lines_at, open_version
 from curate.layout import METRICS
 from curate.record import Record, Rejected, view
+from curate.engine.io import write_atomic
+from curate.render import quality_html as report_render
+from curate.render.quality_html import visible
 
 __all__ = ["QualityError", "RuleError", "Rule", "build_report", "run_report", "quality_command", "render",
            "broken_rules", "parse_rule", "known_metrics"]
@@ -137,8 +140,6 @@ def _dumps(obj) -> bytes:
 
 
 def render(report: dict, fmt: str) -> bytes:
-    from curate.render import quality_html as report_render
-
     if fmt == "json":
         return _dumps(report)
     if fmt == "md":
@@ -172,8 +173,6 @@ def output_path(root: Path, fmt: str, rev: str | None) -> Path:
 
 def _ignore_revs_dir(root: Path) -> None:
     """reports/revs/ ignores itself in git, whatever the project's own .gitignore says."""
-    from curate.engine.io import write_atomic
-
     marker = root / REVS_DIR / ".gitignore"
     if not marker.exists():
         write_atomic(marker, b"# reports of other revisions (curate quality --rev): never committed\n*\n")
@@ -182,8 +181,6 @@ def _ignore_revs_dir(root: Path) -> None:
 @errors_as(QualityError)
 def run_report(root: Path, params=None) -> dict:
     """The `report` stage: quality.{md,html,json}, quality_metrics.json and plot data."""
-    from curate.engine.io import write_atomic
-
     report = build_report(WorkTree(root))
     for fmt in FORMATS:
         write_atomic(output_path(root, fmt, None), render(report, fmt))
@@ -206,7 +203,7 @@ def _parse_rules(rules: list[str]) -> list[str]:
     data may add (flags, reasons) wait for the report."""
     fixed = known_metrics()
     for text in rules:
-        m = _RULE.match(text)
+        m = RULE_PATTERN.match(text)
         if not m or not (m.group(1) in fixed or m.group(1).startswith(("flag_", "rejected_"))
                          or m.group(1).endswith("_rate")):
             parse_rule(text, fixed)
@@ -219,8 +216,6 @@ def quality_command(root: Path, rev: str | None, fmt: str, rules: list[str], out
 
     md and html (and json with `output`) are written to a file and a summary table printed;
     json without `output` is printed whole on stdout, the rule results on stderr."""
-    from curate.engine.io import write_atomic
-
     if fmt not in FORMATS:
         raise QualityError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     texts = _parse_rules(rules)
@@ -255,8 +250,6 @@ def print_summary(report: dict, out: Path, rules: list[Rule], broken: list[tuple
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
-
-    from curate.render.quality_html import visible
 
     console = Console(highlight=False, soft_wrap=True)
     m = report["metrics"]

@@ -62,7 +62,7 @@ def flat_metrics(report: dict) -> dict[str, float | int]:
 
 # ---------------------------------------------------------------------------------------- rules
 
-_RULE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|>|<)\s*"
+RULE_PATTERN = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(>=|<=|==|>|<)\s*"
                    r"([-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?)\s*$")
 _OPS = {">": lambda a, b: a > b, ">=": lambda a, b: a >= b, "<": lambda a, b: a < b,
         "<=": lambda a, b: a <= b, "==": lambda a, b: a == b}
@@ -85,7 +85,7 @@ class Rule:
 
 def parse_rule(text: str, known: Iterable[str]) -> Rule:
     """`metric OP number` with OP among > >= < <= ==; the rule is *broken* when it holds."""
-    m = _RULE.match(text)
+    m = RULE_PATTERN.match(text)
     if not m:
         raise RuleError(f"cannot parse rule {text!r}: expected METRIC OP NUMBER, OP one of > >= < <= ==")
     known = sorted(known)

@@ -19,7 +19,7 @@ import re
 import msgspec
 
 from curate.params import Params
-from curate.dedup.near_dup import utc_text as _utc
+from curate.dedup.near_dup import near_decisions, order_key, utc_text as _utc
 from curate.record import CANCELED_FLAG, STORY_ID_PREFIXES, Reason
 
 
@@ -30,8 +30,9 @@ class _SourceKey(msgspec.Struct, frozen=True):
     line: int | None = None
 
 
-class _Key(msgspec.Struct):
-    """What dedup keeps per record (ids, hashes, dates, raw path): never the text."""
+class DedupKey(msgspec.Struct):
+    """What dedup keeps per record (ids, hashes, dates, raw path): never the text. `curate check`
+    decodes the same keys from its records and the corpus."""
 
     id: str
     content_hash: str
@@ -40,9 +41,6 @@ class _Key(msgspec.Struct):
     modified_at: str | None = None
     source: _SourceKey = _SourceKey()
     flags: list[str] = []
-
-
-DedupKey = _Key  # public name: `curate check` decodes the same keys from its records and the corpus
 
 
 _BATCH = re.compile(r"added-\d{8}-\d{6}-")  # curate add's batch folders (curate/check/add.py)
@@ -54,44 +52,44 @@ DAMAGED_FLAGS = frozenset(("damaged_source", "truncated", "truncated_header", "u
                            "mojibake_fixed", "markup_left", "clean_error"))
 
 
-def damaged(k: _Key) -> bool:
+def damaged(k: DedupKey) -> bool:
     return not DAMAGED_FLAGS.isdisjoint(k.flags)
 
 
-def arrival(k: _Key) -> tuple:
+def arrival(k: DedupKey) -> tuple:
     """The order in which raw inputs joined the corpus, from their path (see the module doc)."""
     path = k.source.path
     return (1 if _BATCH.match(path.split("/", 1)[0]) else 0, path, k.source.line or 0)
 
 
-def _when(k: _Key) -> str:
+def _when(k: DedupKey) -> str:
     """The publication as the record states it (for messages)."""
     return k.published_at or k.date or ""
 
 
-def _published(k: _Key) -> str:
+def _published(k: DedupKey) -> str:
     return _utc(k.published_at) or k.date or ""
 
 
-def _earliest_copy(keys: list[_Key], idx: list[int], ranks) -> int:
+def _earliest_copy(keys: list[DedupKey], idx: list[int], ranks) -> int:
     """Among records sharing a content hash: the earliest published (UTC; a copy without a date
     comes last), ties by arrival, then id."""
     return min(idx, key=lambda i: (not _published(keys[i]), _published(keys[i]), ranks(i), keys[i].id))
 
 
-def _version_time(k: _Key) -> str:
+def _version_time(k: DedupKey) -> str:
     # NewsML-G2 / ninjs versions share their first publication: the last modified is the latest
     return _utc(k.modified_at) or _published(k)
 
 
-def _latest_version(keys: list[_Key], idx: list[int], ranks) -> int:
+def _latest_version(keys: list[DedupKey], idx: list[int], ranks) -> int:
     """Among versions of one story: the last modified, else the latest published; equal times:
     the one that arrived first."""
     latest = max(_version_time(keys[i]) for i in idx)
     return min((i for i in idx if _version_time(keys[i]) == latest), key=ranks)
 
 
-def _cancellations(keys: list[_Key]) -> dict[int, tuple[Reason, str | None, str]]:
+def _cancellations(keys: list[DedupKey]) -> dict[int, tuple[Reason, str | None, str]]:
     """Cancellation items (flag `canceled`) are dropped as `cancellation`; every version of their
     story not newer than the latest cancellation is `withdrawn` (a version after it stands)."""
     drop: dict[int, tuple[Reason, str | None, str]] = {}
@@ -110,7 +108,7 @@ def _cancellations(keys: list[_Key]) -> dict[int, tuple[Reason, str | None, str]
     return drop
 
 
-def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
+def dedup_decisions(keys: list[DedupKey], params: Params, near=None, reload=None,
                     arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str | None, str]]:
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
@@ -162,8 +160,6 @@ def dedup_decisions(keys: list[_Key], params: Params, near=None, reload=None,
                     drop[i] = (Reason.DUPLICATE, keys[keep].id,
                                f"same text as {keys[keep].id} ({keys[keep].source.path})")
     if params.dedup.near and near is not None:
-        from curate.dedup.near_dup import near_decisions, order_key
-
         order = [order_key(k.id, k.published_at, k.date)[:2] + (ranks(i), k.id) for i, k in enumerate(keys)]
         near_drop, _ = near_decisions(near, [k.id for k in keys], order, skip=drop.keys(), reload=reload)
         for i, (kept, detail) in near_drop.items():

@@ -7,10 +7,11 @@ from pathlib import Path
 
 import msgspec
 
-from curate.dedup.decisions import _Key, dedup_decisions
+from curate.dedup.decisions import DedupKey, dedup_decisions
+from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
-from curate.engine.io import iter_lines
-from curate.engine.stage import WINDOW, StageResult, _previous, _run_stage, _Writer
+from curate.engine.io import iter_lines, texts_at
+from curate.engine.stage import WINDOW, StageResult, previous_records, run_stage, StageWriter
 from curate.params import Params
 from curate.record import RECORD_DECODER, reject
 
@@ -27,8 +28,6 @@ class _Text(msgspec.Struct):
 
 def _reload_texts(src: Path):
     """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
-    from curate.engine.io import texts_at
-
     def reload(wanted: list[int]):
         return texts_at([src], wanted)
 
@@ -42,13 +41,11 @@ def minhash_cache_prefix(params: Params) -> str:
 
 
 def run_dedup(root: Path, params: Params) -> StageResult:
-    src = _previous(root, "dedup")
-    key_dec = msgspec.json.Decoder(_Key)
+    src = previous_records(root, "dedup")
+    key_dec = msgspec.json.Decoder(DedupKey)
     text_dec = msgspec.json.Decoder(_Text)
     near = None
     if params.dedup.near:
-        from curate.dedup.near_dup import NearDupIndex
-
         near = NearDupIndex(params.dedup)
     keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
     lines_of_window: list[bytes] = []
@@ -85,7 +82,7 @@ def run_dedup(root: Path, params: Params) -> StageResult:
 
     record_dec = RECORD_DECODER
 
-    def body(w: _Writer, result: StageResult) -> None:
+    def body(w: StageWriter, result: StageResult) -> None:
         # kept lines are copied as clean wrote them; only dropped records are decoded
         for i, line in enumerate(iter_lines(src)):
             result.inputs += 1
@@ -96,7 +93,7 @@ def run_dedup(root: Path, params: Params) -> StageResult:
             else:
                 w.keep_encoded(line)
 
-    return _run_stage(root, "dedup", body)
+    return run_stage(root, "dedup", body)
 
 
 def live_keys(m: LiveKeys) -> None:

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curate.steps import CACHES
+from curate import __version__
+from curate.engine.io import iter_lines
+from curate.layout import RECORDS, REJECTED, interim_dir
+from curate.record import Record, view
 
 if TYPE_CHECKING:
     from curate.params import Params
@@ -140,8 +144,6 @@ def code_digest(*modules: str) -> str:
     that changes with the code that produced the cached value."""
     import importlib
 
-    from curate import __version__
-
     h = hashlib.sha256(__version__.encode() + b"\0")
     for name in modules:
         path = Path(importlib.import_module(name).__file__)
@@ -165,15 +167,10 @@ class LiveKeys:
     facts: dict = field(default_factory=dict)
 
     def out(self, stage: str) -> Path:
-        from curate.layout import interim_dir
-
         return interim_dir(self.root, stage)
 
     def lines(self, stage: str, rejected: bool = False):
         """The non-blank lines of a stage's records (or rejections) file."""
-        from curate.engine.io import iter_lines
-        from curate.layout import RECORDS, REJECTED
-
         return iter_lines(self.out(stage) / (REJECTED if rejected else RECORDS))
 
     def count(self, stage: str, rejected: bool = False) -> int:
@@ -188,8 +185,6 @@ class LiveKeys:
 
 def _line_keys_decoder():
     import msgspec
-
-    from curate.record import Record, view
 
     return msgspec.json.Decoder(view(Record, [("source", ["path"]), "content_hash"], "_LineKeys"))
 

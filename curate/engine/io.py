@@ -21,6 +21,7 @@ from typing import IO
 import msgspec
 
 from curate.record import RECORD_DECODER, REJECTED_DECODER, Record, Rejected, encode
+from curate.layout import shard_paths
 
 TMP_PREFIX = ".tmp-"
 
@@ -284,8 +285,6 @@ _NO_SPACE = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 def iter_curated(curated_dir: Path) -> Iterator[Record]:
     """Every accepted record of a curated folder, shard by shard."""
-    from curate.layout import shard_paths
-
     for path in shard_paths(curated_dir):
         yield from iter_records(path)
 

@@ -5,7 +5,7 @@ five times a second); otherwise (a log, CI) one line is printed every `CURATE_PR
 seconds (default 5), and a last line when the stage took that long. A stage shorter than that
 prints nothing. `CURATE_PROGRESS=0` turns it off. Outputs never depend on it: it only counts.
 
-`_run_stage` (curate/engine/stage.py) opens one `StageProgress` per stage and makes it
+`run_stage` (curate/engine/stage.py) opens one `StageProgress` per stage and makes it
 `current()`; the input windows advance it, and long computations inside a window (NER) report
 their part with `working(n)`.
 

@@ -14,6 +14,7 @@ from curate.engine.io import iter_lines, replace_dir
 from curate.engine.progress import count_lines, current, stage_progress
 from curate.layout import RECORDS, REJECTED, STAGES, interim_dir
 from curate.record import REJECTED_DECODER, Record, Rejected, encode
+from curate.engine.executors import executor_for, resolve_workers
 
 _rejected_dec = REJECTED_DECODER
 
@@ -36,7 +37,7 @@ class StageResult:
         return f"{self.stage}: {self.inputs} in, {self.kept} kept, rejected: {rej}"
 
 
-class _Writer:
+class StageWriter:
     """Appends records and rejections to a stage's folder, counting them."""
 
     def __init__(self, folder: Path, result: StageResult):
@@ -76,17 +77,15 @@ def stage_executor(params, executor=None, initializer=None, initargs: tuple = ()
     caller gave one (the caller ends it), else `run.workers` local processes or the
     `run.scheduler` Dask cluster for the block, closed after it and terminated if it raises or is
     interrupted; `initializer(*initargs)` runs once in each worker."""
-    from curate.engine.executors import executor_for, resolve_workers
-
     return executor_for(executor, resolve_workers(params.run.workers), params.run.scheduler,
                         initializer, initargs)
 
 
-def _run_stage(root: Path, stage: str, body) -> StageResult:
+def run_stage(root: Path, stage: str, body) -> StageResult:
     result = StageResult(stage)
 
     def fill(tmp: Path) -> None:
-        w = _Writer(tmp, result)
+        w = StageWriter(tmp, result)
         try:
             body(w, result)
         finally:
@@ -97,7 +96,7 @@ def _run_stage(root: Path, stage: str, body) -> StageResult:
     return result
 
 
-def _previous(root: Path, stage: str) -> Path:
+def previous_records(root: Path, stage: str) -> Path:
     i = STAGES.index(stage)
     return interim_dir(root, STAGES[i - 1]) / RECORDS
 
@@ -109,7 +108,7 @@ def _size(path: Path) -> int | None:
         return None
 
 
-def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
+def record_windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
     """The non-blank lines of `path` in windows of WINDOW, counting them as the stage's inputs
     (and, once a window is written, as the stage's progress)."""
     progress = current()
@@ -128,7 +127,7 @@ def _windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
         progress.advance(len(window), work=sum(len(b) + 1 for b in window))
 
 
-def cached_window(w: _Writer, lines: list[bytes], cache, prefix: str, compute) -> None:
+def cached_window(w: StageWriter, lines: list[bytes], cache, prefix: str, compute) -> None:
     """Write the outputs of a window of input lines, each from `cache` (keyed by `prefix` +
     sha256 of the line) or computed by `compute(lines) -> [Record | Rejected]` and stored.
 

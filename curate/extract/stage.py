@@ -9,9 +9,21 @@ from pathlib import Path
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
-from curate.engine.stage import StageResult, _previous, _run_stage, _windows, _Writer, cached_window, stage_executor
+from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window, stage_executor
 from curate.params import Params, shaping_digest
-from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject
+from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject, view
+from curate.extract.annotate import (
+    Annotation,
+    CHUNK,
+    annotate_by_language,
+    annotator_key,
+    decode_annotation,
+    detect_language,
+    encode_annotation,
+    model_identity,
+)
+from curate.extract.finish import finish_record
+from curate.extract.language import language_key
 
 # the code whose output the annotation and finished-record caches hold: the whole package
 # (language, annotate, finish, this module) and the record definition
@@ -29,8 +41,6 @@ def extract_code() -> str:
 def check_models(params: Params) -> None:
     """Every configured model (`extract.model`, `extract.models`) is installed and each language's
     labels resolve: ModelError before any work otherwise (the extract stage, `curate check`)."""
-    from curate.extract.annotate import model_identity
-
     ep = params.extract
     for model in sorted(set(ep.models_by_language().values())):
         model_identity(model)
@@ -46,8 +56,6 @@ def extract_setup(params: Params, executor=None):
 
 
 def _init_worker() -> None:
-    from curate.extract.annotate import detect_language
-
     detect_language("Warm-up: the language identifier loads once per worker process; the NER "
                     "models load when a text of their language first needs one.")
 
@@ -58,8 +66,6 @@ class _Lookup:
     model's spans), then the workers for what it lacks."""
 
     def __init__(self, params: Params, cache):
-        from curate.extract.annotate import model_identity
-
         ep = params.extract
         self.cache, self.models = cache, ep.models_by_language()
         self.identity = {m: model_identity(m) for m in sorted(set(self.models.values()))}
@@ -74,8 +80,6 @@ class _Lookup:
         return text_cache_key(self.ner_prefix[model], h) if model else None
 
     def fill(self, records: list[Record], params: Params, executor) -> None:
-        from curate.extract.annotate import CHUNK, annotate_by_language, decode_annotation, encode_annotation
-
         hashes = list(dict.fromkeys(r.content_hash for r in records))
         text = {r.content_hash: r.text for r in records}
         found = self.cache.get_many(text_cache_key(self.lang_prefix, h) for h in hashes)
@@ -104,9 +108,6 @@ class _Lookup:
         self.cache.put_many(fresh)
 
     def finish(self, record: Record, params: Params, digest: str) -> Record:
-        from curate.extract.annotate import Annotation, decode_annotation
-        from curate.extract.finish import finish_record
-
         language = self.languages[record.content_hash]
         model = self.models.get(language)
         spans = decode_annotation(self.spans[record.content_hash]).spans if model else []
@@ -137,8 +138,6 @@ def extract_window(records: list[Record], params: Params, cache, executor) -> li
 def language_cache_prefix(params: Params) -> str:
     """Language keys start with `lang:`, the extraction code and the language rule with its
     thresholds."""
-    from curate.extract.language import language_key
-
     return f"lang:{extract_code()}:{language_key(params.extract.language)}:"
 
 
@@ -150,8 +149,6 @@ def annotation_cache_prefix(params: Params, language: str = "en") -> str:
 
 def ner_cache_prefix(model: str) -> str:
     """Entity keys of one model: the extraction code, then its annotator."""
-    from curate.extract.annotate import annotator_key
-
     return f"{extract_code()}:{annotator_key(model)}:"
 
 
@@ -166,8 +163,6 @@ def annotation_keys(params: Params, content_hash: str, language: str | None) -> 
 def extract_cache_prefix(params: Params) -> str:
     """Finished-record keys start with the extraction code, the language rule, every model's
     annotator and the shaping params."""
-    from curate.extract.annotate import annotator_key
-
     models = params.extract.models_by_language()
     annotators = ",".join(f"{lang}={annotator_key(m)}" for lang, m in sorted(models.items()))
     return f"{extract_code()}:{language_cache_prefix(params)}{annotators}:{shaping_digest(params)}:"
@@ -182,18 +177,18 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     prefix = extract_cache_prefix(params)
     dec = RECORD_DECODER
 
-    def body(w: _Writer, result: StageResult) -> None:
+    def body(w: StageWriter, result: StageResult) -> None:
         def compute(lines: list[bytes]) -> list[Record | Rejected]:
             return extract_window([dec.decode(ln) for ln in lines], params, cache, ex)
 
-        for window in _windows(_previous(root, "extract"), result):
+        for window in record_windows(previous_records(root, "extract"), result):
             cached_window(w, window, records_cache, prefix, compute)
         result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
                             annotation_hits=cache.hits, annotation_misses=cache.misses)
 
     try:  # an executor of its own is terminated if the stage fails or is interrupted
         with setup as ex:
-            return _run_stage(root, "extract", body)
+            return run_stage(root, "extract", body)
     finally:
         cache.close()
         records_cache.close()
@@ -203,8 +198,6 @@ def live_keys(m: LiveKeys) -> None:
     """For `curate cache prune`: the annotation keys (language and entities, by text and by the
     language extract gave it) and finished-record keys (by line) of dedup's output lines."""
     import msgspec
-
-    from curate.record import view
 
     langs = msgspec.json.Decoder(view(Record, ["content_hash", "language"], "_LangKeys"))
     m.caches["annotations"].mark(k for line in m.lines("extract") for r in [langs.decode(line)]

@@ -26,9 +26,10 @@ from pathlib import Path
 
 
 from curate.layout import RECORDS, REJECTED, interim_dir
-from curate.engine.cache import LiveKeys
+from curate.engine.cache import CACHE_FILES, LiveKeys, cache_file
 from curate.params import Params
 from curate.steps import STEPS
+from curate.pipeline.locking import project_lock
 
 TABLE = "annotations"  # AnnotationCache's table: (key TEXT PRIMARY KEY, value, checksum)
 # the interim outputs a prune reads: those of every step that keeps a cache
@@ -215,8 +216,6 @@ def _mark(root: Path, params: Params, caches: dict[str, _Cache]) -> list[str]:
 
 
 def _open_caches(root: Path, params: Params) -> dict[str, _Cache]:
-    from curate.engine.cache import CACHE_FILES, cache_file
-
     caches: dict[str, _Cache] = {}
     try:
         for name in CACHE_FILES:
@@ -232,8 +231,6 @@ def prune(root: Path, params: Params, dry_run: bool = False, lock_timeout: float
     """Delete (unless `dry_run`) every cache entry the current build would not look up, then
     VACUUM. Raises PruneRefused (nothing deleted) when the interim outputs are missing or stale,
     CorpusBusy when a build holds the project lock."""
-    from curate.pipeline.locking import project_lock
-
     root = Path(root)
     result = PruneResult(root / params.run.cache_dir if params.run.cache_dir else None, dry_run)
     if result.cache_dir is None:
@@ -257,8 +254,6 @@ def prune(root: Path, params: Params, dry_run: bool = False, lock_timeout: float
 
 def cache_info(root: Path, params: Params) -> list[CacheStats]:
     """Entries and bytes of every stage cache (read only, no lock: SQLite readers are safe)."""
-    from curate.engine.cache import CACHE_FILES, cache_file
-
     out = []
     for name in CACHE_FILES:
         path = cache_file(root, params, name)

@@ -44,6 +44,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from curate.engine.io import pid_alive
 
 DVC_LOCK = Path(".dvc/tmp/lock")
 CURATE_LOCK_DVC = Path(".dvc/tmp/curate.lock")
@@ -80,7 +81,7 @@ def curate_lock_path(root: Path) -> Path:
     return root / (CURATE_LOCK_DVC if (root / ".dvc").is_dir() else CURATE_LOCK_PLAIN)
 
 
-def _describe_pid(pid: int | None) -> str:
+def describe_pid(pid: int | None) -> str:
     """`dvc repro` (pid 123) / `curate add` (pid 9) / pid 9, from the holder's command line."""
     if not pid:
         return "another process"
@@ -105,8 +106,6 @@ def _describe_pid(pid: int | None) -> str:
 
 
 def _alive(pid: int) -> bool:
-    from curate.engine.io import pid_alive
-
     return pid_alive(pid)
 
 
@@ -121,7 +120,7 @@ def _ancestors() -> set[int]:
     return pids
 
 
-def _try_flock(path: Path) -> tuple[int | None, bool]:
+def try_flock(path: Path) -> tuple[int | None, bool]:
     """(fd holding an exclusive flock on `path`, True) or (None, False) if someone holds it.
     (None, True) if the file does not exist. Never creates the file."""
     try:
@@ -144,7 +143,7 @@ def dvc_holder(root: Path) -> int | None:
     Probes with a non-blocking flock that is released at once; never creates the lock file.
     `dvc repro` holds this lock between stages but releases it while a stage command runs."""
     path = Path(root) / DVC_LOCK
-    fd, free = _try_flock(path)
+    fd, free = try_flock(path)
     if fd is not None:
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
@@ -164,7 +163,7 @@ def dvc_stage_holders(root: Path) -> list[int]:
     tmp = Path(root) / DVC_LOCK.parent
     data = b""
     for _ in range(30):
-        fd, free = _try_flock(tmp / "rwlock.lock")
+        fd, free = try_flock(tmp / "rwlock.lock")
         if free:
             try:
                 data = (tmp / "rwlock").read_bytes()
@@ -205,7 +204,7 @@ def check_dvc_idle(root: Path, strict: bool = True) -> None:
         if pid is not None and pid not in _ancestors():
             pids = [pid]
     if pids:
-        raise CorpusBusy(busy_message(_describe_pid(pids[0]) if pids[0] else "a DVC command"))
+        raise CorpusBusy(busy_message(describe_pid(pids[0]) if pids[0] else "a DVC command"))
 
 
 def _read_holder(fd: int) -> dict:
@@ -248,7 +247,7 @@ def project_lock(root: Path, command: str, *, exclusive: bool, timeout: float,
                 if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
                     raise
             pid = _read_holder(fd).get("pid")
-            who = _describe_pid(pid) if pid and _alive(pid) else "another curate command"
+            who = describe_pid(pid) if pid and _alive(pid) else "another curate command"
             if time.monotonic() >= deadline:
                 raise CorpusBusy(busy_message(who))
             if not waited and on_wait is not None:
@@ -338,7 +337,7 @@ def stage_lock(root: Path, command: str) -> Iterator[None]:
     under_dvc = bool(os.environ.get("DVC_STAGE"))
     with project_lock(root, command, exclusive=True, timeout=stage_timeout(), check_dvc=not under_dvc,
                       strict=False, on_wait=tell), hold_dvc_lock_under_dvc(root):
-        from curate.pipeline.repair import sweep_outputs
+        from curate.pipeline.repair import sweep_outputs  # lazy: repair imports this module
 
         sweep_outputs(root)
         yield

@@ -8,7 +8,9 @@ import json
 import os
 from pathlib import Path
 
-from curate.pipeline.locking import DVC_LOCK, CorpusBusy, _describe_pid, _try_flock, busy_message, dvc_holder
+from curate.pipeline.locking import DVC_LOCK, CorpusBusy, describe_pid, try_flock, busy_message, dvc_holder
+from curate.engine.io import sweep_stale, write_atomic
+from curate.layout import INTERIM, REPORTS
 
 
 def sweep_outputs(root: Path) -> list[str]:
@@ -16,9 +18,6 @@ def sweep_outputs(root: Path) -> list[str]:
 
     DVC may restore a killed stage's outputs from its cache instead of rerunning the stage, so
     the stage's own clean-up would never run: every stage command sweeps them first."""
-    from curate.engine.io import sweep_stale
-    from curate.layout import INTERIM, REPORTS
-
     root = Path(root)
     return sweep_stale([root / INTERIM, root / "corpus" / "curated", root / REPORTS])
 
@@ -37,8 +36,8 @@ def repair_dvc_locks(root: Path) -> list[str]:
         return []
     pid = dvc_holder(root)
     if pid is not None:
-        raise CorpusBusy(busy_message(_describe_pid(pid) if pid else "a DVC command"))
-    fd, free = _try_flock(tmp / "rwlock.lock")
+        raise CorpusBusy(busy_message(describe_pid(pid) if pid else "a DVC command"))
+    fd, free = try_flock(tmp / "rwlock.lock")
     if not free:
         raise CorpusBusy(busy_message("a DVC command"))
     try:
@@ -50,8 +49,6 @@ def repair_dvc_locks(root: Path) -> list[str]:
             ok = False
         if ok:  # well-formed: DVC drops dead entries itself
             return []
-        from curate.engine.io import write_atomic
-
         write_atomic(rw, json.dumps({"read": {}, "write": {}}))
         return [f"rewrote {DVC_LOCK.parent / 'rwlock'}: it held {len(data)} bytes of cut JSON "
                 f"(a `dvc` command was killed while writing it)"]

@@ -78,7 +78,8 @@ def sniff(text: str):
 
 
 @lru_cache(maxsize=8)
-def _resolver(root: str) -> Resolver:
+def resolver(root: str) -> Resolver:
+    """The path resolver of a raw root (cached: the stage asks it once per file)."""
     return Resolver(Path(root))
 
 
@@ -94,7 +95,7 @@ def early_reject(path: str, reason: Reason, detail: str, data: bytes | None = No
 
 def _read(path: str, raw_root: Path, params: IngestParams,
           as_path: str | None = None) -> list[Record | Rejected]:
-    full, problem = _resolver(str(raw_root)).resolve(path)
+    full, problem = resolver(str(raw_root)).resolve(path)
     if full is None:
         return [early_reject(path, Reason.UNREADABLE, problem, None)]
     if warc.sniff_file(full):  # streamed record by record: max_bytes bounds each payload

@@ -71,7 +71,7 @@ from lxml import html as lxml_html
 from . import ids
 from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
-from .html_text import PageTimeout, _paragraphs, _title_author, _words, deadline, extract_body
+from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words, deadline, extract_body
 from .html_furniture import trim_furniture
 from .html_headline import agreeing, headlines, names_site
 from .html_posts import the_post
@@ -80,7 +80,7 @@ from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
 from .html_meta import (
-    META_DATES, META_MODIFIED, _first, _labels, _names, _str, _types, canonical_url, json_ld,
+    META_DATES, META_MODIFIED, first_meta, label_values, split_people, as_text, ld_types, canonical_url, json_ld,
     meta_tags, parse_date, pick_article, publisher, split_names, strip_site_suffix, visible_headline,
 )
 
@@ -184,15 +184,15 @@ class _Page:
             from trafilatura.metadata import extract_metadata
             try:
                 done[date] = extract_metadata(self.tree, default_url=self.rec.url) if date \
-                    else _title_author(self.tree)
+                    else title_and_author(self.tree)
             except Exception:  # noqa: BLE001 - a fallback must not lose the page
                 done[date] = None
         return done.get(date, done.get(True))
 
     def url(self) -> None:
         art, meta = self.art, self.meta
-        og = _first(meta, "og:url") or ""
-        ld = _str(art.get("url")) or ""
+        og = first_meta(meta, "og:url") or ""
+        ld = as_text(art.get("url")) or ""
         self.rec.url = self.take("url", ("canonical", self.canonical), ("og", og if og.startswith("http") else None),
                                  ("json-ld", ld if ld.startswith("http") else None), ("warc", self.source.get("url")))
         if self.rec.url:
@@ -201,7 +201,7 @@ class _Page:
     def markup(self) -> bool:
         """The page says it is an article: a JSON-LD *Article object, og:type article, or
         article:published_time."""
-        return bool(self.art) or (_first(self.meta, "og:type") or "").lower() == "article" \
+        return bool(self.art) or (first_meta(self.meta, "og:type") or "").lower() == "article" \
             or "article:published_time" in self.meta
 
     def body(self) -> str:
@@ -210,20 +210,20 @@ class _Page:
         a client-rendered article page."""
         art, web = self.art, self.web
         post = the_post(self.tree, self.art, self.meta, self.canonical, web.min_words)
-        body = _paragraphs(getattr(extract_body(post if post is not None else self.tree, web), "text", None))
+        body = as_paragraphs(getattr(extract_body(post if post is not None else self.tree, web), "text", None))
         self.rules["text"] = "trafilatura-post" if post is not None else "trafilatura"
-        if _words(body) < web.min_words and web.favor_precision:
+        if count_words(body) < web.min_words and web.favor_precision:
             body = self._recall(body)
-        article_body = _str(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
-        if article_body and _words(article_body) >= 1.2 * max(_words(body), 1) \
+        article_body = as_text(art.get("articleBody")) if isinstance(art.get("articleBody"), str) else None
+        if article_body and count_words(article_body) >= 1.2 * max(count_words(body), 1) \
                 and not article_body.rstrip().endswith(_ELLIPSIS):
-            body = _paragraphs(art["articleBody"].replace("\r", "\n"))
+            body = as_paragraphs(art["articleBody"].replace("\r", "\n"))
             self.rules["text"] = "json-ld"
-        if _words(body) < web.min_words and self.markup():
+        if count_words(body) < web.min_words and self.markup():
             from .script_text import script_text  # a client-rendered page: its text lives in a script
 
-            scripted = _paragraphs(script_text(self.tree, lambda t: extract_body(t, web)))
-            if _words(scripted) > _words(body):
+            scripted = as_paragraphs(script_text(self.tree, lambda t: extract_body(t, web)))
+            if count_words(scripted) > count_words(body):
                 body, self.rules["text"] = scripted, "script-html"
         body = trim_furniture(body)
         self.rec.text = body
@@ -236,11 +236,11 @@ class _Page:
         min_words): on a short page the extra words are its furniture (headline, byline, ad)."""
         import msgspec
 
-        web, precise = self.web, _words(body)
+        web, precise = self.web, count_words(body)
         for options in ({"favor_precision": False}, {"favor_precision": False, "favor_recall": True}):
-            text = _paragraphs(getattr(extract_body(self.tree, msgspec.structs.replace(web, **options)),
+            text = as_paragraphs(getattr(extract_body(self.tree, msgspec.structs.replace(web, **options)),
                                        "text", None))
-            words = _words(text)
+            words = count_words(text)
             if words >= web.min_words and (words - precise >= web.min_words
                                            or self.raw_words() >= 4 * web.min_words):
                 self.rules["text"] = "trafilatura-recall"
@@ -261,24 +261,24 @@ class _Page:
         return " ".join(parts)
 
     def raw_words(self) -> int:
-        return _words(self.visible_text())
+        return count_words(self.visible_text())
 
     def title(self) -> None:
         rec, art, meta = self.rec, self.art, self.meta
-        sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+        sites = [as_text(art.get("publisher")), first_meta(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-        ld_title = _str(art.get("headline")) or _str(art.get("name"))
+        ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
         element = self.tree.find(".//title")
         element = " ".join(element.text_content().split()) if element is not None else None
         seen = None if ld_title else agreeing(
-            [("og", _first(meta, "og:title")), ("og", _first(meta, "twitter:title")),
+            [("og", first_meta(meta, "og:title")), ("og", first_meta(meta, "twitter:title")),
              ("title", element)],
             headlines(self.tree, sites), sites)
         if seen:  # a metadata title the reader sees as the page's <h1> (html_headline.py)
             rec.title = self.take("title", seen)
         else:
             rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
-                                  ("og", strip_site_suffix(_first(meta, "og:title", "twitter:title"), sites)))
+                                  ("og", strip_site_suffix(first_meta(meta, "og:title", "twitter:title"), sites)))
         if not rec.title:  # trafilatura's, unless it only names the site; the <title> element
             guess = strip_site_suffix(getattr(self.fallback(), "title", None), sites)
             own = strip_site_suffix(element, sites)
@@ -296,8 +296,8 @@ class _Page:
         modified_at; returns the day."""
         rec, art, rules = self.rec, self.art, self.rules
         day = published = problem = None
-        for name, value in (("json-ld", _str(art.get("datePublished")) or _str(art.get("dateCreated"))),
-                            ("meta", _first(self.meta, *META_DATES))):
+        for name, value in (("json-ld", as_text(art.get("datePublished")) or as_text(art.get("dateCreated"))),
+                            ("meta", first_meta(self.meta, *META_DATES))):
             if value:
                 day, published, problem = parse_date(value, self.tz)
                 if day:
@@ -318,7 +318,7 @@ class _Page:
         if local and local != day:  # a UTC instant: the publisher's day (html_dates.py)
             day, rules["date"] = local, rule
         rec.date, rec.published_at = day, published
-        mod_value = _str(art.get("dateModified")) or _first(self.meta, *META_MODIFIED)
+        mod_value = as_text(art.get("dateModified")) or first_meta(self.meta, *META_MODIFIED)
         if mod_value:
             rec.modified_at = parse_date(mod_value, self.tz)[1]
         return day
@@ -330,8 +330,8 @@ class _Page:
         rec, art, meta = self.rec, self.art, self.meta
         orgs: list[str] = []
         ld_names: list[str] = []
-        _names(art.get("author"), ld_names, orgs)
-        sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+        split_people(art.get("author"), ld_names, orgs)
+        sites = [as_text(art.get("publisher")), first_meta(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
         wire = agency(*orgs)
         authors: list[str] = []
@@ -348,9 +348,9 @@ class _Page:
         if wire and not rec.agency:
             rec.agency = wire
         rec.publisher = self.take("publisher",
-                                  publisher(art, self.others, orgs, _first(meta, "og:site_name"), sites[2]))
-        rec.description = self.take("description", ("json-ld", _str(art.get("description"))),
-                                    ("og", _first(meta, "og:description", "description", "twitter:description")))
+                                  publisher(art, self.others, orgs, first_meta(meta, "og:site_name"), sites[2]))
+        rec.description = self.take("description", ("json-ld", as_text(art.get("description"))),
+                                    ("og", first_meta(meta, "og:description", "description", "twitter:description")))
 
     def _author_sources(self, ld_names: list[str], orgs: list[str]):
         """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
@@ -369,28 +369,28 @@ class _Page:
         from curate.record import Label
 
         art, meta = self.art, self.meta
-        section = _labels(art.get("articleSection"))
+        section = label_values(art.get("articleSection"))
         if section:
             self.rules["labels.articleSection"] = "json-ld"
         else:
-            section = [s for v in meta.get("article:section", ()) for s in _labels(v)]
-        keywords = _labels(art.get("keywords"))
+            section = [s for v in meta.get("article:section", ()) for s in label_values(v)]
+        keywords = label_values(art.get("keywords"))
         if keywords:
             self.rules["labels.keywords"] = "json-ld"
         else:
             keywords = [s for v in meta.get("article:tag", []) + meta.get("news_keywords", [])
-                        for s in _labels(v)]
+                        for s in label_values(v)]
         self.rec.labels = [Label(scheme=scheme, value=v)
                            for scheme, values in (("articleSection", section), ("keywords", keywords))
                            for v in dict.fromkeys(values)]
 
     def not_article(self, body: str, day: str | None) -> str | None:
         """Why the page is no article, or None with its evidence kept as flags (html_verdict.py)."""
-        og_type = (_first(self.meta, "og:type") or "").lower()
-        other_types = set().union(*(_types(o) for o in self.others)) if self.others else set()
+        og_type = (first_meta(self.meta, "og:type") or "").lower()
+        other_types = set().union(*(ld_types(o) for o in self.others)) if self.others else set()
         video = og_type.startswith("video") or (not self.art and "VideoObject" in other_types)
         markup = self.markup()
-        why, flags = verdict(words=_words(body), min_words=self.web.min_words, markup=markup,
+        why, flags = verdict(words=count_words(body), min_words=self.web.min_words, markup=markup,
                              video=video, dated=bool(day),
                              own_date=bool(day) and self.rules.get("date") != "htmldate",
                              stub=stub_text(body),

@@ -6,7 +6,7 @@ social one in og:title, a kicker, section or the site's name in `<title>`). The 
 is the article's own and stays first (html.py); without one, `agreeing` picks the visible
 headline when a metadata title agrees with it, in the metadata's order:
 * whole, or once the site's name is cut (html_meta.strip_site_suffix), up to dashes, quote marks,
-  spacing and case (`_loose`);
+  spacing and case (`loose_headline`);
 * or, for the `<title>` element, as a run of its separated parts (`Site - Section - Headline`,
   `Headline » Blog name`) when the headline holds 3+ words and at least half of the title: a
   short `<h1>` that is one part of a title (a section's name) is no headline.
@@ -16,31 +16,31 @@ An `<h1>` that is only the site's name (a logo) is never the headline. The visib
 
 from __future__ import annotations
 
-from .html_meta import _AFFIX_SEP, _INVISIBLE, _loose, _names_site, _site_keys, strip_site_suffix
+from .html_meta import AFFIX_SEP, INVISIBLE, loose_headline, part_names_site, site_keys, strip_site_suffix
 
 _MAX_CHARS = 400  # an h1 longer than this wraps a whole block, not a headline
 
 
 def headlines(tree, site_names: list[str | None]) -> list[str]:
     """The visible `<h1>` texts, the site's own name aside."""
-    sites = _site_keys([s for s in site_names if s])
+    sites = site_keys([s for s in site_names if s])
     out = []
     for h1 in tree.iter("h1"):
-        text = " ".join(h1.text_content().translate(_INVISIBLE).split())
-        if text and len(text) <= _MAX_CHARS and not _names_site(text, sites, loose=False):
+        text = " ".join(h1.text_content().translate(INVISIBLE).split())
+        if text and len(text) <= _MAX_CHARS and not part_names_site(text, sites, loose=False):
             out.append(text)
     return list(dict.fromkeys(out))
 
 
 def names_site(text: str, site_names: list[str | None]) -> bool:
     """`text` is only the site's name (a blog's name as its page title)."""
-    return _names_site(text, _site_keys([s for s in site_names if s]), loose=False)
+    return part_names_site(text, site_keys([s for s in site_names if s]), loose=False)
 
 
 def _runs(title: str) -> list[str]:
     """The runs of `title`'s separated parts that start or end it (`A - B - C`: `A`, `A - B`,
     `B - C`, `C`)."""
-    seps = list(_AFFIX_SEP.finditer(title))
+    seps = list(AFFIX_SEP.finditer(title))
     return [title[: m.start()].strip() for m in seps] + [title[m.end():].strip() for m in seps]
 
 
@@ -48,14 +48,14 @@ def agreeing(candidates: list[tuple[str, str | None]], heads: list[str],
              site_names: list[str | None], runs: tuple[str, ...] = ("title",)) -> tuple[str, str] | None:
     """(source, visible headline without the site's name) of the first candidate title that
     agrees with an `<h1>`; the candidates of the sources `runs` also by a run of their parts."""
-    keys = {_loose(h): h for h in reversed(heads)}
+    keys = {loose_headline(h): h for h in reversed(heads)}
     for source, raw in candidates:
         if not raw or not keys:
             continue
-        head = next((keys[_loose(f)] for f in (raw, strip_site_suffix(raw, site_names))
-                     if f and _loose(f) in keys), None)
+        head = next((keys[loose_headline(f)] for f in (raw, strip_site_suffix(raw, site_names))
+                     if f and loose_headline(f) in keys), None)
         if head is None and source in runs:
-            head = next((keys[_loose(r)] for r in _runs(raw) if _loose(r) in keys
+            head = next((keys[loose_headline(r)] for r in _runs(raw) if loose_headline(r) in keys
                          and len(r.split()) >= 3 and 2 * len(r) >= len(raw)), None)
         if head:
             return source, strip_site_suffix(head, site_names)

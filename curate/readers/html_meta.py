@@ -41,7 +41,7 @@ META_DATES = ("article:published_time", "og:article:published_time", "datepublis
 META_MODIFIED = ("article:modified_time", "og:article:modified_time", "og:updated_time",
                  "datemodified", "dcterms.modified", "last-modified")
 
-def _types(obj: dict) -> set[str]:
+def ld_types(obj: dict) -> set[str]:
     t = obj.get("@type")
     values = t if isinstance(t, list) else [t]
     return {v.rsplit("/", 1)[-1] for v in values if isinstance(v, str)}
@@ -83,19 +83,19 @@ def json_ld(tree) -> tuple[list[dict], bool]:
 
 def pick_article(objs: list[dict], canonical: str | None) -> tuple[dict | None, list[dict]]:
     """(the article object, other objects such as a VideoObject)."""
-    articles = [o for o in objs if _types(o) & ARTICLE_TYPES]
+    articles = [o for o in objs if ld_types(o) & ARTICLE_TYPES]
     if not articles:
         return None, objs
     if canonical and len(articles) > 1:
         key = ids.url_key(canonical)
         for o in articles:
-            url = _str(o.get("url")) or _str(o.get("@id"))
+            url = as_text(o.get("url")) or as_text(o.get("@id"))
             if url and ids.url_key(url) == key:
                 return o, objs
     with_headline = [o for o in articles if o.get("headline")]
     return (with_headline or articles)[0], objs
 
-def _str(value) -> str | None:
+def as_text(value) -> str | None:
     if isinstance(value, list) and value:
         value = value[0]
     if isinstance(value, dict):
@@ -107,18 +107,18 @@ def _str(value) -> str | None:
     value = " ".join(unescape(_TAGS.sub(" ", value)).split())
     return value or None
 
-def _names(value, authors: list[str], orgs: list[str]) -> None:
+def split_people(value, authors: list[str], orgs: list[str]) -> None:
     if isinstance(value, list):
         for v in value:
-            _names(v, authors, orgs)
+            split_people(v, authors, orgs)
     elif isinstance(value, dict):
-        name = _str(value.get("name"))
+        name = as_text(value.get("name"))
         if not name:
-            given, family = _str(value.get("givenName")), _str(value.get("familyName"))
+            given, family = as_text(value.get("givenName")), as_text(value.get("familyName"))
             name = " ".join(p for p in (given, family) if p) or None
         if not name:
             return
-        if _types(value) & {"Organization", "NewsMediaOrganization", "Corporation"}:
+        if ld_types(value) & {"Organization", "NewsMediaOrganization", "Corporation"}:
             orgs.append(name)
         else:
             authors.extend(split_names(name))
@@ -139,17 +139,17 @@ def split_names(value: str) -> list[str]:
         return []
     return [n for n in (_clean_name(p) for p in _NAME_SPLIT.split(value)) if n]
 
-def _labels(value) -> list[str]:
+def label_values(value) -> list[str]:
     if isinstance(value, str):
         return [v for v in (" ".join(p.split()) for p in value.split(",")) if v]
     if isinstance(value, list):
         out = []
         for v in value:
-            s = _str(v)
+            s = as_text(v)
             if s:
                 out.append(s)
         return out
-    s = _str(value)
+    s = as_text(value)
     return [s] if s else []
 
 def meta_tags(tree) -> dict[str, list[str]]:
@@ -164,7 +164,7 @@ def meta_tags(tree) -> dict[str, list[str]]:
         out.setdefault(t.get("itemprop").lower(), []).append(t.get("datetime").strip())
     return out
 
-def _first(meta: dict, *keys: str) -> str | None:
+def first_meta(meta: dict, *keys: str) -> str | None:
     for k in keys:
         if meta.get(k):
             return meta[k][0]
@@ -181,7 +181,7 @@ def canonical_url(tree) -> str | None:
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 # a site name's separator: spaced (`Headline | Site`, `Site: Headline`), a full-width or pipe one
 # (`見出し：日本経済新聞`), or an unspaced dash between CJK characters (`…需求-新华网`)
-_AFFIX_SEP = re.compile(rf"\s+(?:\||-|–|—|::|·|•|»|«|/|\\|~)\s+|\s*[|｜：·・]\s*|:\s+"
+AFFIX_SEP = re.compile(rf"\s+(?:\||-|–|—|::|·|•|»|«|/|\\|~)\s+|\s*[|｜：·・]\s*|:\s+"
                         rf"|(?<=[{_CJK}])\s*[-_–—]\s*|\s*[-_–—]\s*(?=[{_CJK}])")
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "info", "news", "blog", "online", "gov", "edu",
                          "web", "live", "media", "co", "de", "uk"})
@@ -200,7 +200,7 @@ def _key(text: str) -> str:
     return _ALNUM.sub("", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
-def _site_keys(site_names: list[str]) -> set[str]:
+def site_keys(site_names: list[str]) -> set[str]:
     """Comparable forms of the site's names; for a host, also its name without the top-level
     domain (`golem.de` -> `golem`) and its distinctive labels (`hoy.com.do` -> `hoy`)."""
     keys = set()
@@ -215,7 +215,7 @@ def _site_keys(site_names: list[str]) -> set[str]:
     return {k for k in keys if k}
 
 
-def _names_site(part: str, sites: set[str], loose: bool = True) -> bool:
+def part_names_site(part: str, sites: set[str], loose: bool = True) -> bool:
     """`part` names the site (the same key; `loose`, as for a suffix: for keys of 4+ characters
     the part inside the site's name, or the site's name inside a part it makes a third of: `Der
     SeglerBlog aus Berlin`, not `TINE Fotballskole viktig …` on tine.no; or a short part one of
@@ -236,18 +236,18 @@ def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
     date; a title that is only the site name is kept."""
     if not title:
         return title
-    sites = _site_keys(site_names)
+    sites = site_keys(site_names)
     while True:
-        seps = list(_AFFIX_SEP.finditer(title))
+        seps = list(AFFIX_SEP.finditer(title))
         if not seps:
             return title
         last, first = seps[-1], seps[0]
         head = title[: last.start()].strip()
-        if head and _names_site(title[last.end():], sites):
+        if head and part_names_site(title[last.end():], sites):
             title = head
             continue
         tail = title[first.end():].strip()
-        if tail and _names_site(title[: first.start()], sites, loose=False) \
+        if tail and part_names_site(title[: first.start()], sites, loose=False) \
                 and not _DATE_TAIL.fullmatch(title[: first.start()].strip()):
             title = tail
             continue
@@ -256,22 +256,22 @@ def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
 
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"} | {c: '"' for c in "„“”‟\"«»‹›"}
                         | {c: "'" for c in "‚‘’‛"})
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
+INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"))
 
 
-def _loose(text: str) -> str:
+def loose_headline(text: str) -> str:
     """A headline up to its dashes, quote marks, spacing, soft hyphens and case."""
-    return " ".join(text.translate(_INVISIBLE).replace("\xad", "").translate(_DASHES).casefold().split())
+    return " ".join(text.translate(INVISIBLE).replace("\xad", "").translate(_DASHES).casefold().split())
 
 
 def visible_headline(tree, title: str) -> str:
     """The page's `<h1>` text when it is the same headline as `title` but for dashes, quote
     marks, spacing and case (the metadata often flattens `–` and `„…“` to `-` and `"`), else
     `title`."""
-    key = _loose(title)
+    key = loose_headline(title)
     for h1 in tree.iter("h1"):
-        text = " ".join(h1.text_content().translate(_INVISIBLE).split())
-        if text and text != title and _loose(text) == key:
+        text = " ".join(h1.text_content().translate(INVISIBLE).split())
+        if text and text != title and loose_headline(text) == key:
             return text
     return title
 
@@ -321,14 +321,14 @@ def _node_name(value, nodes: dict[str, dict]) -> str | None:
         value = value[0] if value else None
     ref = None
     if isinstance(value, dict):
-        name = _str(value.get("name"))
+        name = as_text(value.get("name"))
         if name:
             return name
         ref = value.get("@id")
     elif isinstance(value, str):
         ref = value
     node = nodes.get(ref) if isinstance(ref, str) else None
-    name = _str(node.get("name")) if node else None
+    name = as_text(node.get("name")) if node else None
     return name or (ref if isinstance(ref, str) and ref.strip() else None)
 
 def _agrees(name: str, host: str) -> bool:

@@ -15,7 +15,7 @@ import copy
 import re
 
 from . import ids
-from .html_meta import _first, _loose, _str, strip_site_suffix
+from .html_meta import first_meta, loose_headline, as_text, strip_site_suffix
 
 _POST_CLASS = re.compile(r"(?:^|\s)(?:hentry|type-post)(?:\s|$)")
 _COMMENT = re.compile(r"comment", re.IGNORECASE)
@@ -37,7 +37,7 @@ def _posts(tree) -> list:
 
 def _named(post, titles: set[str], canonical_key: str | None) -> bool:
     for h in post.iter("h1", "h2", "h3"):
-        if _loose(h.text_content()) in titles:
+        if loose_headline(h.text_content()) in titles:
             return True
     if canonical_key:
         for a in post.iter("a"):
@@ -57,12 +57,12 @@ def the_post(tree, art: dict, meta: dict, canonical: str | None, min_words: int)
     if len(full) < 2:
         return None
     element = tree.find(".//title")
-    titles = [_str(art.get("headline")), _first(meta, "og:title"),
+    titles = [as_text(art.get("headline")), first_meta(meta, "og:title"),
               element.text_content() if element is not None else None]
-    sites = [_str(art.get("publisher")), _first(meta, "og:site_name"),
+    sites = [as_text(art.get("publisher")), first_meta(meta, "og:site_name"),
              ids.url_key(canonical).split("/", 1)[0] if canonical else None]
     titles += [strip_site_suffix(" ".join(t.split()), sites) for t in titles if t]
-    keys = {_loose(t) for t in titles if t}
+    keys = {loose_headline(t) for t in titles if t}
     canonical_key = ids.url_key(canonical) if canonical else None
     named = [p for p in full if _named(p, keys, canonical_key)]
     if len(named) != 1:

@@ -45,7 +45,7 @@ def deadline(seconds: float):
 
 
 
-def _paragraphs(text: str | None) -> str:
+def as_paragraphs(text: str | None) -> str:
     if not text:
         return ""
     return "\n\n".join(p for p in (" ".join(line.split()) for line in text.split("\n")) if p)
@@ -54,12 +54,12 @@ def _paragraphs(text: str | None) -> str:
 _WORD = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]|[^\s\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]+")
 
 
-def _words(text: str | None) -> int:
+def count_words(text: str | None) -> int:
     """Words; each CJK character counts as one (those scripts put no spaces between words)."""
     return len(_WORD.findall(text)) if text else 0
 
 
-def _title_author(tree):
+def title_and_author(tree):
     """trafilatura's title and author, as its `extract_metadata` finds them, without the date,
     site name, categories and licence it also looks for."""
     from trafilatura.metadata import examine_meta, extract_author, extract_meta_json, extract_title

@@ -32,6 +32,7 @@ import orjson
 from . import ids, sources
 from .base import RawInput, Reason, new_record, rejected
 from .jsonl import map_object
+from .safety import guarded
 
 NAME = "json"
 VERSION = 1
@@ -115,8 +116,6 @@ def _sha(text: str) -> str:
 
 
 def _read_array(src: RawInput, mapping) -> list:
-    from .safety import guarded
-
     text = src.text
     items, problem = split_items(text)
     out = []

@@ -46,6 +46,7 @@ from . import dates, ids, sources
 from .base import RawInput, Reason, new_record, rejected
 from .decode import decode_text, normalise_newlines
 from .reuters_web import parse_byline
+from .safety import guarded
 
 NAME = "jsonl"
 VERSION = 1
@@ -272,8 +273,6 @@ def line_bytes(raw: bytes, lineno: int) -> bytes:
 
 
 def read(src: RawInput, params) -> list:
-    from .safety import guarded  # one bad line never costs the others
-
     mapping = sources.resolve(src.as_path or src.path, params)
     lines, encoding = split_lines(src.data)
     base_flags = ["decoded_utf16"] if encoding == "utf-16" else []

@@ -23,6 +23,9 @@ from html.entities import name2codepoint
 
 from lxml import etree
 
+from . import dates
+from .reuters_web import parse_byline
+
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.DOTALL | re.IGNORECASE)
 _DOCTYPE_TEXT = re.compile(r"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.DOTALL | re.IGNORECASE)
@@ -46,6 +49,18 @@ def parser() -> etree.XMLParser:
 def declared_encoding(data: bytes) -> str | None:
     m = _ENCODING.match(data[:200])
     return m.group(1).decode("ascii") if m else None
+
+
+def feed_bytes(src) -> tuple[bytes, str | None, bool]:
+    """The bytes of a feed file (a RawInput) to parse, their encoding, and whether offsets are
+    byte offsets of the raw file (not when the file was UTF-16, parsed as its UTF-8 text)."""
+    if "decoded_utf16" in src.flags:
+        return src.text.encode("utf-8"), "utf-8", False
+    enc = declared_encoding(src.data)
+    if enc is None:
+        enc = ("cp1252" if "decoded_cp1252" in src.flags
+               else "latin-1" if "decoded_latin1" in src.flags else "utf-8")
+    return src.data, enc, True
 
 
 def parse(data: bytes, encoding: str | None = None):
@@ -303,8 +318,6 @@ def stamp(value: str | None, tz=None) -> tuple[str | None, str | None, str | Non
     """(date, timestamp with offset, problem) from a feed's ISO 8601 value (extended or basic:
     '2016-10-21T16:25:32-05:00', '20151210T191044Z', '2017-08-24T04:38:34+0000', '20151210');
     a naive time takes the source's time zone `tz` when one is given."""
-    from . import dates
-
     if not value or not value.strip():
         return None, None, None
     s = "".join(value.split())
@@ -320,8 +333,6 @@ def byline_names(value: str | None) -> list[str]:
     """Person names of a byline string: 'By Paulo Santalucia and Frances d'Emilio' -> two names;
     the word 'By' in a few languages (Von, Par, Por, Door) goes; role titles ('AP Business
     Writer') and agency names ('Associated Press') are not names."""
-    from .reuters_web import parse_byline
-
     if not value:
         return []
     value = _BY.sub("By ", value.strip(), count=1)

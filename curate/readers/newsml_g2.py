@@ -39,6 +39,8 @@ from curate.record import CANCELED_FLAG, Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
+from .reuters21578 import place_of
+from .safety import guarded
 
 NAME = "newsml_g2"
 VERSION = 1
@@ -122,8 +124,6 @@ def _people(cm, flags) -> tuple[list[str], dict[str, list[str]]]:
 
 
 def _dateline(cm, flags) -> str | None:
-    from .reuters21578 import place_of
-
     place = place_of(markup.text(markup.child(cm, "dateline"), flags))
     if place:
         return place
@@ -211,15 +211,12 @@ def read_item(src: RawInput, item, position: int | None):
 
 
 def read(src: RawInput, params) -> list:
-    from .nitf import _bytes
-    from .safety import guarded
-
     def bare(detail_reason: Reason, detail: str):
         rec = new_record(ids.path_id(src.path), src.path, NAME, VERSION, src.sha256,
                          flags=list(src.flags))
         return [rejected(rec, detail_reason, detail)]
 
-    data, encoding, _ = _bytes(src)
+    data, encoding, _ = markup.feed_bytes(src)
     n_entities = markup.entity_declarations(data)
     if n_entities:
         return bare(Reason.UNSAFE_MARKUP,

@@ -46,6 +46,7 @@ from curate.record import CANCELED_FLAG, Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
+from .safety import guarded
 
 NAME = "ninjs"
 VERSION = 1
@@ -258,8 +259,6 @@ def read_item(src: RawInput, obj: dict, position: int | None):
 
 
 def read(src: RawInput, params) -> list:
-    from .safety import guarded
-
     obj = _unwrap(_load(src.text))
     items = obj if isinstance(obj, list) else [obj]
     several = isinstance(obj, list)

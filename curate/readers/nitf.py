@@ -43,6 +43,7 @@ from curate.record import Label
 
 from . import ids, markup
 from .base import LabelSet, RawInput, Reason, new_record, rejected
+from .safety import guarded
 
 NAME = "nitf"
 VERSION = 1
@@ -54,17 +55,6 @@ _STANDIN = b'<!DOCTYPE nitf SYSTEM "nitf.dtd">\n'
 
 def sniff(text: str) -> bool:
     return markup.root_name(text) == "nitf"
-
-
-def _bytes(src: RawInput) -> tuple[bytes, str | None, bool]:
-    """(bytes to parse, their encoding, whether offsets are byte offsets of the raw file)."""
-    if "decoded_utf16" in src.flags:
-        return src.text.encode("utf-8"), "utf-8", False
-    enc = markup.declared_encoding(src.data)
-    if enc is None:
-        enc = ("cp1252" if "decoded_cp1252" in src.flags
-               else "latin-1" if "decoded_latin1" in src.flags else "utf-8")
-    return src.data, enc, True
 
 
 def documents(data: bytes) -> list[tuple[int, bytes | None]]:
@@ -184,9 +174,7 @@ def read_document(src: RawInput, root, position: int | None, offset: int | None)
 
 
 def read(src: RawInput, params) -> list:
-    from .safety import guarded
-
-    data, encoding, exact = _bytes(src)
+    data, encoding, exact = markup.feed_bytes(src)
     n_entities = markup.entity_declarations(data)
     if n_entities:
         rec = new_record(ids.path_id(src.path), src.path, NAME, VERSION, src.sha256,

@@ -19,6 +19,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 
+from curate.engine.cache import AnnotationCache
 from curate.record import RECORD_DECODER, REJECTED_DECODER, Reason, encode
 
 from . import html, ids
@@ -125,7 +126,5 @@ def active_cache():
     path, prefix = _ACTIVE
     key = (os.getpid(), path)  # a connection never crosses a fork
     if key not in _OPEN:
-        from curate.engine.cache import AnnotationCache
-
         _OPEN[key] = AnnotationCache(path)
     return _OPEN[key], prefix

@@ -52,6 +52,7 @@ from curate.record import Label
 from . import dates, ids, markup
 from .base import RawInput, Reason, new_record, rejected
 from .decode import decode_text
+from .safety import guarded
 
 NAME = "reuters21578"
 VERSION = 1
@@ -214,8 +215,6 @@ def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: 
 
 
 def read(src: RawInput, params) -> list:
-    from .safety import guarded
-
     data = src.text.encode("utf-8") if "decoded_utf16" in src.flags else src.data
     starts = [m.start() for m in _START.finditer(data)]
     out = []

@@ -19,7 +19,7 @@ mapping by the path a file will have under the raw root (`add` puts files in `ad
 source that arrives by `curate add` needs a glob matching there, e.g. `added-*/**/*.json`).
 
 A source without a preset starts from `ingest.jsonl`. Each mapping value is a key or a dotted
-path (see jsonl.py). Presets (the crawlers' own output keys):
+path (see jsonl.py). Presets (`curate.params.PRESETS`, the crawlers' own output keys):
 
 * `news-please`: maintext, title, authors, date_publish, date_modify, url, source_domain ->
   publisher, description, language (-> label scheme `language`); no id (the path rule applies).
@@ -43,25 +43,10 @@ from dataclasses import dataclass, field
 import msgspec
 
 from curate.globs import compile_glob  # noqa: F401 - the one glob rule, re-exported
+from curate.params import PRESETS  # the preset table: params.yaml values by name
 
 FIELDS = ("id", "text", "title", "date", "url", "authors", "dateline", "modified_at",
           "publisher", "description", "language", "labels", "timezone")
-
-PRESETS: dict[str, dict] = {
-    "news-please": {
-        "id": None, "text": "maintext", "title": "title", "date": "date_publish",
-        "modified_at": "date_modify", "url": "url", "authors": "authors", "dateline": None,
-        "publisher": "source_domain", "description": "description", "language": "language",
-        "labels": {},
-    },
-    "fundus": {
-        "id": None, "text": "body", "title": "title", "date": "publishing_date",
-        "modified_at": None, "url": None, "authors": "authors", "dateline": None,
-        "publisher": None, "description": "body.summary", "language": None,
-        "labels": {"topics": "topics"},
-    },
-}
-
 
 @dataclass(frozen=True, slots=True)
 class Mapping:

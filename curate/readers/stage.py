@@ -9,13 +9,15 @@ from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.progress import current
-from curate.engine.stage import WINDOW, StageResult, _run_stage, _Writer, stage_executor
+from curate.engine.stage import WINDOW, StageResult, run_stage, StageWriter, stage_executor
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
 from curate.record import REJECTED_DECODER, Reason
 
-from . import _resolver, early_reject, pages, warc
+from . import resolver, early_reject, pages, warc
 from .base import SKIPPED_DECODER, encode_items
+from curate.readers import html, iter_raw_files, read_file, sniff
+from curate.readers.decode import Failure, load
 
 _rejected_dec = REJECTED_DECODER
 # the code whose output the ingest cache holds: every reader module, the glob rule of the
@@ -57,8 +59,6 @@ WARC_FILE = b"W"       # the ingest cache's value for a WARC file: its pages are
 
 def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, prefix: str) -> list[bytes]:
     """The executor task: read saved files (not WARC), their HTML pages through the page cache."""
-    from curate.readers import read_file
-
     with pages.active(cache_path, prefix):
         return [encode_items(read_file(rel, Path(raw_root), ingest)) for rel in rels]
 
@@ -66,7 +66,7 @@ def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, p
 class _Ingest:
     """One ingest run: the caches, the executor, and the writer outputs go to in path order."""
 
-    def __init__(self, root: Path, params: Params, executor, w: _Writer, result: StageResult):
+    def __init__(self, root: Path, params: Params, executor, w: StageWriter, result: StageResult):
         self.params, self.executor, self.w, self.result = params, executor, w, result
         # absolute: a Dask worker's working folder is not the project's (same paths, docs/performance.md)
         self.raw_root = (root / params.ingest.raw_dir).resolve()
@@ -108,7 +108,7 @@ class _Ingest:
         for rel in files:
             if rel in values:
                 continue
-            full, _ = _resolver(str(self.raw_root)).resolve(rel)
+            full, _ = resolver(str(self.raw_root)).resolve(rel)
             if full is not None and warc.sniff_file(full):
                 values[rel] = WARC_FILE
             else:
@@ -129,7 +129,7 @@ class _Ingest:
     def warc(self, rel: str) -> None:
         """Stream a WARC file: its pages in rounds of PAGE_WINDOW, each from the page cache or
         extracted on the executor; nothing holds more than a round."""
-        full, problem = _resolver(str(self.raw_root)).resolve(rel)
+        full, problem = resolver(str(self.raw_root)).resolve(rel)
         if full is None:
             self.emit(encode_items([early_reject(rel, Reason.UNREADABLE, problem)]))
             return
@@ -201,12 +201,10 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
     is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
-    from curate.readers import iter_raw_files
-
     raw_root = root / params.ingest.raw_dir
     run = None
 
-    def body(w: _Writer, result: StageResult) -> None:
+    def body(w: StageWriter, result: StageResult) -> None:
         nonlocal run
         run = _Ingest(root, params, ex, w, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
@@ -221,7 +219,7 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     try:  # an executor of its own is terminated if the stage fails or is interrupted
         with stage_executor(params, executor) as ex:
             _check_worker_paths(ex, root, params, raw_root)
-            return _run_stage(root, "ingest", body)
+            return run_stage(root, "ingest", body)
     finally:
         if run is not None:
             run.close()
@@ -230,12 +228,9 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
 def page_keys(raw_root: Path, files: list[str], params: Params):
     """The page cache keys of the HTML pages in `files` (saved pages and WARC responses): read
     and hashed, not extracted."""
-    from curate.readers import html, sniff
-    from curate.readers.decode import Failure, load
-
     prefix = ingest_cache_prefix(params)
     for rel in files:
-        full, _ = _resolver(str(raw_root)).resolve(rel)
+        full, _ = resolver(str(raw_root)).resolve(rel)
         if full is None:
             continue
         if warc.sniff_file(full):
@@ -251,8 +246,6 @@ def page_keys(raw_root: Path, files: list[str], params: Params):
 def live_keys(m: LiveKeys) -> None:
     """For `curate cache prune`: the ingest keys of the current raw files (path, stat identity),
     and the page keys of their HTML pages (which reads every raw file once)."""
-    from curate.readers import iter_raw_files
-
     raw_root = m.root / m.params.ingest.raw_dir
     files = iter_raw_files(raw_root) if raw_root.exists() else []
     m.facts["raw_files"] = set(files)

@@ -40,6 +40,7 @@ from curate.record import Reason
 
 from . import html, ids, pages
 from .base import Skipped, new_record, rejected
+from .sources import zone_of
 
 NAME = "warc"
 VERSION = 1
@@ -132,7 +133,6 @@ def iter_path(full: str, path: str, params):
     carry the source's time zone (`ingest.sources[].timezone`, for naive times) and, when the
     archive is cut or broken somewhere, the flag ``damaged_source`` (known before the first page
     is yielded: a first pass reads the records' headers only)."""
-    from .sources import zone_of
 
     damaged = damage(full) is not None
     tz = zone_of(path, params)

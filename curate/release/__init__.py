@@ -1,2 +1,3 @@
-"""Releasing a version: the dataset card, Croissant metadata, tag and push (build).
+"""Releasing a version: the dataset card, Croissant metadata, tag and push (build), exports
+to Parquet or jsonl.gz (export).
 """

@@ -36,6 +36,7 @@ from curate.release.card import ReleaseInfo, languages_of, write_card
 from curate.release.changelog import CHANGELOG_HEADER, EXAMPLES, add_entry, changelog_entry  # noqa: F401
 from curate.release.croissant import build_croissant, croissant_version
 from curate.params import ParamsError, load_params
+from curate.dataset.diff import diff_versions
 
 VERSION_RE = re.compile(r"^v\d+(\.\d+){0,2}(-[A-Za-z][0-9A-Za-z.]*)?$")
 VERSION_HELP = "v1, v1.2, v1.2.3 or v2.0.0-rc1"
@@ -217,8 +218,6 @@ def release_files(root: Path, info: ReleaseInfo, previous: str | None) -> dict[s
                   f"(of {m.get('inputs', 0)}).")
     report = None
     if previous is not None:
-        from curate.dataset.diff import diff_versions
-
         report = diff_versions(root, previous, None, limit=EXAMPLES)
     entry = changelog_entry(info.version, info.date, previous, report, facts_line)
     log = root / CHANGELOG

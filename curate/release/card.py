@@ -24,7 +24,7 @@ from curate.release import card_sections as sections
 from curate.release.facts import (  # noqa: F401 - the card's public names
     CorpusFacts,
     ReleaseInfo,
-    _View,
+    FactsView,
     corpus_facts,
     languages_of,
     size_category,

@@ -12,6 +12,7 @@ from curate.record import Record, Rejected
 from curate.release.code_docs import param_comment, reader_descriptions, reason_docs
 from curate.release.croissant import FieldSpec, record_fields
 from curate.release.facts import CorpusFacts, ReleaseInfo, languages_of
+from curate.render.text import md_cell
 
 OTHER_LICENSE_NOTE = (
     "The articles' copyright belongs to their publishers; the license `other` means no license "
@@ -45,8 +46,6 @@ def _fmt(value) -> str:
 
 def _cell(text: str) -> str:
     """A table cell by the one escaping rule (curate/render/text.py `md_cell`)."""
-    from curate.render.text import md_cell
-
     return md_cell(str(text))
 
 
@@ -282,7 +281,7 @@ def processing(facts: CorpusFacts, params: Params) -> list[str]:
 
 
 def validation(facts: CorpusFacts, params: Params) -> list[str]:
-    from curate.validate.schemas import contract_rules
+    from curate.validate.schemas import contract_rules  # lazy: pandera, polars costly to load
 
     m = facts.metrics
     rej_by_reason: dict = m.get("rejected_by_reason", {})

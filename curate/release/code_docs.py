@@ -76,6 +76,6 @@ def first_sentence(doc: str | None) -> str:
 def reader_descriptions() -> dict[str, str]:
     """Every reader that can produce records, in the order content is sniffed (WARC archives are
     recognised first, by their bytes, then READERS in order) -> its one-sentence description."""
-    from curate.readers import READERS, warc
+    from curate.readers import READERS, warc  # lazy: lxml costly to load
 
     return {m.NAME: first_sentence(m.__doc__) for m in (warc, *READERS)}

@@ -12,9 +12,9 @@ from pathlib import Path
 import msgspec
 import orjson
 
-from curate.dataset.quality import MISSING_FIELDS, is_missing
+from curate.dataset.quality import MISSING_FIELDS
 from curate.layout import METRICS, rejected_paths, shard_paths
-from curate.record import Record, view
+from curate.record import Record, is_missing, view
 
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                    (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"),
@@ -50,12 +50,12 @@ class ReleaseInfo:
 
 
 # what the card reads of a record (types from curate/record.py; the text is skipped)
-_View = view(Record, [
+FactsView = view(Record, [
     "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
     ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
     "authors", "url", "published_at", "publisher",
-], "_View")
-_VIEWED = frozenset(_View.__struct_fields__)
+], "FactsView")
+_VIEWED = frozenset(FactsView.__struct_fields__)
 
 
 @dataclass
@@ -95,10 +95,10 @@ def data_digest(files: list[Path]) -> str:
 
 def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
     """Stream the accepted shards once and gather what the card reports."""
-    from curate.readers.html_meta import is_name  # the one rule of what names a publisher
+    from curate.readers.html_meta import is_name  # lazy: lxml costly to load; the one rule of what names a publisher
 
     facts = CorpusFacts()
-    dec = msgspec.json.Decoder(_View)
+    dec = msgspec.json.Decoder(FactsView)
     cdir = root / curated
     for shard in shard_paths(cdir):
         with open(shard, "rb") as fh:

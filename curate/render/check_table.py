@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from curate.check.verdicts import CheckResult
+from collections.abc import Iterable
+from curate.render.text import for_terminal
 
 
-def render_table(result: CheckResult, title: str | None = None):
-    """A rich Table, one row per input: verdict, reason, id, detail (+ note, replaces)."""
+def render_table(verdicts: Iterable, title: str | None = None):
+    """A rich Table, one row per verdict (anything with label, accepted, reason, id, detail and
+    note attributes): verdict, reason, id, detail (+ note)."""
     from rich.markup import escape
     from rich.table import Table
-
-    from curate.render.text import for_terminal
 
     table = Table(title=title, show_lines=False, expand=False)
     table.add_column("#", justify="right", style="dim")
@@ -22,7 +19,7 @@ def render_table(result: CheckResult, title: str | None = None):
     table.add_column("reason", no_wrap=True)
     table.add_column("id", no_wrap=True)
     table.add_column("detail", overflow="fold")
-    for n, v in enumerate(result.verdicts, 1):
+    for n, v in enumerate(verdicts, 1):
         verdict = "[green]accepted[/]" if v.accepted else "[red]rejected[/]"
         detail = v.detail
         if v.note:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from curate.render.diff_report import KINDS, _fmt_delta, _label_rows, _listed_modified, _month_rows, params_only_line
+from curate.render.diff_report import KINDS, fmt_delta, label_rows, listed_modified, month_rows, params_only_line
 from curate.render.page import cards, page, table
 from curate.render.text import esc
 
@@ -67,7 +67,7 @@ def _records(report: dict) -> list[str]:
                       [[_id(m["from"]), _id(m["to"]), esc(m.get("title") or ""), esc(", ".join(m["fields"]))]
                        for m in ex["moved"]])]
     if ex["modified"]:
-        out.append(f"<h2>Modified (first {len(ex['modified'])} of {_listed_modified(report):,})</h2>")
+        out.append(f"<h2>Modified (first {len(ex['modified'])} of {listed_modified(report):,})</h2>")
         for m in ex["modified"]:
             out.append(f"<h3>{_id(m['id'])}: {esc(', '.join(m['fields']))}</h3>")
             if m.get("title"):
@@ -95,14 +95,14 @@ def _files(report: dict) -> list[str]:
             out += [f"<p>{esc(n)}</p>" for n in sec["notes"]]
             if sec["changes"]:
                 out.append(table(["key", "A", "B", "Δ"],
-                                 [[esc(c["key"]), _v(c["a"]), _v(c["b"]), esc(_fmt_delta(c.get("delta")))]
+                                 [[esc(c["key"]), _v(c["a"]), _v(c["b"]), esc(fmt_delta(c.get("delta")))]
                                   for c in sec["changes"]], numeric={1, 2, 3}))
     return out
 
 
 def _distributions(report: dict) -> list[str]:
     d = report["distributions"]
-    months, labels = _month_rows(report), _label_rows(report)
+    months, labels = month_rows(report), label_rows(report)
     out = ["<h2>Distribution shifts</h2>"] if months or labels or d["entities_gained"] or d["entities_lost"] else []
     for title, rows in (("Articles per month", months), ("Entity labels (mentions)", labels)):
         if rows:

@@ -15,7 +15,7 @@ KINDS = ("added", "removed", "modified", "moved", "unchanged")
 
 
 def render(report: dict, fmt: str) -> str:
-    from curate.render.diff_html import render_html
+    from curate.render.diff_html import render_html  # lazy: curate.render.diff_html imports this module
 
     if fmt == "json":
         return json.dumps(report, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -61,20 +61,20 @@ def params_only_line(report: dict) -> str | None:
             "not listed among the modified examples")
 
 
-def _listed_modified(report: dict) -> int:
+def listed_modified(report: dict) -> int:
     """Modified records that are listed: all but those differing only in the params digest."""
     return report["summary"]["modified"] - (report.get("params_only") or {}).get("records", 0)
 
 
-def _month_rows(report: dict) -> list[dict]:
+def month_rows(report: dict) -> list[dict]:
     return [r for r in report["distributions"]["months"] if r["delta"]]
 
 
-def _label_rows(report: dict) -> list[dict]:
+def label_rows(report: dict) -> list[dict]:
     return [r for r in report["distributions"]["entity_labels"] if r["delta"]]
 
 
-def _fmt_delta(d: Any) -> str:
+def fmt_delta(d: Any) -> str:
     if isinstance(d, (int, float)) and not isinstance(d, bool):
         return f"{d:+g}" if isinstance(d, float) else f"{d:+d}"
     return ""
@@ -100,7 +100,7 @@ def render_text(report: dict, brief: bool = False) -> str:
                 for c in ch:
                     va = "(absent)" if c["change"] == "added" else _val(c["a"], 60)
                     vb = "(absent)" if c["change"] == "removed" else _val(c["b"], 60)
-                    out.append(f"  {c['key']}: {va} → {vb} {_fmt_delta(c.get('delta'))}".rstrip())
+                    out.append(f"  {c['key']}: {va} → {vb} {fmt_delta(c.get('delta'))}".rstrip())
         for note in report[name]["notes"]:
             out.append(f"  note: {note}")
     if report["identical"]:
@@ -122,7 +122,7 @@ def render_text(report: dict, brief: bool = False) -> str:
             extra = m["fields"]
             out.append(f"  {m['from']} → {m['to']}" + (f"  (also changed: {', '.join(extra)})" if extra else ""))
     if ex["modified"]:
-        out.append(f"modified (first {len(ex['modified'])} of {_listed_modified(report)}):")
+        out.append(f"modified (first {len(ex['modified'])} of {listed_modified(report)}):")
         for m in ex["modified"]:
             out.append(_safe(f"  ~ {m['id']}: {', '.join(m['fields'])}"))
             for name, ch in m["changes"].items():
@@ -134,11 +134,11 @@ def render_text(report: dict, brief: bool = False) -> str:
                                   f"; gained {_val(ch['gained'], 80)}; lost {_val(ch['lost'], 80)}"))
                 else:
                     out.append(f"    {name}: {_val(ch['a'], 80)} → {_val(ch['b'], 80)}")
-    months = _month_rows(report)
+    months = month_rows(report)
     if months:
         out.append("articles per month (changed): " + ", ".join(f"{r['key']} {r['a']}→{r['b']}" for r in months[:24])
                    + (" …" if len(months) > 24 else ""))
-    labels = _label_rows(report)
+    labels = label_rows(report)
     if labels:
         out.append("entity labels (changed): " + ", ".join(f"{r['key']} {r['a']}→{r['b']}" for r in labels))
     d = report["distributions"]
@@ -189,7 +189,7 @@ def render_md(report: dict) -> str:
                 "| from | to | also changed |", "|---|---|---|"]
         out += [f"| {_md(m['from'])} | {_md(m['to'])} | {_md(', '.join(m['fields']))} |" for m in ex["moved"]] + [""]
     if ex["modified"]:
-        out += [f"## Modified (first {len(ex['modified'])} of {_listed_modified(report)})", ""]
+        out += [f"## Modified (first {len(ex['modified'])} of {listed_modified(report)})", ""]
         for m in ex["modified"]:
             out += [f"### {_md(m['id'])}: {_md(', '.join(m['fields']))}", ""]
             for name, ch in m["changes"].items():
@@ -208,11 +208,11 @@ def render_md(report: dict) -> str:
             out += [f"- {_md(n)}" for n in sec["notes"]]
             if sec["changes"]:
                 out += ["| key | A | B | Δ |", "|---|---|---|---|"]
-                out += [f"| {_md(c['key'])} | {_md(c['a'])} | {_md(c['b'])} | {_fmt_delta(c.get('delta'))} |"
+                out += [f"| {_md(c['key'])} | {_md(c['a'])} | {_md(c['b'])} | {fmt_delta(c.get('delta'))} |"
                         for c in sec["changes"]]
             out.append("")
     d = report["distributions"]
-    months, labels = _month_rows(report), _label_rows(report)
+    months, labels = month_rows(report), label_rows(report)
     if months or labels or d["entities_gained"] or d["entities_lost"]:
         out += ["## Distribution shifts", ""]
     for title, rows in (("Articles per month", months), ("Entity labels (mentions)", labels)):

@@ -9,17 +9,17 @@ from __future__ import annotations
 from curate.render.text import md
 
 
-def _num(v) -> str:
+def fmt_num(v) -> str:
     if isinstance(v, float):
         return f"{v:.4f}".rstrip("0").rstrip(".") if v else "0"
     return f"{v:,}" if isinstance(v, int) else str(v)
 
 
-def _pct(v: float) -> str:
+def fmt_pct(v: float) -> str:
     return f"{100 * v:.2f}%"
 
 
-def _compact(v) -> str:
+def fmt_compact(v) -> str:
     if isinstance(v, dict):
         return ", ".join(f"{k}={x}" for k, x in v.items())
     return str(v)
@@ -52,13 +52,13 @@ def _md_summary(r: dict) -> list[str]:
             "(curated shards and rejected files).", ""]
     out += ["## Summary", ""]
     out += _md_table(["metric", "value"], [
-        ["inputs", _num(c["inputs"])], ["accepted", _num(c["accepted"])], ["rejected", _num(c["rejected"])],
-        ["rejected rate", _pct(m.get("rejected_rate", 0.0))],
-        ["duplicate rate", _pct(m.get("duplicate_rate", 0.0))],
+        ["inputs", fmt_num(c["inputs"])], ["accepted", fmt_num(c["accepted"])], ["rejected", fmt_num(c["rejected"])],
+        ["rejected rate", fmt_pct(m.get("rejected_rate", 0.0))],
+        ["duplicate rate", fmt_pct(m.get("duplicate_rate", 0.0))],
         ["months covered", f"{md(cov['first_month'])} … {md(cov['last_month'])} ({cov['months']} months, "
                            f"{cov['gap_months']} without articles)"],
         ["words (median / mean)", f"{L['percentiles']['p50']} / {L['mean']}"],
-        ["skipped (not articles, not inputs)", _num(r.get("skipped", {}).get("total", 0))],
+        ["skipped (not articles, not inputs)", fmt_num(r.get("skipped", {}).get("total", 0))],
         ["consistent with metrics.json", _consistency_word(r)],
     ])
     return out
@@ -111,13 +111,13 @@ def _md_length(r: dict) -> list[str]:
 def _md_fields(r: dict) -> list[str]:
     out = ["## Missing fields (accepted records)", ""]
     out += _md_table(["field", "missing", "rate"],
-                     [[md(k), v["count"], _pct(v["rate"])] for k, v in r["missing"].items()])
+                     [[md(k), v["count"], fmt_pct(v["rate"])] for k, v in r["missing"].items()])
     out += ["## Languages", ""]
     out += _md_table(["language", "articles", "rate"],
-                     [[md(x["language"]), x["articles"], _pct(x["rate"])] for x in r["languages"]])
+                     [[md(x["language"]), x["articles"], fmt_pct(x["rate"])] for x in r["languages"]])
     out += ["## Quality flags", ""]
     out += _md_table(["flag", "records", "rate", "counted on", "examples"],
-                     [[md(f["flag"]), f["count"], _pct(f["rate"]), f["source"], _ids(f["examples"])]
+                     [[md(f["flag"]), f["count"], fmt_pct(f["rate"]), f["source"], _ids(f["examples"])]
                       for f in r["flags"]])
 
     return out
@@ -141,10 +141,10 @@ def _md_labels(r: dict) -> list[str]:
            "subjects, JSON-LD `articleSection`), by scheme.", ""]
     n = lab.get("labelled", 0) + lab.get("unlabelled", 0)
     out += [f"{lab.get('labelled', 0):,} of {n:,} accepted records carry labels; "
-            f"{lab.get('unlabelled', 0):,} ({_pct(lab.get('unlabelled_rate', 0.0))}) carry none.", ""]
+            f"{lab.get('unlabelled', 0):,} ({fmt_pct(lab.get('unlabelled_rate', 0.0))}) carry none.", ""]
     if lab.get("schemes"):
         out += _md_table(["scheme", "records", "rate", "distinct values", "top values (records)"],
-                         [[md(x["scheme"]), x["articles"], _pct(x["rate"]), x["values"],
+                         [[md(x["scheme"]), x["articles"], fmt_pct(x["rate"]), x["values"],
                            singletons_text(x) if singletons(x) else
                            ", ".join(f"{md(t['value'])} ({t['articles']})" for t in x["top"])]
                           for x in lab["schemes"]])
@@ -184,7 +184,7 @@ def _md_rejected(r: dict) -> list[str]:
     c = r["counts"]
     out = ["## Rejected by reason", ""]
     out += _md_table(["reason", "count", "rate", "examples (id, path: detail)"],
-                     [[md(x["reason"]), x["count"], _pct(x["rate"]),
+                     [[md(x["reason"]), x["count"], fmt_pct(x["rate"]),
                        "; ".join(f"{md(e['id'])} ({md(e['path'])}): {md(e['detail'])}" for e in x["examples"])]
                       for x in r["rejected"]])
     out += ["Rejected by stage:", ""]
@@ -195,7 +195,7 @@ def _md_rejected(r: dict) -> list[str]:
             "(WARC requests, revisits, non-HTML or non-2xx responses): not inputs, counted by kind in "
             "`reports/metrics.json`.", ""]
     if sk.get("by_kind"):
-        out += _md_table(["kind", "items"], [[md(k), _num(v)] for k, v in sk["by_kind"].items()])
+        out += _md_table(["kind", "items"], [[md(k), fmt_num(v)] for k, v in sk["by_kind"].items()])
     return out
 
 
@@ -205,12 +205,12 @@ def _md_consistency(r: dict) -> list[str]:
     checks = r.get("consistency", {}).get("checks", [])
     if checks:
         out += _md_table(["check", "report", "recorded", "ok"],
-                         [[md(ch["check"]), md(_compact(ch["report"])), md(_compact(ch["recorded"])),
+                         [[md(ch["check"]), md(fmt_compact(ch["report"])), md(fmt_compact(ch["recorded"])),
                            "yes" if ch["ok"] else "**NO**"] for ch in checks])
     else:
         out += ["No reports/metrics.json or manifest to compare with.", ""]
     out += ["## Metrics", "", "Names usable in `curate quality --fail-on`.", ""]
-    out += _md_table(["metric", "value"], [[md(k), _num(v)] for k, v in m.items()])
+    out += _md_table(["metric", "value"], [[md(k), fmt_num(v)] for k, v in m.items()])
     return out
 
 

@@ -28,11 +28,9 @@ from dataclasses import dataclass, field
 
 import msgspec
 
-from curate.params import SourceLimits, ValidateParams
+from curate.globs import compile_glob
+from curate.params import NULL_FIELDS, SourceLimits, ValidateParams
 from curate.record import is_missing
-
-# field -> what "missing" means, as the facts of curate.validate.rules name it (`<field>_missing`)
-NULL_FIELDS = ("title", "dateline", "date", "credits")
 
 
 DEFAULT = "default"  # the source of records that match no validate.sources entry
@@ -228,8 +226,6 @@ class SourceGroups:
     (the default source) when none does."""
 
     def __init__(self, params: ValidateParams) -> None:
-        from curate.globs import compile_glob
-
         self.entries = _entries(params)
         self._globs = [compile_glob(e.glob) if e.glob is not None else None for e in self.entries]
         self._seen: dict[tuple[str, str], int] = {}
@@ -253,27 +249,3 @@ class SourceGroups:
         return DEFAULT if group < 0 else source_label(self.entries[group])
 
 
-def reader_names() -> list[str]:
-    """The `source.format` names the readers write (what a validate.sources `reader` may name)."""
-    from curate.readers import READERS, warc
-
-    return sorted({r.NAME for r in READERS} | {warc.NAME})
-
-
-def check_source_entry(entry: SourceLimits) -> None:
-    """A validate.sources entry names one glob or one reader, known null-rate fields and limits
-    in [0, 1]; ValueError naming what is wrong."""
-    if (entry.glob is None) == (entry.reader is None):
-        raise ValueError("a validate.sources entry needs exactly one of `glob` (a raw-path glob) or `reader`")
-    if entry.glob is not None:
-        from curate.globs import compile_glob
-
-        compile_glob(entry.glob)
-    elif entry.reader not in (names := reader_names()):
-        raise ValueError(f"unknown reader {entry.reader!r} (known: {', '.join(names)})")
-    unknown = sorted(set(entry.max_null_rate) - set(NULL_FIELDS))
-    if unknown:
-        raise ValueError(f"max_null_rate: unknown field {unknown[0]!r} (known: {', '.join(NULL_FIELDS)})")
-    limits = [*entry.max_null_rate.values(), *([entry.max_reject_rate] if entry.max_reject_rate is not None else [])]
-    if any(not 0.0 <= v <= 1.0 for v in limits):
-        raise ValueError("limits are rates between 0 and 1")

@@ -11,11 +11,11 @@ from pathlib import Path
 from curate.record import RECORD_DECODER, Record, encode
 
 
-def _shard_of(record_id: str, shards: int) -> int:
+def shard_of(record_id: str, shards: int) -> int:
     return zlib.crc32(record_id.encode("utf-8")) % shards
 
 
-class _LineIndex:
+class LineIndex:
     """(offset, length) of each record line of a file, in two compact arrays (16 bytes a line)."""
 
     def __init__(self) -> None:
@@ -34,7 +34,7 @@ class _LineIndex:
         return fh.read(self.lengths[pos])
 
 
-def _indexed_records(path: Path, index: _LineIndex, recoded: dict[int, bytes]) -> Iterator[Record]:
+def indexed_records(path: Path, index: LineIndex, recoded: dict[int, bytes]) -> Iterator[Record]:
     """Decode the records of `path` in order, adding each line's (offset, length) to `index`
     so accepted lines can later be copied by offset: one decode per record, texts never kept.
     A line that is not exactly `encode(record)` (other key order or spacing: not written by
@@ -54,8 +54,8 @@ def _indexed_records(path: Path, index: _LineIndex, recoded: dict[int, bytes]) -
             offset += len(line)
 
 
-def _write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int]],
-                        index: _LineIndex, recoded: dict[int, bytes]) -> int:
+def write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int]],
+                        index: LineIndex, recoded: dict[int, bytes]) -> int:
     """Write the records at positions `entries` (id, position) sorted by id, copying each line
     from `src` by its (offset, length) in `index` (or its `recoded` bytes); returns bytes written."""
     entries.sort()

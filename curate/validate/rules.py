@@ -19,9 +19,9 @@ import pandera.polars as pa
 import polars as pl
 from pandera.errors import SchemaErrors
 
-from curate.params import ValidateParams
+from curate.params import NULL_FIELDS, ValidateParams
 from curate.record import Reason, Record, is_safe_id
-from curate.validate.corpus_rules import EXEMPT, NULL_FIELDS, CorpusFacts, SourceGroups, evaluate, missing_facts, total
+from curate.validate.corpus_rules import EXEMPT, CorpusFacts, SourceGroups, evaluate, missing_facts, total
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")

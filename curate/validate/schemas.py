@@ -9,6 +9,7 @@ import orjson
 from curate.params import Params
 from curate.record import ID_PATTERN, Reason, Record, Rejected, json_schema
 from curate.validate.rules import CHECK_ORDER, CHECKS
+from curate.engine.io import write_atomic
 
 
 def contract_rules(params: Params | None = None) -> dict:
@@ -37,8 +38,6 @@ def generated() -> dict[str, bytes]:
 
 
 def write_schemas(out: Path) -> list[Path]:
-    from curate.engine.io import write_atomic
-
     paths = []
     for name, data in generated().items():
         write_atomic(out / name, data)

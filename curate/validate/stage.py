@@ -17,12 +17,13 @@ import orjson
 
 from curate import __version__
 from curate.engine.io import iter_lines, iter_rejected, replace_dir, write_atomic
-from curate.engine.stage import StageResult, _previous
+from curate.engine.stage import StageResult, previous_records
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.record import RECORD_DECODER, Rejected, encode, reject
 from curate.validate.corpus_rules import CorpusFacts, RuleResult, SourceGroups, evaluate, failures, metric_checks
-from curate.validate.publish import _indexed_records, _LineIndex, _shard_of, _write_shard_sorted
+from curate.validate.publish import indexed_records, LineIndex, shard_of, write_shard_sorted
+from curate.validate.rules import facts, judge, resolve_date
 
 if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judges records
     from curate.validate.rules import Verdicts
@@ -32,8 +33,6 @@ def validate_verdicts(records, params: Params):
     """Per-record verdicts (None = accepted, else (reason, detail)) and corpus-rule results for
     extracted records, in order: the contract facts of each record judged by the pandera schema.
     The validate stage and `curate check` both call this."""
-    from curate.validate.rules import facts, judge, resolve_date
-
     vp = params.validate
     # per language; a record without one (extracted before languages chose models): entity_labels
     labels = {None: frozenset(params.extract.entity_labels), **params.extract.labels_by_language()}
@@ -56,18 +55,18 @@ class _Judged:
     src: Path
     ids: list[str]
     verdicts: Verdicts
-    line_index: _LineIndex
+    line_index: LineIndex
     recoded: dict[int, bytes]
 
 
 def _judge_extracted(root: Path, params: Params) -> _Judged:
-    src = _previous(root, "validate")
-    line_index = _LineIndex()  # (offset, length) per record line, in order
+    src = previous_records(root, "validate")
+    line_index = LineIndex()  # (offset, length) per record line, in order
     recoded: dict[int, bytes] = {}
     ids: list[str] = []
 
     def records_noting_ids():
-        for record in _indexed_records(src, line_index, recoded):
+        for record in indexed_records(src, line_index, recoded):
             ids.append(record.id)
             yield record
 
@@ -111,7 +110,7 @@ def _sort_into_shards(j: _Judged, rej: _Rejections, nshards: int, result: StageR
         for pos, (rid, verdict) in enumerate(zip(j.ids, j.verdicts.reasons)):
             result.inputs += 1
             if verdict is None:
-                shards[_shard_of(rid, nshards)].append((rid, pos))
+                shards[shard_of(rid, nshards)].append((rid, pos))
                 result.kept += 1
             else:
                 reason, detail = verdict
@@ -166,7 +165,7 @@ def _publish(root: Path, params: Params, j: _Judged, shards: list[list[tuple[str
         # within their shard through an (id, offset, length) index: the texts are never held
         with open(j.src, "rb") as fh:
             for i, entries in enumerate(shards):
-                shard_bytes[i] = _write_shard_sorted(fh, tmp / shard_name(i), entries, j.line_index, j.recoded)
+                shard_bytes[i] = write_shard_sorted(fh, tmp / shard_name(i), entries, j.line_index, j.recoded)
 
     def fill_rejected(tmp: Path) -> None:
         for reason in sorted(rej.by_reason):

@@ -6,13 +6,15 @@ import copy
 
 import pytest
 
-from curate.clean.conventions import TABLE
+from curate.clean.conventions import TABLE, VERSION
 from curate.clean.publishers import compile_conventions
-from curate.clean.rules import clean_record
+from curate.clean.rules import RULES_VERSION, clean_record
+from curate.clean.signoff import RULES_VERSION as SIGNOFF_VERSION
 from curate.clean.signoff import parse_credits, split_names
+from curate.clean.tickers import RULES_VERSION as TICKERS_VERSION
 from curate.clean.tickers import strip_markup
 from curate.params import CleanParams
-from curate.record import Record, Source
+from curate.record import Provenance, Record, Source
 
 P = CleanParams()
 
@@ -172,6 +174,19 @@ def test_a_new_agency_is_a_table_entry():
     assert (shipped.dateline, shipped.agency) == (None, None)
 
 
+def test_a_cleaned_record_names_the_rules_and_table_versions_that_cleaned_it():
+    prior = rec("BERLIN — Talks resumed.", provenance=Provenance(rules={"reader": "plaintext/1"}))
+    rules = clean_record(prior, P).provenance.rules
+    assert rules == {"reader": "plaintext/1", "clean": RULES_VERSION, "signoff": SIGNOFF_VERSION,
+                     "tickers": TICKERS_VERSION, "conventions": f"conventions/{VERSION}"}
+
+
+def test_a_table_without_a_version_says_so_in_provenance():
+    table = {k: v for k, v in copy.deepcopy(TABLE).items() if k != "version"}
+    out = clean_record(rec("BERLIN — Talks resumed."), P, compile_conventions(table))
+    assert out.provenance.rules["conventions"] == "conventions/unversioned"
+
+
 def test_a_place_beside_a_desk_is_no_name():
     assert parse_credits("Reporting by Shanghai and Beijing Newsrooms; Writing by Jason Subler") == {
         "writing": ["Jason Subler"],
@@ -188,7 +203,7 @@ def test_every_reader_format_says_which_conventions_its_texts_carry():
 def test_a_feed_item_missing_its_dateline_is_flagged_but_a_web_page_is_not():
     from curate.clean.rules import clean_record
     from curate.params import CleanParams
-    from curate.record import Record, Source
+    from curate.record import Provenance, Record, Source
 
     def cleaned(fmt: str) -> Record:
         return clean_record(Record(id="x", source=Source(path="a", format=fmt, sha256=""),

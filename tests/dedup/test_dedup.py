@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from curate.params import Params
 from curate.record import Reason
-from curate.dedup.decisions import _Key, _SourceKey, dedup_decisions
+from curate.dedup.decisions import DedupKey, _SourceKey, dedup_decisions
 
 
 def key(id, h, published, path):
-    return _Key(id=id, content_hash=h, date=published[:10], published_at=published, source=_SourceKey(path=path))
+    return DedupKey(id=id, content_hash=h, date=published[:10], published_at=published, source=_SourceKey(path=path))
 
 
 def test_story_versions_keep_the_latest_published():
@@ -87,7 +87,7 @@ def test_exact_duplicates_compare_publication_times_in_utc():
 
 
 def test_an_undated_copy_never_displaces_a_dated_original():
-    undated = _Key(id="doc-undated", content_hash="same", source=_SourceKey(path="a"))
+    undated = DedupKey(id="doc-undated", content_hash="same", source=_SourceKey(path="a"))
     keys = [undated, key("dated", "same", "2012-06-08T13:00:00+00:00", "b")]
     drop = dedup_decisions(keys, Params())
     assert list(drop) == [0] and drop[0][1] == "dated"

@@ -378,10 +378,10 @@ def stage_records() -> list[Record]:
 
 
 def test_dedup_decisions_with_near_index():
-    from curate.dedup.decisions import _Key, _SourceKey, dedup_decisions
+    from curate.dedup.decisions import DedupKey, _SourceKey, dedup_decisions
 
     recs = stage_records()
-    keys = [_Key(id=r.id, content_hash=r.content_hash, date=r.date, source=_SourceKey(path=r.source.path))
+    keys = [DedupKey(id=r.id, content_hash=r.content_hash, date=r.date, source=_SourceKey(path=r.source.path))
             for r in recs]
     params = Params()
     index = NearDupIndex(params.dedup)

@@ -11,7 +11,7 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from curate.dataset.export import export
+from curate.release.export import export
 from curate.engine.io import write_new
 from curate.record import Record, Source
 

@@ -16,9 +16,9 @@ import msgspec
 import pytest
 
 from curate.params import IngestParams, JsonlMapping
-from curate.readers import iter_raw_files, read_file
+from curate.readers import READERS, iter_raw_files, read_file, warc
 from curate.readers import ids as readers_ids
-from curate.record import Reason, Record, Rejected
+from curate.record import FORMATS, Reason, Record, Rejected
 
 from .builders import rejected_with, write
 
@@ -405,3 +405,7 @@ def test_reading_is_fast(tmp_path):
     for path in iter_raw_files(tmp_path):
         read_file(path, tmp_path, PARAMS)
     assert time.perf_counter() - start < 1.0  # ~0.05 s measured; 20,000 files in ~1.6 s
+
+
+def test_the_format_names_a_source_may_name_are_the_readers_own():
+    assert sorted(FORMATS) == sorted({r.NAME for r in READERS} | {warc.NAME})

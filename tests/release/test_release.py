@@ -20,7 +20,7 @@ import yaml
 
 from curate.release.card import ReleaseInfo, size_category
 from curate.release.croissant import FIELD_DOCS, croissant_context, croissant_version, record_fields
-from curate.dataset.export import export
+from curate.release.export import export
 from curate.params import load_params
 from curate.record import Record, Rejected
 from curate.release.build import (

@@ -170,7 +170,7 @@ def _install() -> None:
         from curate.engine import stage as stages
 
         for meth in ("keep", "drop"):
-            real = getattr(stages._Writer, meth)
+            real = getattr(stages.StageWriter, meth)
 
             def wrapped(self, item, _real=real):
                 _real(self, item)
@@ -178,7 +178,7 @@ def _install() -> None:
                 self._rej.flush()
                 hit("write")
 
-            setattr(stages._Writer, meth, wrapped)
+            setattr(stages.StageWriter, meth, wrapped)
 
     if point in ("put", "put_after"):
         import hashlib
