@@ -59,7 +59,17 @@ def test_each_step_objects_code_lies_in_the_code_its_stage_depends_on():
             assert any(path == d or path.startswith(d + "/") for d in deps), (step.name, path)
 
 
-def test_curate_run_runs_every_step_object_in_order(tmp_path, monkeypatch):
+def test_the_cli_has_a_command_for_every_step():
+    commands = typer.main.get_command(app).commands
+    for step in STEPS:
+        assert step.name in commands, step.name
+        if step.interim:  # the stage commands are made from the registry, with its one-line doc
+            assert commands[step.name].help == step.doc
+
+
+def run_recording_steps(tmp_path: Path, monkeypatch, command: str) -> list[str]:
+    """`curate <command>` on the bundled sample in `tmp_path`; the names of the step objects whose
+    `run` it called, in order (each still runs for real)."""
     ran: list[str] = []
     real = StageStep.run
 
@@ -70,29 +80,17 @@ def test_curate_run_runs_every_step_object_in_order(tmp_path, monkeypatch):
     monkeypatch.setattr(StageStep, "run", recording)
     root = with_sample(tmp_path)
     shutil.copy2(REPO / "params.yaml", root / "params.yaml")
-    result = CliRunner().invoke(app, ["run", "--root", str(root), "--params", str(root / "params.yaml")])
+    result = CliRunner().invoke(app, [command, "--root", str(root), "--params", str(root / "params.yaml")])
     assert result.exit_code == 0, result.output
-    assert ran == [s.name for s in STEPS]
-    assert (root / "corpus/curated/manifest.json").is_file()
+    return ran
+
+
+def test_curate_run_runs_every_step_object_in_order(tmp_path, monkeypatch):
+    assert run_recording_steps(tmp_path, monkeypatch, "run") == [s.name for s in STEPS]
 
 
 def test_a_stage_command_runs_its_step_object(tmp_path, monkeypatch):
-    ran: list[str] = []
-    real = StageStep.run
-    monkeypatch.setattr(StageStep, "run", lambda self, root, params: ran.append(self.name) or real(self, root, params))
-    root = with_sample(tmp_path)
-    shutil.copy2(REPO / "params.yaml", root / "params.yaml")
-    result = CliRunner().invoke(app, ["ingest", "--root", str(root), "--params", str(root / "params.yaml")])
-    assert result.exit_code == 0, result.output
-    assert ran == ["ingest"]
-
-
-def test_the_cli_has_a_command_for_every_step():
-    commands = typer.main.get_command(app).commands
-    for step in STEPS:
-        assert step.name in commands, step.name
-        if step.interim:  # the stage commands are made from the registry, with its one-line doc
-            assert commands[step.name].help == step.doc
+    assert run_recording_steps(tmp_path, monkeypatch, "ingest") == ["ingest"]
 
 
 def changed_stages(proj: Path) -> set[str]:
