@@ -21,6 +21,7 @@ from curate.engine.io import OutputError
 from curate.params import ParamsError, load_params
 from curate.pipeline.locking import CorpusBusy, EXIT_BUSY, project_lock, stage_lock
 from curate.pipeline.repair import repair_dvc_state
+from curate.pipeline.registry import step
 from curate.pipeline.run import run_step
 from curate.pipeline.stats import measured
 from curate.render.check_table import render_table
@@ -157,10 +158,10 @@ def diff_cmd(
 @app.command("report")
 def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
-    from curate.dataset.quality_output import QualityError, run_report  # lazy: start-up time
+    from curate.dataset.quality_output import QualityError  # lazy: start-up time
 
     with _handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
-        rep = run_report(root)
+        rep = step("report").run(root, None)
     c = rep["counts"]
     typer.echo(f"report: {c['accepted']} accepted, {c['rejected']} rejected; wrote reports/quality.{{md,html,json}}")
 

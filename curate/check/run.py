@@ -1,7 +1,8 @@
 """`curate check`: would these inputs join the corpus, and if not, why? (issue 3)
 
 One code path. Every input goes through the functions the pipeline's stages call, in the same
-order, with the same params.yaml; nothing here decides anything the pipeline does not:
+order, with the same params.yaml; nothing here decides anything the pipeline does not. Each is
+the `window` of its step's object (curate/pipeline/registry.py):
 
     ingest    curate.readers.read_file           (what run_ingest calls per raw file)
     clean     curate.clean.stage.clean_one       (run_clean, per record)
@@ -83,9 +84,9 @@ from curate.check.verdicts import CheckResult, Verdict
 from curate.params import Params
 from curate.record import Reason, Record, Rejected, encode, reject
 from curate.check.project import in_project
-from curate.clean.stage import clean_one
 from curate.engine.cache import AnnotationCache, cache_file
-from curate.extract.stage import check_models, extract_setup, extract_window
+from curate.extract.stage import check_models, extract_setup
+from curate.pipeline.registry import step
 from curate.validate.corpus_rules import CorpusFacts, SourceGroups, evaluate, failures, missing_fields
 
 __all__ = ["UsageError", "check_inputs", "check_paths", "collect_inputs", "load_corpus", "place",
@@ -115,7 +116,9 @@ class _Item:
 
 def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list[_Item]:
     """Ingest + clean, file by file, as the pipeline's readers and clean_one do."""
-    from curate.readers import Skipped, early_reject, read_file, skipped_name  # lazy: lxml costly to load
+    from curate.readers import Skipped, early_reject, skipped_name  # lazy: lxml costly to load
+
+    read_file, clean_one = step("ingest").window, step("clean").window
 
     items: list[_Item] = []
     for k, inp in enumerate(inputs):
@@ -138,7 +141,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
     """Dedup with the pipeline's rules over the corpus keys followed by the batch's; the batch's
     losers become rejections, the winners note the corpus records they replace. Returns the
     near-duplicate index used (None when near dedup is off)."""
-    from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival, dedup_decisions  # lazy: numpy costly to load
+    from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival  # lazy: numpy costly to load
 
     alive = [it for it in items if not isinstance(it.state, Rejected)]
     key_dec = msgspec.json.Decoder(DedupKey)
@@ -159,7 +162,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
             if i >= n_corpus:
                 yield i, alive[i - n_corpus].state.text
 
-    drop = dedup_decisions(keys, params, near=near, reload=reload, arrivals=arrivals)
+    drop = step("dedup").window(keys, params, near=near, reload=reload, arrivals=arrivals)
     corpus_by_id = {k.id: k for k in corpus.keys}
     identical = _identical_to_corpus(alive, corpus_by_id)
     survivor_of: dict[str, int] = {}  # id → batch position of the surviving record with that id
@@ -242,6 +245,7 @@ def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executo
     """The survivors, window by window, on the pipeline's executor and annotation cache."""
     setup = extract_setup(params, executor)  # the extract stage's own setup
     cache = AnnotationCache(cache_path)
+    extract_window = step("extract").window
     try:  # an executor of its own is terminated if this fails or is interrupted
         with setup as ex:
             for s in range(0, len(todo), WINDOW):
@@ -293,7 +297,6 @@ def check_inputs(
     executor=None,
 ) -> CheckResult:
     """Verdicts for inputs already collected and placed (see `collect_inputs`, `place`)."""
-    from curate.validate.stage import validate_verdicts  # lazy: pandera, polars costly to load
 
     check_models(params)  # a model extract would refuse fails the check before any work
     t_start = time.perf_counter()
@@ -314,7 +317,7 @@ def check_inputs(
     def validate() -> None:  # the record contract and pandera rules on what was extracted
         final = [it for it in todo if not isinstance(it.state, Rejected)]
         if final:
-            for it, verdict in zip(final, validate_verdicts([it.state for it in final], params).reasons):
+            for it, verdict in zip(final, step("validate").window([it.state for it in final], params).reasons):
                 if verdict is not None:
                     it.state = reject(it.state, verdict[0], verdict[1], "validate")
 

@@ -15,8 +15,10 @@ import msgspec
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
 from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window
+from curate.engine.step import StageStep
 from curate.globs import glob_matches
 from curate.params import Params, SourceDates, section_digest
+from curate.steps import BY_NAME
 from curate.record import CANCELED_FLAG, RECORD_DECODER, Reason, Record, Rejected, reject
 
 # the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
@@ -119,3 +121,7 @@ def live_keys(m: LiveKeys) -> None:
     if n := m.caches["clean"].count_missing():
         m.problems.append(f"{n} ingested record(s) are not cleaned with the current clean params and code")
     m.accounts("clean", n_ingest, "ingest")
+
+
+# the step as an object: per record, `clean_one`
+STEP = StageStep(BY_NAME["clean"], run_clean, live_keys=live_keys, window=clean_one)

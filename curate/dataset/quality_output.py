@@ -23,8 +23,10 @@ from curate.dataset.versions import Version, VersionError, WorkTree, curated_dir
 from curate.layout import METRICS
 from curate.record import Record, Rejected, view
 from curate.engine.io import write_atomic
+from curate.engine.step import StageStep
 from curate.render import quality_html as report_render
 from curate.render.quality_html import visible
+from curate.steps import BY_NAME
 
 __all__ = ["QualityError", "RuleError", "Rule", "build_report", "run_report", "quality_command", "render",
            "broken_rules", "parse_rule", "known_metrics"]
@@ -188,6 +190,10 @@ def run_report(root: Path, params=None) -> dict:
     for name, rows in plot_data(report).items():
         write_atomic(root / PLOTS_DIR / name, _dumps(rows))
     return report
+
+
+# the `report` step as an object (it reads the published version, so no window or cache)
+STEP = StageStep(BY_NAME["report"], run_report)
 
 
 # ------------------------------------------------------------------------------------ `quality`

@@ -12,7 +12,9 @@ from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
 from curate.engine.stage import WINDOW, StageResult, previous_records, run_stage, StageWriter
+from curate.engine.step import StageStep
 from curate.params import Params
+from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, reject
 
 # the code whose output the MinHash cache holds: the whole package (shingles and signatures in
@@ -106,3 +108,7 @@ def live_keys(m: LiveKeys) -> None:
         if n := m.caches["minhash"].count_missing():
             m.problems.append(f"{n} cleaned record(s) have no MinHash signature with the current dedup settings")
     m.accounts("dedup", m.count("clean"), "clean")
+
+
+# the step as an object: over all the keys, `dedup_decisions`
+STEP = StageStep(BY_NAME["dedup"], run_dedup, live_keys=live_keys, window=dedup_decisions)

@@ -1,3 +1,4 @@
 """The engine beneath every step: streaming JSONL I/O and atomic writes (io), the stage
-runner (stage), the stage caches and their key rules (cache), local and Dask executors.
+runner (stage), a step as an object (step), the stage caches and their key rules (cache), local
+and Dask executors.
 """

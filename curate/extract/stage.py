@@ -10,7 +10,9 @@ from pathlib import Path
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
 from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window, stage_executor
+from curate.engine.step import StageStep
 from curate.params import Params, shaping_digest
+from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, Reason, Record, Rejected, reject, view
 from curate.extract.annotate import (
     Annotation,
@@ -209,3 +211,7 @@ def live_keys(m: LiveKeys) -> None:
     m.caches["extract"].mark(line_cache_key(prefix, line) for line in m.lines("dedup"))
     m.caches["annotations"].count_missing()
     m.caches["extract"].count_missing()
+
+
+# the step as an object: per window, `extract_window`
+STEP = StageStep(BY_NAME["extract"], run_extract, live_keys=live_keys, window=extract_window)

@@ -30,6 +30,7 @@ from curate.engine.cache import CACHE_FILES, LiveKeys, cache_file
 from curate.params import Params
 from curate.steps import STEPS
 from curate.pipeline.locking import project_lock
+from curate.pipeline.registry import all_steps
 
 TABLE = "annotations"  # AnnotationCache's table: (key TEXT PRIMARY KEY, value, checksum)
 # the interim outputs a prune reads: those of every step that keeps a cache
@@ -209,9 +210,9 @@ def _mark(root: Path, params: Params, caches: dict[str, _Cache]) -> list[str]:
     """Mark in every cache the keys the current build looks up (each step's `live_keys`, in step
     order); returns why the interim outputs look stale (empty: they match the raw files and caches)."""
     marks = LiveKeys(root, params, caches)
-    for step in STEPS:
-        if step.caches:
-            step.mark_live_keys(marks)
+    for step in all_steps():
+        if step.spec.caches:
+            step.live_keys(marks)
     return marks.problems
 
 

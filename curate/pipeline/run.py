@@ -1,4 +1,5 @@
-"""Running a registered step as a stage: under the project lock, timed (stats line), by name."""
+"""Running a registered step as a stage: under the project lock, timed (stats line), by name
+(its object from curate/pipeline/registry.py)."""
 
 from __future__ import annotations
 
@@ -6,14 +7,15 @@ from pathlib import Path
 
 from curate.params import Params
 from curate.pipeline.locking import stage_lock
+from curate.pipeline.registry import step
 from curate.pipeline.stats import measured
-from curate.steps import BY_NAME, STAGES
+from curate.steps import STAGES
 
 
 def run_step(name: str, root: Path, params: Params):
     """Run stage `name` (a name in curate.steps) on the project at `root`; its StageResult."""
     with stage_lock(root, f"curate {name}"), measured(name) as stats:
-        result = stats["result"] = BY_NAME[name].run(root, params)
+        result = stats["result"] = step(name).run(root, params)
     return result
 
 
@@ -22,5 +24,5 @@ def run_steps(root: Path, params: Params, names=STAGES, locked: bool = False) ->
     `locked=False` the runners are called directly (tests, benchmarks: no lock, no stats)."""
     out = {}
     for name in names:
-        out[name] = run_step(name, root, params) if locked else BY_NAME[name].run(root, params)
+        out[name] = run_step(name, root, params) if locked else step(name).run(root, params)
     return out

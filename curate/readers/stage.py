@@ -10,8 +10,10 @@ from pathlib import Path
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.progress import current
 from curate.engine.stage import WINDOW, StageResult, run_stage, StageWriter, stage_executor
+from curate.engine.step import StageStep
 from curate.layout import SKIPPED
 from curate.params import Params, section_digest
+from curate.steps import BY_NAME
 from curate.record import REJECTED_DECODER, Reason
 
 from . import resolver, early_reject, pages, warc
@@ -257,3 +259,7 @@ def live_keys(m: LiveKeys) -> None:
                           "since corpus/interim/ingest was built")
     m.caches["pages"].mark(page_keys(raw_root, files, m.params))
     m.caches["pages"].count_missing()
+
+
+# the step as an object: per raw file, `read_file` (what `curate check` reads with)
+STEP = StageStep(BY_NAME["ingest"], run_ingest, live_keys=live_keys, window=read_file)

@@ -18,8 +18,10 @@ import orjson
 from curate import __version__
 from curate.engine.io import iter_lines, iter_rejected, replace_dir, write_atomic
 from curate.engine.stage import StageResult, previous_records
+from curate.engine.step import StageStep
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
+from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, Rejected, encode, reject
 from curate.validate.corpus_rules import CorpusFacts, RuleResult, SourceGroups, evaluate, failures, metric_checks
 from curate.validate.publish import indexed_records, LineIndex, shard_of, write_shard_sorted
@@ -238,3 +240,7 @@ class CorpusRuleError(RuntimeError):
     def __init__(self, message: str, failed: list | None = None) -> None:
         super().__init__(message)
         self.failed = list(failed or [])
+
+
+# the step as an object: per window, `validate_verdicts`
+STEP = StageStep(BY_NAME["validate"], run_validate, window=validate_verdicts)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from curate.pipeline import registry
 from curate.steps import STEPS
 from tests.conftest import REPO
 
@@ -61,7 +62,8 @@ def imported_files(files: set[str]) -> set[str]:
 
 
 def cache_code(step) -> dict[str, tuple[str, ...]]:
-    return importlib.import_module(step.runner.split(":")[0]).CACHE_CODE
+    """CACHE_CODE of the module that holds the step's runner (its stage.py)."""
+    return importlib.import_module(registry.step(step.name).runner.__module__).CACHE_CODE
 
 
 @pytest.mark.parametrize("step", CACHING, ids=lambda s: s.name)

@@ -1,8 +1,10 @@
-"""The registry (curate/steps.py) is the one list of steps: dvc.yaml and the CLI agree with it, and
-each stage depends on its own code, so a change to one step reruns that step and what follows."""
+"""The registry (curate/steps.py, the steps' data; curate/pipeline/registry.py, the step objects) is
+the one list of steps: dvc.yaml, the CLI and `curate run` agree with it, and each stage depends on
+its own code, so a change to one step reruns that step and what follows."""
 
 from __future__ import annotations
 
+import inspect
 import json
 import re
 import shutil
@@ -11,9 +13,13 @@ from pathlib import Path
 import pytest
 import typer
 import yaml
+from typer.testing import CliRunner
 
 from curate.cli import app
-from curate.steps import STEPS
+from curate.engine.step import StageStep
+from curate.pipeline.registry import all_steps
+from curate.steps import BY_NAME, STAGES, STEPS
+from tests.builders import with_sample
 from tests.conftest import REPO, bin_path, make_project, run
 
 # a few articles of the bundled sample, none a duplicate of another: a build takes seconds
@@ -21,15 +27,36 @@ SMALL = ["seed/000_36da013c6c0019e4.txt", "notes/20130402/harbour-expansion.txt"
          "web/20091203/us-lumenta-chile-mine-idUSTRE5B23KL20091203"]
 
 
-def test_dvc_yaml_agrees_with_the_registry():
+def test_dvc_yaml_agrees_with_the_registered_step_objects():
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
-    assert list(stages) == [s.name for s in STEPS]  # the same stages, in order
-    for step in STEPS:
+    steps = all_steps()
+    assert list(stages) == [s.name for s in steps]  # the same stages, in order
+    for step in steps:
         stage = stages[step.name]
         assert stage["cmd"] == f"curate {step.name}"
         code = [d for d in stage["deps"] if d.startswith("curate/")]
-        assert code == list(step.deps), step.name
-        assert stage["params"] == list(step.params), step.name
+        assert code == list(step.spec.deps), step.name
+        assert stage["params"] == list(step.spec.params), step.name
+
+
+def test_the_registry_holds_one_object_per_step_in_flow_order():
+    steps = all_steps()
+    assert [s.name for s in steps] == [s.name for s in STEPS]
+    assert [s.name for s in steps if s.spec.interim] == list(STAGES)
+    for step in steps:
+        assert isinstance(step, StageStep) and step.spec is BY_NAME[step.name]
+        assert callable(step.runner), step.name
+        assert callable(step.live_keys) == bool(step.spec.caches), step.name  # prune marks every cache
+
+
+def test_each_step_objects_code_lies_in_the_code_its_stage_depends_on():
+    """The runner, live keys and window of a step are in the code dvc.yaml lists for it (or in
+    the base every stage depends on), so editing them reruns that stage."""
+    for step in all_steps():
+        deps = step.spec.deps
+        for fn in filter(None, (step.runner, step.live_keys, step.window)):
+            path = Path(inspect.getsourcefile(inspect.unwrap(fn))).resolve().relative_to(REPO).as_posix()
+            assert any(path == d or path.startswith(d + "/") for d in deps), (step.name, path)
 
 
 def test_the_cli_has_a_command_for_every_step():
@@ -38,6 +65,32 @@ def test_the_cli_has_a_command_for_every_step():
         assert step.name in commands, step.name
         if step.interim:  # the stage commands are made from the registry, with its one-line doc
             assert commands[step.name].help == step.doc
+
+
+def run_recording_steps(tmp_path: Path, monkeypatch, command: str) -> list[str]:
+    """`curate <command>` on the bundled sample in `tmp_path`; the names of the step objects whose
+    `run` it called, in order (each still runs for real)."""
+    ran: list[str] = []
+    real = StageStep.run
+
+    def recording(self, root, params):
+        ran.append(self.name)
+        return real(self, root, params)
+
+    monkeypatch.setattr(StageStep, "run", recording)
+    root = with_sample(tmp_path)
+    shutil.copy2(REPO / "params.yaml", root / "params.yaml")
+    result = CliRunner().invoke(app, [command, "--root", str(root), "--params", str(root / "params.yaml")])
+    assert result.exit_code == 0, result.output
+    return ran
+
+
+def test_curate_run_runs_every_step_object_in_order(tmp_path, monkeypatch):
+    assert run_recording_steps(tmp_path, monkeypatch, "run") == [s.name for s in STEPS]
+
+
+def test_a_stage_command_runs_its_step_object(tmp_path, monkeypatch):
+    assert run_recording_steps(tmp_path, monkeypatch, "ingest") == ["ingest"]
 
 
 def changed_stages(proj: Path) -> set[str]:

@@ -48,25 +48,15 @@ def _at_stage_start(var: str, before) -> None:
     arg = _spec_for_this_command(var)
     if arg is None:
         return
-    from curate.steps import Step
+    from curate.engine.step import StageStep
 
-    real = Step.run
+    real = StageStep.run
 
     def wrapped(self, *a, **k):
         before(arg)
         return real(self, *a, **k)
 
-    Step.run = wrapped
-    if sys.argv[1] == "report":  # `curate report` calls its runner itself, not through Step.run
-        from curate.dataset import quality_output
-
-        real_report = quality_output.run_report
-
-        def report(*a, **k):
-            before(arg)
-            return real_report(*a, **k)
-
-        quality_output.run_report = report
+    StageStep.run = wrapped
 
 
 def _hold(gate: str) -> None:

@@ -1,0 +1,35 @@
+"""A step as an object: the registry's data for it (curate/steps.py) joined to its code.
+
+Each step package's `stage.py` exports `STEP`, a StageStep; `curate/pipeline/registry.py` collects
+them in flow order for `curate run`, `curate check`, the stage commands and `curate cache prune`.
+Like a datatrove PipelineStep, a step has one `run` (the whole stage, its counts in the
+StageResult); like a Data-Juicer op, it is registered by name and says what it reads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from curate.steps import Step
+
+
+@dataclass(frozen=True)
+class StageStep:
+    """One step: `spec` (name, doc, code, params sections, caches: curate/steps.py), `runner`
+    (root, params) -> StageResult, `live_keys` (marks for `curate cache prune`, for a step that
+    caches) and `window`, its per-record or per-window computation where `curate check` reuses it."""
+
+    spec: Step
+    runner: Callable
+    live_keys: Callable | None = None
+    window: Callable | None = None
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    def run(self, root: Path, params):
+        """Run the whole stage on the project at `root`: its StageResult (the report: its dict)."""
+        return self.runner(root, params)
