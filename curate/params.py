@@ -355,11 +355,6 @@ def section_digest(section: msgspec.Struct) -> str:
     return hashlib.sha256(_digest_bytes(section)).hexdigest()
 
 
-def default_params_yaml() -> str:
-    """params.yaml text with every default, for `curate init` and the docs."""
-    return yaml.safe_dump(msgspec.to_builtins(Params()), sort_keys=False)
-
-
 def shaping_digest(params: Params) -> str:
     """sha256 of the sections that shape a record's content (ingest, clean, extract)."""
     shaping = {"ingest": params.ingest, "clean": params.clean, "extract": params.extract}

@@ -186,10 +186,6 @@ def decode_record(line: bytes | str) -> Record:
     return RECORD_DECODER.decode(line)
 
 
-def decode_rejected(line: bytes | str) -> Rejected:
-    return REJECTED_DECODER.decode(line)
-
-
 ViewSpec = Iterable[Union[str, tuple[str, "ViewSpec"]]]
 
 

@@ -20,7 +20,7 @@ from typing import IO
 
 import msgspec
 
-from curate.record import RECORD_DECODER, REJECTED_DECODER, Record, Rejected, encode
+from curate.record import RECORD_DECODER, REJECTED_DECODER, Record, Rejected
 from curate.layout import shard_paths
 
 TMP_PREFIX = ".tmp-"
@@ -168,22 +168,6 @@ def write_new(path: str | Path, data: bytes) -> None:
     """Write a new file atomically, never over an existing one (FileExistsError)."""
     with atomic_writer(path, "wb", overwrite=False) as fh:
         fh.write(data)
-
-
-def write_jsonl(path: str | Path, items: Iterable[msgspec.Struct]) -> int:
-    """Write structs one per line, atomically; returns the number written."""
-    n = 0
-    with atomic_writer(path, "wb") as fh:
-        buf: list[bytes] = []
-        for item in items:
-            buf.append(encode(item))
-            n += 1
-            if len(buf) >= 1024:
-                fh.write(b"\n".join(buf) + b"\n")
-                buf.clear()
-        if buf:
-            fh.write(b"\n".join(buf) + b"\n")
-    return n
 
 
 def iter_lines(path: str | Path) -> Iterator[bytes]:

@@ -28,7 +28,6 @@ from .reuters_web import parse_byline
 
 XML_NS = "{http://www.w3.org/XML/1998/namespace}"
 _DOCTYPE = re.compile(rb"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.DOTALL | re.IGNORECASE)
-_DOCTYPE_TEXT = re.compile(r"<!DOCTYPE\b[^\[>]*\[(.*?)\]\s*>", re.DOTALL | re.IGNORECASE)
 _ENTITY_DECL = re.compile(rb"<!ENTITY\b", re.IGNORECASE)
 _ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
 _BLOCKS = frozenset(("p", "hl1", "hl2", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre",

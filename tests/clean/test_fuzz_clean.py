@@ -114,7 +114,9 @@ def annotate():
 @given(texts=st.lists(TEXT, min_size=1, max_size=5))
 def test_entity_offsets_index_into_text_with_the_real_model(annotate, texts):
     cleaned = [c for c in (clean_one(_rec(t), Params()) for t in texts) if not isinstance(c, Rejected)]
-    for rec in annotate(cleaned):
+    annotated = annotate(cleaned)
+    assert len(annotated) == len(cleaned)
+    for rec in annotated:
         for e in rec.entities:
             assert 0 <= e.start < e.end <= len(rec.text)
             assert rec.text[e.start:e.end] == e.text

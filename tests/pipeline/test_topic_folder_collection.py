@@ -62,7 +62,9 @@ def test_topic_folders_become_folder_labels(built):
 
 
 def test_no_convention_flags_for_a_source_that_never_uses_them(built):
-    for r in records(built).values():
+    recs = records(built)
+    assert recs
+    for r in recs.values():
         assert not {"no_signoff", "no_dateline"} & set(r.flags), r.flags
 
 

@@ -48,6 +48,7 @@ def test_offsets_find_each_record_again(tmp_path):
     crawl_warc(tmp_path / "crawl.warc.gz")
     out = read_file("crawl.warc.gz", tmp_path, IngestParams())
     data = (tmp_path / "crawl.warc.gz").read_bytes()
+    assert any(isinstance(o, Skipped) for o in out) and any(not isinstance(o, Skipped) for o in out)
     for o in out:
         offset = o.offset if isinstance(o, Skipped) else o.source.offset
         item = o.item if isinstance(o, Skipped) else o.source.item
