@@ -85,6 +85,7 @@ def run_dedup(root: Path, params: Params) -> StageResult:
     record_dec = RECORD_DECODER
 
     def body(w: StageWriter, result: StageResult) -> None:
+        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)  # MinHash signatures
         # kept lines are copied as clean wrote them; only dropped records are decoded
         for i, line in enumerate(iter_lines(src)):
             result.inputs += 1

@@ -69,8 +69,10 @@ def test_dedup_with_cached_signatures_equals_dedup_without_cache(tmp_path):
     root = with_sample(tmp_path)
     cached, uncached = Params(), no_cache()
     build_stages(root, cached, ("ingest", "clean"))
-    run_dedup(root, cached)
-    run_dedup(root, cached)  # second run: every signature from the cache
+    first = run_dedup(root, cached)
+    second = run_dedup(root, cached)  # second run: every signature from the cache
+    assert second.extra["cache_hits"] == first.extra["cache_misses"] > 0
+    assert second.extra["cache_misses"] == 0
     from_cache = outputs(root, "dedup")
     assert (root / ".curate-cache" / "minhash.sqlite").exists()
     run_dedup(root, uncached)
