@@ -54,8 +54,7 @@ from curate.params import IngestParams, WebParams  # noqa: E402
 from curate.readers import html as html_reader  # noqa: E402
 from curate.readers import read_file  # noqa: E402
 from curate.readers.markup import agency  # noqa: E402
-
-_TOKEN = re.compile(r"\w+")
+from web_fidelity import f1  # noqa: E402 - one token F1 for both web benchmarks
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\s+und\s+|\s+and\s+)\s*")
 
 
@@ -129,18 +128,6 @@ def htmldate_page(page: dict, text: str) -> dict:
     except Exception:  # noqa: BLE001
         day = None
     return {"title": None, "date": day, "authors": None, "text": None, "reason": None}
-
-
-def f1(expected: str, got: str) -> float:
-    e = Counter(_TOKEN.findall(expected.lower()))
-    g = Counter(_TOKEN.findall((got or "").lower()))
-    common = sum((e & g).values())
-    if not e and not g:
-        return 1.0
-    if not common:
-        return 0.0
-    p, r = common / sum(g.values()), common / sum(e.values())
-    return 2 * p * r / (p + r)
 
 
 def _norm(s) -> str:

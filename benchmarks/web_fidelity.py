@@ -33,7 +33,8 @@ from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+if str(ROOT) not in sys.path:
+    sys.path.append(str(ROOT))  # PYTHONPATH first: `PYTHONPATH=/other/tree` measures that tree
 
 from curate.params import IngestParams  # noqa: E402
 from curate.readers import html as html_reader  # noqa: E402
