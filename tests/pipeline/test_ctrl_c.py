@@ -4,8 +4,10 @@ and no worker tracebacks; the published outputs stay the previous version's, and
 `dvc repro` finishes.
 
 DVC ignores SIGINT while a stage command runs (dvc/stage/run.py), so the stage decides: `curate`
-exits 130, and `dvc repro` reports the failed stage ("failed to run: curate extract, exited with
-130") and exits 255. The moment is chosen with the hooks of tests/faults/hooks/: a stage held at
+exits 130, and `dvc repro` reports the failed stage and exits 255. DVC runs the command through
+`$SHELL -c` (`/bin/sh` when unset): bash execs `curate`, so DVC sees 130 ("failed to run: curate
+extract, exited with 130"); dash (Debian's /bin/sh) waits for it, then ends itself by the SIGINT
+it also received, so DVC sees -2. The stage tests alternate the two shells. The moment is chosen with the hooks of tests/faults/hooks/: a stage held at
 its start (CURATE_HOLD), or extract's workers seen running their first tasks (CURATE_TASK_MARK).
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import time
@@ -59,7 +62,11 @@ def built_then_grown(tmp_path) -> tuple[Path, dict]:
     return proj, reference
 
 
-def _start(cmd: list[str], proj: Path, log: Path, env: dict) -> subprocess.Popen:
+SHELLS = {"bash": "130", "dash": "-2"}  # the shell DVC runs a stage in -> the exit DVC reports
+
+
+def _start(cmd: list[str], proj: Path, log: Path, env: dict, shell: str = "bash") -> subprocess.Popen:
+    env = {**env, "SHELL": shutil.which(shell)}
     with open(log, "wb") as fh:
         return subprocess.Popen(cmd, cwd=proj, env=env, stdout=subprocess.DEVNULL, stderr=fh,
                                 start_new_session=True)
@@ -87,13 +94,14 @@ def _interrupted_when(proc: subprocess.Popen, log: Path, ready, timeout: float =
     return time.monotonic() - t0
 
 
-def _assert_stopped_in_one_line(stage: str, proc: subprocess.Popen, elapsed: float, log: Path) -> None:
+def _assert_stopped_in_one_line(stage: str, proc: subprocess.Popen, elapsed: float, log: Path,
+                                shell: str = "bash") -> None:
     err = log.read_text()
     print(f"{stage}: dvc repro exited {proc.returncode}, {elapsed:.2f} s after one SIGINT")
     assert elapsed < STOPPED_WITHIN, f"took {elapsed:.1f} s:\n{err}"
     assert f"curate: {stage}: interrupted; outputs left as they were\n" in err, err
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
-    assert proc.returncode == 255 and f"failed to run: curate {stage}, exited with 130" in err, err
+    assert proc.returncode == 255 and f"failed to run: curate {stage}, exited with {SHELLS[shell]}" in err, err
     assert not [p for p in psutil.process_iter() if _in_group(p, proc.pid)], "a process outlived the build"
 
 
@@ -131,14 +139,14 @@ def test_one_sigint_mid_extract_stops_dvc_repro_and_keeps_the_previous_version(b
     assert json.loads((proj / "reports/metrics.json").read_text())["inputs"] > 160
 
 
-@pytest.mark.parametrize("stage", [*STAGES, "report"])
-def test_one_sigint_at_any_stage_stops_dvc_repro_with_one_line(built, tmp_path, stage):
+@pytest.mark.parametrize(("stage", "shell"), [(s, list(SHELLS)[i % 2]) for i, s in enumerate([*STAGES, "report"])])
+def test_one_sigint_at_any_stage_stops_dvc_repro_with_one_line(built, tmp_path, stage, shell):
     proj, reference = built
     log, gate = tmp_path / "repro.log", tmp_path / "gate"
     proc = _start([bin_path("dvc"), "repro", "--force", "--single-item", stage], proj, log,
-                  hooks_env(CURATE_HOLD=f"{stage}:{gate}"))
+                  hooks_env(CURATE_HOLD=f"{stage}:{gate}"), shell)
     elapsed = _interrupted_when(proc, log, Path(f"{gate}.held").exists)
-    _assert_stopped_in_one_line(stage, proc, elapsed, log)
+    _assert_stopped_in_one_line(stage, proc, elapsed, log, shell)
     assert partial_outputs(proj) == []
     assert digest(proj) == reference
 
