@@ -17,6 +17,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 PROJECT_FILES = ["dvc.yaml", "params.yaml", ".dvc/config", ".dvcignore", "pyproject.toml"]
 PROJECT_DIRS = ["curate", "corpus/raw", "schemas"]
+# the bundled sample the suite builds its projects from (docs/your-own-articles.md)
+SAMPLE_DIRS = ["corpus/raw/feeds", "corpus/raw/notes", "corpus/raw/seed", "corpus/raw/web"]
 # the user's own home, kept by pytest_configure before it points HOME elsewhere (this module is
 # imported again as `tests.conftest` by test modules, after that)
 REAL_HOME = Path(os.environ.get("CURATE_TESTS_REAL_HOME") or Path.home())
@@ -46,6 +48,11 @@ def pytest_configure(config):
     """Point every user folder into a temp home for the whole session, before any test module is
     imported (`datasets` reads HF_HOME at import): the suite writes nothing to the real home and
     reads none of its settings (git's identity is the temp home's own `.gitconfig`)."""
+    missing = [d for d in SAMPLE_DIRS if not any((REPO / d).glob("*"))]
+    if missing:
+        pytest.exit(f"the test suite builds its projects from the bundled sample, and {', '.join(missing)} "
+                    "is gone from this checkout (replaced by your own articles?): run the suite in a "
+                    "checkout of curate that still has it (docs/your-own-articles.md)", returncode=4)
     _SAVED_ENV.setdefault("CURATE_TESTS_REAL_HOME", os.environ.get("CURATE_TESTS_REAL_HOME"))
     os.environ.setdefault("CURATE_TESTS_REAL_HOME", str(Path.home()))
     home = Path(tempfile.mkdtemp(prefix="curate-tests-home-"))
