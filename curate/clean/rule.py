@@ -64,6 +64,16 @@ def with_flags(record: Record, *flags: str, **fields) -> Record:
     return msgspec.structs.replace(record, **fields) if fields else record
 
 
+def norm_names(names: list[str]) -> list[str]:
+    """Names single-spaced, empty ones and repeats dropped, in order (authors, credits)."""
+    out: list[str] = []
+    for n in names:
+        n = " ".join(str(n).split())
+        if n and n not in out:
+            out.append(n)
+    return out
+
+
 def rule_versions(rules: Iterable[CleanRule]) -> dict[str, str]:
     """{set: version} of the rules; ValueError when two rules of one set disagree."""
     versions: dict[str, str] = {}

@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 
 from curate.clean import signoff
 from curate.clean.publishers import Conventions
-from curate.clean.rule import CleanRule, RuleContext, with_flags
-from curate.clean.units.heading import norm_names
+from curate.clean.rule import CleanRule, RuleContext, norm_names, with_flags
 from curate.record import Record
 
 _TERMINAL = frozenset(".!?\"'”’)]…")

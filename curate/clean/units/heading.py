@@ -11,18 +11,8 @@ the dateline and the agency tag taken off the re-flowed body and kept as fields:
 from __future__ import annotations
 
 from curate.clean.header import split_header
-from curate.clean.rule import CLEAN_VERSION, CleanRule, RuleContext, with_flags
+from curate.clean.rule import CLEAN_VERSION, CleanRule, RuleContext, norm_names, with_flags
 from curate.record import Record
-
-
-def norm_names(names: list[str]) -> list[str]:
-    """Names single-spaced, empty ones and repeats dropped, in order."""
-    out: list[str] = []
-    for n in names:
-        n = " ".join(str(n).split())
-        if n and n not in out:
-            out.append(n)
-    return out
 
 
 def split_head(record: Record, ctx: RuleContext) -> Record:
