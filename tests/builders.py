@@ -93,3 +93,21 @@ def build_stages(root: Path, params: Params, names=STAGES) -> dict:
     rule (CorpusRuleError) is an error here."""
     return run_steps(root, params, names)
 
+
+
+# ------------------------------------------------------------------------------------- one home
+
+def modules_using(module: str, name: str) -> set[str]:
+    """The curate modules (dotted) that import `name` from `module` or import `module` whole: where a
+    rule with one home is used, so a test of that rule can check it covers every user."""
+    import ast
+
+    users = set()
+    for path in sorted((REPO / "curate").rglob("*.py")):
+        dotted = ".".join(path.relative_to(REPO).with_suffix("").parts)
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module == module and any(a.name == name for a in node.names):
+                users.add(dotted)
+            elif isinstance(node, ast.Import) and any(a.name == module for a in node.names):
+                users.add(dotted)
+    return users

@@ -10,6 +10,11 @@ from curate.clean.stage import source_setting
 from curate.params import IngestParams, SourceDates, ValidateParams
 from curate.readers.sources import resolve
 from curate.validate.corpus_rules import SourceGroups
+from tests.builders import modules_using
+
+# the modules that match raw paths against a `glob` setting, one per setting below (curate.params
+# only compiles each pattern to refuse a bad one)
+MATCHERS = {"curate.readers.sources", "curate.clean.stage", "curate.validate.corpus_rules"}
 
 
 def matches_in_each_setting(glob: str, path: str) -> dict[str, bool]:
@@ -43,3 +48,8 @@ def test_a_trailing_double_star_is_everything_below_its_folder_in_every_setting(
 def test_a_bad_clean_glob_is_refused_like_the_others():
     with pytest.raises(ValueError, match="relative to the raw folder"):
         SourceDates(glob="/bbc/**")
+
+
+def test_every_module_that_matches_a_glob_setting_is_a_setting_here():
+    users = modules_using("curate.globs", "glob_matches") | modules_using("curate.globs", "compile_glob")
+    assert users - {"curate.params"} == MATCHERS

@@ -1,8 +1,9 @@
 """`curate check`: would these inputs join the corpus, and if not, why? (issue 3)
 
 One code path. Every input goes through the functions the pipeline's stages call, in the same
-order, with the same params.yaml; nothing here decides anything the pipeline does not. Each is
-the `window` of its step's object (curate/pipeline/registry.py):
+order, with the same params.yaml; nothing here decides anything the pipeline does not. Check
+loops over the registry's steps (curate/pipeline/registry.py), in flow order, and hands each
+step's `window` (its per-record or per-window computation) to that step's phase (`PHASES`):
 
     ingest    curate.readers.read_file           (what run_ingest calls per raw file)
     clean     curate.clean.stage.clean_one       (run_clean, per record)
@@ -86,7 +87,7 @@ from curate.record import Reason, Record, Rejected, encode, reject
 from curate.check.project import in_project
 from curate.engine.cache import AnnotationCache, cache_file
 from curate.extract.stage import check_models, extract_setup
-from curate.pipeline.registry import step
+from curate.pipeline.registry import all_steps
 from curate.validate.corpus_rules import CorpusFacts, SourceGroups, evaluate, failures, missing_fields
 
 __all__ = ["UsageError", "check_inputs", "check_paths", "collect_inputs", "load_corpus", "place",
@@ -114,36 +115,56 @@ class _Item:
     replaced: list[tuple[int, str]] = field(default_factory=list)  # (corpus index, reason) it displaces
 
 
-def _read_clean(inputs: list[Input], params: Params, progress: Progress) -> list[_Item]:
-    """Ingest + clean, file by file, as the pipeline's readers and clean_one do."""
+@dataclass
+class _Batch:
+    """What check carries from one step to the next: the inputs, the items they gave, the corpus."""
+
+    inputs: list[Input]
+    params: Params
+    corpus: CorpusIndex
+    progress: Progress
+    cache_path: Path | None = None
+    executor: object = None
+    items: list[_Item] = field(default_factory=list)
+    near: object = None  # the near-duplicate index dedup used (None when near dedup is off)
+
+    def alive(self) -> list[_Item]:
+        """The items no step has rejected yet, in input order."""
+        return [it for it in self.items if not isinstance(it.state, Rejected)]
+
+
+def _ingest(b: _Batch, read_file) -> None:
+    """Each input through the readers (`read_file`, what run_ingest calls per raw file)."""
     from curate.readers import Skipped, early_reject, skipped_name  # lazy: lxml costly to load
 
-    read_file, clean_one = step("ingest").window, step("clean").window
-
-    items: list[_Item] = []
-    for k, inp in enumerate(inputs):
+    for k, inp in enumerate(b.inputs):
         if skipped_name(inp.rel):
-            items.append(_Item(k, inp.rel, early_reject(inp.dest, Reason.UNREADABLE,
-                         "the pipeline never reads names starting with '.' or ending in '.dvc'")))
+            b.items.append(_Item(k, inp.rel, early_reject(inp.dest, Reason.UNREADABLE,
+                           "the pipeline never reads names starting with '.' or ending in '.dvc'")))
         else:
-            for out in read_file(inp.rel, inp.root, params.ingest, as_path=inp.dest or None):
-                if isinstance(out, Skipped):  # no article, no input (a WARC request record)
-                    continue
-                out = relocate(out, inp.rel, inp.dest)
-                if not isinstance(out, Rejected):
-                    out = clean_one(out, params)
-                items.append(_Item(k, inp.rel, out))
-        progress("read", k + 1, len(inputs))
-    return items
+            for out in read_file(inp.rel, inp.root, b.params.ingest, as_path=inp.dest or None):
+                if not isinstance(out, Skipped):  # no article, no input (a WARC request record)
+                    b.items.append(_Item(k, inp.rel, relocate(out, inp.rel, inp.dest)))
+        b.progress("read", k + 1, len(b.inputs))
 
 
-def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: CorpusIndex):
-    """Dedup with the pipeline's rules over the corpus keys followed by the batch's; the batch's
-    losers become rejections, the winners note the corpus records they replace. Returns the
-    near-duplicate index used (None when near dedup is off)."""
+def _clean(b: _Batch, clean_one) -> None:
+    """Each record read through `clean_one` (what run_clean calls per record)."""
+    alive = b.alive()
+    for n, it in enumerate(alive, 1):
+        it.state = clean_one(it.state, b.params)
+        if n % WINDOW == 0 or n == len(alive):
+            b.progress("clean", n, len(alive))
+
+
+def _dedup(b: _Batch, dedup_decisions) -> None:
+    """Dedup with the pipeline's rules (`dedup_decisions`, run_dedup's) over the corpus keys
+    followed by the batch's; the batch's losers become rejections, the winners note the corpus
+    records they replace. Keeps the near-duplicate index used in `b.near`."""
     from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival  # lazy: numpy costly to load
 
-    alive = [it for it in items if not isinstance(it.state, Rejected)]
+    inputs, params, corpus = b.inputs, b.params, b.corpus
+    alive = b.alive()
     key_dec = msgspec.json.Decoder(DedupKey)
     n_corpus = len(corpus)
     keys = list(corpus.keys) + [key_dec.decode(encode(it.state)) for it in alive]
@@ -162,7 +183,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
             if i >= n_corpus:
                 yield i, alive[i - n_corpus].state.text
 
-    drop = step("dedup").window(keys, params, near=near, reload=reload, arrivals=arrivals)
+    drop = dedup_decisions(keys, params, near=near, reload=reload, arrivals=arrivals)
     corpus_by_id = {k.id: k for k in corpus.keys}
     identical = _identical_to_corpus(alive, corpus_by_id)
     survivor_of: dict[str, int] = {}  # id → batch position of the surviving record with that id
@@ -197,7 +218,7 @@ def _dedup(items: list[_Item], inputs: list[Input], params: Params, corpus: Corp
         it.duplicate_note = note
         it.state = msgspec.structs.replace(reject(r, reason, detail, "dedup"), duplicate_of=kept)
     _note_replaced(drop, corpus, alive, survivor_of)
-    return near
+    b.near = near
 
 
 def _identical_to_corpus(alive: list[_Item], corpus_by_id: dict) -> set[int]:
@@ -241,20 +262,39 @@ def _note_replaced(drop: dict, corpus: CorpusIndex, alive: list[_Item], survivor
                                                         f"replaces {ck.id} ({_REPLACES[reason]}, published {when})"]))
 
 
-def _extract(todo: list[_Item], params: Params, cache_path: Path | None, executor, progress: Progress) -> None:
-    """The survivors, window by window, on the pipeline's executor and annotation cache."""
-    setup = extract_setup(params, executor)  # the extract stage's own setup
-    cache = AnnotationCache(cache_path)
-    extract_window = step("extract").window
+def _extract(b: _Batch, extract_window) -> None:
+    """The survivors, window by window (`extract_window`, run_extract's), on the pipeline's
+    executor and annotation cache."""
+    todo = b.alive()
+    if not todo:
+        return
+    setup = extract_setup(b.params, b.executor)  # the extract stage's own setup
+    cache = AnnotationCache(b.cache_path)
     try:  # an executor of its own is terminated if this fails or is interrupted
         with setup as ex:
             for s in range(0, len(todo), WINDOW):
                 window = todo[s:s + WINDOW]
-                for it, out in zip(window, extract_window([it.state for it in window], params, cache, ex)):
+                for it, out in zip(window, extract_window([it.state for it in window], b.params, cache, ex)):
                     it.state = out
-                progress("extract", min(s + WINDOW, len(todo)), len(todo))
+                b.progress("extract", min(s + WINDOW, len(todo)), len(todo))
     finally:
         cache.close()
+
+
+def _validate(b: _Batch, validate_verdicts) -> None:
+    """The record contract and pandera rules (`validate_verdicts`, run_validate's) on what was
+    extracted."""
+    final = b.alive()
+    if final:
+        for it, verdict in zip(final, validate_verdicts([it.state for it in final], b.params).reasons):
+            if verdict is not None:
+                it.state = reject(it.state, verdict[0], verdict[1], "validate")
+
+
+# what check does with each step's `window` on a batch, by step name; check runs them in the
+# registry's order (tests/check/test_check_steps.py: every step with a window has one here)
+PHASES: dict[str, Callable[[_Batch, Callable], None]] = {
+    "ingest": _ingest, "clean": _clean, "dedup": _dedup, "extract": _extract, "validate": _validate}
 
 
 def _corpus_rules(items: list[_Item], corpus: CorpusIndex, params: Params) -> tuple[list, list[str]]:
@@ -300,28 +340,15 @@ def check_inputs(
 
     check_models(params)  # a model extract would refuse fails the check before any work
     t_start = time.perf_counter()
-    progress = progress or _noop
     timings: dict[str, float] = {"corpus_index": round(corpus.seconds, 3)}
-
-    def timed(name: str, fn, *args):
+    b = _Batch(inputs, params, corpus, progress or _noop, cache_path, executor)
+    for s in all_steps():  # the registry's steps, in flow order
+        if s.window is None:
+            continue  # the report reads a published version: nothing of a batch
         t0 = time.perf_counter()
-        out = fn(*args)
-        timings[name] = round(time.perf_counter() - t0, 3)
-        return out
-
-    items = timed("read_clean", _read_clean, inputs, params, progress)
-    near = timed("dedup", _dedup, items, inputs, params, corpus)
-    todo = [it for it in items if not isinstance(it.state, Rejected)]
-    timed("extract", lambda: todo and _extract(todo, params, cache_path, executor, progress))
-
-    def validate() -> None:  # the record contract and pandera rules on what was extracted
-        final = [it for it in todo if not isinstance(it.state, Rejected)]
-        if final:
-            for it, verdict in zip(final, step("validate").window([it.state for it in final], params).reasons):
-                if verdict is not None:
-                    it.state = reject(it.state, verdict[0], verdict[1], "validate")
-
-    timed("validate", validate)
+        PHASES[s.name](b, s.window)
+        timings[s.name] = round(time.perf_counter() - t0, 3)
+    items, near = b.items, b.near
     rules, already = _corpus_rules(items, corpus, params)
     out = [_verdict(it, inputs[it.input_index]) for it in items]
     timings["total"] = round(time.perf_counter() - t_start, 3)

@@ -1,4 +1,5 @@
-"""Step 2 as a stage: clean every record (curate.clean.rules), cached by input line + params + code.
+"""Step 2 as a stage: clean every record (curate.clean.rules, the rules of curate/clean/registry.py),
+cached by input line + params + code + rule versions.
 `clean_one` is the per-record function `curate check` reuses.
 
 Dates: a record keeps the date its reader found (structure or day folder), else the dateline's
@@ -21,8 +22,9 @@ from curate.params import Params, SourceDates, section_digest
 from curate.steps import BY_NAME
 from curate.record import CANCELED_FLAG, RECORD_DECODER, Reason, Record, Rejected, reject
 
-# the code whose output the clean cache holds: the whole package (rules, header, sign-offs,
-# tickers, the conventions table), the glob rule of clean.sources and the record definition
+# the code whose output the clean cache holds: the whole package (the rules and their registry,
+# header, sign-offs, tickers, the conventions table), the glob rule of clean.sources and the
+# record definition
 CLEAN_CODE = ("curate.clean", "curate.globs", "curate.record")
 # each cache this step keeps -> the code its keys digest (tests/pipeline/test_cache_code.py)
 CACHE_CODE = {"clean": CLEAN_CODE}
@@ -69,8 +71,10 @@ def _undated(record: Record, sources: list[SourceDates]) -> Record | Rejected:
 
 
 def clean_cache_prefix(params: Params) -> str:
-    """Clean cache keys start with the cleaning code and the clean params."""
-    return f"{code_digest(*CLEAN_CODE)}:{section_digest(params.clean)}:"
+    """Clean cache keys start with the cleaning code, the rules in order with their versions
+    (curate/clean/registry.py) and the clean params."""
+    from curate.clean.registry import KEY  # lazy: the rules load ftfy, costly to load
+    return f"{code_digest(*CLEAN_CODE)}:{KEY}:{section_digest(params.clean)}:"
 
 
 def run_clean(root: Path, params: Params) -> StageResult:

@@ -53,7 +53,7 @@ class ReleaseInfo:
 FactsView = view(Record, [
     "id", ("source", ["format"]), "date", "language", ("entities", ["label"]), "flags",
     ("stats", ["words"]), ("provenance", ["model", "model_version", "toolkit"]), "title", "dateline",
-    "authors", "url", "published_at", "publisher",
+    "authors", "credits", "url", "published_at", "publisher",
 ], "FactsView")
 _VIEWED = frozenset(FactsView.__struct_fields__)
 

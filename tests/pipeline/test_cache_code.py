@@ -73,6 +73,7 @@ def test_each_cache_of_a_step_names_the_code_its_keys_digest(step):
 
 @pytest.mark.parametrize("step", CACHING, ids=lambda s: s.name)
 def test_every_module_of_a_step_package_is_in_each_of_its_cache_keys(step):
+    assert cache_code(step) and package_files(step)  # else the loop below checks nothing
     for cache, modules in cache_code(step).items():
         covered = set().union(*(files_of(m) for m in modules))
         assert package_files(step) - covered == set(), cache
@@ -81,6 +82,7 @@ def test_every_module_of_a_step_package_is_in_each_of_its_cache_keys(step):
 @pytest.mark.parametrize("step", CACHING, ids=lambda s: s.name)
 def test_what_a_step_package_imports_from_outside_is_in_each_of_its_cache_keys(step):
     needed = {f for f in imported_files(package_files(step)) if not f.startswith(OUTSIDE)}
+    assert cache_code(step) and needed  # else the loop below checks nothing
     for cache, modules in cache_code(step).items():
         covered = set().union(*(files_of(m) for m in modules))
         assert needed - covered == set(), cache

@@ -52,7 +52,9 @@ def test_the_registry_holds_one_object_per_step_in_flow_order():
 def test_each_step_objects_code_lies_in_the_code_its_stage_depends_on():
     """The runner, live keys and window of a step are in the code dvc.yaml lists for it (or in
     the base every stage depends on), so editing them reruns that stage."""
-    for step in all_steps():
+    steps = all_steps()
+    assert steps and all(step.runner for step in steps)  # else the loop below checks nothing
+    for step in steps:
         deps = step.spec.deps
         for fn in filter(None, (step.runner, step.live_keys, step.window)):
             path = Path(inspect.getsourcefile(inspect.unwrap(fn))).resolve().relative_to(REPO).as_posix()
@@ -61,6 +63,7 @@ def test_each_step_objects_code_lies_in_the_code_its_stage_depends_on():
 
 def test_the_cli_has_a_command_for_every_step():
     commands = typer.main.get_command(app).commands
+    assert STEPS  # else the loop below checks nothing
     for step in STEPS:
         assert step.name in commands, step.name
         if step.interim:  # the stage commands are made from the registry, with its one-line doc
