@@ -16,7 +16,7 @@ FLOORS = {
     "curate": 0, "record": 0, "globs": 0, "steps": 0, "params": 0, "layout": 0,
     "engine": 1, "render": 1,
     "readers": 2, "clean": 2, "dedup": 2, "extract": 2, "validate": 2,
-    "pipeline": 3, "check": 3, "dataset": 3,
+    "pipeline": 3, "check": 3, "dataset": 3, "report": 3,
     "release": 4,
     "cli": 5, "cli_options": 5,
 }

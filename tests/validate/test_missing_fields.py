@@ -3,7 +3,7 @@ the null-rate rules, validate's facts and the quality report count the same reco
 
 from __future__ import annotations
 
-from curate.dataset.quality import QualityAccumulator
+from curate.report.quality import QualityAccumulator
 from curate.record import Record, Source, Stats
 from curate.validate.corpus_rules import missing_fields
 from curate.validate.rules import facts
