@@ -142,7 +142,7 @@ def diff_cmd(
 
     Exit code: 0 identical, 1 different, 2 error.
     """
-    from curate.dataset.diff import DiffError, run_diff  # lazy: start-up time
+    from curate.report.commands import DiffError, run_diff  # lazy: start-up time
 
     try:
         note_unused_params("diff", params)

@@ -60,8 +60,6 @@ from curate.dataset.versions import (
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS, Record, view
 from curate.dataset.diff_fetch import DiffError, fetch_records, lines_at, split_line, unpack_location
-from curate.engine.io import write_atomic
-from curate.render.diff_report import render, render_text
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -351,24 +349,3 @@ def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit:
         "schema": schema,
         "distributions": distribution_changes(res.dist_a, res.dist_b, limit or 10),
     }
-
-
-FORMATS = ("text", "md", "html", "json")
-
-
-def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
-             fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
-    """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
-    if fmt not in FORMATS:
-        raise DiffError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
-    report = diff_versions(root, a, b, fields, limit)
-    body = render(report, fmt)
-    code = 0 if report["identical"] else 1
-    if output is None:
-        return code, body
-
-    try:
-        write_atomic(output, body)
-    except OSError as exc:
-        raise DiffError(f"cannot write {output}: {exc}") from exc
-    return code, render_text(report, brief=True) + f"report written to {output}\n"

@@ -77,6 +77,14 @@ class Br:
 
 
 @dataclass(frozen=True)
+class Pre:
+    """Preformatted data text inside a line (a list item): a unified diff when lang is "diff"."""
+
+    body: str
+    lang: str = ""
+
+
+@dataclass(frozen=True)
 class Alt:
     """The same thing said differently per format; a missing format writes nothing."""
 
@@ -85,7 +93,7 @@ class Alt:
     text: Inline | None = None
 
 
-Inline = Union[str, tuple, Data, Raw, Code, Bold, Mono, Span, Link, Br, Alt]
+Inline = Union[str, tuple, Data, Raw, Code, Bold, Mono, Span, Link, Br, Pre, Alt]
 
 
 # ------------------------------------------------------------------------------------- blocks

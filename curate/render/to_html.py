@@ -34,6 +34,8 @@ def inline(x) -> str:
         return f'<a href="#{x.anchor}">{inline(x.body)}</a>'
     if isinstance(x, d.Br):
         return "<br>"
+    if isinstance(x, d.Pre):
+        return _pre(x.body, x.lang)
     if isinstance(x, d.Alt):
         return "" if x.html is None else inline(x.html)
     raise TypeError(f"not inline text: {x!r}")

@@ -29,6 +29,8 @@ def inline(x) -> str:
         return inline(x.body)
     if isinstance(x, d.Br):
         return x.sep
+    if isinstance(x, d.Pre):
+        return fence(x.body, x.lang)
     if isinstance(x, d.Alt):
         return "" if x.md is None else inline(x.md)
     raise TypeError(f"not inline text: {x!r}")

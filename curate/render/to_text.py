@@ -25,6 +25,8 @@ def inline(x, fmt: str = "text") -> str:
         return inline(x.body, fmt)
     if isinstance(x, d.Br):
         return x.sep
+    if isinstance(x, d.Pre):
+        return x.body
     if isinstance(x, d.Alt):
         v = x.html if fmt == "html" else x.text
         return "" if v is None else inline(v, fmt)

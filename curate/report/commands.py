@@ -10,15 +10,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from curate.dataset.diff import DiffError, diff_versions
 from curate.dataset.versions import errors_as, open_version
 from curate.engine.io import write_atomic
 from curate.render.text import visible
 from curate.report.build import build_report
+from curate.report.diff_doc import FORMATS as DIFF_FORMATS
+from curate.report.diff_doc import render as render_diff
+from curate.report.diff_doc import render_text as render_diff_text
 from curate.report.quality import QualityError
 from curate.report.rules import RULE_PATTERN, Rule, RuleError, broken_rules, known_metrics, parse_rule
 from curate.report.stage import FORMATS, REVS_DIR, output_path, render
 
-__all__ = ["QualityError", "RuleError", "quality_command", "print_summary", "print_rules"]
+__all__ = ["DiffError", "QualityError", "RuleError", "quality_command", "print_summary", "print_rules", "run_diff"]
 
 
 def _ignore_revs_dir(root: Path) -> None:
@@ -120,3 +124,24 @@ def print_rules(report: dict, rules: list[Rule], broken: list[tuple[Rule, float]
             console.print(f"[red]FAIL[/red] {escape(str(r))} (value {v})")
         else:
             console.print(f"ok   {escape(str(r))} (value {v})")
+
+
+# ------------------------------------------------------------------------------------ `diff`
+
+
+def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
+             fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
+    """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
+    if fmt not in DIFF_FORMATS:
+        raise DiffError(f"unknown format '{fmt}' (one of {', '.join(DIFF_FORMATS)})")
+    report = diff_versions(root, a, b, fields, limit)
+    body = render_diff(report, fmt)
+    code = 0 if report["identical"] else 1
+    if output is None:
+        return code, body
+
+    try:
+        write_atomic(output, body)
+    except OSError as exc:
+        raise DiffError(f"cannot write {output}: {exc}") from exc
+    return code, render_diff_text(report, brief=True) + f"report written to {output}\n"
