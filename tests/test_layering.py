@@ -125,3 +125,38 @@ def test_the_floors_are_the_ones_the_architecture_documents():
     for floor in sorted(set(FLOORS.values())):
         names = sorted(u for u, f in FLOORS.items() if f == floor)
         assert f"floor {floor}: {', '.join(names)}" in doc
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# over the limits today, in files other branches own and are reworking (readers/ on the web branch,
+# clean/ on the rules branch, check/, release/ and the reuters reader not touched here): each entry
+# comes off this list when its file is split; nothing new goes on it
+OVERSIZED = {
+    "curate/readers/html.py",                          # 424 lines
+    "curate/readers/reuters21578.py:read_story",       # 62 lines
+    "curate/clean/rules.py:_clean_record",             # 67 lines
+    "curate/clean/signoff.py:split_signoff",           # 69 lines
+    "curate/check/add.py:plan_copies",                 # 62 lines
+    "curate/check/run.py:_dedup",                      # 61 lines
+    "curate/release/build.py:release",                 # 71 lines
+}
+
+
+def _oversized() -> list[str]:
+    """Modules over MAX_MODULE_LINES lines and functions over MAX_FUNCTION_LINES, by name."""
+    found = []
+    for path in sorted(CURATE.rglob("*.py")):
+        name = path.relative_to(CURATE.parent).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            found.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+                found.append(f"{name}:{node.name}")
+    return found
+
+
+def test_no_module_is_over_400_lines_and_no_function_over_60():
+    assert [name for name in _oversized() if name not in OVERSIZED] == []

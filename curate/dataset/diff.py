@@ -215,7 +215,19 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             prov_b[rid] = provenance_rest(obj)
     res.b_records = len(seen_b)
     del seen_b
-    # A's side of every differing line (changed ids, then removed ids: all left in the index)
+    _a_side(res, a, index, changed, prov_b, slots, minus)
+    del index
+    res.dist_b = res.dist_a.changed_by(plus, minus)
+    _find_moved(res, slots)
+    res.modified.sort(key=lambda t: t[0])
+    return res
+
+
+def _a_side(res: RecordDiff, a: Version, index: dict[str, bytes], changed: dict[str, bytes],
+            prov_b: dict[str, int | None], slots: list[int], minus: Distribution) -> None:
+    """A's side of every differing line (changed ids, then removed ids: all left in the index):
+    removed, modified (with their field masks) or unchanged in the compared fields."""
+    pack = _PACK.pack
     for rid, line in lines_at(a, res.a_shards, index):
         _, obj = split_line(line, f"{a.label}: {rid}")
         minus.add(obj)
@@ -234,11 +246,6 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             res.params_only.add(rid)
         for name in _mask_names(mask):
             res.field_counts[name] += 1
-    del index
-    res.dist_b = res.dist_a.changed_by(plus, minus)
-    _find_moved(res, slots)
-    res.modified.sort(key=lambda t: t[0])
-    return res
 
 
 def _find_moved(res: RecordDiff, slots: list[int]) -> None:
