@@ -1,7 +1,8 @@
 """Build a checkout's pipeline on a raw corpus and print the sha256 of every published output.
 
 Two checkouts (before and after a refactor) built on the same corpus must print the same
-digests: `corpus/curated/` (articles, rejected, manifest) and `reports/metrics.json`.
+digests: `corpus/curated/` (articles, rejected, manifest) and every file under `reports/`
+(`metrics.json`, the quality report in md, html and json, `quality_metrics.json`, the plot data).
 
     python benchmarks/output_digest.py --checkout . --corpus ../shared/data/reuters-sample --out after.json
     git worktree add /tmp/before <rev> && python benchmarks/output_digest.py --checkout /tmp/before ... --out before.json
@@ -57,7 +58,7 @@ def build_project(checkout: Path, corpus: Path, work: Path) -> Path:
 def build(checkout: Path, corpus: Path, work: Path) -> dict[str, str]:
     proj = build_project(checkout, corpus, work)
     out = {}
-    for path in sorted((proj / "corpus" / "curated").rglob("*")) + [proj / "reports" / "metrics.json"]:
+    for path in sorted((proj / "corpus" / "curated").rglob("*")) + sorted((proj / "reports").rglob("*")):
         if path.is_file():
             out[path.relative_to(proj).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out

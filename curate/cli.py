@@ -24,7 +24,7 @@ from curate.pipeline.repair import repair_dvc_state
 from curate.pipeline.registry import step
 from curate.pipeline.run import run_step
 from curate.pipeline.stats import measured
-from curate.render.check_table import render_table
+from curate.check.table import render_table
 from curate.render.progress import progress_bar
 from curate.render.text import for_terminal
 from curate.steps import STAGES, STEPS
@@ -142,7 +142,7 @@ def diff_cmd(
 
     Exit code: 0 identical, 1 different, 2 error.
     """
-    from curate.dataset.diff import DiffError, run_diff  # lazy: start-up time
+    from curate.report.commands import DiffError, run_diff  # lazy: start-up time
 
     try:
         note_unused_params("diff", params)
@@ -158,7 +158,7 @@ def diff_cmd(
 @app.command("report")
 def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
-    from curate.dataset.quality_output import QualityError  # lazy: start-up time
+    from curate.report.quality import QualityError  # lazy: start-up time
 
     with _handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
         rep = step("report").run(root, None)
@@ -186,7 +186,7 @@ def quality_cmd(
 
     Exit code: 0 fine, 1 a --fail-on rule is broken, 2 error (unknown metric, revision, format).
     """
-    from curate.dataset.quality_output import QualityError, RuleError, quality_command  # lazy: start-up time
+    from curate.report.commands import QualityError, RuleError, quality_command  # lazy: start-up time
 
     try:
         note_unused_params("quality", params)

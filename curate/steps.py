@@ -44,8 +44,7 @@ STEPS: tuple[Step, ...] = (
     Step("validate", "Stage 5: record contract + pandera corpus rules; write corpus/curated and metrics.",
          ("curate/validate",), ("validate", "output")),
     Step("report", "Statistics of the curated version: reports/quality.{md,html,json} and plot data.",
-         ("curate/dataset/quality.py", "curate/dataset/quality_output.py", "curate/dataset/quality_rules.py",
-          "curate/dataset/quality_sections.py", "curate/dataset/versions.py", "curate/render"),
+         ("curate/report", "curate/dataset/versions.py", "curate/render"),
          ("output.curated_dir",), interim=False),
 )
 

@@ -16,7 +16,7 @@ FLOORS = {
     "curate": 0, "record": 0, "globs": 0, "steps": 0, "params": 0, "layout": 0,
     "engine": 1, "render": 1,
     "readers": 2, "clean": 2, "dedup": 2, "extract": 2, "validate": 2,
-    "pipeline": 3, "check": 3, "dataset": 3,
+    "pipeline": 3, "check": 3, "dataset": 3, "report": 3,
     "release": 4,
     "cli": 5, "cli_options": 5,
 }
@@ -125,3 +125,42 @@ def test_the_floors_are_the_ones_the_architecture_documents():
     for floor in sorted(set(FLOORS.values())):
         names = sorted(u for u, f in FLOORS.items() if f == floor)
         assert f"floor {floor}: {', '.join(names)}" in doc
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+# over the limits today, in files other branches own and are reworking (readers/ on the web branch,
+# clean/ on the rules branch, check/, release/ and the reuters reader not touched here): each entry
+# comes off this list when its file is split; nothing new goes on it
+OVERSIZED = {
+    "curate/readers/html.py",                          # 424 lines
+    "curate/readers/reuters21578.py:read_story",       # 62 lines
+    "curate/clean/signoff.py:split_signoff",           # 69 lines
+    "curate/check/add.py:plan_copies",                 # 62 lines
+    "curate/check/run.py:_dedup",                      # 61 lines
+    "curate/release/build.py:release",                 # 71 lines
+}
+
+
+def _oversized() -> list[str]:
+    """Modules over MAX_MODULE_LINES lines and functions over MAX_FUNCTION_LINES, by name."""
+    found = []
+    for path in sorted(CURATE.rglob("*.py")):
+        name = path.relative_to(CURATE.parent).as_posix()
+        text = path.read_text(encoding="utf-8")
+        if len(text.splitlines()) > MAX_MODULE_LINES:
+            found.append(name)
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and \
+                    node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES:
+                found.append(f"{name}:{node.name}")
+    return found
+
+
+def test_no_module_is_over_400_lines_and_no_function_over_60():
+    assert [name for name in _oversized() if name not in OVERSIZED] == []
+
+
+def test_the_oversized_list_names_only_what_is_still_oversized():
+    """Shortening an allowed module or function takes it off the list for good."""
+    assert sorted(OVERSIZED - set(_oversized())) == []

@@ -60,8 +60,6 @@ from curate.dataset.versions import (
 from curate.layout import METRICS
 from curate.record import RECORD_FIELDS, Record, view
 from curate.dataset.diff_fetch import DiffError, fetch_records, lines_at, split_line, unpack_location
-from curate.engine.io import write_atomic
-from curate.render.diff_report import render, render_text
 
 ARTICLES = "articles"
 SCHEMA_FILE = "schemas/record.schema.json"
@@ -217,7 +215,19 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             prov_b[rid] = provenance_rest(obj)
     res.b_records = len(seen_b)
     del seen_b
-    # A's side of every differing line (changed ids, then removed ids: all left in the index)
+    _a_side(res, a, index, changed, prov_b, slots, minus)
+    del index
+    res.dist_b = res.dist_a.changed_by(plus, minus)
+    _find_moved(res, slots)
+    res.modified.sort(key=lambda t: t[0])
+    return res
+
+
+def _a_side(res: RecordDiff, a: Version, index: dict[str, bytes], changed: dict[str, bytes],
+            prov_b: dict[str, int | None], slots: list[int], minus: Distribution) -> None:
+    """A's side of every differing line (changed ids, then removed ids: all left in the index):
+    removed, modified (with their field masks) or unchanged in the compared fields."""
+    pack = _PACK.pack
     for rid, line in lines_at(a, res.a_shards, index):
         _, obj = split_line(line, f"{a.label}: {rid}")
         minus.add(obj)
@@ -236,11 +246,6 @@ def compare_versions(a: Version, b: Version, slots: list[int]) -> RecordDiff:
             res.params_only.add(rid)
         for name in _mask_names(mask):
             res.field_counts[name] += 1
-    del index
-    res.dist_b = res.dist_a.changed_by(plus, minus)
-    _find_moved(res, slots)
-    res.modified.sort(key=lambda t: t[0])
-    return res
 
 
 def _find_moved(res: RecordDiff, slots: list[int]) -> None:
@@ -351,24 +356,3 @@ def diff_sides(va: Version, vb: Version, fields: list[str] | None = None, limit:
         "schema": schema,
         "distributions": distribution_changes(res.dist_a, res.dist_b, limit or 10),
     }
-
-
-FORMATS = ("text", "md", "html", "json")
-
-
-def run_diff(root: Path, a: str, b: str | None = None, fields: list[str] | None = None, limit: int = 10,
-             fmt: str = "text", output: Path | None = None) -> tuple[int, str]:
-    """What the CLI does: (exit code, text to print). 0 identical, 1 differ; DiffError -> caller (2)."""
-    if fmt not in FORMATS:
-        raise DiffError(f"unknown format '{fmt}' (one of {', '.join(FORMATS)})")
-    report = diff_versions(root, a, b, fields, limit)
-    body = render(report, fmt)
-    code = 0 if report["identical"] else 1
-    if output is None:
-        return code, body
-
-    try:
-        write_atomic(output, body)
-    except OSError as exc:
-        raise DiffError(f"cannot write {output}: {exc}") from exc
-    return code, render_text(report, brief=True) + f"report written to {output}\n"

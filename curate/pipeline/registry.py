@@ -38,7 +38,7 @@ def _validate() -> StageStep:
 
 
 def _report() -> StageStep:
-    from curate.dataset.quality_output import STEP  # lazy: the report's renderers load only for it
+    from curate.report.stage import STEP  # lazy: the report's renderers load only for it
     return STEP
 
 

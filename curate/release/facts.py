@@ -12,7 +12,7 @@ from pathlib import Path
 import msgspec
 import orjson
 
-from curate.dataset.quality import MISSING_FIELDS
+from curate.report.quality import MISSING_FIELDS
 from curate.layout import METRICS, rejected_paths, shard_paths
 from curate.record import Record, is_missing, view
 

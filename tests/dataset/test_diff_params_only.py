@@ -10,8 +10,7 @@ import msgspec
 from curate.dataset.diff import diff_sides
 from curate.dataset.versions import WorkTree
 from curate.record import Provenance, Record, Source, Stats, encode
-from curate.render.diff_html import render_html
-from curate.render.diff_report import render_md, render_text
+from curate.report.diff_doc import render_html, render_md, render_text
 
 
 def _record(i: int, digest: str, **changes) -> Record:

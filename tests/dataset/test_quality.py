@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.dataset.quality import (
+from curate.report.quality import (
     QualityAccumulator,
     RuleError,
     WorkTree,
@@ -130,7 +130,7 @@ def test_near_duplicate_clusters_come_from_rejected_records_largest_first():
 
 
 def build_metrics_for(report: dict) -> dict:
-    from curate.dataset.quality import flat_metrics
+    from curate.report.quality import flat_metrics
 
     return flat_metrics(report)
 

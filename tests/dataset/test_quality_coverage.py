@@ -7,10 +7,9 @@ import re
 
 from tests.dataset.test_quality import rec
 
-from curate.dataset.quality import QualityAccumulator
-from curate.dataset.quality_sections import coverage_bin
-from curate.render.quality_html import render_html
-from curate.render.quality_md import render_markdown
+from curate.report.quality import QualityAccumulator
+from curate.report.sections import coverage_bin
+from curate.report.stage import render_html, render_markdown
 
 
 def coverage_of(*dates: str) -> dict:

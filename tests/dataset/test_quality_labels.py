@@ -11,13 +11,11 @@ import pytest
 from tests.dataset.test_quality import rec, write_curated
 from tests.readers.web_builders import crawl_warc
 
-from curate.dataset.quality import TOP_LABELS, QualityAccumulator, WorkTree, build_report
-from curate.dataset.quality_output import run_report
+from curate.report.quality import TOP_LABELS, QualityAccumulator, WorkTree, build_report
+from curate.report.stage import render_html, render_markdown, run_report
 from curate.params import Params, RunParams, ValidateParams
 from curate.pipeline.run import run_steps
 from curate.record import Label
-from curate.render.quality_html import render_html
-from curate.render.quality_md import render_markdown
 
 
 def labelled(rid: str, *pairs: tuple[str, str]):

@@ -19,9 +19,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from curate.dataset.quality import QualityAccumulator, consistency, flat_metrics, render
+from curate.report.quality import QualityAccumulator, consistency, flat_metrics, render
 from curate.record import Entity, Reason, Record, Source, Stats, reject
-from curate.render.quality_html import BAR, esc, md, render_html, render_markdown
+from curate.render.svg import BAR
+from curate.render.text import esc, md
+from curate.report.stage import render_html, render_markdown
 
 EVIL = '<script>alert(1)</script>\x1b[31mred\x1b[0m "q" & \'s\' | [x](javascript:alert(2)) <img src=x onerror=alert(3)>'
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import re
 
-from curate.dataset.quality import QualityAccumulator
-from curate.dataset.quality_rules import flat_metrics
+from curate.report.quality import QualityAccumulator
+from curate.report.rules import flat_metrics
 from curate.record import Record, Source, Stats
-from curate.render.quality_html import render_html
-from curate.render.quality_md import render_markdown
+from curate.report.stage import render_html, render_markdown
 from curate.render.svg import nice_ticks, svg_columns, svg_hbars
 
 

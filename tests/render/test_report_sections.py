@@ -1,12 +1,12 @@
-"""The quality report's sections come from one ordered list (quality_md.SECTION_ORDER): the HTML
+"""The quality report's sections come from one ordered list (quality_doc.SECTION_ORDER): the HTML
 page, its table of contents and the Markdown report follow it."""
 
 from __future__ import annotations
 
 import re
 
-from curate.render.quality_html import SECTIONS, render_html
-from curate.render.quality_md import SECTION_ORDER, render_markdown
+from curate.report.quality_doc import SECTIONS, SECTION_ORDER
+from curate.report.stage import render_html, render_markdown
 from tests.render.test_report_html import _report
 
 

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from curate.dataset.quality import QualityAccumulator
 from curate.layout import ARTICLES, shard_name
 from curate.record import Record, Source, Stats, encode
 from curate.release.facts import corpus_facts
+from curate.report.quality import QualityAccumulator
 from curate.validate.corpus_rules import missing_fields
 from curate.validate.rules import facts
 from tests.builders import modules_using
 
 # the modules that count missing fields with curate.record.is_missing, each one a counter below
-COUNTERS = {"curate.validate.corpus_rules", "curate.dataset.quality", "curate.release.facts"}
+COUNTERS = {"curate.validate.corpus_rules", "curate.report.quality", "curate.release.facts"}
 
 
 def rec(**kw) -> Record:

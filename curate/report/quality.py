@@ -8,9 +8,10 @@ strings and near-duplicate ids, never with the corpus text).
 - `QualityAccumulator.add(record)` / `.add_rejected(rejected)`: pure folds over records (a
   `curate.record.Record` / `Rejected`, or any object with the same attributes);
   `.report()` returns the report as a plain dict (the JSON format; md/html render it), its
-  sections computed in `quality_sections.py`.
-- `quality_output.py`: reading a version into a report (`build_report`), the `report` stage
-  (`run_report`) and `curate quality`; `quality_rules.py`: the flat metrics and `--fail-on` rules.
+  sections computed in `sections.py`.
+- `build.py`: reading a version into a report (`build_report`); `rules.py`: the flat metrics and
+  `--fail-on` rules; `quality_doc.py`: the report's one model of sections; `stage.py`: the
+  `report` step; `commands.py`: `curate quality`.
 """
 
 from __future__ import annotations
@@ -229,7 +230,7 @@ class QualityAccumulator:
 
     # -- the report
     def report(self) -> dict:
-        from curate.dataset import quality_sections as sec  # lazy: quality_sections imports this module
+        from curate.report import sections as sec  # lazy: sections imports this module
 
         n = self.accepted
         rejected_total = sum(self.rejected.values())
@@ -301,18 +302,18 @@ def _next_month(m: str) -> str:
 # ------------------------------------------------------------------------- names kept importable
 
 _MOVED = {
-    "quality_rules": ("flat_metrics", "parse_rule", "broken_rules", "Rule", "RuleError", "known_metrics"),
-    "quality_output": ("build_report", "iter_version", "accumulate", "consistency", "render", "plot_data",
-                       "output_path", "run_report", "quality_command", "print_summary", "FORMATS", "RecordView",
-                       "RejectedView"),
+    "rules": ("flat_metrics", "parse_rule", "broken_rules", "Rule", "RuleError", "known_metrics"),
+    "build": ("build_report", "iter_version", "accumulate", "consistency", "RecordView", "RejectedView"),
+    "stage": ("render", "plot_data", "output_path", "run_report", "FORMATS"),
+    "commands": ("quality_command", "print_summary"),
 }
 
 
 def __getattr__(name: str):
-    """The reading, rules and outputs moved to quality_rules / quality_output; old imports still work."""
+    """The reading, rules and outputs live beside this module; importable here as well."""
     import importlib
 
     for module, names in _MOVED.items():
         if name in names:
-            return getattr(importlib.import_module(f"curate.dataset.{module}"), name)
+            return getattr(importlib.import_module(f"curate.report.{module}"), name)
     raise AttributeError(name)

@@ -1,12 +1,12 @@
 """The sections of the quality report, each computed from a `QualityAccumulator`'s counters.
 
-`QualityAccumulator.report()` (curate/dataset/quality.py) assembles them; each function here
+`QualityAccumulator.report()` (curate/report/quality.py) assembles them; each function here
 turns counters into plain dicts and lists (the JSON format) and never reads records.
 """
 
 from __future__ import annotations
 
-from curate.dataset import quality as q
+from curate.report import quality as q
 from curate.record import Reason
 
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from curate.dataset.quality import DUPLICATE_REASONS, QualityAccumulator
+from curate.report.quality import DUPLICATE_REASONS, QualityAccumulator
 from curate.record import Reason
 
 

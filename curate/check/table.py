@@ -1,4 +1,5 @@
-"""The `curate check` / `curate add` table: one row per input, every data string escaped."""
+"""The `curate check` / `curate add` table on the terminal: one row per input, every data string
+escaped (curate/render/text.py)."""
 
 from __future__ import annotations
 
