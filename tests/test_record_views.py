@@ -59,9 +59,10 @@ def test_only_struct_fields_can_be_narrowed():
 
 
 def test_the_report_card_and_diff_views_decode_a_full_record():
+    from curate.dataset import diff
     from curate.release import card
-    from curate.dataset import diff, quality
+    from curate.report import build
 
     line = encode(_record())
-    for v in (quality.RecordView, card.FactsView, diff.LiteRecord, diff._IdOnly):
+    for v in (build.RecordView, card.FactsView, diff.LiteRecord, diff._IdOnly):
         assert msgspec.json.decode(line, type=v).id == "reuters-1"

@@ -204,6 +204,50 @@ def _write_new(path: Path, data: bytes) -> None:
     write_new(path, data)
 
 
+def _plan_json_array(inp, verdicts: list, accepted: list, data: bytes):
+    """A JSON array (one input per element): its rejected elements blanked, or an error."""
+    keep = {v.item for v in accepted}
+    whole = len(accepted) == len(verdicts)
+    blanked, why = _blank_items(data, keep, {v.item: v.source_sha256 for v in accepted})
+    if blanked is None:
+        return f"{inp.display}: {why}"
+    return Copy(inp.display, inp.dest, None, whole, sorted(keep, key=int)), data if whole else blanked
+
+
+def _plan_jsonl(inp, verdicts: list, accepted: list, data: bytes):
+    """A JSONL file: its rejected lines blanked (in its encoding), or an error if an accepted
+    line changed since it was checked."""
+    lines, encoding = split_lines(data)
+    keep = {v.line for v in accepted}
+    changed = [n for n in sorted(keep) if n > len(lines) or
+               _line_sha(lines[n - 1], n) != next(v.source_sha256 for v in accepted if v.line == n)]
+    if changed:
+        return f"{inp.display}: line(s) {', '.join(map(str, changed))} changed since they were checked, not copied"
+    whole = len(accepted) == len(verdicts)
+    if not whole:
+        blanked = [ln if i in keep else b"" for i, ln in enumerate(lines, 1)]
+        data = b"\n".join(blanked)
+        if encoding == "utf-16":
+            data = data.decode("utf-8").encode("utf-16")
+    return Copy(inp.display, inp.dest, sorted(keep), whole), data
+
+
+def _plan_one(inp, verdicts: list, accepted: list, data: bytes):
+    """(Copy, bytes) for one input with accepted verdicts, or an error message."""
+    if any(v.item is not None for v in verdicts) and verdicts[0].format != "json":
+        # items of a file only its reader can split (WARC records, feed items, SGML stories):
+        # the file is copied whole; its rejected items are rejected again, with their reason,
+        # by the next build (the accounting counts them there)
+        return Copy(inp.display, inp.dest), data
+    if any(v.item is not None for v in verdicts):
+        return _plan_json_array(inp, verdicts, accepted, data)
+    if any(v.line is not None for v in verdicts):
+        return _plan_jsonl(inp, verdicts, accepted, data)
+    if hashlib.sha256(data).hexdigest() != accepted[0].source_sha256:
+        return f"{inp.display}: changed since it was checked, not copied"
+    return Copy(inp.display, inp.dest), data
+
+
 def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[int, bytes], list[str]]:
     """What to write for the accepted inputs: Copy entries, the bytes per input, and errors."""
     by_input: dict[int, list] = {}
@@ -223,48 +267,12 @@ def plan_copies(result: CheckResult, raw_root: Path) -> tuple[list[Copy], dict[i
         except OSError as exc:
             errors.append(f"{inp.display}: cannot read it again: {exc.strerror or exc}")
             continue
-        if any(v.item is not None for v in verdicts) and verdicts[0].format != "json":
-            # items of a file only its reader can split (WARC records, feed items, SGML stories):
-            # the file is copied whole; its rejected items are rejected again, with their reason,
-            # by the next build (the accounting counts them there)
-            copies.append(Copy(inp.display, inp.dest))
-            data_for[len(copies) - 1] = data
+        planned = _plan_one(inp, verdicts, accepted, data)
+        if isinstance(planned, str):
+            errors.append(planned)
             continue
-        if any(v.item is not None for v in verdicts):  # a JSON array: one input per element
-            keep = {v.item for v in accepted}
-            whole = len(accepted) == len(verdicts)
-            blanked, why = _blank_items(data, keep, {v.item: v.source_sha256 for v in accepted})
-            if blanked is None:
-                errors.append(f"{inp.display}: {why}")
-                continue
-            if not whole:
-                data = blanked
-            copies.append(Copy(inp.display, inp.dest, None, whole, sorted(keep, key=int)))
-            data_for[len(copies) - 1] = data
-            continue
-        jsonl = any(v.line is not None for v in verdicts)
-        if not jsonl:
-            if hashlib.sha256(data).hexdigest() != accepted[0].source_sha256:
-                errors.append(f"{inp.display}: changed since it was checked, not copied")
-                continue
-            copies.append(Copy(inp.display, inp.dest))
-            data_for[len(copies) - 1] = data
-            continue
-        lines, encoding = split_lines(data)
-        keep = {v.line for v in accepted}
-        changed = [n for n in sorted(keep) if n > len(lines) or
-                   _line_sha(lines[n - 1], n) != next(v.source_sha256 for v in accepted if v.line == n)]
-        if changed:
-            errors.append(f"{inp.display}: line(s) {', '.join(map(str, changed))} changed since they were checked, not copied")
-            continue
-        whole = len(accepted) == len(verdicts)
-        if not whole:
-            blanked = [ln if i in keep else b"" for i, ln in enumerate(lines, 1)]
-            data = b"\n".join(blanked)
-            if encoding == "utf-16":
-                data = data.decode("utf-8").encode("utf-16")
-        copies.append(Copy(inp.display, inp.dest, sorted(keep), whole))
-        data_for[len(copies) - 1] = data
+        copies.append(planned[0])
+        data_for[len(copies) - 1] = planned[1]
     return copies, data_for, errors
 
 

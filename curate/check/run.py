@@ -157,14 +157,12 @@ def _clean(b: _Batch, clean_one) -> None:
             b.progress("clean", n, len(alive))
 
 
-def _dedup(b: _Batch, dedup_decisions) -> None:
-    """Dedup with the pipeline's rules (`dedup_decisions`, run_dedup's) over the corpus keys
-    followed by the batch's; the batch's losers become rejections, the winners note the corpus
-    records they replace. Keeps the near-duplicate index used in `b.near`."""
+def _decide(b: _Batch, alive: list[_Item], dedup_decisions):
+    """Run the pipeline's dedup rules over the corpus keys followed by the batch's: (the
+    dropped positions with their reason, kept id and detail; the near-duplicate index)."""
     from curate.dedup.decisions import NEW_INPUT, DedupKey, arrival  # lazy: numpy costly to load
 
     inputs, params, corpus = b.inputs, b.params, b.corpus
-    alive = b.alive()
     key_dec = msgspec.json.Decoder(DedupKey)
     n_corpus = len(corpus)
     keys = list(corpus.keys) + [key_dec.decode(encode(it.state)) for it in alive]
@@ -183,27 +181,29 @@ def _dedup(b: _Batch, dedup_decisions) -> None:
             if i >= n_corpus:
                 yield i, alive[i - n_corpus].state.text
 
-    drop = dedup_decisions(keys, params, near=near, reload=reload, arrivals=arrivals)
-    corpus_by_id = {k.id: k for k in corpus.keys}
-    identical = _identical_to_corpus(alive, corpus_by_id)
-    survivor_of: dict[str, int] = {}  # id → batch position of the surviving record with that id
-    for j, it in enumerate(alive):
-        if n_corpus + j not in drop and j not in identical:
-            survivor_of.setdefault(it.state.id, j)
+    return dedup_decisions(keys, params, near=near, reload=reload, arrivals=arrivals), near
 
-    def where(kept: str) -> str:
-        kept_j = survivor_of.get(kept)
-        if kept_j is None:
-            return f"{kept} is in the corpus"
-        k = alive[kept_j]
-        line = f":{k.state.source.line}" if k.state.source.line else ""
-        return f"{kept} is input {inputs[k.input_index].display}{line} in this batch"
 
+def _where(kept: str, survivor_of: dict[str, int], alive: list[_Item], inputs) -> str:
+    """Where the kept copy is: the corpus, or the batch input (and line) it came from."""
+    kept_j = survivor_of.get(kept)
+    if kept_j is None:
+        return f"{kept} is in the corpus"
+    k = alive[kept_j]
+    line = f":{k.state.source.line}" if k.state.source.line else ""
+    return f"{kept} is input {inputs[k.input_index].display}{line} in this batch"
+
+
+def _reject_losers(b: _Batch, alive: list[_Item], drop, corpus_by_id: dict, identical: set[int],
+                   survivor_of: dict[str, int]) -> None:
+    """Turn the batch's dropped and corpus-identical items into DUPLICATE (or the rule's own
+    reason) rejections, each noting where the copy kept is."""
+    n_corpus = len(b.corpus)
     for j, it in enumerate(alive):
         r = it.state
         if j in identical:
             ck = corpus_by_id[r.id]
-            it.duplicate_note = where(r.id)
+            it.duplicate_note = _where(r.id, survivor_of, alive, b.inputs)
             it.state = msgspec.structs.replace(
                 reject(r, Reason.DUPLICATE, f"already in the corpus: same id, text and publication time "
                        f"as {r.id} ({ck.source.path})", "dedup"), duplicate_of=r.id)
@@ -212,12 +212,29 @@ def _dedup(b: _Batch, dedup_decisions) -> None:
         if hit is None:
             continue
         reason, kept, detail = hit
-        note = where(kept) if kept else detail  # a cancellation or a withdrawn version keeps none
+        # a cancellation or a withdrawn version keeps none
+        note = _where(kept, survivor_of, alive, b.inputs) if kept else detail
         if reason in (Reason.STORY_VERSION, Reason.DUPLICATE_ID):
             note = _version_note(r, corpus_by_id.get(kept), kept in survivor_of, note)
         it.duplicate_note = note
         it.state = msgspec.structs.replace(reject(r, reason, detail, "dedup"), duplicate_of=kept)
-    _note_replaced(drop, corpus, alive, survivor_of)
+
+
+def _dedup(b: _Batch, dedup_decisions) -> None:
+    """Dedup with the pipeline's rules (`dedup_decisions`, run_dedup's) over the corpus keys
+    followed by the batch's; the batch's losers become rejections, the winners note the corpus
+    records they replace. Keeps the near-duplicate index used in `b.near`."""
+    alive = b.alive()
+    drop, near = _decide(b, alive, dedup_decisions)
+    n_corpus = len(b.corpus)
+    corpus_by_id = {k.id: k for k in b.corpus.keys}
+    identical = _identical_to_corpus(alive, corpus_by_id)
+    survivor_of: dict[str, int] = {}  # id → batch position of the surviving record with that id
+    for j, it in enumerate(alive):
+        if n_corpus + j not in drop and j not in identical:
+            survivor_of.setdefault(it.state.id, j)
+    _reject_losers(b, alive, drop, corpus_by_id, identical, survivor_of)
+    _note_replaced(drop, b.corpus, alive, survivor_of)
     b.near = near
 
 

@@ -212,6 +212,59 @@ _OPEN_NOTE_RE = re.compile(rf"\(\s*{_NOTE_WORDS}\b[^()]*$")
 _WINDOW = 2000
 
 
+class _Peeled:
+    """What the search took off the end so far: credit groups (last first), currency notes kept
+    in the text, and contact/correction groups removed only if credits are found."""
+
+    def __init__(self) -> None:
+        self.groups: list[dict[str, list[str]]] = []
+        self.kept_tail: list[str] = []
+        self.pending: list[tuple[str, str]] = []  # (kind, group)
+
+
+def _peel_closed_group(rest: str, conv: Conventions | None, peeled: _Peeled) -> tuple[str, bool]:
+    """Take the `(...)` group ending `rest` off it: (rest, go on) where go on is False when the
+    group is unbalanced or is neither credits, a currency note, a contact nor a note."""
+    start = _matching_open(rest, len(rest) - 1)
+    while start < 0 and rest.endswith("))"):  # unbalanced: "(Editing by X ))"
+        rest = rest[:-1]
+        start = _matching_open(rest, len(rest) - 1)
+    if start < 0:
+        return rest, False
+    while start > 0 and rest[start - 1] == "(" and rest[start - 1:].endswith("))"):
+        start -= 1
+    group = rest[start:]
+    inner = _strip_parens(group)
+    credits = parse_credits(inner, conv)
+    if credits is not None:
+        peeled.groups.append(credits)
+    elif _CURRENCY_NOTE_RE.match(inner) and not peeled.groups:
+        peeled.kept_tail.append(group)
+    elif _CONTACT_RE.search(inner) or NOTE_RE.match(inner):
+        peeled.pending.append(("note" if NOTE_RE.match(inner) else "contact", group))
+    else:
+        return rest, False
+    return rest[:start], True
+
+
+def _peel_open_group(rest: str, conv: Conventions | None, peeled: _Peeled) -> tuple[str, bool]:
+    """Take off a sign-off or note cut before its closing parenthesis (in the last _WINDOW
+    characters): (rest, go on) where go on is False when there is none."""
+    tail = rest[-_WINDOW:]
+    offset = len(rest) - len(tail)
+    m = _OPEN_SIGNOFF_RE.search(tail)
+    if m:
+        credits = parse_credits(_strip_parens(tail[m.start():].lstrip("(")), conv)
+        if credits is not None:
+            peeled.groups.append(credits)
+            return rest[: offset + m.start()], True
+    m = _OPEN_NOTE_RE.search(tail)
+    if m:
+        peeled.pending.append(("note", tail[m.start():]))
+        return rest[: offset + m.start()], True
+    return rest, False
+
+
 def split_signoff(text: str, conv: Conventions | None = None) -> tuple[str, dict[str, list[str]], bool]:
     """Remove trailing credit groups; return (text, credits in reading order, note_removed).
 
@@ -219,66 +272,26 @@ def split_signoff(text: str, conv: Conventions | None = None) -> tuple[str, dict
     was corrected ...)` next to a sign-off go with it; a currency note `($1 = 0.76 euro)` after
     it stays in the text. A group that does not parse as credits stops the search.
     """
-    groups: list[dict[str, list[str]]] = []
-    kept_tail: list[str] = []
-    note = False
+    peeled = _Peeled()
     rest = text.rstrip()
-    pending: list[tuple[str, str]] = []  # (kind, group) removed only if credits are found
     for _ in range(10):
         rest = rest.rstrip()
         if rest.endswith(").") or rest.endswith(")\""):
             rest = rest[:-1]
         if not rest:
             break
-        if rest.endswith(")"):
-            start = _matching_open(rest, len(rest) - 1)
-            while start < 0 and rest.endswith("))"):  # unbalanced: "(Editing by X ))"
-                rest = rest[:-1]
-                start = _matching_open(rest, len(rest) - 1)
-            if start < 0:
-                break
-            while start > 0 and rest[start - 1] == "(" and rest[start - 1:].endswith("))"):
-                start -= 1
-            group = rest[start:]
-            inner = _strip_parens(group)
-            credits = parse_credits(inner, conv)
-            if credits is not None:
-                groups.append(credits)
-                rest = rest[:start]
-                continue
-            if _CURRENCY_NOTE_RE.match(inner) and not groups:
-                kept_tail.append(group)
-                rest = rest[:start]
-                continue
-            if _CONTACT_RE.search(inner) or NOTE_RE.match(inner):
-                pending.append(("note" if NOTE_RE.match(inner) else "contact", group))
-                rest = rest[:start]
-                continue
+        peel = _peel_closed_group if rest.endswith(")") else _peel_open_group
+        rest, go_on = peel(rest, conv, peeled)
+        if not go_on:
             break
-        # A group cut off before its closing parenthesis.
-        tail = rest[-_WINDOW:]
-        offset = len(rest) - len(tail)
-        m = _OPEN_SIGNOFF_RE.search(tail)
-        if m:
-            credits = parse_credits(_strip_parens(tail[m.start():].lstrip("(")), conv)
-            if credits is not None:
-                groups.append(credits)
-                rest = rest[: offset + m.start()]
-                continue
-        m = _OPEN_NOTE_RE.search(tail)
-        if m:
-            pending.append(("note", tail[m.start():]))
-            rest = rest[: offset + m.start()]
-            continue
-        break
-    if not groups:
+    if not peeled.groups:
         return text, {}, False
-    note = any(kind == "note" for kind, _ in pending)
+    note = any(kind == "note" for kind, _ in peeled.pending)
     merged: dict[str, list[str]] = {}
-    for credits in reversed(groups):
+    for credits in reversed(peeled.groups):
         merge_credits(merged, credits)
     rest = rest.rstrip()
-    for group in reversed(kept_tail):
+    for group in reversed(peeled.kept_tail):
         rest = f"{rest} {group}" if rest else group
     return rest, merged, note
 

@@ -150,14 +150,8 @@ def _authors(value: str | None) -> list[str]:
     return [n for n in markup.byline_names(value) if n.lower() not in ("reuter", "reuters")]
 
 
-def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: bool):
-    flags = list(src.flags)
-    tz = src.tz
-    story = decode_text(raw, flags)
-    head = _START.match(raw)
-    attrs = dict(_ATTR.findall(story[: story.find(">") + 1])) if head else {}
-    newid = attrs.get("NEWID", "").strip() or None
-    rid = ids.safe_id("reuters21578-", newid) if newid else ids.path_id(src.path, position)
+def _labels(story: str, attrs: dict) -> list[Label]:
+    """Every `<D>` of the label lists, then the split attributes, as scheme/value labels."""
     labels: list[Label] = []
     for tag in LISTS:
         body = _element(tag, story)
@@ -168,18 +162,49 @@ def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: 
     for attr, scheme in SPLITS:
         if attrs.get(attr):
             labels.append(Label(scheme=f"reuters21578:{scheme}", value=attrs[attr]))
-    day = published = None
+    return labels
+
+
+def _when(story: str, tz, flags: list[str]):
+    """(day, published_at) of DATE; flags ``naive_timestamp`` (no zone) or ``bad_date``."""
     raw_date = _element("DATE", story)
-    if raw_date:
-        m = _DAY.search(raw_date)
-        mon = dates.MONTHS.get(m.group(2).lower()) if m else None
-        day = dates._day(int(m.group(3)), mon, int(m.group(1))) if mon else None
-        if day and tz is not None and m.group(4) and int(m.group(4)) < 24:
-            published = dates.local_stamp(datetime(int(m.group(3)), mon, int(m.group(1)),
-                                                   int(m.group(4)), int(m.group(5)) % 60,
-                                                   int(m.group(6)) % 60), tz)
-        else:
-            flags.append("naive_timestamp" if day else "bad_date")
+    if not raw_date:
+        return None, None
+    m = _DAY.search(raw_date)
+    mon = dates.MONTHS.get(m.group(2).lower()) if m else None
+    day = dates._day(int(m.group(3)), mon, int(m.group(1))) if mon else None
+    if day and tz is not None and m.group(4) and int(m.group(4)) < 24:
+        return day, dates.local_stamp(datetime(int(m.group(3)), mon, int(m.group(1)),
+                                               int(m.group(4)), int(m.group(5)) % 60,
+                                               int(m.group(6)) % 60), tz)
+    flags.append("naive_timestamp" if day else "bad_date")
+    return day, None
+
+
+def _rejection(rec, where: str, complete: bool, tm, body, text_type, text: str):
+    """The story's rejection (truncated, no TEXT, title only, empty BODY), else the record."""
+    if not complete:
+        return rejected(rec, Reason.MALFORMED_MARKUP,
+                        f"{where} has no closing </REUTERS>: the file is truncated")
+    if tm is None:
+        return rejected(rec, Reason.MALFORMED_MARKUP, f"{where} has no TEXT element")
+    if body is None and text_type != "UNPROC":
+        return rejected(rec, Reason.HEADER_ONLY,
+                        f"{where} has no BODY (TEXT TYPE={text_type}): title only")
+    if not text.strip():
+        return rejected(rec, Reason.NO_TEXT, f"{where} has an empty BODY")
+    return rec
+
+
+def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: bool):
+    flags = list(src.flags)
+    story = decode_text(raw, flags)
+    head = _START.match(raw)
+    attrs = dict(_ATTR.findall(story[: story.find(">") + 1])) if head else {}
+    newid = attrs.get("NEWID", "").strip() or None
+    rid = ids.safe_id("reuters21578-", newid) if newid else ids.path_id(src.path, position)
+    labels = _labels(story, attrs)
+    day, published = _when(story, src.tz, flags)
     tm = re.search(r"<TEXT\b([^>]*)>(.*?)(?:</TEXT\s*>|\Z)", story, re.DOTALL | re.IGNORECASE)
     text_type = (dict(_ATTR.findall(tm.group(1))).get("TYPE") or "NORM").upper() if tm else None
     inner = tm.group(2) if tm else ""
@@ -201,17 +226,7 @@ def read_story(src: RawInput, raw: bytes, offset: int, position: int, complete: 
     rec.source.item = newid
     rec.source.offset = offset
     where = f"story NEWID={newid or '?'} at byte {offset}"
-    if not complete:
-        return rejected(rec, Reason.MALFORMED_MARKUP,
-                        f"{where} has no closing </REUTERS>: the file is truncated")
-    if tm is None:
-        return rejected(rec, Reason.MALFORMED_MARKUP, f"{where} has no TEXT element")
-    if body is None and text_type != "UNPROC":
-        return rejected(rec, Reason.HEADER_ONLY,
-                        f"{where} has no BODY (TEXT TYPE={text_type}): title only")
-    if not text.strip():
-        return rejected(rec, Reason.NO_TEXT, f"{where} has an empty BODY")
-    return rec
+    return _rejection(rec, where, complete, tm, body, text_type, text)
 
 
 def read(src: RawInput, params) -> list:

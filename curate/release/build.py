@@ -269,13 +269,9 @@ def commit_and_tag(root: Path, files: dict[str, bytes], version: str, previous: 
         raise
 
 
-def release(root: Path, version: str, *, license: str = "other", name: str | None = None,
-            url: str | None = None, creator: str | None = None, date: str | None = None,
-            push: bool = True, allow_local_remote: bool = False, log=print) -> ReleaseResult:
-    """Check, push, write the card/Croissant/changelog, commit and tag. ReleaseError on refusal."""
-    from dvc.repo import Repo
-
-    root = Path(root).resolve()
+def _curated_dir(root: Path, date: str | None) -> str:
+    """The curated folder the parameters name, once `root` is a repository's top and `date` is
+    YYYY-MM-DD (or None)."""
     top = _git(root, "rev-parse", "--show-toplevel", check=False).strip()
     if not top:
         raise ReleaseError(f"{root} is not inside a git repository")
@@ -287,7 +283,14 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
         params = load_params(root / "params.yaml")
     except ParamsError as exc:
         raise ReleaseError(f"cannot read parameters: {exc}") from exc
-    curated = params.output.curated_dir.strip("/")
+    return params.output.curated_dir.strip("/")
+
+
+def _check_and_push(root: Path, version: str, curated: str, push: bool, allow_local_remote: bool,
+                    log) -> tuple[str, int]:
+    """Refuse an unready release (check_ready, no curated corpus, a git-ignored card), then
+    `dvc push` when `push`: (the default remote, the number of files pushed)."""
+    from dvc.repo import Repo
 
     try:
         repo = Repo(str(root))
@@ -308,6 +311,28 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
                 pushed = repo.push()
             except Exception as exc:  # noqa: BLE001 - any DVC/remote failure refuses the release
                 raise ReleaseError(f"dvc push to '{remote}' failed, nothing was tagged: {exc}") from exc
+    return remote, pushed
+
+
+def _notes(root: Path, version: str, url: str | None, info: ReleaseInfo) -> list[str]:
+    """What is left to do by hand: name a public URL, push the tag."""
+    notes = []
+    if not url and not reachable(origin := origin_url(root)):
+        why = f"git remote 'origin' is '{origin}', not a URL others can reach" if origin else "no git remote 'origin'"
+        notes.append(f"{why}: the card and croissant.json name {info.url}; "
+                     "pass --url to name the public repository")
+    if _git(root, "remote", check=False).strip():
+        notes.append(f"publish the tag: git push origin HEAD {version}")
+    return notes
+
+
+def release(root: Path, version: str, *, license: str = "other", name: str | None = None,
+            url: str | None = None, creator: str | None = None, date: str | None = None,
+            push: bool = True, allow_local_remote: bool = False, log=print) -> ReleaseResult:
+    """Check, push, write the card/Croissant/changelog, commit and tag. ReleaseError on refusal."""
+    root = Path(root).resolve()
+    curated = _curated_dir(root, date)
+    remote, pushed = _check_and_push(root, version, curated, push, allow_local_remote, log)
 
     previous = previous_release(root)
     info = ReleaseInfo(
@@ -330,13 +355,6 @@ def release(root: Path, version: str, *, license: str = "other", name: str | Non
         warnings.append(f"the data is unchanged since {previous} (the same {curated}/manifest.json): "
                         f"{version} tags the same articles again")
     commit = _git(root, "rev-parse", "HEAD").strip()
-    notes = []
-    if not url and not reachable(origin := origin_url(root)):
-        why = f"git remote 'origin' is '{origin}', not a URL others can reach" if origin else "no git remote 'origin'"
-        notes.append(f"{why}: the card and croissant.json name {info.url}; "
-                     "pass --url to name the public repository")
-    if _git(root, "remote", check=False).strip():
-        notes.append(f"publish the tag: git push origin HEAD {version}")
     return ReleaseResult(version=version, previous=previous, commit=commit, files=list(files),
-                         pushed=pushed, date=info.date, url=info.url, notes=notes,
+                         pushed=pushed, date=info.date, url=info.url, notes=_notes(root, version, url, info),
                          warnings=warnings)

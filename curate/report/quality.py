@@ -23,7 +23,7 @@ import re
 from collections import Counter, defaultdict
 
 from curate.record import Reason, is_missing
-from curate.dataset.versions import VersionError, WorkTree  # noqa: F401 - WorkTree: kept importable here
+from curate.dataset.versions import VersionError
 
 REPORT_VERSION = "quality/1"
 
@@ -298,22 +298,3 @@ def _next_month(m: str) -> str:
     y, mo = int(m[:4]), int(m[5:7])
     return f"{y + 1:04d}-01" if mo == 12 else f"{y:04d}-{mo + 1:02d}"
 
-
-# ------------------------------------------------------------------------- names kept importable
-
-_MOVED = {
-    "rules": ("flat_metrics", "parse_rule", "broken_rules", "Rule", "RuleError", "known_metrics"),
-    "build": ("build_report", "iter_version", "accumulate", "consistency", "RecordView", "RejectedView"),
-    "stage": ("render", "plot_data", "output_path", "run_report", "FORMATS"),
-    "commands": ("quality_command", "print_summary"),
-}
-
-
-def __getattr__(name: str):
-    """The reading, rules and outputs live beside this module; importable here as well."""
-    import importlib
-
-    for module, names in _MOVED.items():
-        if name in names:
-            return getattr(importlib.import_module(f"curate.report.{module}"), name)
-    raise AttributeError(name)

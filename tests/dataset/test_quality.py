@@ -13,17 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from curate.report.quality import (
-    QualityAccumulator,
-    RuleError,
-    WorkTree,
-    broken_rules,
-    build_report,
-    known_metrics,
-    month_range,
-    parse_rule,
-    percentile,
-)
+from curate.dataset.versions import WorkTree
+from curate.report.build import build_report
+from curate.report.quality import QualityAccumulator, month_range, percentile
+from curate.report.rules import RuleError, broken_rules, flat_metrics, known_metrics, parse_rule
 from curate.record import Entity, Reason, Record, Source, Stats, encode, reject
 from tests.conftest import REPO, bin_path, make_project, run
 
@@ -130,8 +123,6 @@ def test_near_duplicate_clusters_come_from_rejected_records_largest_first():
 
 
 def build_metrics_for(report: dict) -> dict:
-    from curate.report.quality import flat_metrics
-
     return flat_metrics(report)
 
 

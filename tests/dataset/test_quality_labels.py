@@ -11,7 +11,9 @@ import pytest
 from tests.dataset.test_quality import rec, write_curated
 from tests.readers.web_builders import crawl_warc
 
-from curate.report.quality import TOP_LABELS, QualityAccumulator, WorkTree, build_report
+from curate.dataset.versions import WorkTree
+from curate.report.build import build_report
+from curate.report.quality import TOP_LABELS, QualityAccumulator
 from curate.report.stage import render_html, render_markdown, run_report
 from curate.params import Params, RunParams, ValidateParams
 from curate.pipeline.run import run_steps

@@ -268,6 +268,7 @@ def test_planted_near_duplicates_are_found_and_boilerplate_is_not_clustered():
     clusters = find_clusters(texts, ids, dates=dates)
     assert as_set(clusters) == EXPECTED
     for c in clusters:
+        assert set(c.similarity) == set(c.members)  # one similarity per rejected member
         assert all(s >= 0.8 for s in c.similarity.values())
 
 

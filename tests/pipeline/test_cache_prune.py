@@ -97,6 +97,7 @@ def built_then_deleted(tmp_path: Path, *rels: str) -> tuple[Path, dict, dict]:
 
 def test_prune_after_deleting_an_article_removes_exactly_its_entries_from_every_cache(tmp_path):
     root, before, gone = built_then_deleted(tmp_path, ARTICLE)
+    assert TEXT_CACHES
     assert all(len(gone[name]) == PER_TEXT.get(name, 1) and gone[name] <= before[name] for name in TEXT_CACHES)
     assert cache_keys(root) == before  # the rebuild only read the caches: nothing was added
 
@@ -148,7 +149,7 @@ def test_changing_a_clean_param_then_pruning_drops_the_old_param_entries(tmp_pat
 
     kept = cache_keys(root)["clean"]
     assert len(kept) == sum(1 for _ in iter_lines(interim_dir(root, "ingest") / RECORDS))
-    assert all(k.startswith(clean_cache_prefix(other)) for k in kept)
+    assert kept and all(k.startswith(clean_cache_prefix(other)) for k in kept)
 
 
 def test_dry_run_reports_the_removals_and_deletes_nothing(tmp_path):

@@ -174,4 +174,5 @@ def test_dvc_api_open_at_v1(published, dvc_api_clones):
                 for line in fh:
                     rec = json.loads(line)
                     got[rec["id"]] = rec
+        assert got, f"nothing read at {rev}"
         assert got == want, rev

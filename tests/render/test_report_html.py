@@ -19,7 +19,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from curate.report.quality import QualityAccumulator, consistency, flat_metrics, render
+from curate.report.build import consistency
+from curate.report.quality import QualityAccumulator
+from curate.report.rules import flat_metrics
+from curate.report.stage import render
 from curate.record import Entity, Reason, Record, Source, Stats, reject
 from curate.render.svg import BAR
 from curate.render.text import esc, md
