@@ -97,6 +97,7 @@ def published(request, built, tmp_path_factory):
     # dvc.api at a tag reads the remote from that tag's .dvc/config
     run(GIT + ["commit", "-qm", f"DVC remote: {kind}", ".dvc/config"], proj)
     v1, v2 = build_two_releases(proj)
+    assert v1 and len(v2) > len(v1), "every test below compares what it reads with these"
     bare = base / "published.git"
     run(["git", "clone", "-q", "--bare", str(proj), str(bare)], base)
     return bare.as_uri(), v1, v2, kind, handle
