@@ -73,7 +73,7 @@ from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words, deadline, extract_body
 from .html_furniture import trim_furniture
-from .html_headline import agreeing, headlines, names_site
+from .html_headline import agreeing, headlines, kicker_of, names_site
 from .html_posts import the_post
 from .html_people import AUTHOR_META, byline_names, clean_authors, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
@@ -270,10 +270,11 @@ class _Page:
         ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
         element = self.tree.find(".//title")
         element = " ".join(element.text_content().split()) if element is not None else None
-        seen = None if ld_title else agreeing(
-            [("og", first_meta(meta, "og:title")), ("og", first_meta(meta, "twitter:title")),
-             ("title", element)],
-            headlines(self.tree, sites), sites)
+        seen = agreeing([("og", t) for t in meta.get("og:title", [])]
+                        + [("og", first_meta(meta, "twitter:title")), ("title", element)],
+                        headlines(self.tree, sites), sites)
+        if ld_title and not (seen and seen[0] == "og" and kicker_of(seen[1], strip_site_suffix(ld_title, sites))):
+            seen = None  # JSON-LD's headline first, unless og:title and the <h1> agree on it but a kicker
         if seen:  # a metadata title the reader sees as the page's <h1> (html_headline.py)
             rec.title = self.take("title", seen)
         else:

@@ -44,19 +44,45 @@ def _runs(title: str) -> list[str]:
     return [title[: m.start()].strip() for m in seps] + [title[m.end():].strip() for m in seps]
 
 
+def _extended(title: str, heads: list[str]) -> str | None:
+    """The `<h1>` that is `title` followed by a colon or dash and a subtitle (`Lemon cake: simply
+    delicious!` for the title `Lemon cake`; a pipe leads to a site's name, not a subtitle)."""
+    key = loose_headline(title)
+    for h in heads:
+        low = loose_headline(h)
+        sep = AFFIX_SEP.match(low, len(key)) if len(key.split()) >= 2 and low.startswith(key) else None
+        if sep and sep.group().strip() in (":", "-") and low[sep.end():].strip():  # not `| Site`
+            return h
+    return None
+
+
 def agreeing(candidates: list[tuple[str, str | None]], heads: list[str],
              site_names: list[str | None], runs: tuple[str, ...] = ("title",)) -> tuple[str, str] | None:
     """(source, visible headline without the site's name) of the first candidate title that
-    agrees with an `<h1>`; the candidates of the sources `runs` also by a run of their parts."""
+    agrees with an `<h1>`; the candidates of the sources `runs` also by a run of their parts
+    (whole or once the site's name is cut); an `<h1>` the candidate is the start of, up to a
+    separator, is its headline with a subtitle. An `<h1>` the candidate agrees with whole keeps
+    a leading part that merely holds a site word (`Women in the THW: …` on thw.de)."""
     keys = {loose_headline(h): h for h in reversed(heads)}
     for source, raw in candidates:
         if not raw or not keys:
             continue
-        head = next((keys[loose_headline(f)] for f in (raw, strip_site_suffix(raw, site_names))
-                     if f and loose_headline(f) in keys), None)
+        cut = strip_site_suffix(raw, site_names)
+        if loose_headline(raw) in keys:
+            return source, strip_site_suffix(keys[loose_headline(raw)], site_names, lead=False)
+        head = keys.get(loose_headline(cut)) if cut else None
         if head is None and source in runs:
-            head = next((keys[loose_headline(r)] for r in _runs(raw) if loose_headline(r) in keys
-                         and len(r.split()) >= 3 and 2 * len(r) >= len(raw)), None)
+            head = next((keys[loose_headline(r)] for t in dict.fromkeys((raw, cut)) if t for r in _runs(t)
+                         if loose_headline(r) in keys and len(r.split()) >= 3 and 2 * len(r) >= len(t)), None)
+        head = head or (_extended(cut, heads) if cut else None)
         if head:
             return source, strip_site_suffix(head, site_names)
     return None
+
+
+def kicker_of(title: str, other: str) -> bool:
+    """`title` and `other` are one headline but for a kicker: one is a run of the other's
+    separated parts (`Kücknitz - Auction raised …` and `Auction raised …`)."""
+    a, b = loose_headline(title), loose_headline(other)
+    return a != b and (any(loose_headline(r) == b for r in _runs(title))
+                       or any(loose_headline(r) == a for r in _runs(other)))

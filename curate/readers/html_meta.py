@@ -125,8 +125,15 @@ def split_people(value, authors: list[str], orgs: list[str]) -> None:
     elif isinstance(value, str):
         authors.extend(split_names(value))
 
+# a name's last word that keeps its full stop: an initial (`Nicolas Gutierrez C.`) or a suffix
+NAME_ABBREVIATIONS = frozenset({"jr", "sr", "jun", "sen", "snr", "jnr"})
+
+
 def _clean_name(name: str) -> str | None:
-    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" .,")
+    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" ,")
+    last = name.rstrip(".").rsplit(None, 1)[-1] if name.rstrip(". ") else ""
+    if not (name.endswith(".") and " " in name and (len(last) == 1 or last.lower() in NAME_ABBREVIATIONS)):
+        name = name.strip(" .,")
     if not name or "@" in name or not any(c.isalpha() for c in name) or \
             name.startswith(("http://", "https://", "/")):
         return None
@@ -230,10 +237,10 @@ def part_names_site(part: str, sites: set[str], loose: bool = True) -> bool:
                           or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
 
 
-def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
+def strip_site_suffix(title: str | None, site_names: list[str], lead: bool = True) -> str | None:
     """'Headline | Site', 'Headline - site.de', 'Site: Headline', '見出し：日本経済新聞' ->
     'Headline' when the cut part names the site (og:site_name, the publisher, the host) or is a
-    date; a title that is only the site name is kept."""
+    date; a title that is only the site name is kept. `lead=False`: suffixes only."""
     if not title:
         return title
     sites = site_keys(site_names)
@@ -247,7 +254,7 @@ def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
             title = head
             continue
         tail = title[first.end():].strip()
-        if tail and part_names_site(title[: first.start()], sites, loose=False) \
+        if lead and tail and part_names_site(title[: first.start()], sites, loose=False) \
                 and not _DATE_TAIL.fullmatch(title[: first.start()].strip()):
             title = tail
             continue

@@ -8,7 +8,9 @@
   lead-in (`View all posts by`, `Artikel von`, `Interview`, a leading `and`), a trailing
   `Published` / `Updated`, placeholders (`No Author`, `Name`, `admin`, `Redaktion`), a role
   title that leaves one word of a two-word name is part of it (`Rasender Reporter`), an organisation desk
-  (`Detroit News wire services`);
+  (`Detroit News wire services`), a role before the name (`FOCUS-Online-Experte Robin Tschöpe`,
+  LEAD_ROLE), a degree after it (`Grant Tinsley, PhD`, POST_NOMINALS);
+* a name followed by `says` (COMMENT_MARKS) is a commenter's, no author;
 * the site itself is no author: a name equal to the site's name (og:site_name, the publisher, the
   host: `CNN` on cnn.com, `Badische Zeitung` on its own pages);
 * a "name" holding digits (`On August 3`) is page text, not a name; one ending in a legal form
@@ -42,6 +44,16 @@ ROLE = re.compile(
     r"special|national|foreign|economics|technology|science|medical|health|entertainment|"
     r"news|bureau)\s+)*(?:writer|correspondent|reporter|editor|columnist|contributor|"
     r"journalist|photographer|producer)s?$", re.IGNORECASE)
+# a role before the name, alone or after the site's name (`FOCUS-Online-Experte Robin Tschöpe`,
+# `Gastautorin Anna Berger`); cut only when two words of name remain
+LEAD_ROLE = re.compile(r"^(?:[\w.]+-)*(?:experte|expertin|gastautor(?:in)?|korrespondent(?:in)?|"
+                       r"redakteur(?:in)?|reporter(?:in)?|kolumnist(?:in)?)\s+(?=\S+\s+\S)",
+                       re.IGNORECASE)
+# a degree or title after the name (`Grant Tinsley, PhD`): no name of its own
+POST_NOMINALS = frozenset({"phd", "md", "msc", "ms", "ma", "mba", "mph", "rd", "rn", "bsc", "ba",
+                           "dphil", "llm", "cpt", "rdn", "do", "facs", "dr", "prof"})
+# a name followed by `says` is a commenter's (`Art Edwards says`), not the article's author
+COMMENT_MARKS = ("says", "sagt", "schreibt", "meint")  # not `said`: `Edward Said`
 DESK = re.compile(r"\b(?:wire services?|news services?|news desk)\b",
                   re.IGNORECASE)
 _ALNUM = re.compile(r"[\W_]+")
@@ -93,9 +105,12 @@ def _site_keys(sites: list[str | None]) -> set[str]:
 
 
 def spelled(name: str, text: str) -> str:
-    """`name` as `text` spells it when it differs only in case (`lupa`, not `Lupa`)."""
-    m = re.search(r"(?<!\w)" + re.escape(name) + r"(?!\w)", text, re.IGNORECASE)
-    return m.group(0) if m else name
+    """`name` as `text` spells it when it differs only in case or in an initial's full stop
+    (`lupa`, not `Lupa`; `Günter W. Kienitz`, not `Günter W Kienitz`)."""
+    pattern = r"\.?\s+".join(re.escape(w.rstrip(".")) + (r"\." if w.endswith(".") else "")
+                            for w in name.split())
+    m = re.search(r"(?<!\w)" + pattern + r"(?!\w)", text, re.IGNORECASE)
+    return " ".join(m.group(0).split()) if m else name
 
 
 def _is_site(name: str, keys: set[str]) -> bool:
@@ -111,6 +126,9 @@ def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str],
     wire = None
     for raw in names:
         name = _strip_words(" ".join(raw.split()))
+        if name.lower().rsplit(None, 1)[-1:] in ([m] for m in COMMENT_MARKS) and " " in name:
+            continue
+        name = LEAD_ROLE.sub("", name)
         found = agency(name)
         if not found:
             name = _unrole(name)
@@ -121,7 +139,8 @@ def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str],
         name, found = _agency_tail(name)
         wire = wire or found
         name = _strip_words(_unrole(name))
-        if not name or name.lower() in PLACEHOLDERS or DESK.search(name) or ORG_FORMS.search(name) \
+        if not name or name.lower() in PLACEHOLDERS or name.lower().replace(".", "") in POST_NOMINALS \
+                or DESK.search(name) or ORG_FORMS.search(name) \
                 or any(c.isdigit() for c in name) or _is_site(name, keys):
             continue
         out.append(name)
