@@ -73,9 +73,9 @@ from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words, deadline, extract_body
 from .html_furniture import trim_furniture
-from .html_headline import agreeing, headlines, kicker_of, names_site
+from .html_headline import agreeing, headlines, home_names, kicker_of, names_site
 from .html_posts import the_post
-from .html_people import AUTHOR_META, byline_names, clean_authors, spelled
+from .html_people import AUTHOR_META, byline_names, clean_authors, names_in, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
@@ -266,7 +266,7 @@ class _Page:
     def title(self) -> None:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [as_text(art.get("publisher")), first_meta(meta, "og:site_name"),
-                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
+                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None] + home_names(self.tree)
         ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
         element = self.tree.find(".//title")
         element = " ".join(element.text_content().split()) if element is not None else None
@@ -281,9 +281,11 @@ class _Page:
             rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
                                   ("og", strip_site_suffix(first_meta(meta, "og:title", "twitter:title"), sites)))
         if not rec.title:  # trafilatura's, unless it only names the site; the <title> element
-            guess = strip_site_suffix(getattr(self.fallback(), "title", None), sites)
+            raw = getattr(self.fallback(), "title", None)
+            guess = strip_site_suffix(raw, sites)
+            mine = guess and not names_site(guess, sites) and not names_site(raw, sites)
             own = strip_site_suffix(element, sites)
-            rec.title = self.take("title", ("trafilatura", guess if guess and not names_site(guess, sites) else None),
+            rec.title = self.take("title", ("trafilatura", guess if mine else None),
                                   ("title", own), ("trafilatura", guess))
         if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
             rec.title = visible_headline(self.tree, rec.title)
@@ -336,8 +338,8 @@ class _Page:
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
         wire = agency(*orgs)
         authors: list[str] = []
-        for source, names in self._author_sources(ld_names, orgs):
-            authors, found = clean_authors(names, sites)
+        for source, names in self._author_sources(ld_names, orgs, sites):
+            authors, found = clean_authors(names, sites, rec.title)
             wire = wire or found
             if authors:
                 self.rules["authors"] = source
@@ -353,17 +355,17 @@ class _Page:
         rec.description = self.take("description", ("json-ld", as_text(art.get("description"))),
                                     ("og", first_meta(meta, "og:description", "description", "twitter:description")))
 
-    def _author_sources(self, ld_names: list[str], orgs: list[str]):
+    def _author_sources(self, ld_names: list[str], orgs: list[str], sites: list[str | None]):
         """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
         page's byline markup (html_people.byline_names); an organisation author, often the site
         itself, does not stop the search: it is no person."""
         yield "json-ld", ld_names
         for key in AUTHOR_META:
-            yield "meta", [n for value in self.meta.get(key, ()) for n in split_names(value)]
+            yield "meta", [n for value in self.meta.get(key, ()) for n in names_in(value, sites)]
         if getattr(self.fallback(), "author", None):
-            yield "trafilatura", [n for a in self.fallback().author.split(";") for n in split_names(a)]
+            yield "trafilatura", [n for a in self.fallback().author.split(";") for n in names_in(a, sites)]
         for text in byline_names(self.tree):
-            yield "byline", split_names(text)
+            yield "byline", names_in(text, sites)
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""

@@ -10,7 +10,8 @@ headline when a metadata title agrees with it, in the metadata's order:
 * or, for the `<title>` element, as a run of its separated parts (`Site - Section - Headline`,
   `Headline » Blog name`) when the headline holds 3+ words and at least half of the title: a
   short `<h1>` that is one part of a title (a section's name) is no headline.
-An `<h1>` that is only the site's name (a logo) is never the headline. The visible spelling wins
+An `<h1>` that is only the site's name (a logo), or wholly a link to the site's home page (a
+blog's name, `home_names`: a site name for the title's suffix too), is never the headline. The visible spelling wins
 (its dashes and quotes). With no agreement the caller keeps its own order.
 """
 
@@ -30,6 +31,32 @@ def headlines(tree, site_names: list[str | None]) -> list[str]:
         if text and len(text) <= _MAX_CHARS and not part_names_site(text, sites, loose=False):
             out.append(text)
     return list(dict.fromkeys(out))
+
+
+_HOME_PATHS = ("", "/", "/index.html", "/index.php", "/index.htm")
+
+
+def _is_home(href: str | None) -> bool:
+    """A link to a site's home page (also as an archive's copy: `…/web/2014/http://x.com/`)."""
+    from urllib.parse import urlsplit
+
+    href = (href or "").strip()
+    inner = href.rfind("http")
+    parts = urlsplit(href[inner:] if inner > 0 else href)
+    return bool(href) and parts.path in _HOME_PATHS and not parts.query and not parts.fragment
+
+
+def home_names(tree) -> list[str]:
+    """The texts of `<h1>`s that are wholly one link to the site's home page: a blog's or site's
+    name above every page (`<h1><a href="/">Salsa figures - Rueda in Berlin</a></h1>`)."""
+    out = []
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().translate(INVISIBLE).split())
+        links = list(h1.iter("a"))
+        if text and len(links) == 1 and " ".join(links[0].text_content().split()) == text \
+                and _is_home(links[0].get("href")):
+            out.append(text)
+    return out
 
 
 def names_site(text: str, site_names: list[str | None]) -> bool:

@@ -12,7 +12,8 @@
   LEAD_ROLE), a degree after it (`Grant Tinsley, PhD`, POST_NOMINALS);
 * a name followed by `says` (COMMENT_MARKS) is a commenter's, no author;
 * the site itself is no author: a name equal to the site's name (og:site_name, the publisher, the
-  host: `CNN` on cnn.com, `Badische Zeitung` on its own pages);
+  host: `CNN` on cnn.com, `Badische Zeitung` on its own pages), also before a split (`Jobs &
+  Hire`, `names_in`); nor is the page's headline;
 * a "name" holding digits (`On August 3`) is page text, not a name; one ending in a legal form
   (`Nikkei Inc`, `Hanns-Seidel-Stiftung e.V.`, ORG_FORMS) is an organisation.
 The word lists are data (the tables below), not branches.
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import re
 
+from .html_meta import loose_headline, split_names
 from .markup import agency
 
 # meta tags naming a page's authors, in the order they are asked
@@ -31,7 +33,7 @@ LEAD_INS = ("view all posts by", "all posts by", "posts by", "posted by", "writt
             "published by", "posted on", "published on", "ein artikel von", "artikel von",
             "beitrag von", "geschrieben von", "veröffentlicht von", "veröffentlicht am", "quelle",
             "autorin", "autor", "author",
-            "interview", "text", "and", "und", "by", "von")
+            "interview", "text", "and", "und", "by", "von", "vom")
 TRAILERS = ("published", "updated", "veröffentlicht", "aktualisiert")
 PLACEHOLDERS = frozenset({"no author", "name", "admin", "administrator", "author", "autor",
                           "unknown", "anonymous", "editor", "guest", "red", "unserer redaktion", "our staff",
@@ -119,9 +121,20 @@ def _is_site(name: str, keys: set[str]) -> bool:
     return key in keys or (" " not in name.strip() and any(len(k) >= 5 and k in key for k in keys))
 
 
-def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str], str | None]:
-    """(the person names among `names`, the wire agency one of them named, or None)."""
+def names_in(value: str, sites: list[str | None]) -> list[str]:
+    """The names of one author value; a value that is the site's own name whole names no one
+    (`Jobs & Hire` is not `Jobs` and `Hire`)."""
+    return [] if _is_site(" ".join(value.split()), _site_keys(sites)) else split_names(value)
+
+
+def clean_authors(names: list[str], sites: list[str | None],
+                  headline: str | None = None) -> tuple[list[str], str | None]:
+    """(the person names among `names`, the wire agency one of them named, or None); the page's
+    `headline` is no name (a byline extractor that took the title)."""
     keys = _site_keys(sites)
+    title = loose_headline(headline) if headline else None
+    if len(names) > 1 and _is_site(" ".join(names), keys):  # the site's name split (`Jobs; Hire`)
+        return [], None
     out: list[str] = []
     wire = None
     for raw in names:
@@ -141,7 +154,7 @@ def clean_authors(names: list[str], sites: list[str | None]) -> tuple[list[str],
         name = _strip_words(_unrole(name))
         if not name or name.lower() in PLACEHOLDERS or name.lower().replace(".", "") in POST_NOMINALS \
                 or DESK.search(name) or ORG_FORMS.search(name) \
-                or any(c.isdigit() for c in name) or _is_site(name, keys):
+                or any(c.isdigit() for c in name) or _is_site(name, keys) or loose_headline(name) == title:
             continue
         out.append(name)
     return list(dict.fromkeys(out)), wire

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from curate.params import IngestParams
 from curate.readers import read_file
-from curate.readers.html_meta import split_names
+from curate.readers.html_meta import split_names, strip_site_suffix
 from curate.readers.html_people import clean_authors, spelled
 
 from .web_builders import ARTICLE_LD, PARAGRAPHS, article_page
@@ -81,6 +81,35 @@ def test_h1_the_og_title_agrees_with_whole_keeps_a_part_holding_a_site_word(tmp_
     assert _one(tmp_path, page).title == shown
 
 
+def test_a_short_cjk_suffix_ending_in_an_outlet_word_is_cut_without_metadata():
+    assert strip_site_suffix("港口航道获批-北港网", []) == "港口航道获批"
+    assert strip_site_suffix("港口の航路が承認：北港新聞", []) == "港口の航路が承認"
+    assert strip_site_suffix("港口航道获批-互联网与港口的未来", []) == "港口航道获批-互联网与港口的未来"
+
+
+def test_an_h1_linking_to_the_home_page_is_the_sites_name_not_the_headline(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article"}, meta={"date": "2024-03-12"}, canonical=None,
+                        title="Channel plan approved | Harbour notes from Eastside",
+                        h1='<a href="/">Harbour notes from Eastside</a>')
+    assert _one(tmp_path, page).title == "Channel plan approved"
+
+
+def test_an_archived_copys_home_link_counts_as_the_home_page():
+    from lxml import html as lxml_html
+
+    from curate.readers.html_headline import home_names
+
+    tree = lxml_html.document_fromstring(
+        '<html><body><h1><a href="https://web.archive.org/web/2014/http://harbour.example/">Harbour</a></h1>'
+        '<h1><a href="/2024/03/channel.html">Channel plan approved</a></h1></body></html>')
+    assert home_names(tree) == ["Harbour"]
+
+
+def test_the_sites_name_inside_a_title_goes_with_the_taglines_after_it():
+    title = "Channel plan approved : Harbour Notes | Watching the port since 2005 | Year 6"
+    assert strip_site_suffix(title, ["Harbour Notes"]) == "Channel plan approved"
+
+
 # --------------------------------------------------------------------------------- authors
 
 def test_an_initials_or_suffixs_full_stop_stays_with_the_name():
@@ -97,6 +126,23 @@ def test_a_role_before_the_name_is_cut():
     names = split_names("Von HARBOUR-Online-Experte Robin Tamm")
     assert clean_authors(names, ["Harbour Online"]) == (["Robin Tamm"], None)
     assert clean_authors(["Gastautorin Anna Berger"], []) == (["Anna Berger"], None)
+
+
+def test_the_sites_name_holding_an_ampersand_is_no_pair_of_authors():
+    from curate.readers.html_people import names_in
+
+    assert names_in("Docks & Cranes", ["Docks & Cranes"]) == []
+    assert clean_authors(["Docks", "Cranes"], ["Docks & Cranes"]) == ([], None)
+    assert names_in("Anna Berger & Tom Lind", ["Docks & Cranes"]) == ["Anna Berger", "Tom Lind"]
+
+
+def test_the_pages_headline_is_no_author():
+    headline = "A realistic reading of the harbour multiplier"
+    assert clean_authors([headline, "Georg Lind"], [], headline) == (["Georg Lind"], None)
+
+
+def test_vom_before_a_name_is_a_lead_in():
+    assert clean_authors(["Vom Hafenblogger"], []) == (["Hafenblogger"], None)
 
 
 def test_a_commenters_says_line_is_no_author():
