@@ -358,12 +358,17 @@ class _Page:
     def _author_sources(self, ld_names: list[str], orgs: list[str], sites: list[str | None]):
         """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
         page's byline markup (html_people.byline_names); an organisation author, often the site
-        itself, does not stop the search: it is no person."""
+        itself, does not stop the search: it is no person. trafilatura reads the same author tags:
+        its names that only come from a tag value found to name the site are dropped too."""
         yield "json-ld", ld_names
+        site_tags = []
         for key in AUTHOR_META:
-            yield "meta", [n for value in self.meta.get(key, ()) for n in names_in(value, sites)]
+            values = self.meta.get(key, ())
+            site_tags += [v.casefold() for v in values if not names_in(v, sites)]
+            yield "meta", [n for value in values for n in names_in(value, sites)]
         if getattr(self.fallback(), "author", None):
-            yield "trafilatura", [n for a in self.fallback().author.split(";") for n in names_in(a, sites)]
+            names = [n for a in self.fallback().author.split(";") for n in names_in(a, sites)]
+            yield "trafilatura", [] if names and all(any(n.casefold() in v for v in site_tags) for n in names) else names
         for text in byline_names(self.tree):
             yield "byline", names_in(text, sites)
 

@@ -14,7 +14,8 @@
 * the site itself is no author: a name equal to the site's name (og:site_name, the publisher, the
   host: `CNN` on cnn.com, `Badische Zeitung` on its own pages), also before a split (`Jobs &
   Hire`, `names_in`); nor is the page's headline;
-* a "name" holding digits (`On August 3`) is page text, not a name; one ending in a legal form
+* a "name" holding digits (`On August 3`) or of more than MAX_NAME_WORDS words is page text or
+  a description, not a name; one ending in a legal form
   (`Nikkei Inc`, `Hanns-Seidel-Stiftung e.V.`, ORG_FORMS) is an organisation.
 The word lists are data (the tables below), not branches.
 """
@@ -56,6 +57,7 @@ POST_NOMINALS = frozenset({"phd", "md", "msc", "ms", "ma", "mba", "mph", "rd", "
                            "dphil", "llm", "cpt", "rdn", "do", "facs", "dr", "prof"})
 # a name followed by `says` is a commenter's (`Art Edwards says`), not the article's author
 COMMENT_MARKS = ("says", "sagt", "schreibt", "meint")  # not `said`: `Edward Said`
+MAX_NAME_WORDS = 6  # more is a description (`… University faculty professor`), not a name
 DESK = re.compile(r"\b(?:wire services?|news services?|news desk)\b",
                   re.IGNORECASE)
 _ALNUM = re.compile(r"[\W_]+")
@@ -123,8 +125,15 @@ def _is_site(name: str, keys: set[str]) -> bool:
 
 def names_in(value: str, sites: list[str | None]) -> list[str]:
     """The names of one author value; a value that is the site's own name whole names no one
-    (`Jobs & Hire` is not `Jobs` and `Hire`)."""
-    return [] if _is_site(" ".join(value.split()), _site_keys(sites)) else split_names(value)
+    (`Jobs & Hire` is not `Jobs` and `Hire`), nor does the site's name followed by one-word
+    parts (its town and country)."""
+    keys = _site_keys(sites)
+    if _is_site(" ".join(value.split()), keys):
+        return []
+    names = split_names(value)
+    if len(names) > 1 and _is_site(names[0], keys) and all(len(n.split()) == 1 for n in names[1:]):
+        return []  # the site's name and its place (`hessenschau.de, Frankfurt, Germany`)
+    return names
 
 
 def clean_authors(names: list[str], sites: list[str | None],
@@ -152,7 +161,7 @@ def clean_authors(names: list[str], sites: list[str | None],
         name, found = _agency_tail(name)
         wire = wire or found
         name = _strip_words(_unrole(name))
-        if not name or name.lower() in PLACEHOLDERS or name.lower().replace(".", "") in POST_NOMINALS \
+        if not name or len(name.split()) > MAX_NAME_WORDS or name.lower() in PLACEHOLDERS or name.lower().replace(".", "") in POST_NOMINALS \
                 or DESK.search(name) or ORG_FORMS.search(name) \
                 or any(c.isdigit() for c in name) or _is_site(name, keys) or loose_headline(name) == title:
             continue

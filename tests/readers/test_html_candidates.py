@@ -136,6 +136,24 @@ def test_the_sites_name_holding_an_ampersand_is_no_pair_of_authors():
     assert names_in("Anna Berger & Tom Lind", ["Docks & Cranes"]) == ["Anna Berger", "Tom Lind"]
 
 
+def test_the_sites_name_and_its_place_name_no_one():
+    from curate.readers.html_people import names_in
+
+    assert names_in("harbourdaily.example, Northport, Norway", ["harbourdaily.example"]) == []
+
+
+def test_a_site_and_place_author_tag_is_not_read_back_through_trafilatura(tmp_path):
+    page = article_page(ld=None, og={"og:type": "article", "og:site_name": "harbourdaily.example"},
+                        meta={"date": "2024-03-12", "author": "harbourdaily.example, Northport, Norway"})
+    rec = _one(tmp_path, page)
+    assert "Northport" not in rec.authors and "Norway" not in rec.authors
+
+
+def test_a_description_of_many_words_is_no_name():
+    names = split_names("Povilas Lind, professor of the faculty of human studies at Northport University")
+    assert clean_authors(names, []) == (["Povilas Lind"], None)
+
+
 def test_the_pages_headline_is_no_author():
     headline = "A realistic reading of the harbour multiplier"
     assert clean_authors([headline, "Georg Lind"], [], headline) == (["Georg Lind"], None)
