@@ -73,7 +73,7 @@ from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words, deadline, extract_body
 from .html_furniture import trim_furniture
-from .html_headline import agreeing, headlines, home_names, kicker_of, names_site
+from .html_headline import home_names, page_title
 from .html_posts import the_post
 from .html_people import AUTHOR_META, byline_names, clean_authors, names_in, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
@@ -81,7 +81,7 @@ from .markup import agency
 from .decode import decode_page
 from .html_meta import (
     META_DATES, META_MODIFIED, first_meta, label_values, split_people, as_text, ld_types, canonical_url, json_ld,
-    meta_tags, parse_date, pick_article, publisher, split_names, strip_site_suffix, visible_headline,
+    meta_tags, parse_date, pick_article, publisher,
 )
 
 NAME = "html"
@@ -267,28 +267,8 @@ class _Page:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [as_text(art.get("publisher")), first_meta(meta, "og:site_name"),
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None] + home_names(self.tree)
-        ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
-        element = self.tree.find(".//title")
-        element = " ".join(element.text_content().split()) if element is not None else None
-        seen = agreeing([("og", t) for t in meta.get("og:title", [])]
-                        + [("og", first_meta(meta, "twitter:title")), ("title", element)],
-                        headlines(self.tree, sites), sites)
-        if ld_title and not (seen and seen[0] == "og" and kicker_of(seen[1], strip_site_suffix(ld_title, sites))):
-            seen = None  # JSON-LD's headline first, unless og:title and the <h1> agree on it but a kicker
-        if seen:  # a metadata title the reader sees as the page's <h1> (html_headline.py)
-            rec.title = self.take("title", seen)
-        else:
-            rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
-                                  ("og", strip_site_suffix(first_meta(meta, "og:title", "twitter:title"), sites)))
-        if not rec.title:  # trafilatura's, unless it only names the site; the <title> element
-            raw = getattr(self.fallback(), "title", None)
-            guess = strip_site_suffix(raw, sites)
-            mine = guess and not names_site(guess, sites) and not names_site(raw, sites)
-            own = strip_site_suffix(element, sites)
-            rec.title = self.take("title", ("trafilatura", guess if mine else None),
-                                  ("title", own), ("trafilatura", guess))
-        if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
-            rec.title = visible_headline(self.tree, rec.title)
+        found = page_title(self.tree, art, meta, sites, lambda: getattr(self.fallback(), "title", None))
+        rec.title = self.take("title", found) if found else None
         if rec.title and rec.text:  # the headline repeated as the body's first paragraph
             first, _, rest = rec.text.partition("\n\n")
             if " ".join(first.split()).casefold() == rec.title.casefold() and rest:

@@ -17,7 +17,10 @@ blog's name, `home_names`: a site name for the title's suffix too), is never the
 
 from __future__ import annotations
 
-from .html_meta import AFFIX_SEP, INVISIBLE, loose_headline, part_names_site, site_keys, strip_site_suffix
+from .html_meta import (
+    AFFIX_SEP, INVISIBLE, as_text, first_meta, loose_headline, part_names_site, site_keys, strip_site_suffix,
+    visible_headline,
+)
 
 _MAX_CHARS = 400  # an h1 longer than this wraps a whole block, not a headline
 
@@ -113,3 +116,29 @@ def kicker_of(title: str, other: str) -> bool:
     a, b = loose_headline(title), loose_headline(other)
     return a != b and (any(loose_headline(r) == b for r in _runs(title))
                        or any(loose_headline(r) == a for r in _runs(other)))
+
+
+def page_title(tree, art: dict, meta: dict, sites: list[str | None], fallback) -> tuple[str, str] | None:
+    """(source, title) of a page: the JSON-LD headline, unless og:title and the `<h1>` agree on
+    it but for a kicker; without one, the `<h1>` a metadata title agrees with (`agreeing`), else
+    og:title; else trafilatura's (`fallback()`, unless it names the site) or the `<title>`
+    element; in the visible headline's spelling (dashes, quotes, case)."""
+    ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
+    element = tree.find(".//title")
+    element = " ".join(element.text_content().split()) if element is not None else None
+    seen = agreeing([("og", t) for t in meta.get("og:title", [])]
+                    + [("og", first_meta(meta, "twitter:title")), ("title", element)],
+                    headlines(tree, sites), sites)
+    if ld_title and not (seen and seen[0] == "og" and kicker_of(seen[1], strip_site_suffix(ld_title, sites))):
+        seen = None
+    found = seen or next(((src, t) for src, t in (
+        ("json-ld", strip_site_suffix(ld_title, sites)),
+        ("og", strip_site_suffix(first_meta(meta, "og:title", "twitter:title"), sites))) if t), None)
+    if not found:  # trafilatura's, unless it only names the site; the <title> element
+        raw = fallback()
+        guess = strip_site_suffix(raw, sites)
+        mine = guess and not names_site(guess, sites) and not names_site(raw, sites)
+        own = strip_site_suffix(element, sites)
+        found = next(((src, t) for src, t in (("trafilatura", guess if mine else None), ("title", own),
+                                               ("trafilatura", guess)) if t), None)
+    return (found[0], visible_headline(tree, found[1])) if found else None
