@@ -17,6 +17,9 @@ blog's name, `home_names`: a site name for the title's suffix too), is never the
 
 from __future__ import annotations
 
+import copy
+import re
+
 from .html_meta import (
     AFFIX_SEP, INVISIBLE, as_text, first_meta, loose_headline, part_names_site, site_keys, strip_site_suffix,
     visible_headline,
@@ -118,11 +121,52 @@ def kicker_of(title: str, other: str) -> bool:
                        or any(loose_headline(r) == a for r in _runs(other)))
 
 
+# the class of a kicker inside an `<h1>` (`<span class="dachzeile">After the lockdown</span>
+# <span class="headline">Car dealers expect a slow start</span>`): a topic line, not the headline
+KICKER_CLASS = re.compile(r"(?:^|[\s_-])(?:kicker|dachzeile|spitzmarke|overline|topline|roofline|eyebrow|"
+                          r"supertitle|overtitle|titleheader|label)(?:$|[\s_-])", re.IGNORECASE)
+_HIDDEN_CLASS = re.compile(r"hidden|offscreen|sr-only", re.IGNORECASE)
+
+
+def kicked_headlines(tree) -> list[str]:
+    """The `<h1>`s that hold a kicker element (KICKER_CLASS), without it and without the
+    separators hidden from sight (`aria-hidden`, `visually-hidden`)."""
+    out = []
+    for h1 in tree.iter("h1"):
+        kicker = next((e for e in h1.iterdescendants() if isinstance(e.tag, str)
+                       and KICKER_CLASS.search(e.get("class") or "") and e.text_content().strip()), None)
+        if kicker is None:
+            continue
+        rest = copy.deepcopy(h1)
+        for e in list(rest.iterdescendants()):
+            if isinstance(e.tag, str) and (e.get("aria-hidden") == "true" or _HIDDEN_CLASS.search(e.get("class") or "")
+                                           or KICKER_CLASS.search(e.get("class") or "")):
+                e.drop_tree()
+        text = " ".join(rest.text_content().translate(INVISIBLE).split()).strip(" -–—:|/")
+        if len(text.split()) >= 2:
+            out.append(text)
+    return out
+
+
+def without_kicker(title: str, kicked: list[str]) -> str:
+    """`title` without the kicker the page's `<h1>` marks as one, when the title joins it with a
+    dash, a pipe or a slash (`Pandemic - "How people die matters too"` -> `"How people die
+    matters too"`: two display lines flattened); a colon-joined kicker stays (`Flood inquiry: Two
+    resign`: the publisher's one-line headline, as web-dev's truth keeps it)."""
+    key = loose_headline(title)
+    for rest in kicked:
+        tail = loose_headline(rest)
+        if key != tail and key.endswith(tail) and key[: -len(tail)].rstrip().endswith(("-", "|", "/")):
+            return rest
+    return title
+
+
 def page_title(tree, art: dict, meta: dict, sites: list[str | None], fallback) -> tuple[str, str] | None:
     """(source, title) of a page: the JSON-LD headline, unless og:title and the `<h1>` agree on
     it but for a kicker; without one, the `<h1>` a metadata title agrees with (`agreeing`), else
     og:title; else trafilatura's (`fallback()`, unless it names the site) or the `<title>`
-    element; in the visible headline's spelling (dashes, quotes, case)."""
+    element; without a kicker the `<h1>` marks as one (`kicked_headlines`); in the visible
+    headline's spelling (dashes, quotes, case), without soft hyphens."""
     ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
     element = tree.find(".//title")
     element = " ".join(element.text_content().split()) if element is not None else None
@@ -141,4 +185,7 @@ def page_title(tree, art: dict, meta: dict, sites: list[str | None], fallback) -
         own = strip_site_suffix(element, sites)
         found = next(((src, t) for src, t in (("trafilatura", guess if mine else None), ("title", own),
                                                ("trafilatura", guess)) if t), None)
-    return (found[0], visible_headline(tree, found[1])) if found else None
+    if not found:
+        return None
+    title = visible_headline(tree, without_kicker(found[1], kicked_headlines(tree)))
+    return found[0], title.replace("\xad", "")  # a soft hyphen is no part of the headline's words

@@ -110,6 +110,31 @@ def test_the_sites_name_inside_a_title_goes_with_the_taglines_after_it():
     assert strip_site_suffix(title, ["Harbour Notes"]) == "Channel plan approved"
 
 
+def test_a_kicker_the_h1_marks_as_one_is_cut_from_the_title(tmp_path):
+    h1 = ('<span class="article-title__overline">Harbour vote</span><span aria-hidden="true"> - </span>'
+          '<span class="article-title__text">Channel plan approved after long debate</span>')
+    page = article_page(ld=dict(ARTICLE_LD, headline="Harbour vote - Channel plan approved after long debate"), h1=h1)
+    assert _one(tmp_path, page).title == "Channel plan approved after long debate"
+
+
+def test_a_kicker_the_title_joins_with_a_colon_stays(tmp_path):
+    h1 = ('<span class="kicker">Harbour vote</span><span class="hide">: </span>'
+          '<span>Channel plan approved after long debate</span>')
+    page = article_page(ld=dict(ARTICLE_LD, headline="Harbour vote: Channel plan approved after long debate"), h1=h1)
+    assert _one(tmp_path, page).title == "Harbour vote: Channel plan approved after long debate"
+
+
+def test_a_title_that_does_not_end_with_the_kicked_h1_is_kept(tmp_path):
+    h1 = '<span class="kicker">Harbour vote</span> Channel plan approved after long debate'
+    page = article_page(ld=dict(ARTICLE_LD, headline="Dredging to start in May"), h1=h1)
+    assert _one(tmp_path, page).title == "Dredging to start in May"
+
+
+def test_soft_hyphens_are_no_part_of_the_title(tmp_path):
+    ld = dict(ARTICLE_LD, headline="Channel plan approved after long de\u00adbate")
+    assert _one(tmp_path, article_page(ld=ld)).title == "Channel plan approved after long debate"
+
+
 # --------------------------------------------------------------------------------- authors
 
 def test_an_initials_or_suffixs_full_stop_stays_with_the_name():
