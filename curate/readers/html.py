@@ -75,7 +75,7 @@ from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words
 from .html_furniture import trim_furniture
 from .html_headline import home_names, page_title
 from .html_posts import the_post
-from .html_people import AUTHOR_META, byline_names, clean_authors, names_in, spelled
+from .html_people import AUTHOR_META, byline_lines, byline_names, clean_authors, names_in, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
@@ -337,7 +337,7 @@ class _Page:
 
     def _author_sources(self, ld_names: list[str], orgs: list[str], sites: list[str | None]):
         """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
-        page's byline markup (html_people.byline_names); an organisation author, often the site
+        page's byline markup (html_people.byline_names), a byline in its text (`byline_lines`); an organisation author, often the site
         itself, does not stop the search: it is no person. trafilatura reads the same author tags:
         its names that only come from a tag value found to name the site are dropped too."""
         yield "json-ld", ld_names
@@ -351,6 +351,7 @@ class _Page:
             yield "trafilatura", [] if names and all(any(n.casefold() in v for v in site_tags) for n in names) else names
         for text in byline_names(self.tree):
             yield "byline", names_in(text, sites)
+        yield "byline-text", byline_lines(self.tree)
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""

@@ -206,3 +206,40 @@ def byline_names(tree, most: int = 5) -> list[str]:
         if 2 <= len(text) <= _MAX_BYLINE and text not in out:
             out.append(text)
     return out
+
+
+# a byline written as text, not marked up: a lead word, then a name of 2-4 capitalised words
+# (particles such as `von`, `de` inside), then the end or a separator (`| 27.01.2022`, `, Project lead`)
+TEXT_LEADS = ("written by", "posted by", "ein artikel von", "autorin", "autor", "author", "text",
+              "by", "von", "par", "por", "door", "di")
+_PARTICLE = r"(?:von|van|der|den|de|del|della|da|di|du|la|le|zu|y|bin|ibn|al)"
+_CAP = r"[^\W\d_][\w'’.-]*"
+TEXT_BYLINE = re.compile(
+    rf"^(?:{'|'.join(TEXT_LEADS)})\s*:?\s+((?=[^\W\d_])(?:{_CAP})(?:\s+(?:{_PARTICLE}\s+)*{_CAP}){{1,3}})"
+    r"\s*(?:$|[|,/(]|\s[-–—]\s)", re.IGNORECASE)
+_BYLINE_TEXT_MAX = 100  # characters of the element's text (with the tail of a lone lead word)
+
+
+def _capitalised(name: str) -> bool:
+    return all(w[0].isupper() for w in name.split() if not re.fullmatch(_PARTICLE, w, re.IGNORECASE))
+
+
+def byline_lines(tree) -> list[str]:
+    """The name of the first short text in the page that reads as a byline (`Written by: Julie
+    Lind`, `Ein Artikel von Pamela Kamp | 27.01.2022`, `<h5>Autor:</h5> Peter Lind/SP-X`),
+    outside comments, related teasers, navigation and footers (`_NOT_BYLINE`)."""
+    body = tree.find("body")
+    for el in body.iterdescendants() if body is not None else ():
+        if not isinstance(el.tag, str) or el.tag in ("script", "style", "nav", "footer", "a", "time"):
+            continue
+        text = " ".join(el.text_content().split())
+        if text.rstrip(" :").lower() in TEXT_LEADS and el.tail:  # `<h5>Autor:</h5> Peter Lind`
+            text = f"{text} {' '.join(el.tail.split())}"
+        m = TEXT_BYLINE.match(text) if len(text) <= _BYLINE_TEXT_MAX else None
+        if not m or not _capitalised(m.group(1)) or any(
+                _NOT_BYLINE.search(f"{a.get('class') or ''} {a.get('id') or ''}") or a.tag in ("nav", "footer")
+                for a in (el, *el.iterancestors())):
+            continue
+        return [m.group(1).rstrip(".")]
+    return []
+

@@ -179,6 +179,30 @@ def test_a_description_of_many_words_is_no_name():
     assert clean_authors(names, []) == (["Povilas Lind"], None)
 
 
+def _lines(body: str) -> list[str]:
+    from lxml import html as lxml_html
+
+    from curate.readers.html_people import byline_lines
+
+    return byline_lines(lxml_html.document_fromstring(f"<html><body>{body}</body></html>"))
+
+
+def test_a_byline_written_as_text_gives_its_name():
+    assert _lines('<p><em>Written by: <a href="/u/jl">Julie Lind</a></em></p>') == ["Julie Lind"]
+    assert _lines('<div class="metaInfo">Ein Artikel von <strong>Pamela Kamp</strong> | 27.01.2022</div>') \
+        == ["Pamela Kamp"]
+    assert _lines("<p><strong>Autorin: Uta Berg, Projektleiterin in Tunis.</strong></p>") == ["Uta Berg"]
+
+
+def test_a_lone_lead_word_takes_the_name_after_its_element():
+    assert _lines("<div><h5>Autor: </h5>Peter Lind/SP-X</div>") == ["Peter Lind"]
+
+
+def test_prepositions_and_comments_are_no_text_bylines():
+    assert _lines("<p>von Berlin nach Hamburg</p><p>by the way we went</p>") == []
+    assert _lines('<div class="comment"><span>von Peter Lind</span></div>') == []
+
+
 def test_the_pages_headline_is_no_author():
     headline = "A realistic reading of the harbour multiplier"
     assert clean_authors([headline, "Georg Lind"], [], headline) == (["Georg Lind"], None)
