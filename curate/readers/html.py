@@ -36,11 +36,13 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
   `og:description` / `description`, `<link rel="canonical">` / `og:url`.
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
-Title: the JSON-LD headline; without one, the visible `<h1>` that og:title, twitter:title or
-the `<title>` element agrees with (html_headline.py), else og:title, trafilatura's (unless it is
-only the site's name), the `<title>` element. Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
-html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
-the site's own name (html_people.py).
+Title (html_headline.page_title): the JSON-LD headline, unless og:title and the `<h1>` agree on
+it but for a kicker; without one, the visible `<h1>` that og:title, twitter:title or the
+`<title>` element agrees with, else og:title, trafilatura's (unless it is only the site's name),
+the `<title>` element. Titles lose a site-name prefix or suffix from every source (`Headline |
+BBC News`, `…-新华网`, html_meta.strip_site_suffix) and a dash-joined kicker the `<h1>` marks as
+one. Authors: after the metadata, trafilatura and byline markup, a byline written as text;
+cleaned of agencies (-> `agency`), roles, lead-ins and the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
 published_at; for a time stated in UTC only, the publisher's day (html_dates.py: the URL's day,
 the day the page shows, the site's time zone), published_at keeping the instant. language is
@@ -75,7 +77,7 @@ from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words
 from .html_furniture import trim_furniture
 from .html_headline import home_names, page_title
 from .html_posts import the_post
-from .html_people import AUTHOR_META, byline_lines, byline_names, clean_authors, names_in, spelled
+from .html_people import author_sources, clean_authors, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
@@ -318,7 +320,8 @@ class _Page:
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
         wire = agency(*orgs)
         authors: list[str] = []
-        for source, names in self._author_sources(ld_names, orgs, sites):
+        for source, names in author_sources(ld_names, self.meta, lambda: getattr(self.fallback(), "author", None),
+                                            self.tree, sites):
             authors, found = clean_authors(names, sites, rec.title)
             wire = wire or found
             if authors:
@@ -334,24 +337,6 @@ class _Page:
                                   publisher(art, self.others, orgs, first_meta(meta, "og:site_name"), sites[2]))
         rec.description = self.take("description", ("json-ld", as_text(art.get("description"))),
                                     ("og", first_meta(meta, "og:description", "description", "twitter:description")))
-
-    def _author_sources(self, ld_names: list[str], orgs: list[str], sites: list[str | None]):
-        """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
-        page's byline markup (html_people.byline_names), a byline in its text (`byline_lines`); an organisation author, often the site
-        itself, does not stop the search: it is no person. trafilatura reads the same author tags:
-        its names that only come from a tag value found to name the site are dropped too."""
-        yield "json-ld", ld_names
-        site_tags = []
-        for key in AUTHOR_META:
-            values = self.meta.get(key, ())
-            site_tags += [v.casefold() for v in values if not names_in(v, sites)]
-            yield "meta", [n for value in values for n in names_in(value, sites)]
-        if getattr(self.fallback(), "author", None):
-            names = [n for a in self.fallback().author.split(";") for n in names_in(a, sites)]
-            yield "trafilatura", [] if names and all(any(n.casefold() in v for v in site_tags) for n in names) else names
-        for text in byline_names(self.tree):
-            yield "byline", names_in(text, sites)
-        yield "byline-text", byline_lines(self.tree)
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""

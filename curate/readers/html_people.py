@@ -17,6 +17,8 @@
 * a "name" holding digits (`On August 3`) or of more than MAX_NAME_WORDS words is page text or
   a description, not a name; one ending in a legal form
   (`Nikkei Inc`, `Hanns-Seidel-Stiftung e.V.`, ORG_FORMS) is an organisation.
+Where no markup names an author, `byline_lines` reads a byline written as text (`Written by:
+Julie Lind`, `Ein Artikel von Pamela Kamp | 27.01.2022`: TEXT_LEADS, then a capitalised name).
 The word lists are data (the tables below), not branches.
 """
 
@@ -243,3 +245,23 @@ def byline_lines(tree) -> list[str]:
         return [m.group(1).rstrip(".")]
     return []
 
+
+def author_sources(ld_names: list[str], meta: dict, traf_author, tree, sites: list[str | None]):
+    """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura's
+    (`traf_author()`, asked only when reached), the page's byline markup (`byline_names`), a
+    byline in its text (`byline_lines`); an organisation author, often the site itself, does not
+    stop the search: it is no person. trafilatura reads the same author tags: its names that only
+    come from a tag value found to name the site are dropped too."""
+    yield "json-ld", ld_names
+    site_tags = []
+    for key in AUTHOR_META:
+        values = meta.get(key, ())
+        site_tags += [v.casefold() for v in values if not names_in(v, sites)]
+        yield "meta", [n for value in values for n in names_in(value, sites)]
+    author = traf_author()
+    if author:
+        names = [n for a in author.split(";") for n in names_in(a, sites)]
+        yield "trafilatura", [] if names and all(any(n.casefold() in v for v in site_tags) for n in names) else names
+    for text in byline_names(tree):
+        yield "byline", names_in(text, sites)
+    yield "byline-text", byline_lines(tree)
