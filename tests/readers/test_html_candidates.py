@@ -10,7 +10,7 @@ from curate.readers import read_file
 from curate.readers.html_meta import split_names, strip_site_suffix
 from curate.readers.html_people import clean_authors, spelled
 
-from .web_builders import ARTICLE_LD, PARAGRAPHS, article_page
+from .web_builders import ARTICLE_LD, article_page
 
 SHORT = ["The harbour board met on Tuesday evening and approved the first stage of the channel "
          "plan after a long debate about costs, dredging permits and the fishing fleet's berths. "
