@@ -36,11 +36,13 @@ Metadata, first source that has a value wins (provenance.rules[field] names it):
   `og:description` / `description`, `<link rel="canonical">` / `og:url`.
 * last: trafilatura's own metadata (title, authors) and htmldate's day (date only, never a time:
   htmldate labels local times as +00:00), flag ``date_from_htmldate``.
-Title: the JSON-LD headline; without one, the visible `<h1>` that og:title, twitter:title or
-the `<title>` element agrees with (html_headline.py), else og:title, trafilatura's (unless it is
-only the site's name), the `<title>` element. Titles lose a site-name prefix or suffix from every source (`Headline | BBC News`, `…-新华网`,
-html_meta.strip_site_suffix); authors are cleaned of agencies (-> `agency`), roles, lead-ins and
-the site's own name (html_people.py).
+Title (html_headline.page_title): the JSON-LD headline, unless og:title and the `<h1>` agree on
+it but for a kicker; without one, the visible `<h1>` that og:title, twitter:title or the
+`<title>` element agrees with, else og:title, trafilatura's (unless it is only the site's name),
+the `<title>` element. Titles lose a site-name prefix or suffix from every source (`Headline |
+BBC News`, `…-新华网`, html_meta.strip_site_suffix) and a dash-joined kicker the `<h1>` marks as
+one. Authors: after the metadata, trafilatura and byline markup, a byline written as text;
+cleaned of agencies (-> `agency`), roles, lead-ins and the site's own name (html_people.py).
 url = canonical (else og:url, JSON-LD url, else the WARC target URI). date = the local day of
 published_at; for a time stated in UTC only, the publisher's day (html_dates.py: the URL's day,
 the day the page shows, the site's time zone), published_at keeping the instant. language is
@@ -73,15 +75,15 @@ from .base import RawInput, Reason, new_record, rejected
 from .html_dates import local_day
 from .html_text import PageTimeout, as_paragraphs, title_and_author, count_words, deadline, extract_body
 from .html_furniture import trim_furniture
-from .html_headline import agreeing, headlines, names_site
+from .html_headline import home_names, page_title
 from .html_posts import the_post
-from .html_people import AUTHOR_META, byline_names, clean_authors, spelled
+from .html_people import author_sources, clean_authors, spelled
 from .html_verdict import LISTING_TYPES, listing_shape, stub_text, verdict
 from .markup import agency
 from .decode import decode_page
 from .html_meta import (
     META_DATES, META_MODIFIED, first_meta, label_values, split_people, as_text, ld_types, canonical_url, json_ld,
-    meta_tags, parse_date, pick_article, publisher, split_names, strip_site_suffix, visible_headline,
+    meta_tags, parse_date, pick_article, publisher,
 )
 
 NAME = "html"
@@ -266,26 +268,9 @@ class _Page:
     def title(self) -> None:
         rec, art, meta = self.rec, self.art, self.meta
         sites = [as_text(art.get("publisher")), first_meta(meta, "og:site_name"),
-                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
-        ld_title = as_text(art.get("headline")) or as_text(art.get("name"))
-        element = self.tree.find(".//title")
-        element = " ".join(element.text_content().split()) if element is not None else None
-        seen = None if ld_title else agreeing(
-            [("og", first_meta(meta, "og:title")), ("og", first_meta(meta, "twitter:title")),
-             ("title", element)],
-            headlines(self.tree, sites), sites)
-        if seen:  # a metadata title the reader sees as the page's <h1> (html_headline.py)
-            rec.title = self.take("title", seen)
-        else:
-            rec.title = self.take("title", ("json-ld", strip_site_suffix(ld_title, sites)),
-                                  ("og", strip_site_suffix(first_meta(meta, "og:title", "twitter:title"), sites)))
-        if not rec.title:  # trafilatura's, unless it only names the site; the <title> element
-            guess = strip_site_suffix(getattr(self.fallback(), "title", None), sites)
-            own = strip_site_suffix(element, sites)
-            rec.title = self.take("title", ("trafilatura", guess if guess and not names_site(guess, sites) else None),
-                                  ("title", own), ("trafilatura", guess))
-        if rec.title:  # the visible headline's own spelling (dashes, quotes, case)
-            rec.title = visible_headline(self.tree, rec.title)
+                 ids.url_key(rec.url).split("/", 1)[0] if rec.url else None] + home_names(self.tree)
+        found = page_title(self.tree, art, meta, sites, lambda: getattr(self.fallback(), "title", None))
+        rec.title = self.take("title", found) if found else None
         if rec.title and rec.text:  # the headline repeated as the body's first paragraph
             first, _, rest = rec.text.partition("\n\n")
             if " ".join(first.split()).casefold() == rec.title.casefold() and rest:
@@ -335,8 +320,9 @@ class _Page:
                  ids.url_key(rec.url).split("/", 1)[0] if rec.url else None]
         wire = agency(*orgs)
         authors: list[str] = []
-        for source, names in self._author_sources(ld_names, orgs):
-            authors, found = clean_authors(names, sites)
+        for source, names in author_sources(ld_names, self.meta, lambda: getattr(self.fallback(), "author", None),
+                                            self.tree, sites):
+            authors, found = clean_authors(names, sites, rec.title)
             wire = wire or found
             if authors:
                 self.rules["authors"] = source
@@ -351,18 +337,6 @@ class _Page:
                                   publisher(art, self.others, orgs, first_meta(meta, "og:site_name"), sites[2]))
         rec.description = self.take("description", ("json-ld", as_text(art.get("description"))),
                                     ("og", first_meta(meta, "og:description", "description", "twitter:description")))
-
-    def _author_sources(self, ld_names: list[str], orgs: list[str]):
-        """(source, names) in order: JSON-LD, each author meta tag (AUTHOR_META), trafilatura, the
-        page's byline markup (html_people.byline_names); an organisation author, often the site
-        itself, does not stop the search: it is no person."""
-        yield "json-ld", ld_names
-        for key in AUTHOR_META:
-            yield "meta", [n for value in self.meta.get(key, ()) for n in split_names(value)]
-        if getattr(self.fallback(), "author", None):
-            yield "trafilatura", [n for a in self.fallback().author.split(";") for n in split_names(a)]
-        for text in byline_names(self.tree):
-            yield "byline", split_names(text)
 
     def labels(self) -> None:
         """articleSection and keywords labels, from JSON-LD, else the article:* meta tags."""

@@ -125,8 +125,15 @@ def split_people(value, authors: list[str], orgs: list[str]) -> None:
     elif isinstance(value, str):
         authors.extend(split_names(value))
 
+# a name's last word that keeps its full stop: an initial (`Nicolas Gutierrez C.`) or a suffix
+NAME_ABBREVIATIONS = frozenset({"jr", "sr", "jun", "sen", "snr", "jnr"})
+
+
 def _clean_name(name: str) -> str | None:
-    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" .,")
+    name = _PAREN.sub("", _ROLE_WORD.sub("", name)).strip(" ,")
+    last = name.rstrip(".").rsplit(None, 1)[-1] if name.rstrip(". ") else ""
+    if not (name.endswith(".") and " " in name and (len(last) == 1 or last.lower() in NAME_ABBREVIATIONS)):
+        name = name.strip(" .,")
     if not name or "@" in name or not any(c.isalpha() for c in name) or \
             name.startswith(("http://", "https://", "/")):
         return None
@@ -215,25 +222,34 @@ def site_keys(site_names: list[str]) -> set[str]:
     return {k for k in keys if k}
 
 
+# the last word of a CJK outlet's name (`新华网`, `日本経済新聞`, `조선일보`): a short CJK title
+# suffix ending in one names the site even when no metadata names it
+OUTLET_WORDS = ("网", "網", "新聞", "新闻", "日报", "日報", "晚报", "晚報", "时报", "時報", "신문", "일보", "뉴스")
+_CJK_NAME = re.compile(rf"[{_CJK}]{{2,8}}")
+
+
 def part_names_site(part: str, sites: set[str], loose: bool = True) -> bool:
     """`part` names the site (the same key; `loose`, as for a suffix: for keys of 4+ characters
     the part inside the site's name, or the site's name inside a part it makes a third of: `Der
     SeglerBlog aus Berlin`, not `TINE Fotballskole viktig …` on tine.no; or a short part one of
-    whose words is a site key: `Diario HOY` on hoy.com.do), or is a date or no word at all."""
+    whose words is a site key: `Diario HOY` on hoy.com.do; `loose`, a short CJK name ending in an
+    outlet word, OUTLET_WORDS), or is a date or no word at all."""
     key = _key(part)
     if _DATE_TAIL.fullmatch(part.strip()) or (part.strip() and not key):
         return True  # a date, or no letter or digit at all (`☆☆☆☆☆`)
     words = part.split()
+    if loose and _CJK_NAME.fullmatch(part.strip()) and part.strip().endswith(OUTLET_WORDS):
+        return True
     return bool(key) and (any(key == s or (loose and min(len(key), len(s)) >= 4
                                            and (key in s or (s in key and 3 * len(s) >= len(key))))
                               for s in sites)
                           or (len(words) <= 4 and any(len(_key(w)) >= 3 and _key(w) in sites for w in words)))
 
 
-def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
+def strip_site_suffix(title: str | None, site_names: list[str], lead: bool = True) -> str | None:
     """'Headline | Site', 'Headline - site.de', 'Site: Headline', '見出し：日本経済新聞' ->
     'Headline' when the cut part names the site (og:site_name, the publisher, the host) or is a
-    date; a title that is only the site name is kept."""
+    date; a title that is only the site name is kept. `lead=False`: suffixes only."""
     if not title:
         return title
     sites = site_keys(site_names)
@@ -247,11 +263,21 @@ def strip_site_suffix(title: str | None, site_names: list[str]) -> str | None:
             title = head
             continue
         tail = title[first.end():].strip()
-        if tail and part_names_site(title[: first.start()], sites, loose=False) \
+        if lead and tail and part_names_site(title[: first.start()], sites, loose=False) \
                 and not _DATE_TAIL.fullmatch(title[: first.start()].strip()):
             title = tail
             continue
-        return title
+        return _site_and_taglines_cut(title, seps, sites)
+
+
+def _site_and_taglines_cut(title: str, seps: list, sites: set[str]) -> str:
+    """`Headline : Site | its tagline | founded 2005` -> `Headline`: an inner part that is the
+    site's very name (not a part holding it) ends the headline, with what follows it."""
+    for m, nxt in zip(seps, seps[1:]):
+        part = title[m.end(): nxt.start()]
+        if title[: m.start()].strip() and _key(part) and _key(part) in sites:
+            return title[: m.start()].strip()
+    return title
 
 
 _DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―−"} | {c: '"' for c in "„“”‟\"«»‹›"}

@@ -5,7 +5,9 @@ article markup, `og:type website`, a video player) is kept as a flag on the reco
 
 * no text, or fewer words than `ingest.web.min_words` (after the recall retry, see html.py): a
   section front, a paywall stub or an empty player page. A page whose markup says it is an
-  article and that states a date keeps a short text down to half of min_words (flag
+  article and that states a date, or whose own metadata states its publishing date (a
+  `datePublished` / `DC.date.issued` meta tag, not htmldate's guess), keeps a short text down to
+  half of min_words (flag
   ``short_text``: a short news item) unless the text reads as a stub: it ends cut (`…`) or
   asks the reader to subscribe (PAYWALL_WORDS);
 * a video page (`og:type video.*`, or a VideoObject and no article object) with little text
@@ -62,7 +64,7 @@ def verdict(*, words: int, min_words: int, markup: bool, video: bool, dated: boo
             collection: bool = False) -> tuple[str | None, list[str]]:
     """(why the page is no article or None, flags to keep on an accepted page)."""
     flags: list[str] = []
-    if markup and dated and not stub and min_words // 2 <= words < min_words:
+    if (markup or own_date) and dated and not stub and min_words // 2 <= words < min_words:
         flags.append("short_text")
     elif words < min_words:
         what = "no text" if not words else f"{words} words of text"
