@@ -85,6 +85,16 @@ def test_detail_names_the_failed_check():
     assert "date_in_window" in v.reasons[0][1]
 
 
+def test_date_out_of_range_detail_gives_the_date_and_the_window():
+    detail = verdict([rec(date="2091-01-01")], date_max="today").reasons[0][1]
+    assert detail.endswith("(date 2091-01-01; window [1900-01-01, today])")
+
+
+def test_too_short_detail_gives_the_word_count_and_the_limit():
+    detail = verdict([rec()], min_words=100).reasons[0][1]
+    assert detail.endswith("(6 words; validate.min_words 100)")
+
+
 def _stage_inputs(root, lines: list[bytes]) -> None:
     from curate.layout import RECORDS, STAGES, interim_dir
 
