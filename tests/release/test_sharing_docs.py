@@ -85,6 +85,19 @@ def test_the_python_block_runs_as_written(release, researcher, monkeypatch, tmp_
         (release.proj / "reports/metrics.json").read_text())["rejected_by_reason"].values())
 
 
+def test_the_cards_dvc_api_snippet_reads_every_record(release, researcher):
+    from dvc.repo.open_repo import clean_repos
+
+    card = (researcher / "curated/README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```python\n(.*?)```", card.split("## Distribution", 1)[1], flags=re.S).group(1)
+    scope: dict = {}
+    try:
+        exec(compile(snippet, "card", "exec"), scope)
+    finally:
+        clean_repos()
+    assert sorted(r["id"] for r in scope["records"]) == sorted(release.records)
+
+
 # ------------------------------------------------------------------------ the release's remote
 
 
