@@ -124,3 +124,14 @@ def test_validate_stage_publishes_canonical_lines_sorted_by_id_whatever_the_inpu
     run_validate(tmp_path, params)
     published = (tmp_path / params.output.curated_dir / "articles/part-00000.jsonl").read_bytes()
     assert published == b"".join(encode(r) + b"\n" for r in sorted(records, key=lambda r: r.id))
+
+
+def test_reject_rate_message_sums_up_the_reasons_beyond_the_top_three():
+    from collections import Counter
+
+    from curate.validate.corpus_rules import CorpusFacts, evaluate
+
+    facts = CorpusFacts(accepted=11, rejected=Counter(duplicate=1, empty=1, header_only=1, malformed_jsonl=1,
+                                                      story_version=1))
+    rule = next(r for r in evaluate(facts, ValidateParams()) if r.rule == "reject_rate")
+    assert "(5 of 16; duplicate 1, empty 1, header_only 1, 2 more)" in rule.message
