@@ -82,6 +82,15 @@ class CommandGroup(TyperGroup):
     pools are stopped (curate/engine/executors.py), ends it with one line on stderr and exit 130:
     `curate: extract: interrupted; outputs left as they were`, no traceback."""
 
+    # the help's order (panels show in the order of their first command): the README's table
+    HELP_ORDER = ("ingest", "clean", "dedup", "extract", "validate", "report", "run", "check", "add",
+                  "quality", "diff", "release", "export", "schema", "cache", "unlock")
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        rank = {n: i for i, n in enumerate(self.HELP_ORDER)}
+        return sorted(names, key=lambda n: rank.get(n, len(rank)))
+
     def invoke(self, ctx: typer.Context):
         try:
             return super().invoke(ctx)
