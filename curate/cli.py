@@ -13,8 +13,8 @@ from pathlib import Path
 import typer
 
 from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, STAGE_COMMANDS, VERSION_OPT,
-                                CommandGroup, DiffFormat, ExportFormat, QualityFormat, help_when_bare,
-                                note_unused_params)
+                                ARTICLES_PANEL, STAGES_PANEL, UPKEEP_PANEL, VERSIONS_PANEL, CommandGroup,
+                                DiffFormat, ExportFormat, QualityFormat, help_when_bare, note_unused_params)
 from curate.check.project import check_warnings, in_project
 from curate.engine.executors import WorkerPathError
 from curate.engine.io import OutputError
@@ -36,12 +36,6 @@ app = typer.Typer(
     context_settings=HELP_NAMES,
     rich_markup_mode="markdown",
 )
-
-# the help lists commands in these panels, in this order (as the README's table)
-STAGES_PANEL = "Pipeline stages"
-ARTICLES_PANEL = "New articles"
-VERSIONS_PANEL = "Versions and releases"
-UPKEEP_PANEL = "Upkeep"
 
 
 @app.callback()

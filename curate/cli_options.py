@@ -77,6 +77,13 @@ STAGE_COMMANDS = frozenset(STAGES) | {"report", "run"}
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C
 
 
+# the help's panels (cli.py puts each command in one; CommandGroup.HELP_ORDER orders them)
+STAGES_PANEL = "Pipeline stages"
+ARTICLES_PANEL = "New articles"
+VERSIONS_PANEL = "Versions and releases"
+UPKEEP_PANEL = "Upkeep"
+
+
 class CommandGroup(TyperGroup):
     """The `curate` group: a Ctrl-C (KeyboardInterrupt) anywhere in a command, once its worker
     pools are stopped (curate/engine/executors.py), ends it with one line on stderr and exit 130:
