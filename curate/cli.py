@@ -13,8 +13,8 @@ from pathlib import Path
 import typer
 
 from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, STAGE_COMMANDS, VERSION_OPT,
-                                CommandGroup, DiffFormat, ExportFormat, QualityFormat, help_when_bare,
-                                note_unused_params)
+                                ARTICLES_PANEL, STAGES_PANEL, UPKEEP_PANEL, VERSIONS_PANEL, CommandGroup,
+                                DiffFormat, ExportFormat, QualityFormat, help_when_bare, note_unused_params)
 from curate.check.project import check_warnings, in_project
 from curate.engine.executors import WorkerPathError
 from curate.engine.io import OutputError
@@ -84,7 +84,7 @@ def _make_stage_command(name: str, doc: str):
 
     command.__doc__ = doc
     command.__name__ = name
-    app.command(name)(command)
+    app.command(name, rich_help_panel=STAGES_PANEL)(command)
 
 
 for _step in STEPS:
@@ -92,7 +92,7 @@ for _step in STEPS:
         _make_stage_command(_step.name, _step.doc)
 
 
-@app.command()
+@app.command(rich_help_panel=STAGES_PANEL)
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Run every stage in order, then the report, without DVC (`dvc repro` is the usual way)."""
     with _handled("run"), stage_lock(root, "curate run"):  # one lock: nothing slips between stages
@@ -101,7 +101,7 @@ def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
         report_cmd(root=root, params=params)
 
 
-@app.command()
+@app.command(rich_help_panel=UPKEEP_PANEL)
 def unlock(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Repair DVC's lock files after a killed `dvc repro` ("Unable to read RWLock-file ...
     JSON structure is corrupted", "'./dvc.lock' validation failed"); does nothing while a DVC
@@ -116,7 +116,7 @@ def unlock(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
         typer.echo(line)
 
 
-@app.command()
+@app.command(rich_help_panel=UPKEEP_PANEL)
 def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the generated contract (under --root "
                                     "when relative)."),
            root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
@@ -127,7 +127,7 @@ def schema(out: Path = typer.Option(Path("schemas"), help="Folder for the genera
         typer.echo(f"wrote {path}")
 
 
-@app.command("diff")
+@app.command("diff", rich_help_panel=VERSIONS_PANEL)
 def diff_cmd(
     a: str = typer.Argument(..., help="Git revision or tag of the old version."),
     b: str = typer.Argument(None, help="Git revision or tag of the new version (default: the working tree)."),
@@ -155,7 +155,7 @@ def diff_cmd(
     raise typer.Exit(code)
 
 
-@app.command("report")
+@app.command("report", rich_help_panel=STAGES_PANEL)
 def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
     from curate.report.quality import QualityError  # lazy: start-up time
@@ -166,7 +166,7 @@ def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     typer.echo(f"report: {c['accepted']} accepted, {c['rejected']} rejected; wrote reports/quality.{{md,html,json}}")
 
 
-@app.command("quality")
+@app.command("quality", rich_help_panel=VERSIONS_PANEL)
 def quality_cmd(
     rev: str = typer.Option(None, "--rev", help="Git revision or tag (default: the working tree)."),
     fmt: QualityFormat = typer.Option(QualityFormat.md, "--format", help="Report format (json: printed on stdout "
@@ -212,7 +212,7 @@ def _check_output(result, as_json: bool, extra=None) -> None:
     typer.echo(result.summary())
 
 
-@app.command("check")
+@app.command("check", rich_help_panel=ARTICLES_PANEL)
 def check_cmd(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs or JSONL files."),
     as_json: bool = typer.Option(False, "--json", help="Print the verdicts as JSON."),
@@ -239,7 +239,7 @@ def check_cmd(
     raise typer.Exit(result.exit_code)
 
 
-@app.command("add")
+@app.command("add", rich_help_panel=ARTICLES_PANEL)
 def add_cmd(
     paths: list[str] = typer.Argument(..., help="Files, folders (recursive), globs or JSONL files."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Check and show what would be copied; copy nothing."),
@@ -271,7 +271,7 @@ def add_cmd(
     raise typer.Exit(result.exit_code)
 
 
-@app.command("release")
+@app.command("release", rich_help_panel=VERSIONS_PANEL)
 def release_cmd(
     version: str = typer.Argument(..., help="Version tag to create, e.g. v1.2."),
     license: str = typer.Option("other", "--license", help="License id for the card and Croissant "
@@ -307,7 +307,7 @@ def release_cmd(
         typer.echo(f"curate: release: warning: {warning}", err=True)
 
 
-@app.command("export")
+@app.command("export", rich_help_panel=VERSIONS_PANEL)
 def export_cmd(
     fmt: ExportFormat = typer.Option(..., "--format", help="File format."),
     rev: str = typer.Option(None, "--rev", help="Git revision or tag (default: the working tree)."),
@@ -329,7 +329,7 @@ def export_cmd(
 
 cache_app = typer.Typer(help="The stage caches under run.cache_dir (.curate-cache/): sizes and eviction.",
                         invoke_without_command=True, callback=help_when_bare)
-app.add_typer(cache_app, name="cache")
+app.add_typer(cache_app, name="cache", rich_help_panel=UPKEEP_PANEL)
 
 
 @cache_app.command("prune")

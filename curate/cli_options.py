@@ -77,10 +77,26 @@ STAGE_COMMANDS = frozenset(STAGES) | {"report", "run"}
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for a Ctrl-C
 
 
+# the help's panels (cli.py puts each command in one; CommandGroup.HELP_ORDER orders them)
+STAGES_PANEL = "Pipeline stages"
+ARTICLES_PANEL = "New articles"
+VERSIONS_PANEL = "Versions and releases"
+UPKEEP_PANEL = "Upkeep"
+
+
 class CommandGroup(TyperGroup):
     """The `curate` group: a Ctrl-C (KeyboardInterrupt) anywhere in a command, once its worker
     pools are stopped (curate/engine/executors.py), ends it with one line on stderr and exit 130:
     `curate: extract: interrupted; outputs left as they were`, no traceback."""
+
+    # the help's order (panels show in the order of their first command): the README's table
+    HELP_ORDER = ("ingest", "clean", "dedup", "extract", "validate", "report", "run", "check", "add",
+                  "quality", "diff", "release", "export", "schema", "cache", "unlock")
+
+    def list_commands(self, ctx):
+        names = super().list_commands(ctx)
+        rank = {n: i for i, n in enumerate(self.HELP_ORDER)}
+        return sorted(names, key=lambda n: rank.get(n, len(rank)))
 
     def invoke(self, ctx: typer.Context):
         try:

@@ -118,10 +118,17 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
         return out
     return {prefix or "(root)": value}
 
+def _emptied(k: str, mine: dict, other: dict) -> bool:
+    """`k` is an empty dict on one side whose keys the other side lists one by one: those keys
+    say the change (`rejected_by_reason.empty: 1 → (absent)`), not a `(absent) → {}` line."""
+    return mine[k] == {} and any(o.startswith(k + ".") for o in other)
+
 def keyed_changes(a: dict | None, b: dict | None) -> list[dict]:
     fa, fb = flatten(a or {}), flatten(b or {})
     out = []
     for k in sorted(set(fa) | set(fb)):
+        if (k in fa and _emptied(k, fa, fb)) or (k in fb and _emptied(k, fb, fa)):
+            continue
         if k not in fb:
             out.append({"key": k, "change": "removed", "a": fa[k], "b": None})
         elif k not in fa:

@@ -36,8 +36,16 @@ SPLITS = {"default": ("articles", Record), "rejected": ("rejected", Rejected)}
 DATASETS_MIN = "4.7"  # first `datasets` with the `json` feature type (open-keyed objects)
 
 
+def splits_of(facts: CorpusFacts) -> dict[str, tuple[str, type]]:
+    """The card's configs: `rejected` only when the version has rejected records (`datasets`
+    cannot load a config whose files are none: "Instruction "rejected" corresponds to no data!";
+    the Croissant file likewise has no `rejected` RecordSet then)."""
+    return {k: v for k, v in SPLITS.items() if k != "rejected" or facts.rejected_files}
+
+
 def front_matter(info: ReleaseInfo, facts: CorpusFacts) -> dict:
     langs = languages_of(facts)
+    splits = splits_of(facts)
     meta: dict = {"pretty_name": info.name, "license": info.license}
     if info.license == "other":
         meta["license_name"] = "publisher-copyright"
@@ -59,11 +67,11 @@ def front_matter(info: ReleaseInfo, facts: CorpusFacts) -> dict:
             {"config_name": name, **({"default": True} if name == "default" else {}),
              "description": f"{split} of {info.version}, data files sha256 {facts.split_sha256.get(split, '')}",
              "data_files": [{"split": split, "path": f"{split}/*.jsonl"}]}
-            for name, (split, _) in SPLITS.items()
+            for name, (split, _) in splits.items()
         ],
         # declared types: a shard whose records all have `[]` or null in a field keeps its type
         "dataset_info": [{"config_name": name, "features": hf_features(kind)}
-                         for name, (_, kind) in SPLITS.items()],
+                         for name, (_, kind) in splits.items()],
     })
     return meta
 
@@ -92,13 +100,16 @@ def distribution(info: ReleaseInfo) -> list[str]:
         "```", "",
         "```python",
         "import json, dvc.api",
-        f"with dvc.api.open(\"{cdir}/articles/part-00000.jsonl\", repo=\"{url}\", rev=\"{tag}\") as f:",
-        "    records = [json.loads(line) for line in f]",
+        f"manifest = json.loads(dvc.api.read(\"{cdir}/manifest.json\", repo=\"{url}\", rev=\"{tag}\"))",
+        "records = []",
+        "for shard in manifest[\"shards\"]:  # shards by crc32(id): in a small corpus some are empty",
+        f"    with dvc.api.open(f\"{cdir}/{{shard['path']}}\", repo=\"{url}\", rev=\"{tag}\") as f:",
+        "        records += [json.loads(line) for line in f]",
         "```", "",
     ]
 
 
-def loading() -> list[str]:
+def loading(has_rejected: bool = True) -> list[str]:
     credits, rules = MAP_ENTRIES["credits"], MAP_ENTRIES["provenance.rules"]
     return [
         "### Loading", "",
@@ -111,7 +122,8 @@ def loading() -> list[str]:
         "duckdb.sql(\"SELECT id, date, title FROM read_json_auto('curated/articles/*.jsonl') ORDER BY date\").show()",
         "from datasets import load_dataset                    # Hugging Face datasets >= " + DATASETS_MIN,
         "ds = load_dataset(\"curated\", split=\"articles\")       # this card's configs and features",
-        "rejected = load_dataset(\"curated\", \"rejected\", split=\"rejected\")",
+        ("rejected = load_dataset(\"curated\", \"rejected\", split=\"rejected\")" if has_rejected
+         else "# no `rejected` config: every input of this version was accepted"),
         "import mlcroissant as mlc",
         "records = mlc.Dataset(jsonld=\"curated/croissant.json\").records(record_set=\"articles\")",
         "```", "",
@@ -153,7 +165,7 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     out += sections.validation(facts, params)
     out += sections.uses()
     out += distribution(info)
-    out += loading()
+    out += loading(bool(facts.rejected_files))
     out += maintenance(info)
     return "\n".join(out)
 

@@ -79,6 +79,7 @@ class CorpusFacts:
     # `datasets`, which keys its cache on the card and not on the files, never serves another
     # version's records from a folder of the same name
     split_sha256: dict[str, str] = field(default_factory=dict)
+    rejected_files: int = 0  # files in rejected/: none when every input was accepted
 
 
 def data_digest(files: list[Path]) -> str:
@@ -130,6 +131,7 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
         for s in facts.shards:
             s["records"] = counts.get(s["path"])
     facts.split_sha256 = {"articles": data_digest(shard_paths(cdir)), "rejected": data_digest(rejected_paths(cdir))}
+    facts.rejected_files = len(rejected_paths(cdir))
     metrics = root / METRICS
     facts.metrics = orjson.loads(metrics.read_bytes()) if metrics.exists() else {}
     return facts

@@ -84,6 +84,10 @@ def singletons_text(scheme: dict) -> tuple:
             f"{', …' if n > 3 else ''}); no chart.")
 
 
+def months(n: int) -> str:
+    return f"{n} month" + ("" if n == 1 else "s")
+
+
 def _consistency_word(r: dict):
     ok = r.get("consistency", {}).get("ok")
     return Alt(md="no metrics file" if ok is None else ("yes" if ok else "NO"),
@@ -111,7 +115,7 @@ def _summary(r: dict) -> list[Section]:
         ["rejected rate", fmt_pct(m.get("rejected_rate", 0.0))],
         ["duplicate rate", fmt_pct(m.get("duplicate_rate", 0.0))],
         ["months covered", (Data(cov["first_month"]), " … ", Data(cov["last_month"]),
-                            f" ({cov['months']} months, {cov['gap_months']} without articles)")],
+                            f" ({months(cov['months'])}, {cov['gap_months']} without articles)")],
         ["words (median / mean)", f"{L['percentiles']['p50']} / {L['mean']}"],
         ["skipped (not articles, not inputs)", fmt_num(r.get("skipped", {}).get("total", 0))],
         ["consistent with metrics.json", _consistency_word(r)],
@@ -131,7 +135,7 @@ def _coverage(r: dict) -> list[Section]:
               Table((unit, "articles"), [[Data(p), str(v)] for p, v in rows if v]),
               Para(gap_summary(cov)), Para(f"Records without a usable date: {cov['undated']}."))
     html = only("html", Para((Data(cov["first_month"] or "–"), " to ", Data(cov["last_month"] or "–"),
-                              f": {cov['months']} months, {cov['months_with_articles']} with articles, ",
+                              f": {months(cov['months'])}, {cov['months_with_articles']} with articles, ",
                               Bold(str(cov["gap_months"])), " without. Records without a usable date: "
                               f"{cov['undated']}.")),
                 *([Columns(rows, dict(label_every=max(1, len(rows) // 40), highlight_zero=True,

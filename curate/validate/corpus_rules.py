@@ -151,7 +151,9 @@ def _reject_rate(facts: CorpusFacts, limit: float, key: str, src: _Limits) -> Ru
     rejected, inputs = sum(facts.rejected.values()), facts.inputs
     value = round(rejected / inputs, 6) if inputs else 0.0
     passed = value <= limit
-    top = ", ".join(f"{r} {n}" for r, n in sorted(facts.rejected.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
+    ranked = sorted(facts.rejected.items(), key=lambda kv: (-kv[1], kv[0]))
+    others = sum(n for _, n in ranked[3:])  # the top three reasons by name, the rest summed up
+    top = ", ".join([f"{r} {n}" for r, n in ranked[:3]] + ([f"{others} more"] if others else []))
     rule = src.name("reject_rate")
     msg = (f"corpus rule {rule} {'passed' if passed else 'failed'}: {_num(value)} of inputs{src.of_source()} "
            f"were rejected ({rejected} of {inputs}{'; ' + top if top else ''}), limit {_num(limit)} "

@@ -87,6 +87,7 @@ def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset
         "text_chars": len(text.strip()),
         "date": date_ok or record.date is None,
         "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
+        "date_value": record.date,  # for the detail of a rejection (not a check)
         "words": record.stats.words,
         # title/dateline/date/credits_missing, by the one missing rule; dateline null (not
         # counted) for a format that never carries one: clean flags `no_dateline` only where the
@@ -116,6 +117,16 @@ def build_schema(params: ValidateParams) -> pa.DataFrameSchema:
         },
         name="curated_corpus",
     )
+
+
+def _detail(check: str, frame: pl.DataFrame, i: int, params: ValidateParams) -> str:
+    """`failed check <name>: <rule>`, plus the record's own value where the rule has a limit."""
+    text = f"failed check {check}: {CHECKS[check][1]}"
+    if check == "date_in_window":
+        text += f" (date {frame['date_value'][i]}; window [{params.date_min}, {params.date_max}])"
+    elif check == "words":
+        text += f" ({frame['words'][i]} words; validate.min_words {params.min_words})"
+    return text
 
 
 @dataclass
@@ -168,7 +179,7 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
                 cols = cols - {"id"}
         seen.add(rid)
         first = next((c for c in CHECK_ORDER if c in cols), None)
-        reasons.append(None if first is None else (CHECKS[first][0], f"failed check {first}: {CHECKS[first][1]}"))
+        reasons.append(None if first is None else (CHECKS[first][0], _detail(first, frame, i, params)))
     by_source: dict[int, CorpusFacts] = {}
     missing_cols = [(f, frame[f"{f}_missing"].to_list()) for f in NULL_FIELDS if f"{f}_missing" in frame.columns]
     for i, reason in enumerate(reasons):

@@ -126,3 +126,15 @@ def test_the_typer_the_tests_run_under_is_inside_a_bound_that_excludes_the_next_
     installed = Version(importlib.metadata.version("typer"))
     assert spec.contains(installed)
     assert not spec.contains(Version(f"{installed.major}.{installed.minor + 1}.0"))
+
+
+def test_help_lists_the_commands_in_panels_in_the_readmes_order():
+    out = runner.invoke(app, ["--help"], env={"COLUMNS": "200"}, terminal_width=200, **INVOKE).output
+    listed = re.findall(r"^│ ([a-z]+) {2,}", out, flags=re.M)
+    assert listed == list(GROUP.HELP_ORDER)
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("## CLI at a glance", 1)[1]
+    in_readme = re.findall(r"^\| `curate ([a-z|\\]+)", readme, flags=re.M)
+    order = list(dict.fromkeys(w for cell in in_readme for w in cell.replace("\\", "").split("|")))
+    assert [w for w in order if w in listed] == [w for w in listed if w in order]
+    assert ["Pipeline stages", "New articles", "Versions and releases", "Upkeep"] == re.findall(
+        r"╭─ ([A-Z][a-z ]+?) ─", out)[1:]

@@ -350,6 +350,17 @@ def test_keyed_changes_flattens():
                     {"key": "e", "change": "added", "a": None, "b": "x"}]
 
 
+def test_keyed_changes_shows_an_emptied_section_by_its_keys_only():
+    a = {"rejected_by_reason": {"empty": 1, "duplicate": 2}, "accepted": 3}
+    b = {"rejected_by_reason": {}, "accepted": 3}
+    removed = [{"key": "rejected_by_reason.duplicate", "change": "removed", "a": 2, "b": None},
+               {"key": "rejected_by_reason.empty", "change": "removed", "a": 1, "b": None}]
+    assert keyed_changes(a, b) == removed
+    assert [r["key"] for r in keyed_changes(b, a)] == [r["key"] for r in removed]
+    assert keyed_changes({}, {"rejected_by_reason": {}}) == [
+        {"key": "rejected_by_reason", "change": "added", "a": None, "b": {}}]
+
+
 def test_select_slots_rejects_unknown_and_id():
     with pytest.raises(DiffError, match="did you mean text"):
         select_slots(["txt"])

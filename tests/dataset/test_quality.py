@@ -194,6 +194,18 @@ def test_report_reads_shards_and_checks_metrics(tmp_path):
     assert report["metrics"]["consistency_ok"] == 0
 
 
+def test_a_one_month_corpus_covers_1_month_not_1_months(tmp_path):
+    from curate.render import to_html, to_md
+    from curate.report.quality_doc import quality_document
+
+    write_curated(tmp_path, [rec("r01"), rec("r02")], [])
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports/metrics.json").write_text(json.dumps({"inputs": 2, "accepted": 2, "rejected": 0}))
+    doc = quality_document(build_report(WorkTree(tmp_path)))
+    assert "(1 month, 0 without articles)" in to_md.render(doc)
+    assert ": 1 month, 1 with articles" in to_html.render(doc)
+
+
 # ------------------------------------------------------------------- a project built by dvc repro
 
 

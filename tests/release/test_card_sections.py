@@ -91,3 +91,15 @@ def test_an_origin_others_can_reach_is_the_repository_url(tmp_path):
                 "ssh://git@git.example/team/corpus.git"):
         repo = _git_repo(tmp_path / f"p{len(url)}", url)
         assert repo_url(repo) == url
+
+
+def test_a_version_without_rejections_has_no_rejected_config_to_fail_on():
+    from curate.release.card import front_matter, render_card
+    from curate.release.facts import ReleaseInfo
+
+    info = ReleaseInfo(version="v1", date="2024-01-01", url="https://example.org/corpus")
+    configs = lambda facts: [c["config_name"] for c in front_matter(info, facts)["configs"]]  # noqa: E731
+    assert configs(CorpusFacts(rejected_files=2)) == ["default", "rejected"]
+    assert configs(CorpusFacts(rejected_files=0)) == ["default"]
+    assert [c["config_name"] for c in front_matter(info, CorpusFacts())["dataset_info"]] == ["default"]
+    assert 'load_dataset("curated", "rejected"' not in render_card(info, CorpusFacts(), Params())

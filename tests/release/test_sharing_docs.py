@@ -77,12 +77,25 @@ def test_the_python_block_runs_as_written(release, researcher, monkeypatch, tmp_
         clean_repos()
     n = len(release.records)
     first = sorted(release.records)[0]
-    assert [r["id"] for r in scope["records"]] == sorted(r["id"] for r in scope["records"])
+    assert sorted(r["id"] for r in scope["records"]) == sorted(release.records)  # every shard read
     assert scope["manifest"]["records"] == n
     assert len(scope["df"]) == scope["lf"].height == scope["ds"].num_rows == len(scope["articles"]) == n
     assert len(scope["pq"]) == scope["ds_pq"].num_rows == n and first in set(scope["pq"]["id"])
     assert scope["rejected"].num_rows == sum(json.loads(
         (release.proj / "reports/metrics.json").read_text())["rejected_by_reason"].values())
+
+
+def test_the_cards_dvc_api_snippet_reads_every_record(release, researcher):
+    from dvc.repo.open_repo import clean_repos
+
+    card = (researcher / "curated/README.md").read_text(encoding="utf-8")
+    snippet = re.search(r"```python\n(.*?)```", card.split("## Distribution", 1)[1], flags=re.S).group(1)
+    scope: dict = {}
+    try:
+        exec(compile(snippet, "card", "exec"), scope)
+    finally:
+        clean_repos()
+    assert sorted(r["id"] for r in scope["records"]) == sorted(release.records)
 
 
 # ------------------------------------------------------------------------ the release's remote

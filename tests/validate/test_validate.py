@@ -85,6 +85,16 @@ def test_detail_names_the_failed_check():
     assert "date_in_window" in v.reasons[0][1]
 
 
+def test_date_out_of_range_detail_gives_the_date_and_the_window():
+    detail = verdict([rec(date="2091-01-01")], date_max="today").reasons[0][1]
+    assert detail.endswith("(date 2091-01-01; window [1900-01-01, today])")
+
+
+def test_too_short_detail_gives_the_word_count_and_the_limit():
+    detail = verdict([rec()], min_words=100).reasons[0][1]
+    assert detail.endswith("(6 words; validate.min_words 100)")
+
+
 def _stage_inputs(root, lines: list[bytes]) -> None:
     from curate.layout import RECORDS, STAGES, interim_dir
 
@@ -114,3 +124,14 @@ def test_validate_stage_publishes_canonical_lines_sorted_by_id_whatever_the_inpu
     run_validate(tmp_path, params)
     published = (tmp_path / params.output.curated_dir / "articles/part-00000.jsonl").read_bytes()
     assert published == b"".join(encode(r) + b"\n" for r in sorted(records, key=lambda r: r.id))
+
+
+def test_reject_rate_message_sums_up_the_reasons_beyond_the_top_three():
+    from collections import Counter
+
+    from curate.validate.corpus_rules import CorpusFacts, evaluate
+
+    facts = CorpusFacts(accepted=11, rejected=Counter(duplicate=1, empty=1, header_only=1, malformed_jsonl=1,
+                                                      story_version=1))
+    rule = next(r for r in evaluate(facts, ValidateParams()) if r.rule == "reject_rate")
+    assert "(5 of 16; duplicate 1, empty 1, header_only 1, 2 more)" in rule.message
