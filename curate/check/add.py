@@ -304,7 +304,7 @@ def add_paths(
     digest = _inputs_digest(inputs)
     batch = _planned_batch(plans, digest, raw_root) or batch_name(inputs, raw_root, now)
     place(inputs, batch + "/")
-    corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None)
+    corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None, raw_root)
 
     cache_path = cache_file(root, params, "annotations")
     result = check_inputs(inputs, params, corpus, cache_path, progress, executor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import pickle
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -54,6 +56,7 @@ class CorpusIndex:
     rejected: dict[str, int] = field(default_factory=dict)  # the manifest's rejections by reason
     # rejections by source group and reason (validate.sources set: read from rejected/, else the manifest's)
     rejected_by_source: dict[int, dict[str, int]] = field(default_factory=dict)
+    gone: int = 0  # records left out: their raw file was removed from the project (RawPresence)
 
     def facts(self) -> dict:
         """The corpus rules' facts of this version per source group
@@ -90,32 +93,40 @@ def _corpus_digest(shards: list[Path], params: Params) -> str:
     return h.hexdigest()[:24]
 
 
-def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None) -> CorpusIndex:
-    """Index the accepted records of a curated folder (missing folder: an empty corpus).
+class RawPresence:
+    """Whether a record's raw file is still part of the project: a raw file that is gone and that
+    no DVC pointer file (`<folder>.dvc`, `<file>.dvc`) covers was removed (`git rm` of the bundled
+    sample, a batch taken out), so the next build drops its records; a DVC-tracked file that is
+    not pulled here still counts."""
+
+    def __init__(self, raw_dir: Path):
+        self.raw_dir = raw_dir
+        self._known: dict[str, bool] = {}
+
+    def removed(self, path: str) -> bool:
+        if path not in self._known:
+            raw = self.raw_dir / path
+            covered = (Path(f"{p}.dvc").is_file() for p in [raw, *raw.parents] if p.is_relative_to(self.raw_dir))
+            self._known[path] = not raw.exists() and not any(covered)
+        return self._known[path]
+
+
+def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None,
+                raw_dir: Path | None = None) -> CorpusIndex:
+    """Index the accepted records of a curated folder (missing folder: an empty corpus). With
+    `raw_dir` (the project's raw folder), records whose raw file was removed are left out
+    (`gone`): the next build will not hold them, so an input is no copy of them.
 
     With `cache_dir`, the corpus's near-duplicate index (signatures) is kept there between runs as
     `check-corpus-<digest>.pickle`, the digest covering the shard contents, the dedup params and
     the near_dup module's code: one check against an unchanged corpus then costs a read of the
     keys, not a MinHash pass over every text. The file is rewritten when any of those change."""
-    import pickle
-
     from curate.dedup.decisions import DedupKey  # lazy: numpy costly to load
 
     t0 = time.perf_counter()
     index = CorpusIndex(folder=curated_dir)
     index.shards = shard_paths(curated_dir)
-    cached_path = None
-    if params.dedup.near:
-        from curate.dedup.near_dup import NearDupIndex  # lazy: numpy costly to load
-
-        index.near = NearDupIndex(params.dedup)
-        if cache_dir is not None and index.shards:
-            cached_path = cache_dir / f"check-corpus-{_corpus_digest(index.shards, params)}.pickle"
-            try:
-                index.near = pickle.loads(cached_path.read_bytes())
-                cached_path = None  # loaded: nothing to compute or write
-            except Exception:  # noqa: BLE001 - missing or unreadable cache: recompute
-                pass
+    cached_path = _cached_near(index, params, cache_dir)
     compute = index.near is not None and len(index.near) == 0
 
     groups_of = SourceGroups(params.validate)
@@ -123,31 +134,66 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
     text_dec = msgspec.json.Decoder(_CorpusText)
     null_dec = msgspec.json.Decoder(_NullFacts)
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per combination of null fields
+    presence = RawPresence(raw_dir) if raw_dir is not None and raw_dir.is_dir() else None
     for shard in index.shards:
         for line in iter_lines(shard):
-            index.keys.append(key_dec.decode(line))
             null = null_dec.decode(line)
+            if presence is not None and presence.removed(null.source.path):
+                index.gone += 1
+                continue
+            index.keys.append(key_dec.decode(line))
             m = tuple(missing_fields(null))
             index.missing.append(shared.setdefault(m, m))
             index.groups.append(groups_of.of(null.source.path, null.source.format))
             if compute:
                 index.near.add(text_dec.decode(line).text)
     if index.near is not None and len(index.near) != len(index.keys):  # stale cache: recompute
-        index.near = NearDupIndex(params.dedup)
-        for shard in index.shards:
-            for line in iter_lines(shard):
-                index.near.add(text_dec.decode(line).text)
-    if cached_path is not None and len(index.keys):
-        import contextlib
-
-        with contextlib.suppress(OSError):
-            for old in cache_dir.glob("check-corpus-*.pickle"):
-                old.unlink()
-            write_atomic(cached_path, pickle.dumps(index.near, protocol=pickle.HIGHEST_PROTOCOL))
+        index.near = _near_index(index.shards, params, presence)
+    if cached_path is not None and len(index.keys) and not index.gone:  # gone: another corpus
+        _save_near(cached_path, index.near)
     index.rejected = _manifest_rejected(curated_dir)
     index.rejected_by_source = _rejected_by_source(curated_dir, groups_of) if groups_of else {-1: index.rejected}
     index.seconds = time.perf_counter() - t0
     return index
+
+
+def _cached_near(index: CorpusIndex, params: Params, cache_dir: Path | None) -> Path | None:
+    """Set `index.near` (near-dedup on): the cached signatures of these shards, else an empty
+    index; the cache file to write once they are computed (None: loaded, or no cache)."""
+    if not params.dedup.near:
+        return None
+    from curate.dedup.near_dup import NearDupIndex  # lazy: numpy costly to load
+
+    index.near = NearDupIndex(params.dedup)
+    if cache_dir is None or not index.shards:
+        return None
+    cached_path = cache_dir / f"check-corpus-{_corpus_digest(index.shards, params)}.pickle"
+    try:
+        index.near = pickle.loads(cached_path.read_bytes())
+        return None  # loaded: nothing to compute or write
+    except Exception:  # noqa: BLE001 - missing or unreadable cache: recompute
+        return cached_path
+
+
+def _save_near(cached_path: Path, near) -> None:
+    """Keep the corpus signatures as `cached_path`, the only check-corpus file of its folder."""
+    with contextlib.suppress(OSError):
+        for old in cached_path.parent.glob("check-corpus-*.pickle"):
+            old.unlink()
+        write_atomic(cached_path, pickle.dumps(near, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _near_index(shards: list[Path], params: Params, presence: RawPresence | None):
+    """The signatures of every record of `shards` whose raw file is not removed, in order."""
+    from curate.dedup.near_dup import NearDupIndex  # lazy: numpy costly to load
+
+    near = NearDupIndex(params.dedup)
+    text_dec, null_dec = msgspec.json.Decoder(_CorpusText), msgspec.json.Decoder(_NullFacts)
+    for shard in shards:
+        for line in iter_lines(shard):
+            if presence is None or not presence.removed(null_dec.decode(line).source.path):
+                near.add(text_dec.decode(line).text)
+    return near
 
 
 def _manifest_rejected(curated_dir: Path) -> dict[str, int]:

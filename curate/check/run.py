@@ -1,9 +1,9 @@
 """`curate check`: would these inputs join the corpus, and if not, why? (issue 3)
 
 One code path. Every input goes through the functions the pipeline's stages call, in the same
-order, with the same params.yaml; nothing here decides anything the pipeline does not. Check
-loops over the registry's steps (curate/pipeline/registry.py), in flow order, and hands each
-step's `window` (its per-record or per-window computation) to that step's phase (`PHASES`):
+order, with the same params.yaml; nothing here decides anything the pipeline does not. Check loops
+over the registry's steps (curate/pipeline/registry.py), in flow order, and hands each step's
+`window` (its per-record or per-window computation) to that step's phase (`PHASES`):
 
     ingest    curate.readers.read_file           (what run_ingest calls per raw file)
     clean     curate.clean.stage.clean_one       (run_clean, per record)
@@ -371,7 +371,7 @@ def check_inputs(
     timings["total"] = round(time.perf_counter() - t_start, 3)
     return CheckResult(out, inputs, str(corpus.folder), len(corpus), near is not None,
                        seconds=timings["total"], timings=timings, records=[it.state for it in items],
-                       corpus_rules=rules, rules_failing_before=already)
+                       corpus_rules=rules, rules_failing_before=already, corpus_gone=corpus.gone)
 
 
 def check_paths(
@@ -385,16 +385,16 @@ def check_paths(
 ) -> CheckResult:
     """Check files, folders and globs against the project's curated corpus; changes nothing.
 
-    `root` is the project folder (corpus/, params.yaml); `prefix` places the inputs under
-    corpus/raw (what `curate add` uses for its batch folder). Raises UsageError (exit 2)."""
+    `root` is the project folder (corpus/, params.yaml); `prefix` places the inputs under corpus/raw
+    (`curate add`'s batch folder). Raises UsageError (exit 2)."""
     if not paths:
         raise UsageError("no paths given")
     if params is None:
         params = load_params_for(root, params_path)
     inputs = collect_inputs(paths, root / params.ingest.raw_dir)
     place(inputs, prefix)
-
-    cached = bool(params.run.cache_dir) and in_project(root, params_path)  # outside a project: write nothing
-    corpus = load_corpus(root / params.output.curated_dir, params, root / params.run.cache_dir if cached else None)
-    cache_path = cache_file(root, params, "annotations") if cached else None
+    project = in_project(root, params_path)  # outside a project: write nothing, raw files unknown
+    cache_dir = root / params.run.cache_dir if project and params.run.cache_dir else None
+    corpus = load_corpus(root / params.output.curated_dir, params, cache_dir, root / params.ingest.raw_dir if project else None)
+    cache_path = cache_file(root, params, "annotations") if cache_dir else None
     return check_inputs(inputs, params, corpus, cache_path, progress, executor)

@@ -58,6 +58,7 @@ class CheckResult:
     timings: dict = field(default_factory=dict)
     records: list = field(default_factory=list, repr=False)  # final Record/Rejected per verdict
     corpus_rules: list = field(default_factory=list)  # curate.validate.corpus_rules.RuleResult, with the batch
+    corpus_gone: int = 0  # corpus records left out: their raw files were removed (check/corpus.RawPresence)
     rules_failing_before: list[str] = field(default_factory=list)  # rules the corpus fails without it
 
     @property
@@ -82,7 +83,8 @@ class CheckResult:
         head = f"{len(self.verdicts)} input{'s' if len(self.verdicts) != 1 else ''}"
         if files != len(self.verdicts):
             head += f" from {files} file{'s' if files != 1 else ''}"
-        text = (f"{head} checked against {self.corpus_records} corpus articles: "
+        gone = f" ({self.corpus_gone} more whose raw files were removed left out)" if self.corpus_gone else ""
+        text = (f"{head} checked against {self.corpus_records} corpus articles{gone}: "
                 f"{self.accepted} accepted, {self.rejected} rejected")
         return text + (f" ({reasons})" if reasons else "") + "\n" + self.rules_line()
 
@@ -107,6 +109,6 @@ class CheckResult:
                              "passed": r.passed, "fails_without_batch": r.rule in self.rules_failing_before,
                              "message": r.message} for r in self.corpus_rules]},
             "corpus": {"path": self.corpus_dir, "records": self.corpus_records,
-                       "near_dedup": self.near_dedup},
+                       "removed_from_raw": self.corpus_gone, "near_dedup": self.near_dedup},
             "inputs": [v.to_json() for v in self.verdicts],
         }
