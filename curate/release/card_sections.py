@@ -168,8 +168,10 @@ def _counters(facts: CorpusFacts) -> list[str]:
         out += ["**Source layouts** (reader that parsed each article): "
                 + ", ".join(f"`{k}` {v}" for k, v in sorted(facts.formats.items())) + ".", ""]
     if n:
+        na = {k: v for k, v in facts.not_applicable.items() if v and k in facts.missing}
         out += ["**Missing values:** " + ", ".join(
-            f"`{k}` {_pct(facts.missing[k], n)}" for k in sorted(facts.missing)) + ".", ""]
+            f"`{k}` {_pct(facts.missing[k], n - na.get(k, 0))}" for k in sorted(facts.missing)) + "."
+            + "".join(f" `{k}` counts only the {n - v} records whose format carries one." for k, v in sorted(na.items())), ""]
     if facts.publishers:
         top = sorted(facts.publishers.items(), key=lambda kv: (-kv[1], kv[0]))
         named = sum(facts.publishers.values())

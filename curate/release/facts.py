@@ -14,7 +14,9 @@ import orjson
 
 from curate.report.quality import MISSING_FIELDS
 from curate.layout import METRICS, rejected_paths, shard_paths
+from curate.params import NULL_FIELDS
 from curate.record import Record, is_missing, view
+from curate.validate.corpus_rules import EXEMPT, missing_fields
 
 SIZE_CATEGORIES = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"),
                    (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M"), (100_000_000, "10M<n<100M"),
@@ -71,6 +73,7 @@ class CorpusFacts:
     models: Counter = field(default_factory=Counter)
     toolkits: Counter = field(default_factory=Counter)
     missing: Counter = field(default_factory=Counter)
+    not_applicable: Counter = field(default_factory=Counter)  # null-rate fields a record's format never carries
     first_date: str | None = None
     last_date: str | None = None
     shards: list[dict] = field(default_factory=list)
@@ -119,7 +122,10 @@ def corpus_facts(root: Path, curated: str = "corpus/curated") -> CorpusFacts:
                     facts.models[f"{r.provenance.model} {r.provenance.model_version or ''}".strip()] += 1
                 if r.provenance.toolkit:
                     facts.toolkits[r.provenance.toolkit] += 1
-                facts.missing.update(f for f in MISSING_FIELDS if f in _VIEWED and is_missing(r, f))
+                ruled = missing_fields(r)  # the null-rate fields by the corpus rules' own rule
+                facts.missing.update(f for f in MISSING_FIELDS if f in _VIEWED
+                                     and (f in ruled if f in NULL_FIELDS else is_missing(r, f)))
+                facts.not_applicable.update(f[1:] for f in ruled if f.startswith(EXEMPT))
                 if r.date:
                     facts.years[r.date[:4]] += 1
                     facts.first_date = min(facts.first_date or r.date, r.date)

@@ -24,6 +24,8 @@ from collections import Counter, defaultdict
 
 from curate.record import Reason, is_missing
 from curate.dataset.versions import VersionError
+from curate.params import NULL_FIELDS
+from curate.validate.corpus_rules import CorpusFacts, missing_fields
 
 REPORT_VERSION = "quality/1"
 
@@ -133,6 +135,7 @@ class QualityAccumulator:
         self.months = Counter()           # YYYY-MM → records
         self.no_month = 0
         self.missing = Counter()
+        self.null = CorpusFacts()         # the corpus rules' null fields, counted by their rule
         self.languages = Counter()
         self.formats = Counter()
         self.flags = Counter()
@@ -167,8 +170,9 @@ class QualityAccumulator:
             self.months[month] += 1
         else:
             self.no_month += 1
+        self.null.accept(missing_fields(record))
         for f in MISSING_FIELDS:
-            if is_missing(record, f):
+            if f not in NULL_FIELDS and is_missing(record, f):
                 self.missing[f] += 1
         self.languages[record.language or "unknown"] += 1
         self.formats[record.source.format or "unknown"] += 1
@@ -191,6 +195,16 @@ class QualityAccumulator:
         _push_bounded(self._long, (words, _Desc(record.id)), info)
         _push_bounded(self._short, (-words, _Desc(record.id)), info)
         self._sample(record)
+
+    def _missing(self, field: str, n: int) -> dict:
+        """A field's missing count and rate; a null-rate field's among the records it applies to
+        (a dateline does not apply to a format that never carries one), as the corpus rule has it."""
+        if field not in NULL_FIELDS:
+            return {"count": self.missing.get(field, 0), "rate": round(self.missing.get(field, 0) / n, 6) if n else 0.0}
+        out = {"count": self.null.missing.get(field, 0), "rate": self.null.null_rate(field)}
+        if self.null.exempt.get(field):
+            out["not_applicable"] = self.null.exempt[field]
+        return out
 
     def _labels(self, labels) -> None:
         """The source's own labels: each (scheme, value) once per article."""
@@ -246,8 +260,7 @@ class QualityAccumulator:
             },
             "coverage": sec.coverage(self),
             "length": sec.length(self),
-            "missing": {f: {"count": self.missing.get(f, 0), "rate": sec.rate(self.missing.get(f, 0), n)}
-                        for f in MISSING_FIELDS},
+            "missing": {f: self._missing(f, n) for f in MISSING_FIELDS},
             "languages": [{"language": k, "articles": v, "rate": sec.rate(v, n)}
                           for k, v in sorted(self.languages.items(), key=lambda kv: (-kv[1], kv[0]))],
             "flags": sec.flags(self, inputs),

@@ -170,11 +170,15 @@ def _fields(r: dict) -> list[Section]:
     missing = r["missing"]
     return [
         _section("missing",
-                 only("html", Para("Share of accepted records without the field; a full bar is 100%.", muted=True),
+                 only("html", Para("Share of accepted records without the field, among those it applies to; "
+                                   "a full bar is 100%.", muted=True),
                       HBars([(k, v["rate"]) for k, v in missing.items()], fmt_pct,
                             dict(scale_max=1.0, title="Missing-field rates"))),
                  Table(("field", "missing", "rate"), [[Data(k), n2(v["count"]), fmt_pct(v["rate"])]
-                                                      for k, v in missing.items()], numeric=frozenset({1, 2}))),
+                                                      for k, v in missing.items()], numeric=frozenset({1, 2})),
+                 *[Para(f"{k}: {v['not_applicable']} records of formats that never carry one are not counted "
+                        "(as in the corpus rules' null rates).", muted=True)
+                   for k, v in missing.items() if v.get("not_applicable")]),
         _section("languages",
                  only("md", Table(("language", "articles", "rate"), [[Data(x["language"]), str(x["articles"]),
                                                                       fmt_pct(x["rate"])] for x in r["languages"]])),

@@ -85,6 +85,16 @@ class CorpusFacts:
     def reject(self, reason: str, n: int = 1) -> None:
         self.rejected[reason] += n
 
+    def applies(self, fld: str) -> int:
+        """Accepted records whose format carries `fld`."""
+        return self.accepted - self.exempt.get(fld, 0)
+
+    def null_rate(self, fld: str) -> float:
+        """The share of the records `fld` applies to that lack it (the null-rate rule's value and
+        the quality report's missing rate), rounded to 6 places; 0.0 when it applies to none."""
+        applies = self.applies(fld)
+        return round(self.missing.get(fld, 0) / applies, 6) if applies > 0 else 0.0
+
 
 @dataclass(frozen=True)
 class RuleResult:
@@ -137,9 +147,7 @@ def _limits(params: ValidateParams) -> list[tuple[int, _Limits]]:
 
 
 def _null_rate(facts: CorpusFacts, fld: str, limit: float, key: str, src: _Limits) -> RuleResult:
-    n = facts.missing.get(fld, 0)
-    applies = facts.accepted - facts.exempt.get(fld, 0)  # records whose format carries the field
-    value = round(n / applies, 6) if applies > 0 else 0.0
+    n, applies, value = facts.missing.get(fld, 0), facts.applies(fld), facts.null_rate(fld)
     passed = value <= limit
     rule = src.name(f"null_rate_{fld}")
     msg = (f"corpus rule {rule} {'passed' if passed else 'failed'}: {_num(value)} of accepted "

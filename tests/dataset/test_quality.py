@@ -53,6 +53,20 @@ def test_month_range_crosses_years():
     assert month_range("2019-11", "2020-02") == ["2019-11", "2019-12", "2020-01", "2020-02"]
 
 
+def test_a_missing_dateline_counts_only_where_the_format_carries_one_as_in_the_corpus_rule():
+    from curate.validate.corpus_rules import CorpusFacts, missing_fields
+
+    acc, facts = QualityAccumulator(), CorpusFacts()
+    records = [rec("wire-1", dateline=None, flags=["no_dateline"]), rec("wire-2", dateline="LONDON"),
+               rec("wire-3", dateline="PARIS"), rec("note-1", dateline=None), rec("note-2", dateline=None)]
+    for r in records:
+        acc.add(r)
+        facts.accept(tuple(missing_fields(r)))
+    missing = acc.report()["missing"]["dateline"]
+    assert missing == {"count": 1, "rate": round(1 / 3, 6), "not_applicable": 2}
+    assert missing["rate"] == round(facts.null_rate("dateline"), 6)
+
+
 def test_coverage_lists_gap_months_inside_the_range():
     acc = QualityAccumulator()
     for i, d in enumerate(["2020-01-02", "2020-01-20", "2020-02-01", "2020-05-30", None, "garbage"]):
@@ -82,7 +96,7 @@ def test_accumulator_counts_fields_flags_languages_entities_and_outliers():
     assert r["counts"] == {"inputs": 104, "accepted": n, "rejected": 2, "rejected_by_reason": {"header_only": 2},
                            "rejected_by_stage": {"ingest": {"header_only": 2}}, "formats": {"plaintext": n}}
     assert r["missing"]["title"] == {"count": 10, "rate": round(10 / n, 6)}
-    assert r["missing"]["dateline"]["count"] == 50
+    assert r["missing"]["dateline"] == {"count": 0, "rate": 0.0, "not_applicable": 50}  # plaintext: no datelines
     assert r["missing"]["credits"]["count"] == 102 - 30
     assert r["missing"]["authors"]["count"] == n
     assert {x["language"]: x["articles"] for x in r["languages"]} == {"en": 92, "de": 10}
@@ -243,7 +257,8 @@ def _independent_counts(proj: Path) -> dict:
     near = Counter(r["duplicate_of"] for r in rej.get("near_duplicate", []))
     return {"accepted": len(arts), "by_reason": {k: len(v) for k, v in rej.items() if v}, "months": months,
             "flags": flags, "labels": labels, "no_title": sum(1 for a in arts if not a.get("title")),
-            "no_dateline": sum(1 for a in arts if not a.get("dateline")),
+            "no_dateline": sum(1 for a in arts if not a.get("dateline") and "no_dateline" in a["flags"]),
+            "dateline_not_applicable": sum(1 for a in arts if not a.get("dateline") and "no_dateline" not in a["flags"]),
             "no_credits": sum(1 for a in arts if not a.get("credits")),
             "languages": Counter(a.get("language") or "unknown" for a in arts),
             "words": sorted(a["stats"]["words"] for a in arts), "near": near,
@@ -268,6 +283,7 @@ def test_report_stage_counts_agree_with_metrics_and_records_on_disk(built):
     assert report["coverage"]["gap_months"] == sum(1 for v in per_month.values() if v == 0)
     assert report["missing"]["title"]["count"] == ind["no_title"]
     assert report["missing"]["dateline"]["count"] == ind["no_dateline"]
+    assert report["missing"]["dateline"].get("not_applicable", 0) == ind["dateline_not_applicable"]
     assert report["missing"]["credits"]["count"] == ind["no_credits"]
     assert {x["language"]: x["articles"] for x in report["languages"]} == dict(ind["languages"])
     flags = {f["flag"]: f["count"] for f in report["flags"] if f["source"] == "accepted"}

@@ -34,7 +34,7 @@ def missing_everywhere(record: Record, field: str, tmp: Path) -> dict[str, bool]
     shard.write_bytes(encode(record) + b"\n")
     return {"null_rate rule": field in missing_fields(record),
             "validate facts": facts(record, frozenset(), "1900-01-01", "2100-01-01")[f"{field}_missing"] is True,
-            "quality report": quality.missing[field] == 1,
+            "quality report": quality.report()["missing"][field]["count"] == 1,
             "dataset card": corpus_facts(tmp).missing[field] == 1}
 
 
@@ -48,6 +48,15 @@ def test_a_blank_title_is_missing_for_every_counter(tmp_path):
 
 def test_empty_credits_are_missing_for_every_counter(tmp_path):
     assert set(missing_everywhere(rec(credits={}), "credits", tmp_path).values()) == {True}
+
+
+def test_a_dateline_its_format_should_carry_is_missing_for_every_counter(tmp_path):
+    record = rec(dateline=None, flags=["no_dateline"])
+    assert set(missing_everywhere(record, "dateline", tmp_path).values()) == {True}
+
+
+def test_a_dateline_its_format_never_carries_is_missing_for_no_counter(tmp_path):
+    assert set(missing_everywhere(rec(dateline=None), "dateline", tmp_path).values()) == {False}
 
 
 def test_a_present_title_is_missing_for_no_counter(tmp_path):
