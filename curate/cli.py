@@ -22,7 +22,7 @@ from curate.params import ParamsError, load_params
 from curate.pipeline.locking import CorpusBusy, EXIT_BUSY, project_lock, stage_lock
 from curate.pipeline.repair import repair_dvc_state
 from curate.pipeline.registry import step
-from curate.pipeline.run import run_step
+from curate.pipeline.run import run_executor, run_step
 from curate.pipeline.stats import measured
 from curate.render.check_table import render_table
 from curate.render.progress import progress_bar
@@ -62,17 +62,21 @@ def _handled(command: str, usage: tuple = (), failure: tuple = ()):
         _fail(f"{command}: {exc}", 1)
 
 
-def _stage(name: str, root: Path, params_path: Path) -> None:
+def _load(params_path: Path):
+    try:
+        return load_params(params_path)
+    except ParamsError as exc:
+        _fail(f"cannot read parameters: {exc}", 2)
+
+
+def _stage(name: str, root: Path, params_path: Path, executor=None) -> None:
     from curate.extract.annotate import ModelError  # lazy: start-up time
     from curate.validate.stage import CorpusRuleError  # lazy: start-up time
 
-    try:
-        params = load_params(params_path)
-    except ParamsError as exc:
-        _fail(f"cannot read parameters: {exc}", 2)
+    params = _load(params_path)
     with _handled(name, failure=(OutputError, CorpusRuleError, ModelError, WorkerPathError)):
         try:
-            result = run_step(name, root, params)
+            result = run_step(name, root, params, executor)
         except FileNotFoundError as exc:
             _fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
     typer.echo(result.summary())
@@ -96,8 +100,9 @@ for _step in STEPS:
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Run every stage in order, then the report, without DVC (`dvc repro` is the usual way)."""
     with _handled("run"), stage_lock(root, "curate run"):  # one lock: nothing slips between stages
-        for name in STAGES:
-            _stage(name, root, params)
+        with run_executor(_load(params)) as executor:  # one executor (pool or cluster) for every stage
+            for name in STAGES:
+                _stage(name, root, params, executor)
         report_cmd(root=root, params=params)
 
 
