@@ -67,15 +67,18 @@ def test_the_cli_has_a_command_for_every_step():
             assert commands[step.name].help == step.doc
 
 
-def run_recording_steps(tmp_path: Path, monkeypatch, command: str) -> list[str]:
+def run_recording_steps(tmp_path: Path, monkeypatch, command: str, executors: list | None = None) -> list[str]:
     """`curate <command>` on the bundled sample in `tmp_path`; the names of the step objects whose
-    `run` it called, in order (each still runs for real)."""
+    `run` it called, in order (each still runs for real), and in `executors` the executor each
+    was given."""
     ran: list[str] = []
     real = StageStep.run
 
-    def recording(self, root, params):
+    def recording(self, root, params, executor=None):
         ran.append(self.name)
-        return real(self, root, params)
+        if executors is not None:
+            executors.append(executor)
+        return real(self, root, params, executor)
 
     monkeypatch.setattr(StageStep, "run", recording)
     root = with_sample(tmp_path)
@@ -87,6 +90,14 @@ def run_recording_steps(tmp_path: Path, monkeypatch, command: str) -> list[str]:
 
 def test_curate_run_runs_every_step_object_in_order(tmp_path, monkeypatch):
     assert run_recording_steps(tmp_path, monkeypatch, "run") == [s.name for s in STEPS]
+
+
+def test_curate_run_gives_every_stage_one_and_the_same_executor(tmp_path, monkeypatch):
+    given: list = []
+    names = run_recording_steps(tmp_path, monkeypatch, "run", given)
+    stages = [ex for name, ex in zip(names, given) if name != "report"]
+    assert len(stages) == len(STEPS) - 1 and stages[0] is not None
+    assert all(ex is stages[0] for ex in stages)
 
 
 def test_a_stage_command_runs_its_step_object(tmp_path, monkeypatch):
