@@ -7,7 +7,7 @@ import re
 
 from curate.readers import ids
 from curate.record import ID_PATTERN, Record, Source
-from curate.validate.rules import facts
+from curate.validate.facts import facts
 
 
 def id_safe_in_validate(rid: str) -> bool:

@@ -26,7 +26,8 @@ from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, Rejected, encode, reject
 from curate.validate.corpus_rules import CorpusFacts, RuleResult, SourceGroups, evaluate, failures, metric_checks
 from curate.validate.publish import indexed_windows, LineIndex, shard_of, write_shard_sorted
-from curate.validate.rules import facts, judge, resolve_date
+from curate.validate.facts import facts, facts_lines
+from curate.validate.rules import judge, resolve_date
 
 if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judges records
     from curate.validate.rules import Verdicts
@@ -46,17 +47,6 @@ def _facts_settings(params: Params) -> tuple:
     # per language; a record without one (extracted before languages chose models): entity_labels
     labels = {None: frozenset(params.extract.entity_labels), **params.extract.labels_by_language()}
     return labels, resolve_date(vp.date_min), resolve_date(vp.date_max)
-
-
-def facts_lines(lines: list[bytes], how: tuple) -> list[tuple[dict, bytes | None]]:
-    """The executor task: each extracted line's contract facts (`facts`), and its canonical
-    encoding when the line is not exactly that (not written by extract; else None)."""
-    out = []
-    for line in lines:
-        record = RECORD_DECODER.decode(line)
-        canonical = encode(record)
-        out.append((facts(record, *how), canonical if canonical != line else None))
-    return out
 
 
 FAILED_METRICS = "failed-metrics.json"  # under corpus/interim/validate/: a failed build's metrics

@@ -6,7 +6,7 @@ from __future__ import annotations
 from curate.dataset.quality import QualityAccumulator
 from curate.record import Record, Source, Stats
 from curate.validate.corpus_rules import missing_fields
-from curate.validate.rules import facts
+from curate.validate.facts import facts
 
 
 def rec(**kw) -> Record:
