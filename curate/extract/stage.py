@@ -1,6 +1,7 @@
 """Step 4 as a stage: language (cached by text hash + language rule), then entities with the
 model of that language (cached by text hash + annotator), computed on an executor, then each
-record finished (curate.extract.finish). `extract_window` is what `curate check` reuses."""
+record finished (curate.extract.finish), on the executor too (`finish_lines`). `extract_window`
+is what `curate check` reuses."""
 
 from __future__ import annotations
 
