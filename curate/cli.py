@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import os
 import sys
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from pathlib import Path
 
 import typer
 
 from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_OPT, STAGE_COMMANDS, VERSION_OPT,
                                 ARTICLES_PANEL, STAGES_PANEL, UPKEEP_PANEL, VERSIONS_PANEL, CommandGroup,
-                                DiffFormat, ExportFormat, QualityFormat, help_when_bare, note_unused_params)
+                                DiffFormat, ExportFormat, QualityFormat, fail, handled, help_when_bare,
+                                note_unused_params)
 from curate.check.project import check_warnings, in_project
 from curate.engine.executors import WorkerPathError
 from curate.engine.io import OutputError
 from curate.params import ParamsError, load_params
-from curate.pipeline.locking import CorpusBusy, EXIT_BUSY, project_lock, stage_lock
+from curate.pipeline.locking import project_lock, stage_lock
 from curate.pipeline.repair import repair_dvc_state
 from curate.pipeline.registry import step
-from curate.pipeline.run import run_step
+from curate.pipeline.run import run_executor, run_step
 from curate.pipeline.stats import measured
 from curate.check.table import render_table
 from curate.render.progress import progress_bar
@@ -43,38 +44,23 @@ def _main(ctx: typer.Context, version: bool = VERSION_OPT) -> None:
     help_when_bare(ctx)
 
 
-def _fail(message: str, code: int = 1) -> None:
-    typer.echo(f"curate: {for_terminal(message)}", err=True)
-    raise typer.Exit(code)
-
-
-@contextmanager
-def _handled(command: str, usage: tuple = (), failure: tuple = ()):
-    """The one place a command's errors become exit codes: the corpus busy -> 75, a usage
-    error -> 2, a failure -> 1, each with `curate: <command>: <message>` on stderr."""
+def _load(params_path: Path):
     try:
-        yield
-    except CorpusBusy as exc:
-        _fail(str(exc), EXIT_BUSY)
-    except usage as exc:
-        _fail(f"{command}: {exc}", 2)
-    except failure as exc:
-        _fail(f"{command}: {exc}", 1)
+        return load_params(params_path)
+    except ParamsError as exc:
+        fail(f"cannot read parameters: {exc}", 2)
 
 
-def _stage(name: str, root: Path, params_path: Path) -> None:
+def _stage(name: str, root: Path, params_path: Path, executor=None) -> None:
     from curate.extract.annotate import ModelError  # lazy: start-up time
     from curate.validate.stage import CorpusRuleError  # lazy: start-up time
 
-    try:
-        params = load_params(params_path)
-    except ParamsError as exc:
-        _fail(f"cannot read parameters: {exc}", 2)
-    with _handled(name, failure=(OutputError, CorpusRuleError, ModelError, WorkerPathError)):
+    params = _load(params_path)
+    with handled(name, failure=(OutputError, CorpusRuleError, ModelError, WorkerPathError)):
         try:
-            result = run_step(name, root, params)
+            result = run_step(name, root, params, executor)
         except FileNotFoundError as exc:
-            _fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
+            fail(f"{name}: input missing: {exc.filename} (run the previous stage, or `dvc repro`)", 1)
     typer.echo(result.summary())
 
 
@@ -95,9 +81,10 @@ for _step in STEPS:
 @app.command(rich_help_panel=STAGES_PANEL)
 def run(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Run every stage in order, then the report, without DVC (`dvc repro` is the usual way)."""
-    with _handled("run"), stage_lock(root, "curate run"):  # one lock: nothing slips between stages
-        for name in STAGES:
-            _stage(name, root, params)
+    with handled("run"), stage_lock(root, "curate run"):  # one lock: nothing slips between stages
+        with run_executor(_load(params)) as executor:  # one executor (pool or cluster) for every stage
+            for name in STAGES:
+                _stage(name, root, params, executor)
         report_cmd(root=root, params=params)
 
 
@@ -110,7 +97,7 @@ def unlock(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     DVC's own "Unable to acquire lock" / "'...' is busy, it is being blocked by" messages mean
     another `dvc` command is running in this project: wait for it (or `dvc --wait-for-lock repro`).
     """
-    with _handled("unlock"):
+    with handled("unlock"):
         done = repair_dvc_state(root)
     for line in done or ["DVC's lock files (.dvc/tmp/rwlock, dvc.lock) are sound; nothing to repair"]:
         typer.echo(line)
@@ -148,9 +135,9 @@ def diff_cmd(
         note_unused_params("diff", params)
         code, text = run_diff(root, a, b, fields or None, limit, fmt.value, output)
     except DiffError as exc:
-        _fail(f"diff: {exc}", 2)
+        fail(f"diff: {exc}", 2)
     except Exception as exc:  # noqa: BLE001 - exit 1 means "differ": any failure must be 2
-        _fail(f"diff: {type(exc).__name__}: {exc}", 2)
+        fail(f"diff: {type(exc).__name__}: {exc}", 2)
     typer.echo(text, nl=False)
     raise typer.Exit(code)
 
@@ -160,7 +147,7 @@ def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     """Stage 6: quality report (md, html, json), reports/quality_metrics.json and plot data."""
     from curate.report.quality import QualityError  # lazy: start-up time
 
-    with _handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
+    with handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
         rep = step("report").run(root, None)
     c = rep["counts"]
     typer.echo(f"report: {c['accepted']} accepted, {c['rejected']} rejected; wrote reports/quality.{{md,html,json}}")
@@ -192,7 +179,7 @@ def quality_cmd(
         note_unused_params("quality", params)
         code, summary = quality_command(root, rev, fmt.value, fail_on or [], output)
     except (QualityError, RuleError) as exc:
-        _fail(f"quality: {exc}", 2)
+        fail(f"quality: {exc}", 2)
     summary()
     raise typer.Exit(code)
 
@@ -231,7 +218,7 @@ def check_cmd(
 
     # outside a project there is no corpus to protect: no lock (nor its .curate-cache/ folder)
     lock = project_lock(root, "curate check", exclusive=False, timeout=5) if in_project(root, params) else nullcontext()
-    with _handled("check", usage=(UsageError, ModelError)), lock, progress_bar() as update:
+    with handled("check", usage=(UsageError, ModelError)), lock, progress_bar() as update:
         result = check_paths(paths, root, params_path=params, progress=update)
     for warning in check_warnings(root, params, result.corpus_records, result.corpus_dir):
         typer.echo(f"curate: check: warning: {warning}", err=True)
@@ -260,7 +247,7 @@ def add_cmd(
     from curate.extract.annotate import ModelError  # lazy: start-up time
     from curate.check.inputs import UsageError  # lazy: start-up time
 
-    with _handled("add", usage=(UsageError, ModelError)), \
+    with handled("add", usage=(UsageError, ModelError)), \
             project_lock(root, "curate add", exclusive=not dry_run, timeout=5), progress_bar() as update:
         result = add_paths(paths, root, params_path=params, dry_run=dry_run, progress=update, dvc=dvc)
     _check_output(result.check, as_json, extra=result)
@@ -295,7 +282,7 @@ def release_cmd(
     from curate.release.build import ReleaseError, release  # lazy: start-up time
 
     note_unused_params("release", params)
-    with _handled("release", failure=(ReleaseError,)), project_lock(root, "curate release", exclusive=True, timeout=5):
+    with handled("release", failure=(ReleaseError,)), project_lock(root, "curate release", exclusive=True, timeout=5):
         res = release(root, version, license=license, name=name, url=url, creator=creator,
                       date=date, push=push, allow_local_remote=allow_local_remote,
                       log=lambda m: typer.echo(m))
@@ -322,7 +309,7 @@ def export_cmd(
         note_unused_params("export", params)
         results = export(root, fmt.value, rev, output)
     except ExportError as exc:
-        _fail(f"export: {exc}", 2)
+        fail(f"export: {exc}", 2)
     for r in results:
         typer.echo(f"{r.split}: {r.rows} records -> {r.path} ({r.bytes} bytes, sha256 {r.sha256[:16]}…)")
 
@@ -351,11 +338,11 @@ def cache_prune_cmd(
     from curate.pipeline.cache_prune import PruneRefused, prune, render_prune  # lazy: start-up time
     from curate.check.inputs import UsageError, load_params_for  # lazy: start-up time
     root = project_root or root
-    with _handled("cache prune", usage=(PruneRefused, UsageError, ModelError)):
+    with handled("cache prune", usage=(PruneRefused, UsageError, ModelError)):
         try:
             result = prune(root, load_params_for(root, params), dry_run=dry_run)
         except sqlite3.Error as exc:  # e.g. no room for VACUUM's copy: the deletions are committed
-            _fail(f"cache prune: {type(exc).__name__}: {exc}", 1)
+            fail(f"cache prune: {type(exc).__name__}: {exc}", 1)
     for line in render_prune(result):
         typer.echo(line)
 
@@ -370,7 +357,7 @@ def cache_info_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT, project_roo
     try:
         p = load_params_for(root, params)
     except UsageError as exc:
-        _fail(f"cache info: {exc}", 2)
+        fail(f"cache info: {exc}", 2)
     for line in render_info(cache_info(root, p), root / p.run.cache_dir if p.run.cache_dir else None):
         typer.echo(line)
 

@@ -5,17 +5,20 @@ One set of common options: every command takes `--root` (the project folder) and
 `quality`, `export`, `release`) use each version's own params.yaml and say so on stderr when a
 different `--params` is given; `unlock` reads no parameters and ignores it. `curate` and `curate cache` alone print their
 help and exit 0 (help is not an error). A Ctrl-C ends any command with one line and exit 130
-(`CommandGroup`).
+(`CommandGroup`). A command's errors become exit codes in one place (`handled`).
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
 import typer
 from typer.core import TyperGroup
 
+from curate.pipeline.locking import CorpusBusy, EXIT_BUSY
+from curate.render.text import for_terminal
 from curate.steps import STAGES
 
 from curate import __version__
@@ -106,3 +109,23 @@ class CommandGroup(TyperGroup):
             kept = "; outputs left as they were" if name in STAGE_COMMANDS else ""
             typer.echo(f"curate: {name}: interrupted{kept}", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+
+
+def fail(message: str, code: int = 1) -> None:
+    """End the command: `curate: <message>` on stderr, exit `code`."""
+    typer.echo(f"curate: {for_terminal(message)}", err=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def handled(command: str, usage: tuple = (), failure: tuple = ()):
+    """The one place a command's errors become exit codes: the corpus busy -> 75, a usage
+    error -> 2, a failure -> 1, each with `curate: <command>: <message>` on stderr."""
+    try:
+        yield
+    except CorpusBusy as exc:
+        fail(str(exc), EXIT_BUSY)
+    except usage as exc:
+        fail(f"{command}: {exc}", 2)
+    except failure as exc:
+        fail(f"{command}: {exc}", 1)

@@ -283,7 +283,7 @@ class ValidateParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """How to run, never what to produce: outputs are identical for any of these values."""
 
-    workers: str | int = "auto"          # processes for NER; auto = CPU count
+    workers: str | int = "auto"          # processes for the per-record work; auto = CPU count
     batch_size: int = 64                 # texts per nlp.pipe batch (no effect on output)
     scheduler: str | None = None         # dask.distributed address, e.g. tcp://10.0.0.5:8786
     cache_dir: str | None = ".curate-cache"  # annotation cache; null disables it

@@ -8,13 +8,13 @@ import re
 
 from curate.readers import ids
 from curate.record import ID_PATTERN, Record, Source
-from curate.validate.rules import facts
+from curate.validate.facts import facts
 from tests.builders import modules_using
 from tests.conftest import REPO
 
 # the modules that judge or publish ids by the rule: the readers' id maker, validate's facts, the
 # published schema (schemas/rules.json); each one is judged below
-JUDGES = {"curate.readers.ids", "curate.validate.rules", "curate.validate.schemas"}
+JUDGES = {"curate.readers.ids", "curate.validate.facts", "curate.validate.schemas"}
 
 
 def id_safe_in_validate(rid: str) -> bool:

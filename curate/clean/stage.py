@@ -15,7 +15,9 @@ from pathlib import Path
 import msgspec
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
-from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window
+from curate.engine.executors import map_chunked
+from curate.engine.stage import (StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window,
+                                 stage_executor, tagged)
 from curate.engine.step import StageStep
 from curate.globs import glob_matches
 from curate.params import Params, SourceDates, section_digest
@@ -77,25 +79,33 @@ def clean_cache_prefix(params: Params) -> str:
     return f"{code_digest(*CLEAN_CODE)}:{KEY}:{section_digest(params.clean)}:"
 
 
-def run_clean(root: Path, params: Params) -> StageResult:
-    """Clean every record. Results are cached by (raw record bytes, clean params, cleaning code),
-    so a rebuild after adding articles cleans only the new ones; a hit returns the exact bytes
-    the same code computed before, so outputs do not depend on the cache."""
+def clean_lines(lines: list[bytes], params: Params) -> list[bytes]:
+    """The executor task: `clean_one` of each ingested line, as tagged bytes (engine.stage.tagged)."""
+    dec = RECORD_DECODER
+    return [tagged(clean_one(dec.decode(ln), params)) for ln in lines]
+
+
+def run_clean(root: Path, params: Params, executor=None) -> StageResult:
+    """Clean every record, the lines a window's cache lacks on the executor (`run.workers`
+    processes or `run.scheduler`; in this process for a few). Results are cached by (raw record
+    bytes, clean params, cleaning code), so a rebuild after adding articles cleans only the new
+    ones; a hit returns the exact bytes the same code computed before, so outputs do not depend
+    on the cache."""
 
     cache = AnnotationCache(cache_file(root, params, "clean"))
     prefix = clean_cache_prefix(params)
-    dec = RECORD_DECODER
-
-    def compute(lines: list[bytes]) -> list[Record | Rejected]:
-        return [clean_one(dec.decode(ln), params) for ln in lines]
 
     def body(w: StageWriter, result: StageResult) -> None:
+        def compute(lines: list[bytes]) -> list[bytes]:
+            return map_chunked(ex, clean_lines, lines, params)
+
         for window in record_windows(previous_records(root, "clean"), result):
             cached_window(w, window, cache, prefix, compute)
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
 
-    try:
-        return run_stage(root, "clean", body)
+    try:  # an executor of its own is terminated if the stage fails or is interrupted
+        with stage_executor(params, executor) as ex:
+            return run_stage(root, "clean", body)
     finally:
         cache.close()
 
@@ -128,4 +138,4 @@ def live_keys(m: LiveKeys) -> None:
 
 
 # the step as an object: per record, `clean_one`
-STEP = StageStep(BY_NAME["clean"], run_clean, live_keys=live_keys, window=clean_one)
+STEP = StageStep(BY_NAME["clean"], run_clean, live_keys=live_keys, window=clean_one, parallel=True)

@@ -11,9 +11,10 @@ from curate.dedup.decisions import DedupKey, dedup_decisions
 from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
-from curate.engine.stage import WINDOW, StageResult, previous_records, run_stage, StageWriter
+from curate.engine.executors import map_chunked
+from curate.engine.stage import WINDOW, StageResult, previous_records, run_stage, StageWriter, stage_executor
 from curate.engine.step import StageStep
-from curate.params import Params
+from curate.params import DedupParams, Params
 from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, reject
 
@@ -42,10 +43,27 @@ def minhash_cache_prefix(params: Params) -> str:
     return f"{code_digest(*DEDUP_CODE)}:{dp.num_perm}:{dp.shingle_words}:"
 
 
-def run_dedup(root: Path, params: Params) -> StageResult:
+_SIGNERS: dict[tuple[int, int], NearDupIndex] = {}  # per process: the index whose hasher signs
+
+
+def signature_lines(lines: list[bytes], dedup: DedupParams) -> list[bytes]:
+    """The executor task: each record line's encoded MinHash signature (NearDupIndex.encoded_signature)."""
+    settings = (dedup.num_perm, dedup.shingle_words)
+    signer = _SIGNERS.get(settings)
+    if signer is None:
+        signer = _SIGNERS[settings] = NearDupIndex(dedup)
+    return [signer.encoded_signature(_TEXT_DECODER.decode(line).text) for line in lines]
+
+
+_TEXT_DECODER = msgspec.json.Decoder(_Text)
+
+
+def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
+    """Keys of every record and, with near dedup on, its MinHash signature (from the cache, or
+    computed on the executor: `run.workers` processes or `run.scheduler`, in this process for a
+    few); then the decisions and the records copied through or dropped, in this process."""
     src = previous_records(root, "dedup")
     key_dec = msgspec.json.Decoder(DedupKey)
-    text_dec = msgspec.json.Decoder(_Text)
     near = None
     if params.dedup.near:
         near = NearDupIndex(params.dedup)
@@ -53,31 +71,30 @@ def run_dedup(root: Path, params: Params) -> StageResult:
     lines_of_window: list[bytes] = []
 
     def add_signatures(lines: list[bytes], cache) -> None:
-        # signatures are cached by content hash + MinHash settings + near-dup code
+        # signatures are cached by content hash + MinHash settings + near-dup code; the missing
+        # ones are computed on the executor, a distinct text once, and added in input order
         wanted = [text_cache_key(prefix, keys[len(keys) - len(lines) + i].content_hash) for i in range(len(lines))]
         found = cache.get_many(set(wanted))
-        fresh = []
-        for key, line in zip(wanted, lines):
-            enc = found.get(key)
-            if enc is None:
-                enc = found[key] = near.encoded_signature(text_dec.decode(line).text)
-                fresh.append((key, enc))
-            near.add_encoded(enc)
+        todo = {key: line for key, line in zip(wanted, lines) if key not in found}
+        fresh = list(zip(todo, map_chunked(ex, signature_lines, list(todo.values()), params.dedup)))
+        found.update(fresh)
+        for key in wanted:
+            near.add_encoded(found[key])
         cache.put_many(fresh)
-
 
     cache = AnnotationCache(cache_file(root, params, "minhash"))
     prefix = minhash_cache_prefix(params)
     try:
-        for line in iter_lines(src):
-            keys.append(key_dec.decode(line))
-            if near is not None:
-                lines_of_window.append(line)
-                if len(lines_of_window) >= WINDOW:
-                    add_signatures(lines_of_window, cache)
-                    lines_of_window = []
-        if near is not None and lines_of_window:
-            add_signatures(lines_of_window, cache)
+        with stage_executor(params, executor) as ex:  # one of its own: terminated on a failure
+            for line in iter_lines(src):
+                keys.append(key_dec.decode(line))
+                if near is not None:
+                    lines_of_window.append(line)
+                    if len(lines_of_window) >= WINDOW:
+                        add_signatures(lines_of_window, cache)
+                        lines_of_window = []
+            if near is not None and lines_of_window:
+                add_signatures(lines_of_window, cache)
     finally:
         cache.close()
     drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
@@ -112,4 +129,4 @@ def live_keys(m: LiveKeys) -> None:
 
 
 # the step as an object: over all the keys, `dedup_decisions`
-STEP = StageStep(BY_NAME["dedup"], run_dedup, live_keys=live_keys, window=dedup_decisions)
+STEP = StageStep(BY_NAME["dedup"], run_dedup, live_keys=live_keys, window=dedup_decisions, parallel=True)

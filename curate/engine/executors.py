@@ -106,9 +106,12 @@ class LocalExecutor(_Executor):
 
 
 class DaskExecutor(_Executor):
-    """Runs tasks on a dask.distributed cluster (`pip install "curate[dask]"`)."""
+    """Runs tasks on a dask.distributed cluster (`pip install "curate[dask]"`);
+    `initializer(*initargs)` runs once on each worker, as a local pool's initializer does (a
+    worker plugin: the workers there now and any that join later, e.g. one restarted after a
+    crash)."""
 
-    def __init__(self, address: str):
+    def __init__(self, address: str, initializer: Callable[..., Any] | None = None, initargs: tuple = ()):
         try:
             from distributed import Client
         except ImportError as exc:  # pragma: no cover - depends on the extra
@@ -116,6 +119,12 @@ class DaskExecutor(_Executor):
         self.address = address
         self.client = Client(address)
         self._futures: list = []
+        if initializer is not None:
+            try:
+                self.client.register_plugin(_worker_plugin(initializer, initargs), name=WARM_UP_PLUGIN)
+            except BaseException:
+                self.client.close()
+                raise
 
     def map(self, fn: Callable[..., Any], tasks: Sequence[tuple]) -> list[Any]:
         self._futures = [self.client.submit(fn, *t, pure=False) for t in tasks]
@@ -156,6 +165,23 @@ class DaskExecutor(_Executor):
             self.client.close(timeout=2)
 
 
+WARM_UP_PLUGIN = "curate-worker-init"  # one per cluster: a later run's initializer replaces it
+
+
+def _worker_plugin(initializer: Callable[..., Any], initargs: tuple):
+    """A Dask worker plugin whose setup runs `initializer(*initargs)` (distributed loads lazily)."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    class WorkerInit(WorkerPlugin):
+        def __init__(self, fn, args):
+            self.fn, self.args = fn, args
+
+        def setup(self, worker) -> None:
+            self.fn(*self.args)
+
+    return WorkerInit(initializer, initargs)
+
+
 class WorkerPathError(RuntimeError):
     """A cluster worker cannot see a folder of the project by the path the driver sends it."""
 
@@ -183,11 +209,39 @@ def _all_done(futures: list) -> threading.Event:
 
 
 def make_executor(workers: int, scheduler: str | None = None, initializer=None, initargs: tuple = ()):
-    """Dask when a scheduler address is given (params or CURATE_DASK_SCHEDULER), else local."""
+    """Dask when a scheduler address is given (params or CURATE_DASK_SCHEDULER), else local;
+    `initializer(*initargs)` runs once in each worker of either."""
     address = scheduler or os.environ.get("CURATE_DASK_SCHEDULER") or None
     if address:
-        return DaskExecutor(address)
+        return DaskExecutor(address, initializer, initargs)
     return LocalExecutor(workers, initializer, initargs)
+
+
+def run_each(initializers: tuple) -> None:
+    """Run every function of `initializers` in order: the worker initializer of an executor
+    shared by several stages (curate/pipeline/run.py), each stage's own warm-up."""
+    for fn in initializers:
+        fn()
+
+
+# A per-record computation given fewer items than this runs in the calling process: shipping
+# a few records to workers (and, for a local pool not started yet, forking it) costs more than
+# computing them; outputs are the same bytes either way (the functions are pure).
+INLINE_BELOW = 256
+RECORDS_PER_TASK = 64  # records per task: a window of 2,048 is 32 tasks
+
+
+def map_chunked(executor, fn: Callable[..., list], items: Sequence, *args, chunk: int | None = None) -> list:
+    """`fn(items[i:i + chunk], *args)` for each chunk of `items` (RECORDS_PER_TASK by default),
+    on `executor` (in this process when there are fewer than INLINE_BELOW items), flattened: one
+    result per item, in order."""
+    chunk = chunk or RECORDS_PER_TASK
+    tasks = [(items[i:i + chunk], *args) for i in range(0, len(items), chunk)]
+    if len(items) < INLINE_BELOW:
+        results = [fn(*t) for t in tasks]
+    else:
+        results = executor.map(fn, tasks)
+    return [out for part in results for out in part]
 
 
 @contextlib.contextmanager

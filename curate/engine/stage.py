@@ -127,9 +127,15 @@ def record_windows(path: Path, result: StageResult) -> Iterator[list[bytes]]:
         progress.advance(len(window), work=sum(len(b) + 1 for b in window))
 
 
+def tagged(out: Record | Rejected) -> bytes:
+    """A stage's output for one input as bytes: `K` + the record's JSON line, or `R` + the
+    rejection's (what a stage cache holds and an executor task returns)."""
+    return (b"R" if isinstance(out, Rejected) else b"K") + encode(out)
+
+
 def cached_window(w: StageWriter, lines: list[bytes], cache, prefix: str, compute) -> None:
     """Write the outputs of a window of input lines, each from `cache` (keyed by `prefix` +
-    sha256 of the line) or computed by `compute(lines) -> [Record | Rejected]` and stored.
+    sha256 of the line) or computed by `compute(lines) -> [tagged bytes]` and stored.
 
     A hit holds exactly the bytes the same code and parameters produced before (the prefix names
     both), so an output never depends on whether the cache was warm."""
@@ -140,8 +146,7 @@ def cached_window(w: StageWriter, lines: list[bytes], cache, prefix: str, comput
         if key not in found:
             todo.setdefault(key, ln)
     fresh = []
-    for key, out in zip(todo, compute(list(todo.values()))):
-        value = (b"R" if isinstance(out, Rejected) else b"K") + encode(out)
+    for key, value in zip(todo, compute(list(todo.values()))):
         found[key] = value
         fresh.append((key, value))
     cache.put_many(fresh)

@@ -19,17 +19,25 @@ from curate.steps import Step
 class StageStep:
     """One step: `spec` (name, doc, code, params sections, caches: curate/steps.py), `runner`
     (root, params) -> StageResult, `live_keys` (marks for `curate cache prune`, for a step that
-    caches) and `window`, its per-record or per-window computation where `curate check` reuses it."""
+    caches) and `window`, its per-record or per-window computation where `curate check` reuses it.
+    A step whose per-record work runs on an executor has `parallel` (its runner takes `executor=`,
+    the one a whole `curate run` shares) and, if its workers need a warm-up, `worker_init` (a
+    picklable function of no arguments that each worker runs once)."""
 
     spec: Step
     runner: Callable
     live_keys: Callable | None = None
     window: Callable | None = None
+    parallel: bool = False
+    worker_init: Callable | None = None
 
     @property
     def name(self) -> str:
         return self.spec.name
 
-    def run(self, root: Path, params):
-        """Run the whole stage on the project at `root`: its StageResult (the report: its dict)."""
+    def run(self, root: Path, params, executor=None):
+        """Run the whole stage on the project at `root`: its StageResult (the report: its dict).
+        A parallel step runs on `executor` when given (the caller ends it), else on one of its own."""
+        if executor is not None and self.parallel:
+            return self.runner(root, params, executor=executor)
         return self.runner(root, params)

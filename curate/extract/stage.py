@@ -1,15 +1,21 @@
 """Step 4 as a stage: language (cached by text hash + language rule), then entities with the
 model of that language (cached by text hash + annotator), computed on an executor, then each
-record finished (curate.extract.finish). `extract_window` is what `curate check` reuses."""
+record finished (curate.extract.finish), on the executor too (`finish_lines`). `extract_window`
+is what `curate check` reuses."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+import msgspec
+
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
-from curate.engine.stage import StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window, stage_executor
+from curate.engine.executors import map_chunked
+from curate.engine.stage import (StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window,
+                                 stage_executor, tagged)
 from curate.engine.step import StageStep
 from curate.params import Params, shaping_digest
 from curate.steps import BY_NAME
@@ -109,32 +115,70 @@ class _Lookup:
                     fresh.append((k, self.spans[h]))
         self.cache.put_many(fresh)
 
-    def finish(self, record: Record, params: Params, digest: str) -> Record:
-        language = self.languages[record.content_hash]
-        model = self.models.get(language)
-        spans = decode_annotation(self.spans[record.content_hash]).spans if model else []
-        return finish_record(record, Annotation(spans, language), params.extract,
-                             self.identity[model] if model else None, digest,
-                             sorted(self.labels[language]) if model else None)
+    def annotation(self, content_hash: str) -> tuple[str, bytes | None]:
+        """What finishing a record of this text needs: its language, its model's encoded spans
+        (None when its language has no model)."""
+        language = self.languages[content_hash]
+        return language, self.spans[content_hash] if self.models.get(language) else None
+
+    def annotators(self) -> dict[str, tuple[tuple[str, str], list[str]]]:
+        """language -> (model identity, sorted labels kept), for each language with a model."""
+        return {lang: (self.identity[m], sorted(self.labels[lang])) for lang, m in self.models.items()}
+
+
+@dataclass(frozen=True)
+class _Finishing:
+    """What finishing any record needs beside its own annotation (sent once per executor task)."""
+
+    params: Params
+    annotators: dict[str, tuple[tuple[str, str], list[str]]]
+    digest: str
+
+
+def _finish_one(record: Record, language: str, spans: bytes | None, how: _Finishing) -> Record | Rejected:
+    """Stats, flags, provenance and entities of one record (`finish_record`); a record whose
+    finishing raises becomes an INTERNAL_ERROR rejection."""
+    try:
+        model, labels = how.annotators[language] if spans is not None else (None, None)
+        annotation = Annotation(decode_annotation(spans).spans if spans is not None else [], language)
+        return finish_record(record, annotation, how.params.extract, model, how.digest, labels)
+    except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the stage
+        return reject(record, Reason.INTERNAL_ERROR, f"extract raised {type(exc).__name__}: {exc}", "extract")
+
+
+def finish_lines(items: list[tuple[bytes, str, bytes | None]], how: _Finishing) -> list[bytes]:
+    """The executor task: each (record line, language, spans) finished, as tagged bytes."""
+    dec = RECORD_DECODER
+    return [tagged(_finish_one(dec.decode(line), language, spans, how)) for line, language, spans in items]
+
+
+def _annotated(records, params: Params, cache, executor) -> tuple[_Lookup, _Finishing]:
+    lookup = _Lookup(params, cache)
+    lookup.fill(records, params, executor)
+    return lookup, _Finishing(params, lookup.annotators(), shaping_digest(params))
 
 
 def extract_window(records: list[Record], params: Params, cache, executor) -> list[Record | Rejected]:
     """Extract a window of cleaned records, in order: each text's language, then its entities with
     the model of that language (none without one), from `cache` (an AnnotationCache) or computed
-    on `executor` and stored; then stats, flags and provenance (`finish_record`). A record whose
-    finishing raises becomes an INTERNAL_ERROR rejection. The extract stage and `curate check`
-    both call this."""
-    lookup = _Lookup(params, cache)
-    lookup.fill(records, params, executor)
-    digest = shaping_digest(params)
-    out: list[Record | Rejected] = []
-    for record in records:
-        try:
-            out.append(lookup.finish(record, params, digest))
-        except Exception as exc:  # noqa: BLE001 - a bug on one input must not stop the stage
-            out.append(reject(record, Reason.INTERNAL_ERROR,
-                              f"extract raised {type(exc).__name__}: {exc}", "extract"))
-    return out
+    on `executor` and stored; then stats, flags and provenance (`finish_record`) in this process.
+    A record whose finishing raises becomes an INTERNAL_ERROR rejection. `curate check` calls
+    this; the stage, `extract_lines`."""
+    lookup, how = _annotated(records, params, cache, executor)
+    return [_finish_one(r, *lookup.annotation(r.content_hash), how) for r in records]
+
+
+def extract_lines(lines: list[bytes], params: Params, cache, executor) -> list[bytes]:
+    """`extract_window` for the lines of a window, as tagged bytes, the finishing too on
+    `executor` (map_chunked); this process decodes only each line's hash and text."""
+    texts = [_TEXT_DECODER.decode(ln) for ln in lines]
+    lookup, how = _annotated(texts, params, cache, executor)
+    items = [(ln, *lookup.annotation(t.content_hash)) for ln, t in zip(lines, texts)]
+    del texts
+    return map_chunked(executor, finish_lines, items, how)
+
+
+_TEXT_DECODER = msgspec.json.Decoder(view(Record, ["content_hash", "text"], "_HashText"))
 
 
 def language_cache_prefix(params: Params) -> str:
@@ -177,11 +221,10 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     # finished records, keyed by input record bytes + extraction code + model + shaping params
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
-    dec = RECORD_DECODER
 
     def body(w: StageWriter, result: StageResult) -> None:
-        def compute(lines: list[bytes]) -> list[Record | Rejected]:
-            return extract_window([dec.decode(ln) for ln in lines], params, cache, ex)
+        def compute(lines: list[bytes]) -> list[bytes]:
+            return extract_lines(lines, params, cache, ex)
 
         for window in record_windows(previous_records(root, "extract"), result):
             cached_window(w, window, records_cache, prefix, compute)
@@ -199,8 +242,6 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
 def live_keys(m: LiveKeys) -> None:
     """For `curate cache prune`: the annotation keys (language and entities, by text and by the
     language extract gave it) and finished-record keys (by line) of dedup's output lines."""
-    import msgspec
-
     langs = msgspec.json.Decoder(view(Record, ["content_hash", "language"], "_LangKeys"))
     m.caches["annotations"].mark(k for line in m.lines("extract") for r in [langs.decode(line)]
                                  for k in annotation_keys(m.params, r.content_hash, r.language))
@@ -214,4 +255,5 @@ def live_keys(m: LiveKeys) -> None:
 
 
 # the step as an object: per window, `extract_window`
-STEP = StageStep(BY_NAME["extract"], run_extract, live_keys=live_keys, window=extract_window)
+STEP = StageStep(BY_NAME["extract"], run_extract, live_keys=live_keys, window=extract_window, parallel=True,
+                 worker_init=_init_worker)

@@ -262,4 +262,4 @@ def live_keys(m: LiveKeys) -> None:
 
 
 # the step as an object: per raw file, `read_file` (what `curate check` reads with)
-STEP = StageStep(BY_NAME["ingest"], run_ingest, live_keys=live_keys, window=read_file)
+STEP = StageStep(BY_NAME["ingest"], run_ingest, live_keys=live_keys, window=read_file, parallel=True)

@@ -1,3 +1,3 @@
-"""Step 5, validation: the record contract and corpus rules (rules, pandera), the generated
-schemas, publishing shards/manifest/metrics (publish), and its stage.
+"""Step 5, validation: the record contract (facts per record, judged by pandera in rules) and
+corpus rules, the generated schemas, publishing shards/manifest/metrics (publish), and its stage.
 """

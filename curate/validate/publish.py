@@ -8,8 +8,6 @@ from array import array
 from collections.abc import Iterator
 from pathlib import Path
 
-from curate.record import RECORD_DECODER, Record, encode
-
 
 def shard_of(record_id: str, shards: int) -> int:
     return zlib.crc32(record_id.encode("utf-8")) % shards
@@ -34,24 +32,24 @@ class LineIndex:
         return fh.read(self.lengths[pos])
 
 
-def indexed_records(path: Path, index: LineIndex, recoded: dict[int, bytes]) -> Iterator[Record]:
-    """Decode the records of `path` in order, adding each line's (offset, length) to `index`
-    so accepted lines can later be copied by offset: one decode per record, texts never kept.
-    A line that is not exactly `encode(record)` (other key order or spacing: not written by
-    extract) gets its canonical encoding kept in `recoded` under its position instead."""
-    dec = RECORD_DECODER
+def indexed_windows(path: Path, index: LineIndex, size: int) -> Iterator[list[bytes]]:
+    """The record lines of `path` (stripped, blank lines skipped) in windows of `size`, each
+    line's (offset, length) added to `index` as it is read, so accepted lines can later be
+    copied by offset; what a line holds is decoded elsewhere (validate's executor tasks)."""
     offset = 0
+    window: list[bytes] = []
     with open(path, "rb") as fh:
         for line in fh:
             stripped = line.strip()
             if stripped:
-                record = dec.decode(stripped)
-                canonical = encode(record)
-                if canonical != stripped:
-                    recoded[len(index)] = canonical
                 index.add(offset + len(line) - len(line.lstrip()), len(stripped))
-                yield record
+                window.append(stripped)
+                if len(window) >= size:
+                    yield window
+                    window = []
             offset += len(line)
+    if window:
+        yield window
 
 
 def write_shard_sorted(src, out_path: Path, entries: list[tuple[str, int]],

@@ -1,7 +1,8 @@
 """Validation: the record contract per record and corpus rules, with pandera (polars backend).
 
-Each record is reduced to a row of scalar facts (id, date, lengths, booleans for the checks
-that need the text, such as entity offsets) so the corpus frame holds no texts. One pandera
+Each record is reduced to a row of scalar facts (curate.validate.facts: id, date, lengths,
+booleans for the checks that need the text, such as entity offsets) so the corpus frame holds
+no texts. One pandera
 schema, built from params, checks the rows; every failing row maps to a stable reason code
 (the first failing check in CHECK_ORDER wins). Corpus-wide rules (null rates over the accepted
 rows) cannot reject a record: curate.validate.corpus_rules evaluates them, and they fail the stage.
@@ -10,9 +11,7 @@ rows) cannot reject a record: curate.validate.corpus_rules evaluates them, and t
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pandera.polars as pa
@@ -20,11 +19,8 @@ import polars as pl
 from pandera.errors import SchemaErrors
 
 from curate.params import NULL_FIELDS, ValidateParams
-from curate.record import Reason, Record, is_safe_id
-from curate.validate.corpus_rules import EXEMPT, CorpusFacts, SourceGroups, evaluate, missing_facts, total
-
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_TS = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?([+-]\d{2}:\d{2}|Z)$")
+from curate.record import Reason
+from curate.validate.corpus_rules import EXEMPT, CorpusFacts, SourceGroups, evaluate, total
 
 # column of the facts frame -> (reason code, human description of the rule)
 CHECKS: dict[str, tuple[Reason, str]] = {
@@ -47,56 +43,6 @@ CHECK_ORDER = ["text_chars", "date", "date_in_window", "id_safe", "content_hash_
 
 def resolve_date(value: str) -> str:
     return dt.date.today().isoformat() if value == "today" else value
-
-
-def _real_date(value: str | None) -> bool:
-    if value is None or not _DATE.match(value):
-        return False
-    try:
-        dt.date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _offsets_ok(text: str, entities) -> bool:
-    """Every entity span lies inside the text and spells exactly its `text`."""
-    n = len(text)
-    for e in entities:
-        start, end = e.start, e.end
-        if not (0 <= start < end <= n and text[start:end] == e.text):
-            return False
-    return True
-
-
-def facts(record: Record, labels: frozenset[str] | Mapping[str | None, frozenset[str]], date_min: str,
-          date_max: str) -> dict:
-    """The scalar facts about one record that the schema checks. `labels`: the entity labels
-    allowed, one set for every record or one per language (a language absent allows none)."""
-    text = record.text
-    allowed = labels if isinstance(labels, frozenset) else labels.get(record.language, frozenset())
-    date_ok = _real_date(record.date)
-    pub = record.published_at
-    return {
-        "id": record.id,
-        "id_safe": is_safe_id(record.id),
-        "content_hash_ok": record.content_hash == hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "offsets_ok": _offsets_ok(text, record.entities),
-        "labels_ok": {e.label for e in record.entities} <= allowed,
-        "published_at_ok": pub is None or (bool(_ISO_TS.match(pub)) and pub[:10] == record.date),
-        "text_chars": len(text.strip()),
-        "date": date_ok or record.date is None,
-        "date_in_window": (not date_ok) or (date_min <= record.date <= date_max),
-        "date_value": record.date,  # for the detail of a rejection (not a check)
-        "words": record.stats.words,
-        # title/dateline/date/credits_missing, by the one missing rule; dateline null (not
-        # counted) for a format that never carries one: clean flags `no_dateline` only where the
-        # conventions table says the format carries one
-        **missing_facts(record),
-        # which validate.sources entry the record belongs to (taken out before the frame is built)
-        "source_path": record.source.path,
-        "source_format": record.source.format,
-    }
 
 
 def build_schema(params: ValidateParams) -> pa.DataFrameSchema:

@@ -17,15 +17,17 @@ import orjson
 
 from curate import __version__
 from curate.engine.io import iter_lines, iter_rejected, replace_dir, write_atomic
-from curate.engine.stage import StageResult, previous_records
+from curate.engine.executors import map_chunked
+from curate.engine.stage import WINDOW, StageResult, previous_records, stage_executor
 from curate.engine.step import StageStep
 from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, Rejected, encode, reject
 from curate.validate.corpus_rules import CorpusFacts, RuleResult, SourceGroups, evaluate, failures, metric_checks
-from curate.validate.publish import indexed_records, LineIndex, shard_of, write_shard_sorted
-from curate.validate.rules import facts, judge, resolve_date
+from curate.validate.publish import indexed_windows, LineIndex, shard_of, write_shard_sorted
+from curate.validate.facts import facts, facts_lines
+from curate.validate.rules import judge, resolve_date
 
 if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judges records
     from curate.validate.rules import Verdicts
@@ -35,11 +37,16 @@ def validate_verdicts(records, params: Params):
     """Per-record verdicts (None = accepted, else (reason, detail)) and corpus-rule results for
     extracted records, in order: the contract facts of each record judged by the pandera schema.
     The validate stage and `curate check` both call this."""
+    how = _facts_settings(params)
+    return judge((facts(r, *how) for r in records), params.validate)
+
+
+def _facts_settings(params: Params) -> tuple:
+    """`facts`' arguments beside the record: labels per language, the date window."""
     vp = params.validate
     # per language; a record without one (extracted before languages chose models): entity_labels
     labels = {None: frozenset(params.extract.entity_labels), **params.extract.labels_by_language()}
-    dmin, dmax = resolve_date(vp.date_min), resolve_date(vp.date_max)
-    return judge((facts(r, labels, dmin, dmax) for r in records), vp)
+    return labels, resolve_date(vp.date_min), resolve_date(vp.date_max)
 
 
 FAILED_METRICS = "failed-metrics.json"  # under corpus/interim/validate/: a failed build's metrics
@@ -61,18 +68,25 @@ class _Judged:
     recoded: dict[int, bytes]
 
 
-def _judge_extracted(root: Path, params: Params) -> _Judged:
+def _judge_extracted(root: Path, params: Params, executor) -> _Judged:
+    """Each record's facts computed on the executor (`run.workers` processes or `run.scheduler`,
+    in this process for a few) a window at a time, then judged together here."""
     src = previous_records(root, "validate")
     line_index = LineIndex()  # (offset, length) per record line, in order
     recoded: dict[int, bytes] = {}
     ids: list[str] = []
+    how = _facts_settings(params)
 
-    def records_noting_ids():
-        for record in indexed_records(src, line_index, recoded):
-            ids.append(record.id)
-            yield record
+    def rows_noting_ids():
+        for window in indexed_windows(src, line_index, WINDOW):
+            first = len(ids)
+            for i, (row, canonical) in enumerate(map_chunked(executor, facts_lines, window, how)):
+                if canonical is not None:
+                    recoded[first + i] = canonical
+                ids.append(row["id"])
+                yield row
 
-    verdicts = validate_verdicts(records_noting_ids(), params)
+    verdicts = judge(rows_noting_ids(), params.validate)
     return _Judged(src, ids, verdicts, line_index, recoded)
 
 
@@ -200,10 +214,11 @@ def _refuse(root: Path, metrics: dict, failed: list[RuleResult]) -> CorpusRuleEr
         f"the metrics this build would have published are in {where}"), failed)
 
 
-def run_validate(root: Path, params: Params) -> StageResult:
+def run_validate(root: Path, params: Params, executor=None) -> StageResult:
     """Contract + corpus rules; when every corpus rule passes, publish shards sorted by id,
     rejected by reason, the manifest and the metrics. When one fails, publish nothing."""
-    judged = _judge_extracted(root, params)
+    with stage_executor(params, executor) as ex:  # one of its own: terminated on a failure
+        judged = _judge_extracted(root, params, ex)
     rej = _earlier_rejections(root, params)
     result = StageResult("validate")
     nshards = max(1, params.output.shards)
@@ -243,4 +258,4 @@ class CorpusRuleError(RuntimeError):
 
 
 # the step as an object: per window, `validate_verdicts`
-STEP = StageStep(BY_NAME["validate"], run_validate, window=validate_verdicts)
+STEP = StageStep(BY_NAME["validate"], run_validate, window=validate_verdicts, parallel=True)

@@ -1,7 +1,8 @@
 """`dvc repro` on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on
 127.0.0.1, started the way a user starts them, in a working folder that is not the project's.
-The build gives the bytes of the local build, also when a worker is killed mid-extract; a
-cluster that cannot see the project's folders stops with an error naming the path."""
+The build gives the bytes of the local build (`dvc repro`: one client per stage; `curate run`:
+one for the whole run), also when a worker is killed mid-extract; each worker runs extract's
+warm-up; a cluster that cannot see the project's folders stops with an error naming the path."""
 
 from __future__ import annotations
 
@@ -108,6 +109,28 @@ def test_dvc_repro_on_a_dask_scheduler_and_two_workers_gives_the_local_bytes(raw
     print(f"\n{ARTICLES} synthetic + sample articles: local {local_s:.1f} s, Dask (2 workers) {cluster_s:.1f} s")
     assert json.loads((proj / "reports/metrics.json").read_text())["inputs"] > ARTICLES
     assert digest(proj) == reference
+
+
+def test_curate_run_on_one_dask_client_for_every_stage_gives_the_local_bytes(raw, local_build, tmp_path):
+    reference, _ = local_build
+    proj = make_project(tmp_path / "proj", raw)
+    with dask_cluster(tmp_path / "elsewhere") as (address, _):
+        run([bin_path("curate"), "run"], proj, env={"CURATE_DASK_SCHEDULER": address})
+    assert digest(proj) == reference
+
+
+def test_a_dask_executor_runs_the_extract_warm_up_once_on_every_worker(tmp_path):
+    from curate.engine.executors import DaskExecutor
+    from curate.extract.language import _identifier
+    from curate.extract.stage import _init_worker
+
+    with dask_cluster(tmp_path / "elsewhere") as (address, _):
+        with DaskExecutor(address) as cold:
+            before = cold.client.run(_identifier.cache_info)
+        with DaskExecutor(address, _init_worker) as warm:
+            after = warm.client.run(_identifier.cache_info)
+    assert [info.currsize for info in before.values()] == [0, 0]
+    assert [(info.currsize, info.misses) for info in after.values()] == [(1, 1), (1, 1)]
 
 
 def test_a_worker_killed_mid_extract_leaves_the_build_its_local_bytes(raw, local_build, tmp_path):

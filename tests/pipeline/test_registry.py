@@ -76,9 +76,9 @@ def run_recording_steps(tmp_path: Path, monkeypatch, command: str) -> list[str]:
     ran: list[str] = []
     real = StageStep.run
 
-    def recording(self, root, params):
+    def recording(self, root, params, executor=None):
         ran.append(self.name)
-        return real(self, root, params)
+        return real(self, root, params, executor)
 
     monkeypatch.setattr(StageStep, "run", recording)
     root = with_sample(tmp_path)
@@ -90,6 +90,22 @@ def run_recording_steps(tmp_path: Path, monkeypatch, command: str) -> list[str]:
 
 def test_curate_run_runs_every_step_object_in_order(tmp_path, monkeypatch):
     assert run_recording_steps(tmp_path, monkeypatch, "run") == [s.name for s in STEPS]
+
+
+def test_curate_run_gives_every_stage_one_and_the_same_executor(tmp_path, monkeypatch):
+    import curate.engine.stage
+
+    given: list = []  # the executor each stage was handed when it asked for one
+    real = curate.engine.stage.executor_for
+
+    def recording(executor, *args, **kwargs):
+        given.append(executor)
+        return real(executor, *args, **kwargs)
+
+    monkeypatch.setattr(curate.engine.stage, "executor_for", recording)
+    run_recording_steps(tmp_path, monkeypatch, "run")
+    assert len(given) == len(STAGES) and given[0] is not None
+    assert all(ex is given[0] for ex in given)
 
 
 def test_a_stage_command_runs_its_step_object(tmp_path, monkeypatch):

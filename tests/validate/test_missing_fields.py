@@ -11,7 +11,7 @@ from curate.record import Record, Source, Stats, encode
 from curate.release.facts import corpus_facts
 from curate.report.quality import QualityAccumulator
 from curate.validate.corpus_rules import missing_fields
-from curate.validate.rules import facts
+from curate.validate.facts import facts
 from tests.builders import modules_using
 
 # the modules that count missing fields with curate.record.is_missing, each one a counter below

@@ -6,7 +6,8 @@ import hashlib
 
 from curate.params import ValidateParams
 from curate.record import Reason, Record, Source, Stats
-from curate.validate.rules import facts, judge
+from curate.validate.facts import facts
+from curate.validate.rules import judge
 
 
 def rec(rid: str, date: str | None = "2012-06-08", dateline: str | None = None, flags=()) -> Record:

@@ -8,7 +8,8 @@ import pytest
 
 from curate.params import ValidateParams
 from curate.record import Entity, Reason, Record, Source, Stats
-from curate.validate.rules import facts, judge
+from curate.validate.facts import facts
+from curate.validate.rules import judge
 
 LABELS = frozenset({"PERSON", "GPE", "ORG"})
 
