@@ -3,11 +3,14 @@ decisions of curate.dedup.decisions, then the records copied through or dropped 
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import msgspec
 
 from curate.dedup.decisions import DedupKey, dedup_decisions
+from curate.dedup.key_table import KeyTable, load_lines
 from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
@@ -42,19 +45,29 @@ def minhash_cache_prefix(params: Params) -> str:
     return f"{code_digest(*DEDUP_CODE)}:{dp.num_perm}:{dp.shingle_words}:"
 
 
+def _spill_path(src: Path) -> Path:
+    """A scratch file for the signatures beside the interim folders (removed when dedup ends)."""
+    fd, name = tempfile.mkstemp(prefix=".dedup-signatures-", dir=src.parent.parent)
+    os.close(fd)
+    return Path(name)
+
+
 def run_dedup(root: Path, params: Params) -> StageResult:
     src = previous_records(root, "dedup")
     key_dec = msgspec.json.Decoder(DedupKey)
     text_dec = msgspec.json.Decoder(_Text)
     near = None
     if params.dedup.near:
-        near = NearDupIndex(params.dedup)
-    keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
+        near = NearDupIndex(params.dedup, spill=_spill_path(src))
+    # per record only hashes of its id and content hash: full keys are read back for the few
+    # records a rule compares (curate/dedup/key_table.py); each text becomes a signature
+    keys = KeyTable(lambda wanted: load_lines(iter_lines(src), wanted, key_dec.decode))
+    hashes: list[str] = []  # content hashes of the window's records
     lines_of_window: list[bytes] = []
 
     def add_signatures(lines: list[bytes], cache) -> None:
         # signatures are cached by content hash + MinHash settings + near-dup code
-        wanted = [text_cache_key(prefix, keys[len(keys) - len(lines) + i].content_hash) for i in range(len(lines))]
+        wanted = [text_cache_key(prefix, h) for h in hashes]
         found = cache.get_many(set(wanted))
         fresh = []
         for key, line in zip(wanted, lines):
@@ -65,27 +78,35 @@ def run_dedup(root: Path, params: Params) -> StageResult:
             near.add_encoded(enc)
         cache.put_many(fresh)
 
-
     cache = AnnotationCache(cache_file(root, params, "minhash"))
     prefix = minhash_cache_prefix(params)
     try:
-        for line in iter_lines(src):
-            keys.append(key_dec.decode(line))
-            if near is not None:
-                lines_of_window.append(line)
-                if len(lines_of_window) >= WINDOW:
-                    add_signatures(lines_of_window, cache)
-                    lines_of_window = []
-        if near is not None and lines_of_window:
-            add_signatures(lines_of_window, cache)
+        try:
+            for line in iter_lines(src):
+                key = key_dec.decode(line)
+                keys.add(key)
+                if near is not None:
+                    hashes.append(key.content_hash)
+                    lines_of_window.append(line)
+                    if len(lines_of_window) >= WINDOW:
+                        add_signatures(lines_of_window, cache)
+                        lines_of_window, hashes = [], []
+            if near is not None and lines_of_window:
+                add_signatures(lines_of_window, cache)
+        finally:
+            cache.close()
+        index_bytes = keys.nbytes + (near.nbytes if near is not None else 0)
+        drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
     finally:
-        cache.close()
-    drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
+        if near is not None:
+            near.close()
 
     record_dec = RECORD_DECODER
 
     def body(w: StageWriter, result: StageResult) -> None:
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)  # MinHash signatures
+        result.extra.update(index_bytes=index_bytes,
+                            index_bytes_per_record=round(index_bytes / len(keys), 1) if len(keys) else 0)
         # kept lines are copied as clean wrote them; only dropped records are decoded
         for i, line in enumerate(iter_lines(src)):
             result.inputs += 1
