@@ -1,7 +1,7 @@
 """Scale benchmark: a full `dvc repro` over N synthetic articles (NER off), no-op and +1% rebuilds.
 
     python benchmarks/scale.py --articles 10000 [100000 ...] [--seed 7] [--batch 1000]
-        [--workers 2] [--project-to 1000000] [--out scale.json]
+        [--workers 2] [--project-to 1000000] [--out scale.json] [--keep /tmp/scale-proj]
 
 For each N, in a fresh temp git+DVC project built from this checkout (pipeline_bench.make_project,
 hermetic DVC settings):
@@ -49,7 +49,7 @@ def _stages(lines: list[dict], articles: int) -> dict:
     return out
 
 
-def run_size(n: int, seed: int, batch: int, workers: int) -> dict:
+def run_size(n: int, seed: int, batch: int, workers: int, keep: Path | None = None) -> dict:
     base = Path(tempfile.mkdtemp(prefix="curate-scale-"))
     try:
         stats = base / "stages.jsonl"
@@ -91,6 +91,9 @@ def run_size(n: int, seed: int, batch: int, workers: int) -> dict:
         res["targets"] = {"noop_under_3s": res["noop_s"] < 3.0, "plus_1pct_within_3pct": res["plus_1pct_fraction"] <= 0.03,
                           "dedup_index_le_300b": (res["dedup_index_bytes_per_record"] or math.inf) <= 300,
                           "under_2gb": res["under_2gb"]}
+        if keep is not None:
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(proj, keep, symlinks=True)
         return res
     finally:
         shutil.rmtree(base, ignore_errors=True)
@@ -119,10 +122,12 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--project-to", type=int, default=1_000_000)
     ap.add_argument("--out", type=Path, default=None)
+    ap.add_argument("--keep", type=Path, default=None, help="keep the largest size's project here")
     args = ap.parse_args(argv)
     runs = []
-    for n in sorted(args.articles):
-        runs.append(run_size(n, args.seed, args.batch, args.workers))
+    sizes = sorted(args.articles)
+    for n in sizes:
+        runs.append(run_size(n, args.seed, args.batch, args.workers, args.keep if n == sizes[-1] else None))
         print(json.dumps(runs[-1]), file=sys.stderr, flush=True)
     result: dict = {"seed": args.seed, "batch": args.batch, "workers": args.workers, "runs": runs}
     if len(runs) >= 2:

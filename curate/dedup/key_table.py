@@ -50,7 +50,7 @@ class KeyTable:
 
     @property
     def nbytes(self) -> int:
-        """Bytes held in memory (array capacities included)."""
+        """Bytes held in memory (the arrays' lengths; array.array over-allocates a few %)."""
         return (self._id.buffer_info()[1] + self._content.buffer_info()[1]) * 8 + len(self._canceled)
 
     def canceled(self) -> list[int]:

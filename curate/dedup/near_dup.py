@@ -145,7 +145,7 @@ class NearDupIndex:
         """Add a signature from `encoded_signature`; returns its index."""
         if self.spill is not None:
             self._pending.append(encoded)
-            if len(self._pending) >= 4096:
+            if len(self._pending) >= 1024:
                 self.flush()
             self._n += 1
             return self._n - 1
@@ -160,7 +160,7 @@ class NearDupIndex:
         return self._n - 1
 
     def flush(self) -> None:
-        """Spill mode: the pending signatures (at most 4,096) to the file, their short band keys
+        """Spill mode: the pending signatures (at most 1,024) to the file, their short band keys
         to memory."""
         if self.spill is None or not self._pending:
             return
@@ -174,7 +174,7 @@ class NearDupIndex:
 
     @property
     def nbytes(self) -> int:
-        """Bytes this index holds in memory (array capacities included)."""
+        """Bytes this index holds in memory (the arrays' lengths; array.array over-allocates a few %)."""
         if self.spill is None:
             return self._sigs.nbytes + self._sizes.nbytes
         return (self._short.buffer_info()[1] * self._short.itemsize + self._size_col.buffer_info()[1]

@@ -3,8 +3,6 @@ decisions of curate.dedup.decisions, then the records copied through or dropped 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import msgspec
@@ -46,10 +44,9 @@ def minhash_cache_prefix(params: Params) -> str:
 
 
 def _spill_path(src: Path) -> Path:
-    """A scratch file for the signatures beside the interim folders (removed when dedup ends)."""
-    fd, name = tempfile.mkstemp(prefix=".dedup-signatures-", dir=src.parent.parent)
-    os.close(fd)
-    return Path(name)
+    """The scratch file of the signatures, beside the interim folders: one name, so a killed run's
+    file is overwritten by the next (a stage runs alone: curate/pipeline/locking.py)."""
+    return src.parent.parent / ".dedup-signatures.tmp"
 
 
 def run_dedup(root: Path, params: Params) -> StageResult:
@@ -95,6 +92,8 @@ def run_dedup(root: Path, params: Params) -> StageResult:
                 add_signatures(lines_of_window, cache)
         finally:
             cache.close()
+        if near is not None:
+            near.flush()  # the last pending signatures (a bounded buffer, not per record)
         index_bytes = keys.nbytes + (near.nbytes if near is not None else 0)
         drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
     finally:
