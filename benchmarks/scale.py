@@ -16,9 +16,8 @@ hermetic DVC settings):
 5. dedup's index bytes per record (the `index_bytes_per_record` the stage reports: what it holds
    per record while deciding; target <= 300) and per-article costs (wall and CPU ms per article,
    overall and per stage).
-With two sizes or more, the per-article growth between the two largest and a projection to
-`--project-to` articles (the largest size's per-article cost times that growth, per decade) are
-added. Every process is checked against 2 GB (`under_2gb`).
+With two sizes or more, a projection to `--project-to` articles is added: every figure extended
+along the straight line through the two largest sizes. Every process is checked against 2 GB (`under_2gb`).
 """
 
 from __future__ import annotations
@@ -100,17 +99,22 @@ def run_size(n: int, seed: int, batch: int, workers: int, keep: Path | None = No
 
 
 def projection(small: dict, big: dict, target: int) -> dict:
-    """Per-article growth between two sizes, applied per decade from the larger to `target`."""
-    decades = math.log10(big["articles"] / small["articles"])
-    out = {"from": big["articles"], "to": target}
-    for key in ("full_ms_per_article",):
-        growth = (big[key] / small[key]) ** (1 / decades) if decades > 0 else 1.0
-        ahead = math.log10(target / big["articles"])
-        out["growth_per_decade"] = round(growth, 3)
-        out["full_s"] = round(big[key] * growth ** ahead * target / 1000, 1)
-    for name in ("noop_s", "max_process_mb"):
-        growth = (big[name] / small[name]) ** (1 / decades) if decades > 0 else 1.0
-        out[name] = round(big[name] * growth ** math.log10(target / big["articles"]), 1)
+    """Each figure extended along the straight line through the two largest sizes (time and
+    memory per article measured between them, the fixed part kept): wall times, each stage's
+    wall and peak RSS, the no-op and +1% rebuilds."""
+    def line(a: float, b: float) -> float:
+        # never below the larger size's figure: a difference within the noise does not shrink it
+        return round(max(b, b + (target - big["articles"]) * (b - a) / (big["articles"] - small["articles"])), 1)
+
+    out: dict = {"from": [small["articles"], big["articles"]], "to": target}
+    for key in ("full_s", "noop_s", "plus_1pct_s", "max_process_mb"):
+        out[key] = line(small[key], big[key])
+    out["plus_1pct_fraction"] = round(out["plus_1pct_s"] / out["full_s"], 4)
+    out["stages"] = {name: {"wall_s": line(small["full_stages"][name]["wall_s"], s["wall_s"]),
+                            "peak_rss_mb": line(small["full_stages"][name]["peak_rss_mb"], s["peak_rss_mb"])}
+                     for name, s in big["full_stages"].items() if name in small["full_stages"]}
+    out["max_process_mb"] = max([out["max_process_mb"]] + [s["peak_rss_mb"] for s in out["stages"].values()])
+    out["under_2gb"] = out["max_process_mb"] < LIMIT_MB
     return out
 
 
