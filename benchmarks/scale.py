@@ -87,7 +87,8 @@ def run_size(n: int, seed: int, batch: int, workers: int, keep: Path | None = No
         peaks += [s["peak_rss_mb"] for s in res["full_stages"].values()]
         res["max_process_mb"] = max(peaks)
         res["under_2gb"] = res["max_process_mb"] < LIMIT_MB
-        res["targets"] = {"noop_under_3s": res["noop_s"] < 3.0, "plus_1pct_within_3pct": res["plus_1pct_fraction"] <= 0.03,
+        res["targets"] = {"noop_under_3s": res["noop_s"] < 3.0,
+                          "plus_1pct_within_3pct": res["plus_1pct_fraction"] <= 0.03,
                           "dedup_index_le_300b": (res["dedup_index_bytes_per_record"] or math.inf) <= 300,
                           "under_2gb": res["under_2gb"]}
         if keep is not None:

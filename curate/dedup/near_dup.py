@@ -246,7 +246,8 @@ class NearDupIndex:
         exact = np.zeros(len(pairs), dtype=bool)
         m = margin(t, self.hasher.num_perm)
         lo, hi = np.clip(est - m, 0, 1), np.clip(est + m, 0, 1)
-        border = self._decide(lo, self._containment(lo, pairs, sizes)) != self._decide(hi, self._containment(hi, pairs, sizes))
+        border = (self._decide(lo, self._containment(lo, pairs, sizes))
+                  != self._decide(hi, self._containment(hi, pairs, sizes)))
         self.stats = {"candidates": int(len(pairs)), "borderline": int(border.sum()), "bands": bands, "rows": rows}
         if reload is not None and border.any():
             bpairs = pairs[border]

@@ -15,7 +15,8 @@ def test_windows_close_at_the_byte_bound_and_keep_path_order():
 
 def test_windows_close_at_the_file_bound():
     files = [f"a{i}.txt" for i in range(5)]
-    assert list(file_windows(files, {}, max_files=2, max_bytes=100)) == [["a0.txt", "a1.txt"], ["a2.txt", "a3.txt"], ["a4.txt"]]
+    windows = list(file_windows(files, {}, max_files=2, max_bytes=100))
+    assert windows == [["a0.txt", "a1.txt"], ["a2.txt", "a3.txt"], ["a4.txt"]]
 
 
 def test_a_file_larger_than_the_bound_is_a_window_alone():
