@@ -21,7 +21,7 @@ import msgspec
 from curate.params import Params
 from curate.dedup.key_table import KeyTable
 from curate.dedup.near_dup import near_decisions, order_key, utc_text as _utc
-from curate.record import CANCELED_FLAG, STORY_ID_PREFIXES, Reason
+from curate.record import STORY_ID_PREFIXES, Reason
 
 
 class _SourceKey(msgspec.Struct, frozen=True):
