@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from curate.params import DedupParams
+from curate.dedup.spill import SpilledRows
 from curate.dedup.lsh import (BIG_BUCKET, EMPTY, MAX_MISS, SEED, VERIFY_CHUNK, MinHasher, band_keys,  # noqa: F401
                               candidate_pairs, estimate_jaccard, exact_jaccard, lsh_params, margin)
 
@@ -105,7 +106,7 @@ class NearDupIndex:
     >>> clusters = index.clusters(order_keys)
 
     With `spill` (a scratch file path) the index is compact: signatures go to that file as they
-    come (read back only for the rows of candidate pairs), and memory holds per record only the
+    come (read back with pread only for the rows of candidate pairs), and memory holds per record only the
     low 32 bits of its LSH band keys, its distinct-shingle count and whether it has words
     (`nbytes`: 4 x bands + 5 bytes, 165 at the default settings). The pairs are the same.
     """
@@ -126,6 +127,7 @@ class NearDupIndex:
             self._short = array("I")   # band keys, low 32 bits, `bands` per record
             self._size_col = array("I")
             self._usable = bytearray()
+            self._rows: SpilledRows | None = None
 
     def __len__(self) -> int:
         return self._n
@@ -184,6 +186,8 @@ class NearDupIndex:
         """Spill mode: close and delete the scratch file."""
         if self.spill is not None and not self._file.closed:
             self._file.close()
+            if self._rows is not None:
+                self._rows.close()
             self.spill.unlink(missing_ok=True)
 
     @property
@@ -192,9 +196,11 @@ class NearDupIndex:
             return self._sigs[: self._n]
         self.flush()
         self._file.flush()
-        if self._n == 0:
-            return np.empty((0, self.hasher.num_perm), dtype=np.uint32)
-        return np.memmap(self.spill, dtype=np.uint32, mode="r", shape=(self._n, self.hasher.num_perm))
+        if self._rows is None or self._rows.shape[0] != self._n:
+            if self._rows is not None:
+                self._rows.close()
+            self._rows = SpilledRows(self.spill, self._n, self.hasher.num_perm)
+        return self._rows
 
     @property
     def sizes(self) -> np.ndarray:

@@ -11,6 +11,7 @@ from curate.dedup.decisions import DedupKey, _SourceKey, dedup_decisions
 from curate.dedup.key_table import KeyTable
 from curate.dedup.lsh import MinHasher, candidate_pairs
 from curate.dedup.near_dup import NearDupIndex
+from curate.dedup.spill import SpilledRows
 from curate.params import Params
 from curate.record import Reason
 from tests.builders import synthetic_article
@@ -89,3 +90,16 @@ def test_short_band_keys_that_collide_change_no_candidate_pair():
     sigs = np.vstack([h.signature(t) for t in texts])
     colliding = np.zeros((len(texts), 40), dtype=np.uint32)  # every short key equal
     assert candidate_pairs(sigs, 40, 3, short_keys=colliding).tolist() == candidate_pairs(sigs, 40, 3).tolist()
+
+
+def test_spilled_rows_read_back_as_the_array_they_were_written_from(tmp_path):
+    sigs = np.arange(40 * 8, dtype=np.uint32).reshape(40, 8)
+    (tmp_path / "sigs").write_bytes(sigs.tobytes())
+    rows = SpilledRows(tmp_path / "sigs", 40, 8)
+    try:
+        idx = np.array([7, 3, 7, 39])
+        assert (rows[5] == sigs[5]).all()
+        assert (rows[idx] == sigs[idx]).all()
+        assert (rows[idx, 2:5] == sigs[idx, 2:5]).all()
+    finally:
+        rows.close()
