@@ -19,8 +19,9 @@ import re
 import msgspec
 
 from curate.params import Params
+from curate.dedup.key_table import KeyTable
 from curate.dedup.near_dup import near_decisions, order_key, utc_text as _utc
-from curate.record import CANCELED_FLAG, STORY_ID_PREFIXES, Reason
+from curate.record import STORY_ID_PREFIXES, Reason
 
 
 class _SourceKey(msgspec.Struct, frozen=True):
@@ -89,26 +90,36 @@ def _latest_version(keys: list[DedupKey], idx: list[int], ranks) -> int:
     return min((i for i in idx if _version_time(keys[i]) == latest), key=ranks)
 
 
-def _cancellations(keys: list[DedupKey]) -> dict[int, tuple[Reason, str | None, str]]:
+def _cancellations(keys: dict[int, DedupKey], canceled: list[int]) -> dict[int, tuple[Reason, str | None, str]]:
     """Cancellation items (flag `canceled`) are dropped as `cancellation`; every version of their
-    story not newer than the latest cancellation is `withdrawn` (a version after it stands)."""
+    story not newer than the latest cancellation is `withdrawn` (a version after it stands).
+    `keys`: the loaded keys (every cancellation and every record sharing an id hash with one)."""
     drop: dict[int, tuple[Reason, str | None, str]] = {}
     cancels: dict[str, tuple[str, str]] = {}  # story id -> (latest cancellation time, its path)
-    for i, k in enumerate(keys):
-        if CANCELED_FLAG in k.flags:
-            drop[i] = (Reason.CANCELLATION, None, f"cancels story {k.id}: the item withdraws its "
-                       f"earlier versions and is no article itself")
-            when = _version_time(k) or "\uffff"  # an undated cancellation withdraws every version
-            if k.id.startswith(STORY_ID_PREFIXES) and when >= cancels.get(k.id, ("", ""))[0]:
-                cancels[k.id] = (when, k.source.path)
-    for i, k in enumerate(keys):
+    for i in canceled:
+        k = keys[i]
+        drop[i] = (Reason.CANCELLATION, None, f"cancels story {k.id}: the item withdraws its "
+                   f"earlier versions and is no article itself")
+        when = _version_time(k) or "\uffff"  # an undated cancellation withdraws every version
+        if k.id.startswith(STORY_ID_PREFIXES) and when >= cancels.get(k.id, ("", ""))[0]:
+            cancels[k.id] = (when, k.source.path)
+    for i, k in keys.items():
         if i not in drop and k.id in cancels and _version_time(k) <= cancels[k.id][0]:
             drop[i] = (Reason.WITHDRAWN, None, f"story {k.id} was canceled by {cancels[k.id][1]} "
                        f"({cancels[k.id][0].strip(chr(0xffff)) or 'undated'})")
     return drop
 
 
-def dedup_decisions(keys: list[DedupKey], params: Params, near=None, reload=None,
+def _groups(keys: dict[int, DedupKey], drop, field: str) -> list[list[int]]:
+    """Indices (ascending) of the loaded records not dropped yet that share `field`, 2 or more."""
+    by: dict[str, list[int]] = {}
+    for i, k in keys.items():
+        if i not in drop:
+            by.setdefault(getattr(k, field), []).append(i)
+    return [idx for idx in by.values() if len(idx) >= 2]
+
+
+def dedup_decisions(keys: list[DedupKey] | KeyTable, params: Params, near=None, reload=None,
                     arrivals: list[tuple] | None = None) -> dict[int, tuple[Reason, str | None, str]]:
     """Index → (reason, kept id, detail) for every record to drop. Deterministic in the keys.
 
@@ -124,44 +135,44 @@ def dedup_decisions(keys: list[DedupKey], params: Params, near=None, reload=None
        `near_threshold`; keep the earliest published (UTC); ties: an intact copy, the first to arrive, the
        smallest id; the others are `near_duplicate`. `reload(indices)` yields (index, text) for
        the exact check of borderline pairs (see curate/dedup/near_dup.py).
+    `keys` is a list of keys or a `KeyTable` (curate/dedup/key_table.py): only the keys of records
+    that share an id or content hash, or end up in a near-duplicate cluster, are ever loaded.
     `arrivals[i]` overrides `arrival(keys[i])` (curate check ranks its new inputs last).
     """
-    given = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(keys[i]))
+    table = keys if isinstance(keys, KeyTable) else KeyTable.of(keys)
+    loaded: dict[int, DedupKey] = dict(sorted(table.load(table.worth_loading()).items()))
+    given = (lambda i: arrivals[i]) if arrivals is not None else (lambda i: arrival(loaded[i]))
 
     def ranks(i: int) -> tuple:  # ties: an intact copy first, then the first to arrive
-        return (damaged(keys[i]), given(i))
+        return (damaged(loaded[i]), given(i))
 
-    drop: dict[int, tuple[Reason, str | None, str]] = _cancellations(keys)
+    drop: dict[int, tuple[Reason, str | None, str]] = _cancellations(loaded, table.canceled())
     if params.dedup.story_versions:
-        by_id: dict[str, list[int]] = {}
-        for i, k in enumerate(keys):
-            if i not in drop:
-                by_id.setdefault(k.id, []).append(i)
-        for rid, idx in by_id.items():
-            if len(idx) < 2:
-                continue
-            keep = _latest_version(keys, idx, ranks)
+        for idx in _groups(loaded, drop, "id"):
+            rid = loaded[idx[0]].id
+            keep = _latest_version(loaded, idx, ranks)
             reason = Reason.STORY_VERSION if rid.startswith(STORY_ID_PREFIXES) else Reason.DUPLICATE_ID
             for i in idx:
                 if i != keep:
                     drop[i] = (reason, rid, f"another version of story {rid} was kept "
-                               f"(kept {keys[keep].source.path}, published {_when(keys[keep])})")
+                               f"(kept {loaded[keep].source.path}, published {_when(loaded[keep])})")
     if params.dedup.exact:
-        by_hash: dict[str, list[int]] = {}
-        for i, k in enumerate(keys):
-            if i not in drop:
-                by_hash.setdefault(k.content_hash, []).append(i)
-        for idx in by_hash.values():
-            if len(idx) < 2:
-                continue
-            keep = _earliest_copy(keys, idx, ranks)
+        for idx in _groups(loaded, drop, "content_hash"):
+            keep = _earliest_copy(loaded, idx, ranks)
             for i in idx:
                 if i != keep:
-                    drop[i] = (Reason.DUPLICATE, keys[keep].id,
-                               f"same text as {keys[keep].id} ({keys[keep].source.path})")
+                    drop[i] = (Reason.DUPLICATE, loaded[keep].id,
+                               f"same text as {loaded[keep].id} ({loaded[keep].source.path})")
     if params.dedup.near and near is not None:
-        order = [order_key(k.id, k.published_at, k.date)[:2] + (ranks(i), k.id) for i, k in enumerate(keys)]
-        near_drop, _ = near_decisions(near, [k.id for k in keys], order, skip=drop.keys(), reload=reload)
+        ids: dict[int, str] = {}
+
+        def order(members: list[int]) -> dict[int, tuple]:
+            loaded.update(table.load([i for i in members if i not in loaded]))
+            ids.update((i, loaded[i].id) for i in members)
+            return {i: order_key(loaded[i].id, loaded[i].published_at, loaded[i].date)[:2] + (ranks(i), loaded[i].id)
+                    for i in members}
+
+        near_drop, _ = near_decisions(near, ids, order, skip=drop.keys(), reload=reload)
         for i, (kept, detail) in near_drop.items():
             drop[i] = (Reason.NEAR_DUPLICATE, kept, detail)
     return drop

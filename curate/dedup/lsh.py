@@ -136,50 +136,95 @@ def margin(threshold: float, num_perm: int) -> float:
 
 def _band_keys(sigs: np.ndarray, start: int, stop: int) -> np.ndarray:
     """One 64-bit key per row for signature columns [start, stop)."""
-    key = np.full(sigs.shape[0], ((start + 1) * int(_POLY)) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
-    for c in range(start, stop):
+    return _band_keys_at(sigs[:, start:stop], start)
+
+
+def _band_keys_at(cols: np.ndarray, start: int) -> np.ndarray:
+    """The 64-bit band keys of `cols`, the columns of the band starting at column `start`."""
+    key = np.full(cols.shape[0], ((start + 1) * int(_POLY)) & 0xFFFFFFFFFFFFFFFF, dtype=np.uint64)
+    for c in range(cols.shape[1]):
         key *= _MIX1
-        key += sigs[:, c].astype(np.uint64)
+        key += cols[:, c].astype(np.uint64)
         key ^= key >> _S31
     return _mix64(key)
 
-def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, active: np.ndarray | None = None) -> np.ndarray:
-    """Unique index pairs (i < j) sharing at least one LSH band, as an (M, 2) int64 array."""
+
+def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(N, bands) uint32: the low 32 bits of each row's 64-bit band keys (what a compact index
+    keeps; rows sharing a 64-bit key always share these, the converse is checked)."""
+    out = np.empty((sigs.shape[0], bands), dtype=np.uint32)
+    for band in range(bands):
+        out[:, band] = _band_keys(sigs, band * rows, (band + 1) * rows).astype(np.uint32)
+    return out
+
+
+def _bucket_pairs(keys: np.ndarray, idx: np.ndarray, found: list[np.ndarray]) -> None:
+    """Append the pairs of the rows `idx` sharing a 64-bit key `keys` (one band) to `found`."""
+    order = np.argsort(keys, kind="stable")
+    sk = keys[order]
+    if sk.size < 2:
+        return
+    same = sk[1:] == sk[:-1]
+    if not same.any():
+        return
+    starts = np.flatnonzero(np.r_[True, ~same])
+    sizes = np.diff(np.r_[starts, sk.size])
+    pair_starts = starts[sizes == 2]
+    if pair_starts.size:
+        found.append(np.stack([idx[order[pair_starts]], idx[order[pair_starts + 1]]], axis=1))
+    for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+        members = np.sort(idx[order[s:s + size]])
+        if size <= BIG_BUCKET:
+            ii, jj = np.triu_indices(size, 1)
+            found.append(np.stack([members[ii], members[jj]], axis=1))
+        else:  # a star on the smallest index and a chain: linear in the bucket size
+            found.append(np.stack([np.full(size - 1, members[0]), members[1:]], axis=1))
+            found.append(np.stack([members[1:-1], members[2:]], axis=1))
+
+
+def repeated(values: np.ndarray) -> np.ndarray:
+    """Mask of the entries whose value occurs more than once."""
+    order = np.argsort(values, kind="stable")
+    sv = values[order]
+    dup = np.zeros(values.size, dtype=bool)
+    if sv.size >= 2:
+        same = sv[1:] == sv[:-1]
+        dup[order[1:][same]] = True
+        dup[order[:-1][same]] = True
+    return dup
+
+
+def candidate_pairs(sigs: np.ndarray, bands: int, rows: int, active: np.ndarray | None = None,
+                    usable: np.ndarray | None = None, short_keys: np.ndarray | None = None) -> np.ndarray:
+    """Unique index pairs (i < j) sharing at least one LSH band, as an (M, 2) int64 array.
+
+    `usable` (bool per row): rows with a signature (default: computed from `sigs`). With
+    `short_keys` (`band_keys`), a band's 64-bit keys are computed only for the rows whose short
+    key repeats, reading just those rows of `sigs` (which may be a file mapping): same pairs."""
     n = sigs.shape[0]
     idx = np.arange(n, dtype=np.int64)
-    usable = sigs[:, 0] != EMPTY if n else np.zeros(0, dtype=bool)
+    if usable is None:
+        usable = sigs[:, 0] != EMPTY if n else np.zeros(0, dtype=bool)
+    usable = usable.copy()
     if active is not None:
         usable &= active
     idx = idx[usable]
-    sub = sigs[usable]
+    sub = sigs[usable] if short_keys is None else None
     found: list[np.ndarray] = []
     for band in range(bands):
-        keys = _band_keys(sub, band * rows, (band + 1) * rows)
-        order = np.argsort(keys, kind="stable")
-        sk = keys[order]
-        if sk.size < 2:
+        if short_keys is None:
+            _bucket_pairs(_band_keys(sub, band * rows, (band + 1) * rows), idx, found)
             continue
-        same = sk[1:] == sk[:-1]
-        if not same.any():
-            continue
-        starts = np.flatnonzero(np.r_[True, ~same])
-        sizes = np.diff(np.r_[starts, sk.size])
-        pair_starts = starts[sizes == 2]
-        if pair_starts.size:
-            found.append(np.stack([idx[order[pair_starts]], idx[order[pair_starts + 1]]], axis=1))
-        for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            members = np.sort(idx[order[s:s + size]])
-            if size <= BIG_BUCKET:
-                ii, jj = np.triu_indices(size, 1)
-                found.append(np.stack([members[ii], members[jj]], axis=1))
-            else:  # a star on the smallest index and a chain: linear in the bucket size
-                found.append(np.stack([np.full(size - 1, members[0]), members[1:]], axis=1))
-                found.append(np.stack([members[1:-1], members[2:]], axis=1))
+        rep = idx[repeated(short_keys[idx, band])]
+        if rep.size:
+            cols = np.asarray(sigs[rep, band * rows:(band + 1) * rows])
+            _bucket_pairs(_band_keys_at(cols, band * rows), rep, found)
     if not found:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(found)
     pairs = np.sort(pairs, axis=1)
     return np.unique(pairs, axis=0)
+
 
 def estimate_jaccard(sigs: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     out = np.empty(len(pairs), dtype=np.float64)

@@ -12,7 +12,8 @@ Rule `minhash-lsh/1` (the name a rejected record's detail cites; change it when 
 2. **MinHash.** `num_perm` hash functions h_i(x) = (a_i * x + b_i) mod 2^64 with odd a_i (a
    permutation of the 64-bit space), a_i, b_i drawn once from a fixed seed. A record's signature is,
    for each i, the top 32 bits of min over its shingles of h_i(x): `num_perm` uint32 values, vectorised
-   in numpy. Only signatures are kept (512 bytes a record at 128 permutations), never texts.
+   in numpy. Only signatures are kept (512 bytes a record at 128 permutations), never texts; the
+   stage's index (`spill`) keeps them in a scratch file and reads back only candidates' rows.
 3. **LSH.** The first bands*rows signature values are cut into `bands` bands of `rows` values; two
    records sharing all values of any band are a candidate pair. Every candidate is verified, so a
    false positive only costs a comparison while a false negative is a lost duplicate: (bands, rows)
@@ -20,7 +21,9 @@ Rule `minhash-lsh/1` (the name a rejected record's detail cites; change it when 
    threshold among those that make a pair exactly at the threshold a candidate with probability
    >= 0.995 (datasketch's `_optimal_param` weighs both areas instead, and at 0.8 picks curves that
    miss a quarter of the pairs at the threshold). At threshold 0.8 and 128 permutations: 18 bands
-   of 6 rows, P(candidate) = 0.996 at Jaccard 0.8, 0.25 at 0.5, 0.013 at 0.3.
+   of 6 rows, P(candidate) = 0.996 at Jaccard 0.8, 0.25 at 0.5, 0.013 at 0.3. A band's key is a
+   64-bit hash of its values; the stage's index holds only its low 32 bits per record and
+   computes the full key for the records whose short key repeats: the same pairs.
 4. **Verification.** A candidate pair is a near duplicate when the Jaccard similarity J of the
    shingle sets is >= `near_threshold`, or when the shorter text lies almost wholly inside the longer
    one: containment C = |A & B| / min(|A|, |B|) >= `near_containment` with J >= `near_min_jaccard`
@@ -43,26 +46,20 @@ similarity to A below the threshold (the detail says so).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 import numpy as np
 
 from curate.params import DedupParams
-from curate.dedup.lsh import (BIG_BUCKET, MAX_MISS, SEED, VERIFY_CHUNK, MinHasher, candidate_pairs,  # noqa: F401
-                              estimate_jaccard, exact_jaccard, lsh_params, margin)
+from curate.dedup.spill import SpilledRows
+from curate.dedup.lsh import (BIG_BUCKET, EMPTY, MAX_MISS, SEED, VERIFY_CHUNK, MinHasher, band_keys,  # noqa: F401
+                              candidate_pairs, estimate_jaccard, exact_jaccard, lsh_params, margin)
 
 RULE = "minhash-lsh/1"
-
-
-# -------------------------------------------------------------------------------------- LSH params
-
-
-# ---------------------------------------------------------------------------------- candidate pairs
-
-
-# ------------------------------------------------------------------------------------------ clusters
 
 
 def utc_text(timestamp: str | None) -> str:
@@ -107,15 +104,30 @@ class NearDupIndex:
     >>> index = NearDupIndex(DedupParams())
     >>> for text in texts: index.add(text)
     >>> clusters = index.clusters(order_keys)
+
+    With `spill` (a scratch file path) the index is compact: signatures go to that file as they
+    come (read back with pread only for the rows of candidate pairs), and memory holds per record only the
+    low 32 bits of its LSH band keys, its distinct-shingle count and whether it has words
+    (`nbytes`: 4 x bands + 5 bytes, 165 at the default settings). The pairs are the same.
     """
 
-    def __init__(self, params: DedupParams | None = None, hasher: MinHasher | None = None):
+    def __init__(self, params: DedupParams | None = None, hasher: MinHasher | None = None,
+                 spill: Path | None = None):
         self.params = params or DedupParams()
         self.hasher = hasher or MinHasher(self.params.num_perm, self.params.shingle_words)
-        self._sigs = np.empty((1024, self.hasher.num_perm), dtype=np.uint32)
+        self._sigs = np.empty((0 if spill else 1024, self.hasher.num_perm), dtype=np.uint32)
         self._sizes = np.empty(1024, dtype=np.int64)  # distinct shingles per record
         self._n = 0
         self.stats: dict[str, int] = {}
+        self.spill = spill
+        if spill is not None:
+            self.bands, self.rows = lsh_params(self._lsh_threshold(), self.hasher.num_perm)
+            self._file = open(spill, "wb")  # noqa: SIM115 - closed by close()
+            self._pending: list[bytes] = []
+            self._short = array("I")   # band keys, low 32 bits, `bands` per record
+            self._size_col = array("I")
+            self._usable = bytearray()
+            self._rows: SpilledRows | None = None
 
     def __len__(self) -> int:
         return self._n
@@ -133,6 +145,12 @@ class NearDupIndex:
 
     def add_encoded(self, encoded: bytes) -> int:
         """Add a signature from `encoded_signature`; returns its index."""
+        if self.spill is not None:
+            self._pending.append(encoded)
+            if len(self._pending) >= 1024:
+                self.flush()
+            self._n += 1
+            return self._n - 1
         if self._n == self._sigs.shape[0]:
             grown = np.empty((self._sigs.shape[0] * 2, self._sigs.shape[1]), dtype=np.uint32)
             grown[: self._n] = self._sigs[: self._n]
@@ -143,13 +161,65 @@ class NearDupIndex:
         self._n += 1
         return self._n - 1
 
+    def flush(self) -> None:
+        """Spill mode: the pending signatures (at most 1,024) to the file, their short band keys
+        to memory."""
+        if self.spill is None or not self._pending:
+            return
+        width = 4 * self.hasher.num_perm
+        sigs = np.frombuffer(b"".join(e[:-8] for e in self._pending), dtype=np.uint32).reshape(-1, width // 4)
+        self._file.write(sigs.tobytes())
+        self._short.frombytes(band_keys(sigs, self.bands, self.rows).tobytes())
+        self._size_col.extend(int.from_bytes(e[-8:], "little") for e in self._pending)
+        self._usable.extend((sigs[:, 0] != EMPTY).tobytes())
+        self._pending = []
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes this index holds in memory (the arrays' lengths; array.array over-allocates a few %)."""
+        if self.spill is None:
+            return self._sigs.nbytes + self._sizes.nbytes
+        return (self._short.buffer_info()[1] * self._short.itemsize + self._size_col.buffer_info()[1]
+                * self._size_col.itemsize + len(self._usable) + sum(map(len, self._pending)))
+
+    def close(self) -> None:
+        """Spill mode: close and delete the scratch file."""
+        if self.spill is not None and not self._file.closed:
+            self._file.close()
+            if self._rows is not None:
+                self._rows.close()
+            self.spill.unlink(missing_ok=True)
+
     @property
     def signatures(self) -> np.ndarray:
-        return self._sigs[: self._n]
+        if self.spill is None:
+            return self._sigs[: self._n]
+        self.flush()
+        self._file.flush()
+        if self._rows is None or self._rows.shape[0] != self._n:
+            if self._rows is not None:
+                self._rows.close()
+            self._rows = SpilledRows(self.spill, self._n, self.hasher.num_perm)
+        return self._rows
 
     @property
     def sizes(self) -> np.ndarray:
-        return self._sizes[: self._n]
+        if self.spill is None:
+            return self._sizes[: self._n]
+        self.flush()
+        return np.frombuffer(self._size_col, dtype=np.uint32).astype(np.int64) if self._n else np.empty(0, np.int64)
+
+    def _lsh_threshold(self) -> float:
+        p = self.params
+        t = float(p.near_threshold)
+        return min(t, p.near_min_jaccard) if p.near_containment is not None else t
+
+    def _candidates(self, sigs: np.ndarray, bands: int, rows: int, active: np.ndarray | None) -> np.ndarray:
+        if self.spill is None:
+            return candidate_pairs(sigs, bands, rows, active)
+        short = np.frombuffer(self._short, dtype=np.uint32).reshape(self._n, bands) if self._n else None
+        usable = np.frombuffer(self._usable, dtype=bool) if self._n else np.zeros(0, dtype=bool)
+        return candidate_pairs(sigs, bands, rows, active, usable=usable, short_keys=short)
 
     def _decide(self, j: np.ndarray, c: np.ndarray) -> np.ndarray:
         p = self.params
@@ -158,8 +228,8 @@ class NearDupIndex:
             ok |= (c >= p.near_containment) & (j >= p.near_min_jaccard)
         return ok
 
-    def _containment(self, j: np.ndarray, pairs: np.ndarray) -> np.ndarray:
-        a, b = self.sizes[pairs[:, 0]], self.sizes[pairs[:, 1]]
+    def _containment(self, j: np.ndarray, pairs: np.ndarray, sizes: np.ndarray) -> np.ndarray:
+        a, b = sizes[pairs[:, 0]], sizes[pairs[:, 1]]
         inter = j * (a + b) / (1.0 + j)
         return np.minimum(1.0, inter / np.maximum(1, np.minimum(a, b)))
 
@@ -173,17 +243,17 @@ class NearDupIndex:
         `reload(indices)` yields (index, text) for the given indices: borderline pairs are then
         decided on their exact shingle sets. Without it they are decided by the estimate.
         """
-        p = self.params
-        t = float(p.near_threshold)
-        lsh_t = min(t, p.near_min_jaccard) if p.near_containment is not None else t
+        t = float(self.params.near_threshold)
         sigs = self.signatures
-        bands, rows = lsh_params(lsh_t, self.hasher.num_perm)
-        pairs = candidate_pairs(sigs, bands, rows, active)
+        bands, rows = lsh_params(self._lsh_threshold(), self.hasher.num_perm)
+        pairs = self._candidates(sigs, bands, rows, active)
+        sizes = self.sizes
         est = estimate_jaccard(sigs, pairs)
         exact = np.zeros(len(pairs), dtype=bool)
         m = margin(t, self.hasher.num_perm)
         lo, hi = np.clip(est - m, 0, 1), np.clip(est + m, 0, 1)
-        border = self._decide(lo, self._containment(lo, pairs)) != self._decide(hi, self._containment(hi, pairs))
+        border = (self._decide(lo, self._containment(lo, pairs, sizes))
+                  != self._decide(hi, self._containment(hi, pairs, sizes)))
         self.stats = {"candidates": int(len(pairs)), "borderline": int(border.sum()), "bands": bands, "rows": rows}
         if reload is not None and border.any():
             bpairs = pairs[border]
@@ -195,24 +265,29 @@ class NearDupIndex:
             exact[border] = found
             est = est.copy()
             est[border] = sims
-        keep = self._decide(est, self._containment(est, pairs))
+        keep = self._decide(est, self._containment(est, pairs, sizes))
         return pairs[keep], est[keep], exact[keep]
 
     def clusters(
         self,
-        order_keys: Sequence[tuple],
+        order_keys: Sequence[tuple] | Callable[[list[int]], Mapping[int, tuple]],
         active: np.ndarray | None = None,
         reload: Callable[[list[int]], Iterable[tuple[int, str]]] | None = None,
     ) -> list[Cluster]:
         """Near-duplicate clusters (size >= 2), largest first then by kept order key.
 
         `order_keys[i]` orders record i for the keep rule (see `order_key`); the smallest is kept.
-        `active` (bool per record) restricts the comparison to records still in play.
+        It may be a function of the clustered indices (sorted) returning their order keys, for a
+        caller that holds no per-record keys. `active` (bool per record) restricts the comparison
+        to records still in play.
         """
-        if len(order_keys) != self._n:
+        if not callable(order_keys) and len(order_keys) != self._n:
             raise ValueError(f"{len(order_keys)} order keys for {self._n} records")
         pairs, sims, exact = self.verified_pairs(active, reload)
-        parent = list(range(self._n))
+        clustered = np.unique(pairs).tolist()
+        if callable(order_keys):
+            order_keys = order_keys(clustered)
+        parent = {i: i for i in clustered}  # union-find over the paired records only
 
         def find(x: int) -> int:
             while parent[x] != x:
@@ -225,10 +300,10 @@ class NearDupIndex:
             if ri != rj:
                 parent[max(ri, rj)] = min(ri, rj)
         groups: dict[int, list[int]] = {}
-        for i in sorted(set(pairs.ravel().tolist())):
+        for i in clustered:
             groups.setdefault(find(i), []).append(i)
         pair_sim = {(i, j): (s, e) for (i, j), s, e in zip(pairs.tolist(), sims.tolist(), exact.tolist())}
-        sigs = self.signatures
+        sigs, sizes = self.signatures, self.sizes
         out = []
         for members in groups.values():
             kept = min(members, key=lambda i: order_keys[i])
@@ -241,7 +316,7 @@ class NearDupIndex:
                 else:  # joined through another member: report the estimate against the kept one
                     similarity[i] = float((sigs[i] == sigs[kept]).mean())
                     is_exact[i] = False
-                contained[i] = float(self._containment(np.array([similarity[i]]), np.array([key]))[0])
+                contained[i] = float(self._containment(np.array([similarity[i]]), np.array([key]), sizes)[0])
             out.append(Cluster(kept, others, similarity, is_exact, contained))
         out.sort(key=lambda c: (-c.size, order_keys[c.kept]))
         return out
@@ -280,18 +355,6 @@ def find_clusters(
                       {ids[i]: s for i, s in c.similarity.items()}) for c in clusters]
 
 
-def clusters_from_rejected(rejected: Iterable) -> list[IdCluster]:
-    """Rebuild clusters from rejected records (reason `near_duplicate`, `duplicate_of` = kept id):
-    what the quality report lists. Largest first, then by kept id."""
-    groups: dict[str, list[str]] = {}
-    for rej in rejected:
-        if getattr(rej, "reason", None) == "near_duplicate" and rej.duplicate_of:
-            groups.setdefault(rej.duplicate_of, []).append(rej.id)
-    out = [IdCluster(kept, tuple(sorted(m)), {}) for kept, m in groups.items()]
-    out.sort(key=lambda c: (-len(c.members), c.kept))
-    return out
-
-
 def detail_for(cluster: Cluster, member: int, ids: Sequence[str], params: DedupParams) -> str:
     sim = cluster.similarity.get(member, 0.0)
     con = cluster.containment.get(member, 0.0)
@@ -310,14 +373,15 @@ def detail_for(cluster: Cluster, member: int, ids: Sequence[str], params: DedupP
 
 def near_decisions(
     index: NearDupIndex,
-    ids: Sequence[str],
-    order_keys: Sequence[tuple],
+    ids: Sequence[str] | Mapping[int, str],
+    order_keys: Sequence[tuple] | Callable[[list[int]], Mapping[int, tuple]],
     skip: Iterable[int] = (),
     reload: Callable[[list[int]], Iterable[tuple[int, str]]] | None = None,
 ) -> tuple[dict[int, tuple[str, str]], list[Cluster]]:
     """Index → (kept id, detail) for every near duplicate to drop, and the clusters.
 
     Records in `skip` (already dropped as exact duplicates or story versions) are not compared.
+    `ids` needs to hold only the clustered records once `order_keys` (when a function) has run.
     """
     active = np.ones(len(index), dtype=bool)
     for i in skip:

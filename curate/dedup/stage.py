@@ -8,6 +8,7 @@ from pathlib import Path
 import msgspec
 
 from curate.dedup.decisions import DedupKey, dedup_decisions
+from curate.dedup.key_table import KeyTable, load_lines
 from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
@@ -58,51 +59,76 @@ def signature_lines(lines: list[bytes], dedup: DedupParams) -> list[bytes]:
 _TEXT_DECODER = msgspec.json.Decoder(_Text)
 
 
-def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
-    """Keys of every record and, with near dedup on, its MinHash signature (from the cache, or
-    computed on the executor: `run.workers` processes or `run.scheduler`, in this process for a
-    few); then the decisions and the records copied through or dropped, in this process."""
-    src = previous_records(root, "dedup")
+def _spill_path(src: Path) -> Path:
+    """The scratch file of the signatures, beside the interim folders: one name, so a killed run's
+    file is overwritten by the next (a stage runs alone: curate/pipeline/locking.py)."""
+    return src.parent.parent / ".dedup-signatures.tmp"
+
+
+def _index(src: Path, params: Params, near: NearDupIndex | None, cache: AnnotationCache, ex) -> KeyTable:
+    """Every record's key and, with near dedup on, its MinHash signature added to `near`: from
+    the cache (content hash + MinHash settings + near-dup code), the missing ones computed on the
+    executor, a distinct text once, added in input order."""
     key_dec = msgspec.json.Decoder(DedupKey)
-    near = None
-    if params.dedup.near:
-        near = NearDupIndex(params.dedup)
-    keys = []  # ids and hashes only; each text becomes a MinHash signature and is let go
+    prefix = minhash_cache_prefix(params)
+    # per record only hashes of its id and content hash: full keys are read back for the few
+    # records a rule compares (curate/dedup/key_table.py); each text becomes a signature
+    keys = KeyTable(lambda wanted: load_lines(iter_lines(src), wanted, key_dec.decode))
+    hashes: list[str] = []  # content hashes of the window's records
     lines_of_window: list[bytes] = []
 
-    def add_signatures(lines: list[bytes], cache) -> None:
-        # signatures are cached by content hash + MinHash settings + near-dup code; the missing
-        # ones are computed on the executor, a distinct text once, and added in input order
-        wanted = [text_cache_key(prefix, keys[len(keys) - len(lines) + i].content_hash) for i in range(len(lines))]
+    def add_signatures() -> None:
+        wanted = [text_cache_key(prefix, h) for h in hashes]
         found = cache.get_many(set(wanted))
-        todo = {key: line for key, line in zip(wanted, lines) if key not in found}
+        todo = {key: line for key, line in zip(wanted, lines_of_window) if key not in found}
         fresh = list(zip(todo, map_chunked(ex, signature_lines, list(todo.values()), params.dedup)))
         found.update(fresh)
         for key in wanted:
             near.add_encoded(found[key])
         cache.put_many(fresh)
 
+    for line in iter_lines(src):
+        key = key_dec.decode(line)
+        keys.add(key)
+        if near is not None:
+            hashes.append(key.content_hash)
+            lines_of_window.append(line)
+            if len(lines_of_window) >= WINDOW:
+                add_signatures()
+                lines_of_window.clear()
+                hashes.clear()
+    if near is not None and lines_of_window:
+        add_signatures()
+    return keys
+
+
+def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
+    """Keys of every record and, with near dedup on, its MinHash signature (from the cache, or
+    computed on the executor: `run.workers` processes or `run.scheduler`, in this process for a
+    few); then the decisions and the records copied through or dropped, in this process."""
+    src = previous_records(root, "dedup")
+    near = NearDupIndex(params.dedup, spill=_spill_path(src)) if params.dedup.near else None
     cache = AnnotationCache(cache_file(root, params, "minhash"))
-    prefix = minhash_cache_prefix(params)
     try:
         with stage_executor(params, executor) as ex:  # one of its own: terminated on a failure
-            for line in iter_lines(src):
-                keys.append(key_dec.decode(line))
-                if near is not None:
-                    lines_of_window.append(line)
-                    if len(lines_of_window) >= WINDOW:
-                        add_signatures(lines_of_window, cache)
-                        lines_of_window = []
-            if near is not None and lines_of_window:
-                add_signatures(lines_of_window, cache)
+            try:
+                keys = _index(src, params, near, cache, ex)
+            finally:
+                cache.close()
+        if near is not None:
+            near.flush()  # the last pending signatures (a bounded buffer, not per record)
+        index_bytes = keys.nbytes + (near.nbytes if near is not None else 0)
+        drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
     finally:
-        cache.close()
-    drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
+        if near is not None:
+            near.close()
 
     record_dec = RECORD_DECODER
 
     def body(w: StageWriter, result: StageResult) -> None:
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)  # MinHash signatures
+        result.extra.update(index_bytes=index_bytes,
+                            index_bytes_per_record=round(index_bytes / len(keys), 1) if len(keys) else 0)
         # kept lines are copied as clean wrote them; only dropped records are decoded
         for i, line in enumerate(iter_lines(src)):
             result.inputs += 1

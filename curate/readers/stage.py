@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
@@ -56,6 +57,7 @@ FILES_PER_TASK = 8     # saved files read per executor task
 PAGES_PER_TASK = 8     # WARC pages extracted per executor task
 PAGE_WINDOW = 256      # WARC pages held at once (with PAGE_BYTES): memory stays flat per WARC
 PAGE_BYTES = 64 << 20
+WINDOW_BYTES = 64 << 20  # raw bytes of the saved files read in one window (with WINDOW files)
 WARC_FILE = b"W"       # the ingest cache's value for a WARC file: its pages are cached one by one
 
 
@@ -185,6 +187,24 @@ def _sizes(raw_root: Path, files: list[str]) -> dict[str, int]:
     return out
 
 
+def file_windows(files: list[str], sizes: dict[str, int], max_files: int = WINDOW,
+                 max_bytes: int = WINDOW_BYTES) -> Iterator[list[str]]:
+    """The files in path order, cut into windows of at most `max_files` files and `max_bytes` raw
+    bytes (a larger file is a window alone): a window's outputs are held until it is written, so
+    JSONL batches of thousands of articles must not fill one window by the thousand."""
+    window: list[str] = []
+    nbytes = 0
+    for rel in files:
+        size = sizes.get(rel, 0)
+        if window and (len(window) >= max_files or nbytes + size > max_bytes):
+            yield window
+            window, nbytes = [], 0
+        window.append(rel)
+        nbytes += size
+    if window:
+        yield window
+
+
 def _check_worker_paths(executor, root: Path, params: Params, raw_root: Path) -> None:
     """On a cluster, every worker sees the folders the tasks read and write by path (the raw
     folder, the page cache's): WorkerPathError naming the first one a worker cannot see."""
@@ -213,8 +233,8 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
         result.extra["files"] = len(files)
         run.sizes = _sizes(raw_root, files)
         current().start(len(files), "files", work=sum(run.sizes.values()) or None)
-        for i in range(0, len(files), WINDOW):
-            run.window(files[i : i + WINDOW])
+        for window in file_windows(files, run.sizes):
+            run.window(window)
         result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,
                             page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)
 

@@ -13,7 +13,7 @@ import pytest
 from curate.dedup import near_dup
 from curate.dedup import lsh
 from curate.dedup.lsh import MinHasher, candidate_pairs, estimate_jaccard, exact_jaccard, optimal_lsh_params
-from curate.dedup.near_dup import NearDupIndex, clusters_from_rejected, find_clusters, order_key
+from curate.dedup.near_dup import NearDupIndex, find_clusters, order_key
 from curate.params import DedupParams, Params
 from curate.record import Reason, Record, Source, encode, reject
 
@@ -348,19 +348,6 @@ def test_borderline_pairs_use_exact_jaccard_when_texts_are_given():
     assert bool(exact[0]) and sims[0] == pytest.approx(jaccard(*texts))
 
 
-def test_clusters_from_rejected_rebuilds_clusters():
-    src = Source(path="x", format="plaintext", sha256="0")
-    rej = [
-        reject(Record(id=i, source=src), Reason.NEAR_DUPLICATE, "d", "dedup") for i in ("c", "b", "e")
-    ]
-    import msgspec
-
-    rej = [msgspec.structs.replace(r, duplicate_of=k) for r, k in zip(rej, ("a", "a", "d"))]
-    rej.append(reject(Record(id="f", source=src), Reason.DUPLICATE, "d", "dedup"))
-    out = clusters_from_rejected(rej)
-    assert [(c.kept, c.members) for c in out] == [("a", ("b", "c")), ("d", ("e",))]
-
-
 # ---------------------------------------------------------------------------- dedup stage
 
 
@@ -419,6 +406,10 @@ def test_run_dedup_stage_end_to_end(tmp_path):
     assert result.inputs == len(recs) == len(kept) + len(rejected)
     assert result.rejected == {"near_duplicate": 3, "duplicate": 1}
     assert kept == {f"story-{n}" for n in STORIES}
-    assert {(c.kept, c.members) for c in clusters_from_rejected(rejected)} == EXPECTED
+    near = {}  # kept id -> its near duplicates, from the rejected records
+    for r in rejected:
+        if r.reason == "near_duplicate":
+            near.setdefault(r.duplicate_of, []).append(r.id)
+    assert {(k, tuple(sorted(m))) for k, m in near.items()} == EXPECTED
     for r in rejected:
         assert r.stage == "dedup" and r.duplicate_of

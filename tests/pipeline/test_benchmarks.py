@@ -69,3 +69,37 @@ def test_memory_scale_reports_each_index_stage_at_both_sizes(bench):
     for stage in ("dedup", "validate", "report"):
         assert result["1x"][stage]["peak_rss_mb"] > 20 and result["2x"][stage]["peak_rss_mb"] > 20
         assert stage in result["growth"]
+
+
+def test_synthetic_articles_are_deterministic_and_extend_by_number(tmp_path):
+    import synth_articles
+
+    one = synth_articles.write_batches(tmp_path / "a", 7, 0, 30, 10)
+    two = synth_articles.write_batches(tmp_path / "b", 7, 0, 40, 10)
+    assert [p.read_bytes() for p in one] == [p.read_bytes() for p in two[:3]]
+    assert synth_articles.article(7, 5) != synth_articles.article(8, 5)
+
+
+def test_synthetic_articles_hold_no_near_duplicates():
+    import synth_articles
+
+    from curate.dedup.near_dup import find_clusters
+
+    articles = [synth_articles.article(3, i) for i in range(400)]
+    assert find_clusters([a["text"] for a in articles], [a["id"] for a in articles]) == []
+
+
+def test_scale_bench_reports_every_figure_and_a_projection():
+    import scale
+
+    result = scale.main(["--articles", "100", "200", "--batch", "50", "--workers", "1"])
+    small, big = result["runs"]
+    assert (small["articles"], big["articles"], big["raw_files"], big["plus_1pct_articles"]) == (100, 200, 4, 2)
+    assert list(big["full_stages"]) == STAGES and list(big["plus_1pct_stages"]) == STAGES
+    for s in big["full_stages"].values():
+        assert s["wall_s"] > 0 and s["peak_rss_mb"] > 20 and s["wall_ms_per_article"] > 0, s
+    assert big["noop_s"] > 0 and 0 < big["plus_1pct_fraction"] and big["max_process_mb"] > 20
+    # measured by the dedup stage itself, not a constant
+    assert 100 < big["dedup_index_bytes_per_record"] <= 300
+    assert big["full_stages"]["dedup"]["extra"]["index_bytes"] >= 200 * 100
+    assert result["projection"]["to"] == 1_000_000 and result["projection"]["full_s"] > 0
