@@ -54,8 +54,8 @@ apply unchanged, so:
     saying it is older than the corpus copy (same time: the copy that arrived first, the corpus's,
     is kept, as in the pipeline: see curate/dedup/decisions.py, "Ties");
   * an input identical to a corpus article (same id, same text, same publication time, e.g. the
-    corpus's own file sent again) is rejected `duplicate`, detail "already in the corpus" (the
-    pipeline would keep the corpus copy too; the message says so more plainly);
+    corpus's own file sent again) is rejected `duplicate`, detail "already in the corpus as <id>
+    ...", no note (the pipeline would keep the corpus copy too; the message says so more plainly);
   * near duplicate (MinHash/LSH, `dedup.near_threshold`): rejected `near_duplicate` naming the
     kept article, or accepted with `replaces` when the input is the earliest of its cluster
     (strictly earlier: at equal times the corpus article stays).
@@ -184,14 +184,14 @@ def _decide(b: _Batch, alive: list[_Item], dedup_decisions):
     return dedup_decisions(keys, params, near=near, reload=reload, arrivals=arrivals), near
 
 
-def _where(kept: str, survivor_of: dict[str, int], alive: list[_Item], inputs) -> str:
-    """Where the kept copy is: the corpus, or the batch input (and line) it came from."""
-    kept_j = survivor_of.get(kept)
+def _where(kept: str, survivor_of: dict[str, int], alive: list[_Item], inputs, named: bool = False) -> str:
+    """Where the kept copy is (corpus, or batch input and line); its id unless the detail `named` it."""
+    kept_j, who = survivor_of.get(kept), "" if named else f"{kept} is "
     if kept_j is None:
-        return f"{kept} is in the corpus"
+        return f"{who}in the corpus"
     k = alive[kept_j]
     line = f":{k.state.source.line}" if k.state.source.line else ""
-    return f"{kept} is input {inputs[k.input_index].display}{line} in this batch"
+    return f"{who}input {inputs[k.input_index].display}{line} in this batch"
 
 
 def _reject_losers(b: _Batch, alive: list[_Item], drop, corpus_by_id: dict, identical: set[int],
@@ -201,20 +201,20 @@ def _reject_losers(b: _Batch, alive: list[_Item], drop, corpus_by_id: dict, iden
     n_corpus = len(b.corpus)
     for j, it in enumerate(alive):
         r = it.state
-        if j in identical:
+        if j in identical:  # the detail says where the kept copy is: no note to repeat it
             ck = corpus_by_id[r.id]
-            it.duplicate_note = _where(r.id, survivor_of, alive, b.inputs)
             it.state = msgspec.structs.replace(
-                reject(r, Reason.DUPLICATE, f"already in the corpus: same id, text and publication time "
-                       f"as {r.id} ({ck.source.path})", "dedup"), duplicate_of=r.id)
+                reject(r, Reason.DUPLICATE, f"already in the corpus as {r.id} ({ck.source.path}): "
+                       "same id, text and publication time", "dedup"), duplicate_of=r.id)
             continue
         hit = drop.get(n_corpus + j)
         if hit is None:
             continue
         reason, kept, detail = hit
-        # a cancellation or a withdrawn version keeps none
-        note = _where(kept, survivor_of, alive, b.inputs) if kept else detail
-        if reason in (Reason.STORY_VERSION, Reason.DUPLICATE_ID):
+        # a cancellation or a withdrawn version keeps none; `same text as X (path)`: X said once
+        version = reason in (Reason.STORY_VERSION, Reason.DUPLICATE_ID)
+        note = _where(kept, survivor_of, alive, b.inputs, not version and f"{kept} " in f"{detail} ") if kept else detail
+        if version:
             note = _version_note(r, corpus_by_id.get(kept), kept in survivor_of, note)
         it.duplicate_note = note
         it.state = msgspec.structs.replace(reject(r, reason, detail, "dedup"), duplicate_of=kept)

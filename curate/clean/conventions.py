@@ -68,6 +68,18 @@ CONTRIBUTOR_LINES: list[str] = [
     r"photographers?)\s+(?P<names>[A-Z].+?)\s+(?:also\s+)?contributed\b[^.]*\.?",
 ]
 
+# A closing paragraph that is a sign-off without its parentheses (`Reporting by A; Editing by B`,
+# `By Jonas Feldkirch; editing by Maria Stein`): its credits are lifted as a parenthesised group's
+# are (curate.clean.signoff) and the text is not `truncated` for ending there. Matched against
+# the whole last paragraph (at most CREDIT_LINE_MAX_CHARS): {role} a role phrase with its `by`
+# (`Reporting by`, `Additional reporting by`, `Editing by`), {names} person names (two to five
+# capitalised words each, an `in <Place>` after one), {sep} what parts a credit line (; , . and).
+CREDIT_LINES: list[str] = [
+    r"{role}\s+{names}(?:{sep}{role}\s+{names})*\.?",    # Reporting by A; Editing by B
+    r"By\s+{names}(?:{sep}{role}\s+{names})+\.?",        # By A; editing by B (a role after the byline)
+]
+CREDIT_LINE_MAX_CHARS = 300
+
 # What each reader format carries. `dateline` / `signoff`: the format's texts normally have one,
 # so a record without it is flagged `no_dateline` / `no_signoff` and counts towards the dateline
 # null-rate rule; a format that never uses a convention is neither flagged nor counted.
@@ -136,7 +148,7 @@ REGIONS: list[str] = [
 
 # the table's version, recorded in every cleaned record's provenance.rules as `conventions/<n>`:
 # bump it with any edit that changes what the cleaning writes (docs/conventions.md)
-VERSION = 1
+VERSION = 2
 
 TABLE: dict = {
     "version": VERSION,
@@ -147,6 +159,8 @@ TABLE: dict = {
     "trailer_max_paragraphs": TRAILER_MAX_PARAGRAPHS,
     "trailer_max_chars": TRAILER_MAX_CHARS,
     "contributor_lines": CONTRIBUTOR_LINES,
+    "credit_lines": CREDIT_LINES,
+    "credit_line_max_chars": CREDIT_LINE_MAX_CHARS,
     "formats": FORMATS,
     "default_format": DEFAULT_FORMAT,
     "dashes": DASHES,

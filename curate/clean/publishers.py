@@ -24,7 +24,7 @@ MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
 DATE = rf"(?:{MONTH}\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{MONTH}(?:,?\s+\d{{4}})?)(?![\d:])"
 
 
-def _fill(template: str, **atoms: str) -> str:
+def fill(template: str, **atoms: str) -> str:
     """A table regex with its {name} placeholders replaced (regex braces such as {4} stay)."""
     for name, atom in atoms.items():
         template = template.replace("{" + name + "}", atom)
@@ -55,6 +55,8 @@ class Conventions:
     trailer_max_paragraphs: int = 0
     trailer_max_chars: int = 0
     contributor_lines: tuple[re.Pattern[str], ...] = ()  # group names
+    credit_lines: tuple[str, ...] = ()  # templates: curate.clean.signoff fills the role atoms in
+    credit_line_max_chars: int = 0
     version: str = "conventions/unversioned"  # provenance.rules["conventions"]: the table's `version`
     _tags: tuple[tuple[str, str], ...] = field(default=())     # (tag, agency), longest first
     _orgs: dict[str, str] = field(default_factory=dict)        # lower-cased org -> agency
@@ -99,7 +101,7 @@ def compile_conventions(table: dict) -> Conventions:
              "place": PLACE, "mixplace": MIX_PLACE, "date": DATE, "dash": dash}
 
     def whole(key: str) -> tuple[re.Pattern[str], ...]:
-        return tuple(re.compile(rf"(?:{_fill(t, **atoms)})\Z") for t in table.get(key, ()))
+        return tuple(re.compile(rf"(?:{fill(t, **atoms)})\Z") for t in table.get(key, ()))
     return Conventions(
         tag_re=re.compile(rf"\s*{tag}\s*{dash}\s*"),
         tag_anywhere_re=re.compile(rf"[ \t]*{tag}[ \t]*{dash}[ \t]*"),
@@ -112,12 +114,14 @@ def compile_conventions(table: dict) -> Conventions:
         long_dash=long_dash,
         formats=dict(table["formats"]),
         default_format=dict(table["default_format"]),
-        dateline_forms=tuple(re.compile(_fill(f, **atoms)) for f in table.get("dateline_forms", ())),
+        dateline_forms=tuple(re.compile(fill(f, **atoms)) for f in table.get("dateline_forms", ())),
         trailers=whole("trailers"),
         trailer_separators=whole("trailer_separators"),
         trailer_max_paragraphs=int(table.get("trailer_max_paragraphs", 0)),
         trailer_max_chars=int(table.get("trailer_max_chars", 0)),
         contributor_lines=whole("contributor_lines"),
+        credit_lines=tuple(table.get("credit_lines", ())),
+        credit_line_max_chars=int(table.get("credit_line_max_chars", 0)),
         version=f"conventions/{table['version']}" if "version" in table else "conventions/unversioned",
         _tags=tuple(sorted(tags, key=lambda ta: (-len(ta[0]), ta[0]))),
         _orgs=orgs,

@@ -17,7 +17,7 @@ import re
 
 from curate.clean.publishers import DEFAULT, Conventions
 
-RULES_VERSION = "signoff/3"  # bumped when what the sign-off rules write changes
+RULES_VERSION = "signoff/4"  # bumped when what the sign-off rules write changes
 
 # Last word of a role phrase ("Additional reporting by", "Graphic by", "Compiled by").
 _ROLE_TAILS = (
@@ -42,6 +42,7 @@ _ROLE_AT_RE = re.compile(
     rf"(?:^|[;,.:'’]|\s-|\sand\b|\s(?=(?-i:[A-Z])))\s*(?P<role>{_ROLE_OR_BY})[ \t:]*",
     re.IGNORECASE,
 )
+ROLE_BY = rf"(?i:{_ROLE}\s+by)"  # a role phrase with its `by`, never a bare `By` (credit_line.py)
 _STARTS_WITH_ROLE_RE = re.compile(rf"\s*{_ROLE_OR_BY}", re.IGNORECASE)
 # "Steve Stecklow reported from London; ..." opens some sign-offs.
 _NAME_REPORTED_RE = re.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -90,8 +91,21 @@ def parse_rule(text: str, known: Iterable[str]) -> Rule:
         raise RuleError(f"cannot parse rule {text!r}: expected METRIC OP NUMBER, OP one of > >= < <= ==")
     known = sorted(known)
     if m.group(1) not in known:
-        raise RuleError(f"unknown metric {m.group(1)!r} in rule {text!r}; known metrics: {', '.join(known)}")
+        raise RuleError(unknown_metric(m.group(1), text, known))
     return Rule(m.group(1), m.group(2), float(m.group(3)))
+
+
+# where a user finds every metric name (docs/quality-and-diff.md says the same)
+ALL_METRICS_HINT = ("The full list: `curate quality --format json | jq '.metrics | keys'` "
+                    "(or the 'All metrics' section of reports/quality.md)")
+
+
+def unknown_metric(name: str, rule: str, known: Iterable[str]) -> str:
+    """The message for a rule naming no metric: the names closest to it (difflib), and where the
+    full list is (never the list itself: it is about a hundred names)."""
+    close = difflib.get_close_matches(name, list(known), n=3, cutoff=0.6)
+    guess = f"did you mean {' or '.join(close)}?" if close else "no metric has a name close to it."
+    return f"unknown metric {name!r} in rule {rule!r}; {guess} {ALL_METRICS_HINT}"
 
 
 def broken_rules(rules: Iterable[Rule], metrics: dict) -> list[tuple[Rule, float]]:

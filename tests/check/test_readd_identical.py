@@ -41,7 +41,10 @@ def test_re_adding_an_added_batch_is_rejected_and_displaces_nothing(tmp_path):
     verdicts = again.check.verdicts
     assert [v.reason for v in verdicts] == ["duplicate"] * 6
     assert [v.duplicate_of for v in verdicts] == [v.id for v in first.check.verdicts]
-    assert all(v.replaces == [] and "is in the corpus" in v.note for v in verdicts)
+    assert all(v.replaces == [] for v in verdicts)
+    # the kept copy's id said once: in the detail, the note only saying where it is
+    assert [(v.detail.split(" (")[0], v.note) for v in verdicts] == \
+        [(f"same text as {v.duplicate_of}", "in the corpus") for v in verdicts]
     assert again.copies == [] and again.batch is None
     # the same verdicts each time the batch is checked again
     third = check_paths([inbox], root=root, params=PARAMS)
@@ -73,6 +76,10 @@ def test_check_never_lets_an_equal_copy_replace_a_corpus_article(tmp_path):
     assert [v.reason for v in r.verdicts] == ["duplicate"] * 4
     assert [v.duplicate_of for v in r.verdicts] == [corpus_ids[f"20130307/report-{i:03d}.txt"] for i in range(4)]
     assert all(v.replaces == [] for v in r.verdicts)
+    # the kept copy's id said once, in the detail: no note repeats it
+    assert [(v.detail.split(" (")[0], v.note) for v in r.verdicts] == \
+        [(f"already in the corpus as {v.duplicate_of}", "") for v in r.verdicts]
+    assert all(v.detail.endswith("): same id, text and publication time") for v in r.verdicts)
 
 
 def test_dry_run_ids_are_the_ids_add_then_gives(tmp_path):

@@ -294,3 +294,41 @@ def test_a_new_trailer_is_a_table_row():
     table["trailers"].append(r"(?i:more to follow)")
     out = clean_record(rec("Oil rose.\n\nMore to follow", "html"), P, compile_conventions(table))
     assert out.text == "Oil rose."
+
+
+# ------------------------------------------------------------- credit lines without parentheses
+
+@pytest.mark.parametrize("line, credits", [
+    ("By Jonas Feldkirch; editing by Maria Stein",
+     {"writing": ["Jonas Feldkirch"], "editing": ["Maria Stein"]}),
+    ("Reporting by Ann Able in Tokyo and Carl Cole; Editing by Ben Baker",
+     {"reporting": ["Ann Able", "Carl Cole"], "editing": ["Ben Baker"]}),
+    ("Writing by Ann Able; editing by Ben Baker.", {"writing": ["Ann Able"], "editing": ["Ben Baker"]}),
+    ("Editing by Maria Stein", {"editing": ["Maria Stein"]}),
+])
+def test_a_closing_credit_line_without_parentheses_goes_to_credits(line, credits):
+    out = clean_record(rec(f"Prices rose on Monday.\n\nThey fell on Tuesday.\n\n{line}\n"), P)
+    assert (out.text, out.credits) == ("Prices rose on Monday.\n\nThey fell on Tuesday.", credits)
+    assert "truncated" not in out.flags
+
+
+@pytest.mark.parametrize("last", [
+    "By then, Maria Stein had left",            # a sentence of the story opening with "By"
+    "By Jonas Feldkirch and Maria Stein",       # a byline with no role after it
+    "Reporting by Reuters showed that",         # a role phrase followed by no person's name
+    "By Tuesday Morning; editing by the desk",  # a role phrase whose names are no names
+    "Prices rose. Editing by Maria Stein",      # the credit line is not the whole paragraph
+])
+def test_a_last_paragraph_that_is_not_only_a_credit_line_stays(last):
+    out = clean_record(rec(f"Prices rose on Monday.\n\n{last}"), P)
+    assert (out.text, out.credits) == (f"Prices rose on Monday.\n\n{last}", {})
+    assert "truncated" in out.flags
+
+
+def test_a_new_credit_line_form_is_a_table_row():
+    table = copy.deepcopy(TABLE)
+    table["credit_lines"].append(r"{role}\s+{names}\s+for\s+Reuters")
+    line = "Reporting by Ann Able for Reuters"
+    assert clean_record(rec(f"Oil rose.\n\n{line}"), P).text.endswith(line)
+    out = clean_record(rec(f"Oil rose.\n\n{line}"), P, compile_conventions(table))
+    assert (out.text, out.credits) == ("Oil rose.", {"reporting": ["Ann Able"]})

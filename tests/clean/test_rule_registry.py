@@ -42,7 +42,7 @@ def test_provenance_names_every_rule_set_of_the_registry_and_the_table():
     rules = clean_record(rec("plaintext", "BERLIN — Talks resumed.",
                              provenance=Provenance(rules={"reader": "plaintext/1"})), P).provenance.rules
     assert rules == {"reader": "plaintext/1", **{r.set: r.version for r in registry.RULES},
-                     "conventions": "conventions/1"}
+                     "conventions": "conventions/2"}
     assert {"clean", "signoff", "tickers"} <= set(registry.VERSIONS)
 
 

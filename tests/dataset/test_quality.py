@@ -164,7 +164,17 @@ def test_rules_parse_and_break():
                 "rejected_rate>abc", ">0.1", "rejected_rate 0.1"]:
         with pytest.raises(RuleError, match="cannot parse"):
             parse_rule(bad, known)
-    with pytest.raises(RuleError, match="unknown metric 'bogus'.*known metrics: .*rejected_rate"):
+
+
+def test_an_unknown_metric_is_named_with_the_closest_names_and_where_the_full_list_is():
+    known = known_metrics()
+    with pytest.raises(RuleError) as typo:
+        parse_rule("rejected_rte>0.1", known)
+    message = str(typo.value)
+    assert "unknown metric 'rejected_rte'" in message and "did you mean rejected_rate" in message
+    assert "jq '.metrics | keys'" in message
+    assert "words_p99" not in message and len(message) < 300  # the names close to it, not every name
+    with pytest.raises(RuleError, match="unknown metric 'bogus'.*no metric has a name close to it\."):
         parse_rule("bogus>1", known)
 
 

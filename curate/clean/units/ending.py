@@ -1,6 +1,7 @@
 """The `signoff` rule (curate.clean.signoff): the end of the story taken off the body and kept:
 trailers (the table's closing matter: `© Reuters 2024`, AP's `___` end matter, `AFP sn`), the
-sign-off group (credits by role, flag `editorial_note` for a note after it), trailers again, a
+sign-off group (credits by role, flag `editorial_note` for a note after it) or, without one, a
+closing credit line without parentheses (the table's CREDIT_LINES), trailers again, a
 closing `By Name, Associated Press` (-> `authors` when still empty, `agency` when still empty).
 Then the body's paragraphs are single-spaced and NFC; flag `truncated` when the text does not end
 a sentence and no sign-off or closing matter was removed (a story that ended in one is complete),
@@ -12,7 +13,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass, field
 
-from curate.clean import signoff
+from curate.clean import credit_line, signoff
 from curate.clean.publishers import Conventions
 from curate.clean.rule import CleanRule, RuleContext, norm_names, with_flags
 from curate.record import Record
@@ -36,6 +37,9 @@ def split_end(body: str, conv: Conventions) -> End:
     body, credits, trailed = signoff.split_trailers(body, conv)
     before = body
     body, more, note = signoff.split_signoff(body, conv)
+    if body == before:  # no parenthesised sign-off: a closing credit line without parentheses?
+        body, lined = credit_line.split_credit_line(body, conv)
+        more = lined or more
     signed = body != before
     signoff.merge_credits(credits, more)
     if signed:
