@@ -187,9 +187,9 @@ def canonical_url(tree) -> str | None:
 
 _CJK = "\u3000-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff\uff00-\uffef"
 # a site name's separator: spaced (`Headline | Site`, `Site: Headline`), a full-width or pipe one
-# (`見出し：日本経済新聞`), or an unspaced dash between CJK characters (`…需求-新华网`)
+# (`見出し：日本経済新聞`), or unspaced dashes between CJK characters (`…需求-新华网`, `…--人民网`)
 AFFIX_SEP = re.compile(rf"\s+(?:\||-|–|—|::|·|•|»|«|/|\\|~)\s+|\s*[|｜：·・]\s*|:\s+"
-                        rf"|(?<=[{_CJK}])\s*[-_–—]\s*|\s*[-_–—]\s*(?=[{_CJK}])")
+                        rf"|(?<=[{_CJK}])\s*[-_–—]+\s*|\s*[-_–—]+\s*(?=[{_CJK}])")
 _HOST_WORDS = frozenset({"www", "com", "net", "org", "info", "news", "blog", "online", "gov", "edu",
                          "web", "live", "media", "co", "de", "uk"})
 _DATE_TAIL = re.compile(r"[\d.,:/\s-]+(?:uhr|h)?", re.IGNORECASE)

@@ -99,6 +99,11 @@ def test_reportage_news_article_counts_as_article_markup(tmp_path):
     assert type(rec) is Record and "no_article_markup" not in rec.flags
 
 
+def test_a_site_name_after_a_run_of_dashes_goes_with_the_whole_run():
+    assert strip_site_suffix("航天合作指明方向--时政--人民网", ["人民网"]) == "航天合作指明方向--时政"
+    assert strip_site_suffix("航天合作指明方向——人民网", []) == "航天合作指明方向"
+
+
 def test_site_name_is_cut_from_titles_on_either_side():
     assert strip_site_suffix("提振汽车消费需求-新华网", ["新华网"]) == "提振汽车消费需求"
     assert strip_site_suffix("円相場の見出し：日本経済新聞", ["日本経済新聞"]) == "円相場の見出し"
