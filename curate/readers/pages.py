@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import threading
 from dataclasses import dataclass, field
 
 from curate.engine.cache import AnnotationCache
@@ -26,9 +27,15 @@ from . import html, ids
 from .base import encode_items
 from .safety import internal_error
 
-# the cache a worker process uses for the pages of saved HTML files (set by `active`)
-_ACTIVE: tuple[str, str] | None = None
-_OPEN: dict[tuple[int, str], object] = {}
+# per thread (a Dask worker runs its tasks in threads): the page cache the thread's `active` block
+# names (`.value`: (path, prefix) or None) and the connections it opened (`.open`)
+_LOCAL = threading.local()
+
+
+def _local():
+    if not hasattr(_LOCAL, "open"):
+        _LOCAL.value, _LOCAL.open = None, {}
+    return _LOCAL
 
 
 @dataclass(slots=True)
@@ -102,29 +109,32 @@ def extract(page: Page, params, cache=None, prefix: str = "") -> list:
 
 
 class active:
-    """`with active(cache_path, prefix):` saved HTML pages read in this block (by any process that
-    enters it) use the page cache at `cache_path`, opened at the first page, closed at the end."""
+    """`with active(cache_path, prefix):` saved HTML pages read in this block (by the process and
+    thread that enter it) use the page cache at `cache_path`, opened at the first page, closed at
+    the end."""
 
     def __init__(self, cache_path: str | None, prefix: str):
         self.value = (cache_path, prefix) if cache_path else None
 
     def __enter__(self):
-        global _ACTIVE
-        self.old, _ACTIVE = _ACTIVE, self.value
+        state = _local()
+        self.old, state.value = state.value, self.value
 
     def __exit__(self, *exc):
-        global _ACTIVE
-        _ACTIVE = self.old
-        if self.value is not None and (cache := _OPEN.pop((os.getpid(), self.value[0]), None)):
+        state = _local()
+        state.value = self.old
+        if self.value is not None and (cache := state.open.pop((os.getpid(), self.value[0]), None)):
             cache.close()
 
 
 def active_cache():
-    """(cache, prefix) for this process inside an `active` block, else (None, "")."""
-    if _ACTIVE is None:
+    """(cache, prefix) for this thread inside an `active` block, else (None, ""): each thread has
+    its own block and connection, so one task ending never closes another's."""
+    state = _local()
+    if state.value is None:
         return None, ""
-    path, prefix = _ACTIVE
+    path, prefix = state.value
     key = (os.getpid(), path)  # a connection never crosses a fork
-    if key not in _OPEN:
-        _OPEN[key] = AnnotationCache(path)
-    return _OPEN[key], prefix
+    if key not in state.open:
+        state.open[key] = AnnotationCache(path)
+    return state.open[key], prefix
