@@ -232,11 +232,16 @@ def main(argv: list[str] | None = None) -> dict:
         if all("baseline_same_texts" in r for r in runs) else None,
         "runs": runs,
     }
+    return emit(result, args.out)
+
+
+def emit(result: dict, out: Path | None) -> dict:
+    """Print a benchmark's result as indented JSON and, with `out`, write it there too."""
     text = json.dumps(result, indent=2)
     print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
+    if out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n")
     return result
 
 

@@ -31,7 +31,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pipeline_bench import BIN, hermetic_env, make_project, sh, sh_tree, stage_lines  # noqa: E402
+from pipeline_bench import BIN, emit, hermetic_env, make_project, sh, sh_tree, stage_lines  # noqa: E402
 from synth_articles import write_batches  # noqa: E402
 
 LIMIT_MB = 2048
@@ -137,12 +137,7 @@ def main(argv: list[str] | None = None) -> dict:
     result: dict = {"seed": args.seed, "batch": args.batch, "workers": args.workers, "runs": runs}
     if len(runs) >= 2:
         result["projection"] = projection(runs[-2], runs[-1], args.project_to)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n")
-    return result
+    return emit(result, args.out)
 
 
 if __name__ == "__main__":
