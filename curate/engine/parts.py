@@ -190,3 +190,23 @@ def digest(*fields: str) -> str:
     for f in fields:
         h.update(f.encode("utf-8") + b"\0")
     return h.hexdigest()
+
+
+def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes]]) -> None:
+    """A stage folder written from given bytes, for benchmarks and tests that synthesise interim
+    outputs: `parts[i]` maps kinds of SUFFIX to file bytes (records and rejected always written);
+    each part counts its lines as kept and rejected (as `unknown`)."""
+    (folder / PARTS).mkdir(parents=True, exist_ok=True)
+    index = []
+    for i, data in enumerate(parts):
+        data = {"records": b"", "rejected": b"", **data}
+        part = Part(part_name(i), files={})
+        for kind, content in data.items():
+            path = part_path(folder, part.name, kind)
+            path.write_bytes(content)
+            part.files[kind] = [hashlib.sha256(content).hexdigest(), *stat_identity(path)]
+        part.kept, nrej = data["records"].count(b"\n"), data["rejected"].count(b"\n")
+        part.rejected = {"unknown": nrej} if nrej else {}
+        part.inputs = part.kept + nrej
+        index.append(part)
+    write_index(folder, stage, index)
