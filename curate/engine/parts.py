@@ -192,20 +192,26 @@ def digest(*fields: str) -> str:
     return h.hexdigest()
 
 
-def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes]]) -> None:
+def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | Path]]) -> None:
     """A stage folder written from given bytes, for benchmarks and tests that synthesise interim
-    outputs: `parts[i]` maps kinds of SUFFIX to file bytes (records and rejected always written);
-    each part counts its lines as kept and rejected (as `unknown`)."""
+    outputs: `parts[i]` maps kinds of SUFFIX to file bytes, or to a file moved into place
+    (records and rejected always written); each part counts its lines as kept and rejected
+    (as `unknown`)."""
     (folder / PARTS).mkdir(parents=True, exist_ok=True)
     index = []
     for i, data in enumerate(parts):
-        data = {"records": b"", "rejected": b"", **data}
         part = Part(part_name(i), files={})
-        for kind, content in data.items():
+        lines = {}
+        for kind, content in {"records": b"", "rejected": b"", **data}.items():
             path = part_path(folder, part.name, kind)
-            path.write_bytes(content)
-            part.files[kind] = [hashlib.sha256(content).hexdigest(), *stat_identity(path)]
-        part.kept, nrej = data["records"].count(b"\n"), data["rejected"].count(b"\n")
+            if isinstance(content, Path):
+                os.replace(content, path)
+            else:
+                path.write_bytes(content)
+            with open(path, "rb") as fh:
+                lines[kind] = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            part.files[kind] = [sha256_file(path), *stat_identity(path)]
+        part.kept, nrej = lines["records"], lines["rejected"]
         part.rejected = {"unknown": nrej} if nrej else {}
         part.inputs = part.kept + nrej
         index.append(part)
