@@ -7,10 +7,10 @@ over the registry's steps (curate/pipeline/registry.py), in flow order, and hand
 
     ingest    curate.readers.read_file           (what run_ingest calls per raw file)
     clean     curate.clean.stage.clean_one       (run_clean, per record)
-    dedup     curate.dedup.decisions.dedup_decisions (run_dedup), over the keys of the corpus followed
-              by the keys of the batch, with a curate.dedup.near_dup.NearDupIndex holding the corpus
-              signatures followed by the batch's: the same rules decide within the batch and
-              against the corpus
+    dedup     curate.dedup.decisions.dedup_decisions (run_dedup; curate/check/dedup.py), over the
+              keys of the corpus followed by the keys of the batch, with a
+              curate.dedup.near_dup.NearDupIndex holding the corpus signatures followed by the
+              batch's: the same rules decide within the batch and against the corpus
     extract   curate.extract.stage.extract_window (run_extract, per window; annotation cache and
               worker processes as params.run says)
     validate  curate.validate.stage.validate_verdicts (run_validate: record contract, pandera rules)
@@ -19,6 +19,12 @@ over the registry's steps (curate/pipeline/registry.py), in flow order, and hand
               fields, its manifest's rejections, by source from rejected/ when validate.sources is
               set), plus the accepted inputs, less the corpus articles they replace; rejected
               inputs are never copied, so they do not count
+
+Executor. The per-record work (clean, the batch's MinHash signatures, NER and extract's finishing,
+validate's facts) goes through `map_chunked` as in the stages, on one executor for the whole
+check (`check_executor`: the caller's, else `run.workers` processes or the `run.scheduler` Dask
+cluster): in this process below INLINE_BELOW records, spread over the workers above, the same
+verdicts either way. Reading the inputs stays here.
 
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
@@ -93,7 +99,7 @@ from curate.validate.corpus_rules import CorpusFacts, SourceGroups, evaluate, fa
 __all__ = ["UsageError", "check_inputs", "check_paths", "collect_inputs", "load_corpus", "place",
            "CheckResult", "Verdict", "Input", "CorpusIndex", "load_params_for"]
 
-WINDOW = 512  # records extracted per round (progress granularity; bounds worker idle time)
+WINDOW = 512  # records cleaned / extracted per round (progress granularity; bounds worker idle time)
 
 
 def _noop(phase: str, done: int, total: int) -> None:
