@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ def pytest_configure(config):
         pytest.exit(f"the test suite builds its projects from the bundled sample, and {', '.join(missing)} "
                     "is gone from this checkout (replaced by your own articles?): run the suite in a "
                     "checkout of curate that still has it (docs/your-own-articles.md)", returncode=4)
+    _as_a_terminals_foreground_job()
     _SAVED_ENV.setdefault("CURATE_TESTS_REAL_HOME", os.environ.get("CURATE_TESTS_REAL_HOME"))
     os.environ.setdefault("CURATE_TESTS_REAL_HOME", str(Path.home()))
     home = Path(tempfile.mkdtemp(prefix="curate-tests-home-"))
@@ -71,6 +73,15 @@ def pytest_configure(config):
         return
     settings.register_profile("hermetic", database=DirectoryBasedExampleDatabase(str(home / ".hypothesis")))
     settings.load_profile("hermetic")
+
+
+def _as_a_terminals_foreground_job() -> None:
+    """A shell starts a background job (`python -m pytest &` in a script, some CI runners) with
+    SIGINT ignored, and every process it starts inherits that: `dvc repro` and its stages would
+    shrug off the Ctrl-C the interrupt tests send. The session takes Python's own handler back,
+    so the processes it starts get SIGINT's default action, as under a terminal."""
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def pytest_unconfigure(config):

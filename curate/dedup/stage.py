@@ -49,13 +49,26 @@ def minhash_cache_prefix(params: Params) -> str:
 _SIGNERS: dict[tuple[int, int], NearDupIndex] = {}  # per process: the index whose hasher signs
 
 
-def signature_lines(lines: list[bytes], dedup: DedupParams) -> list[bytes]:
-    """The executor task: each record line's encoded MinHash signature (NearDupIndex.encoded_signature)."""
+def _signer(dedup: DedupParams) -> NearDupIndex:
+    """This process's index for the MinHash settings of `dedup` (threads may share it: signing
+    reads its hasher's arrays and fills a word -> hash memo whose values never change)."""
     settings = (dedup.num_perm, dedup.shingle_words)
     signer = _SIGNERS.get(settings)
     if signer is None:
         signer = _SIGNERS[settings] = NearDupIndex(dedup)
+    return signer
+
+
+def signature_lines(lines: list[bytes], dedup: DedupParams) -> list[bytes]:
+    """The executor task: each record line's encoded MinHash signature (NearDupIndex.encoded_signature)."""
+    signer = _signer(dedup)
     return [signer.encoded_signature(_TEXT_DECODER.decode(line).text) for line in lines]
+
+
+def signature_texts(texts: list[str], dedup: DedupParams) -> list[bytes]:
+    """The executor task of `curate check`: each text's encoded MinHash signature."""
+    signer = _signer(dedup)
+    return [signer.encoded_signature(text) for text in texts]
 
 
 _TEXT_DECODER = msgspec.json.Decoder(_Text)

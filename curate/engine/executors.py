@@ -233,15 +233,21 @@ RECORDS_PER_TASK = 64  # records per task: a window of 2,048 is 32 tasks
 
 def map_chunked(executor, fn: Callable[..., list], items: Sequence, *args, chunk: int | None = None) -> list:
     """`fn(items[i:i + chunk], *args)` for each chunk of `items` (RECORDS_PER_TASK by default),
-    on `executor` (in this process when there are fewer than INLINE_BELOW items), flattened: one
-    result per item, in order."""
+    on `executor` (in this process when there are fewer than INLINE_BELOW items, or no
+    executor), flattened: one result per item, in order."""
     chunk = chunk or RECORDS_PER_TASK
     tasks = [(items[i:i + chunk], *args) for i in range(0, len(items), chunk)]
-    if len(items) < INLINE_BELOW:
+    if executor is None or len(items) < INLINE_BELOW:
         results = [fn(*t) for t in tasks]
     else:
         results = executor.map(fn, tasks)
     return [out for part in results for out in part]
+
+
+def per_item(items: Sequence, fn: Callable[..., Any], *args) -> list:
+    """The task of a per-item function for `map_chunked`: `fn(item, *args)` for each of `items`
+    (`fn` defined at module level, so that it pickles by name)."""
+    return [fn(item, *args) for item in items]
 
 
 @contextlib.contextmanager

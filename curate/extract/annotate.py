@@ -51,9 +51,19 @@ def decode_annotation(b: bytes) -> Annotation:
 NER_ONLY_KEEP = {"tok2vec", "ner"}
 
 
-@cache  # one per language's model: a worker keeps every model it has needed
+_LOADING = threading.Lock()  # a Dask worker runs tasks in threads: one load of a model at a time
+
+
 def load_model(name: str):
-    """Load a spaCy pipeline with only NER and what it listens to; once per process."""
+    """A spaCy pipeline with only NER and what it listens to, loaded once per process: two
+    threads that need it at once (a Dask worker's tasks) wait for one load and share it, not two
+    copies in memory."""
+    with _LOADING:
+        return _load_model(name)
+
+
+@cache  # one per language's model: a worker keeps every model it has needed
+def _load_model(name: str):
     import spacy
 
     try:

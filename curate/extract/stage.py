@@ -157,14 +157,20 @@ def _annotated(records, params: Params, cache, executor) -> tuple[_Lookup, _Fini
     return lookup, _Finishing(params, lookup.annotators(), shaping_digest(params))
 
 
+def finish_records(items: list[tuple[Record, str, bytes | None]], how: _Finishing) -> list[Record | Rejected]:
+    """The executor task of `extract_window`: each (record, language, spans) finished."""
+    return [_finish_one(record, language, spans, how) for record, language, spans in items]
+
+
 def extract_window(records: list[Record], params: Params, cache, executor) -> list[Record | Rejected]:
     """Extract a window of cleaned records, in order: each text's language, then its entities with
     the model of that language (none without one), from `cache` (an AnnotationCache) or computed
-    on `executor` and stored; then stats, flags and provenance (`finish_record`) in this process.
-    A record whose finishing raises becomes an INTERNAL_ERROR rejection. `curate check` calls
-    this; the stage, `extract_lines`."""
+    on `executor` and stored; then stats, flags and provenance (`finish_record`), on `executor`
+    too (map_chunked: in this process for a few). A record whose finishing raises becomes an
+    INTERNAL_ERROR rejection. `curate check` calls this; the stage, `extract_lines`."""
     lookup, how = _annotated(records, params, cache, executor)
-    return [_finish_one(r, *lookup.annotation(r.content_hash), how) for r in records]
+    items = [(r, *lookup.annotation(r.content_hash)) for r in records]
+    return map_chunked(executor, finish_records, items, how)
 
 
 def extract_lines(lines: list[bytes], params: Params, cache, executor) -> list[bytes]:

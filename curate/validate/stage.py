@@ -17,7 +17,7 @@ import orjson
 
 from curate import __version__
 from curate.engine.io import iter_rejected, replace_dir, write_atomic
-from curate.engine.executors import map_chunked
+from curate.engine.executors import map_chunked, per_item
 from curate.engine.parts import iter_stage_lines, stage_files
 from curate.engine.stage import WINDOW, StageResult, stage_executor
 from curate.engine.step import StageStep
@@ -34,12 +34,13 @@ if TYPE_CHECKING:  # the rules import pandera: loaded when a stage or check judg
     from curate.validate.rules import Verdicts
 
 
-def validate_verdicts(records, params: Params):
+def validate_verdicts(records, params: Params, executor=None):
     """Per-record verdicts (None = accepted, else (reason, detail)) and corpus-rule results for
-    extracted records, in order: the contract facts of each record judged by the pandera schema.
-    The validate stage and `curate check` both call this."""
+    extracted records, in order: the contract facts of each record (on `executor`, map_chunked:
+    in this process for a few or without one) judged by the pandera schema. The validate stage
+    and `curate check` both call this."""
     how = _facts_settings(params)
-    return judge((facts(r, *how) for r in records), params.validate)
+    return judge(map_chunked(executor, per_item, list(records), facts, *how), params.validate)
 
 
 def _facts_settings(params: Params) -> tuple:

@@ -1,7 +1,9 @@
 """`dvc repro` on a real Dask cluster: a `dask scheduler` and two `dask worker` processes on
 127.0.0.1, started the way a user starts them, in a working folder that is not the project's.
 The build gives the bytes of the local build (`dvc repro`: one client per stage; `curate run`:
-one for the whole run), also when a worker is killed mid-extract; each worker runs extract's
+one for the whole run), also on one worker running two tasks at once in threads (saved HTML
+pages through the page cache included) and when a worker is killed mid-extract; `curate check`
+on that worker gives the verdicts of a check in one process; each worker runs extract's
 warm-up; a cluster that cannot see the project's folders stops with an error naming the path."""
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import json
 import os
 import re
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -18,7 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.builders import synthetic_article
+from curate.engine.cache import CACHE_FILES
+from curate.record import encode
+from tests.builders import one_worker, synthetic_article
+from tests.readers.web_builders import page_for, write_page
 from tests.conftest import REPO, bin_path, make_project, run
 from tests.faults.kill_builds import HOOKS, digest, hooks_env
 
@@ -26,11 +32,13 @@ pytest.importorskip("distributed")
 pytestmark = pytest.mark.slow
 
 ARTICLES = 300
+PAGES = 24  # saved HTML pages: read through the page cache (curate/readers/pages.py)
 
 
 @pytest.fixture(scope="module")
 def raw(tmp_path_factory) -> Path:
-    """The bundled sample and ARTICLES titled synthetic articles (twenty days, fifteen seeds)."""
+    """The bundled sample, ARTICLES titled synthetic articles (twenty days, fifteen seeds) and
+    PAGES saved HTML pages."""
     import shutil
 
     raw = tmp_path_factory.mktemp("raw") / "raw"
@@ -40,6 +48,8 @@ def raw(tmp_path_factory) -> Path:
     for n in range(ARTICLES):
         title = f"Harbour council report number {n}\n\n"
         (batch / f"a{n:04d}.txt").write_text(title + synthetic_article(n % 20, seed=n // 20))
+    for n in range(PAGES):
+        write_page(raw / "pages" / f"story-{n:02d}.html", page_for(n))
     return raw
 
 
@@ -58,8 +68,8 @@ def _python_path(*first: Path) -> str:
 
 
 @contextmanager
-def dask_cluster(where: Path, workers: int = 2, hide: Path | None = None):
-    """`dask scheduler` and `workers` one-thread `dask worker` processes on 127.0.0.1, started in
+def dask_cluster(where: Path, workers: int = 2, hide: Path | None = None, threads: int = 1):
+    """`dask scheduler` and `workers` `dask worker` processes of `threads` threads on 127.0.0.1, started in
     `where` (not the project), with the fault hooks importable; yields (address, worker procs).
     With `hide`, the workers run in a mount namespace of their own where an empty folder covers
     `hide` (another machine's view of the files)."""
@@ -74,7 +84,7 @@ def dask_cluster(where: Path, workers: int = 2, hide: Path | None = None):
         while not sched_file.exists() and time.monotonic() < end:
             time.sleep(0.1)
         address = json.loads(sched_file.read_text())["address"]
-        worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+        worker = [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", str(threads),
                   "--no-dashboard", "--no-nanny", "--host", "127.0.0.1", "--local-directory", str(where)]
         if hide is not None:
             worker = ["unshare", "--mount", "--propagation", "private", "sh", "-c",
@@ -117,6 +127,38 @@ def test_curate_run_on_one_dask_client_for_every_stage_gives_the_local_bytes(raw
     with dask_cluster(tmp_path / "elsewhere") as (address, _):
         run([bin_path("curate"), "run"], proj, env={"CURATE_DASK_SCHEDULER": address})
     assert digest(proj) == reference
+
+
+def test_dvc_repro_on_a_worker_running_two_tasks_at_once_gives_the_local_bytes(raw, local_build, tmp_path):
+    reference, local_s = local_build
+    proj = make_project(tmp_path / "proj", raw)
+    with dask_cluster(tmp_path / "elsewhere", workers=1, threads=2) as (address, _):
+        from distributed import Client
+
+        with Client(address) as client:
+            nthreads = [w["nthreads"] for w in client.scheduler_info()["workers"].values()]
+        start = time.monotonic()
+        run([bin_path("dvc"), "repro"], proj, env={"CURATE_DASK_SCHEDULER": address})
+        cluster_s = time.monotonic() - start
+    print(f"\n{ARTICLES} synthetic + {PAGES} pages + sample: local {local_s:.1f} s, "
+          f"Dask (1 worker, 2 threads) {cluster_s:.1f} s")
+    assert nthreads == [2]
+    assert digest(proj) == reference
+    with sqlite3.connect(proj / ".curate-cache" / CACHE_FILES["pages"]) as db:  # every page cached
+        assert db.execute("SELECT count(*) FROM annotations").fetchone() == (PAGES,)
+
+
+def test_curate_check_on_a_worker_running_two_tasks_at_once_gives_the_local_verdicts(raw, tmp_path):
+    from curate.check.run import check_paths
+    from curate.engine.executors import DaskExecutor
+
+    batch = raw / "synthetic"  # ARTICLES inputs: above the inline threshold, so on the cluster
+    local = check_paths([batch], root=tmp_path, params=one_worker())
+    with dask_cluster(tmp_path / "elsewhere", workers=1, threads=2) as (address, _):
+        with DaskExecutor(address) as cluster:
+            on_dask = check_paths([batch], root=tmp_path, params=one_worker(), executor=cluster)
+    assert json.dumps(on_dask.to_json(), sort_keys=True) == json.dumps(local.to_json(), sort_keys=True)
+    assert [encode(r) for r in on_dask.records] == [encode(r) for r in local.records]
 
 
 def test_a_dask_executor_runs_the_extract_warm_up_once_on_every_worker(tmp_path):

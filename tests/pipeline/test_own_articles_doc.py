@@ -58,3 +58,14 @@ def test_a_clone_elsewhere_pulls_the_batch_back(followed, tmp_path):
     got = sorted(p.name for p in (clone / "corpus/raw").glob("added-*/*.txt"))
     assert got == [f"article-{i}.txt" for i in range(ARTICLES)]
     assert json.loads(run([bin_path("dvc"), "status", "--json"], clone).stdout) == {}
+
+
+def _commands(block: str) -> list[str]:
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_the_readmes_own_articles_block_is_the_start_of_the_block_run_here():
+    readme = (REPO / "README.md").read_text(encoding="utf-8").split("For your own articles", 1)[1]
+    shown = _commands(re.search(r"```bash\n(.*?)```", readme, flags=re.S).group(1))
+    run_here = _commands(re.search(r"```bash\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S).group(1))
+    assert shown and shown == run_here[:len(shown)]
