@@ -13,7 +13,7 @@ from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
 from curate.engine.executors import map_chunked
-from curate.engine.parts import digest, part_path, stage_parts, verified_digest
+from curate.engine.parts import digest, part_path, read_local, stage_parts, verified_digest
 from curate.engine.stage import WINDOW, PartRun, StageResult, run_stage, StageWriter, stage_executor
 from curate.engine.step import StageStep
 from curate.layout import interim_dir
@@ -147,6 +147,7 @@ def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
     previous run is reused whole (engine/stage.PartRun)."""
     source = interim_dir(root, "clean")
     upstream = stage_parts(root, "clean")
+    known = read_local(source)
     paths = [part_path(source, p.name) for p in upstream]
     near = NearDupIndex(params.dedup, spill=_spill_path(root)) if params.dedup.near else None
     cache = AnnotationCache(cache_file(root, params, "minhash"))
@@ -174,7 +175,7 @@ def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
                             index_bytes_per_record=round(index_bytes / len(keys), 1) if len(keys) else 0)
         start = 0
         for up, path, n in zip(upstream, paths, counts):
-            input_digest = verified_digest(source, up)
+            input_digest = verified_digest(source, up, known)
 
             def fill(w: StageWriter, path=path, start=start) -> None:
                 # kept lines are copied as clean wrote them; only dropped records are decoded

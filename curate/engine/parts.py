@@ -22,11 +22,16 @@ from partition i of the stage before):
     parts/NNNNN.jsonl            records, one JSON line each (NNNNN: ordinal, in order)
     parts/NNNNN.rejected.jsonl   rejections
     parts/NNNNN.skipped.jsonl    ingest only, when a file had items that are no input
-    index.json                   the parts in order: each one's input digest, reuse key, counts,
-                                 and per file its sha256 and stat identity (size, mtime, inode)
+    index.json                   the parts in order: each one's input digest, counts, and per
+                                 file its sha256 and size (the same bytes on every machine and
+                                 for every worker count)
 
-A part's digests are trusted only while its file's stat identity is the one recorded
-(`verified_digest`); otherwise the file is hashed again (or, when reused, recomputed)."""
+Beside the folder, outside what DVC tracks, `corpus/interim/.<stage>.local.json` holds what
+only this machine knows (`Local`): each part's reuse key (ingest's is made of its raw files'
+stat identities) and each part file's stat identity (size, mtime, inode) with the sha256 it had.
+A part's digest is trusted only while its file has the stat identity recorded with that sha256
+(`verified_digest`); otherwise the file is hashed again, and a part is reused only under its
+recorded key with unchanged files. A missing or stale local file costs work, never bytes."""
 
 from __future__ import annotations
 
@@ -37,7 +42,7 @@ from pathlib import Path
 
 import msgspec
 
-from curate.engine.io import iter_lines
+from curate.engine.io import iter_lines, write_atomic
 from curate.layout import interim_dir
 
 BATCH_BYTES = 1 << 20
@@ -47,7 +52,7 @@ MAX_PART_FILES = 4096
 
 PARTS = "parts"
 INDEX = "index.json"
-FORMAT = 1  # of index.json: another value is ignored (every part recomputed)
+FORMAT = 2  # of index.json and the local file: another value is ignored (every part recomputed)
 SUFFIX = {"records": ".jsonl", "rejected": ".rejected.jsonl", "skipped": ".skipped.jsonl"}
 
 
@@ -84,11 +89,10 @@ def part_name(i: int) -> str:
 
 class Part(msgspec.Struct, forbid_unknown_fields=False):
     """One partition of a stage's output, as index.json lists it. `files` maps a kind of
-    SUFFIX to [sha256, size, mtime_ns, inode] of its file (a kind without a file is absent)."""
+    SUFFIX to [sha256, size] of its file (a kind without a file is absent)."""
 
     name: str
-    input: str = ""      # digest of what the stage read for this part
-    key: str = ""        # reuse key: input + what else decides the output ("" = never reused)
+    input: str = ""      # digest of what the stage read for this part (ingest: its raw paths)
     inputs: int = 0
     kept: int = 0
     rejected: dict[str, int] = {}
@@ -110,8 +114,46 @@ class Index(msgspec.Struct):
 _INDEX_DEC = msgspec.json.Decoder(Index)
 
 
+class Local(msgspec.Struct):
+    """What this machine knows of a stage folder (`local_path`): `keys` maps a part's name to
+    its reuse key (its input + what else decides its output); `files` maps a part file's name
+    to [sha256, size, mtime_ns, inode], its stat identity when it had that sha256."""
+
+    format: int = FORMAT
+    keys: dict[str, str] = {}
+    files: dict[str, list] = {}
+
+
+_LOCAL_DEC = msgspec.json.Decoder(Local)
+
+
 def part_path(folder: Path, name: str, kind: str = "records") -> Path:
     return folder / PARTS / f"{name}{SUFFIX[kind]}"
+
+
+def local_path(folder: Path) -> Path:
+    """The local file of a stage folder: its sibling `.<stage>.local.json`."""
+    return folder.parent / f".{folder.name}.local.json"
+
+
+def read_local(folder: Path) -> Local:
+    """The local file of a stage folder; empty when it is missing, unreadable or of another format."""
+    try:
+        local = _LOCAL_DEC.decode(local_path(folder).read_bytes())
+    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return Local()
+    return local if local.format == FORMAT else Local()
+
+
+def write_local(folder: Path, local: Local) -> None:
+    write_atomic(local_path(folder), msgspec.json.encode(local))
+
+
+def note_file(local: Local, path: Path, sha: str) -> list:
+    """Record `path`'s stat identity with its sha256 in `local`; the index's [sha256, size]."""
+    st = stat_identity(path)
+    local.files[path.name] = [sha, *st]
+    return [sha, st[0]]
 
 
 def stat_identity(path: Path) -> list[int] | None:
@@ -123,10 +165,13 @@ def stat_identity(path: Path) -> list[int] | None:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
-def unchanged(folder: Path, part: Part, kind: str) -> bool:
-    """True when the part's file of `kind` has the stat identity its index recorded."""
+def unchanged(folder: Path, part: Part, kind: str, local: Local) -> bool:
+    """True when the part's file of `kind` has the stat identity `local` recorded with the
+    sha256 the index names."""
     entry = part.files.get(kind)
-    return entry is not None and stat_identity(part_path(folder, part.name, kind)) == list(entry[1:])
+    path = part_path(folder, part.name, kind)
+    known = local.files.get(path.name)
+    return entry is not None and known is not None and known[0] == entry[0] and stat_identity(path) == known[1:]
 
 
 def read_index(folder: Path) -> list[Part] | None:
@@ -176,10 +221,10 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def verified_digest(folder: Path, part: Part, kind: str = "records") -> str:
-    """The sha256 of a part's file: the index's when the file's stat identity is the recorded
-    one, else the file's bytes hashed now (an index is never trusted blindly)."""
-    if unchanged(folder, part, kind):
+def verified_digest(folder: Path, part: Part, local: Local, kind: str = "records") -> str:
+    """The sha256 of a part's file: the index's when the file's stat identity is the one `local`
+    recorded with it, else the file's bytes hashed now (an index is never trusted blindly)."""
+    if unchanged(folder, part, kind, local):
         return part.files[kind][0]
     return sha256_file(part_path(folder, part.name, kind))
 
@@ -198,7 +243,7 @@ def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | P
     (records and rejected always written); each part counts its lines as kept and rejected
     (as `unknown`)."""
     (folder / PARTS).mkdir(parents=True, exist_ok=True)
-    index = []
+    index, local = [], Local()
     for i, data in enumerate(parts):
         part = Part(part_name(i), files={})
         lines = {}
@@ -210,9 +255,10 @@ def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | P
                 path.write_bytes(content)
             with open(path, "rb") as fh:
                 lines[kind] = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
-            part.files[kind] = [sha256_file(path), *stat_identity(path)]
+            part.files[kind] = note_file(local, path, sha256_file(path))
         part.kept, nrej = lines["records"], lines["rejected"]
         part.rejected = {"unknown": nrej} if nrej else {}
         part.inputs = part.kept + nrej
         index.append(part)
     write_index(folder, stage, index)
+    write_local(folder, local)

@@ -18,8 +18,8 @@ import msgspec
 
 from curate.engine.cache import line_cache_key
 from curate.engine.io import iter_lines, replace_dir
-from curate.engine.parts import (PARTS, Part, digest, part_name, part_path, read_index, stage_parts, stat_identity,
-                                 unchanged, verified_digest, write_index)
+from curate.engine.parts import (PARTS, Local, Part, digest, note_file, part_name, part_path, read_index, read_local,
+                                 stage_parts, unchanged, verified_digest, write_index, write_local)
 from curate.engine.progress import current, stage_progress
 from curate.layout import STAGES, interim_dir
 from curate.record import REJECTED_DECODER, Record, Rejected, encode
@@ -56,14 +56,15 @@ class _Hashed:
         self.fh.write(data)
         self.sha.update(data)
 
-    def close(self) -> list:
+    def close(self, local: Local) -> list:
+        """Close it; its [sha256, size] for the index (its stat identity noted in `local`)."""
         self.fh.close()
-        return [self.sha.hexdigest(), *stat_identity(self.path)]
+        return note_file(local, self.path, self.sha.hexdigest())
 
 
 class StageWriter:
     """Appends records and rejections to the current part of a stage's folder (`begin` ... `end`),
-    counting them for the stage and for the part."""
+    counting them for the stage and for the part; `local` gathers the folder's local file."""
 
     def __init__(self, folder: Path, result: StageResult):
         self.result = result
@@ -71,9 +72,12 @@ class StageWriter:
         (folder / PARTS).mkdir(exist_ok=True)
         self.part: Part | None = None
         self._files: dict[str, _Hashed] = {}
+        self.local = Local(keys={}, files={})
 
     def begin(self, name: str, input_digest: str = "", key: str = "") -> None:
-        self.part = Part(name, input=input_digest, key=key, rejected={}, skipped={}, files={})
+        self.part = Part(name, input=input_digest, rejected={}, skipped={}, files={})
+        if key:
+            self.local.keys[name] = key
         for kind in ("records", "rejected"):
             self._files[kind] = _Hashed(part_path(self.folder, name, kind))
 
@@ -103,7 +107,7 @@ class StageWriter:
         part, self.part = self.part, None
         part.inputs = inputs
         for kind, fh in self._files.items():
-            part.files[kind] = fh.close()
+            part.files[kind] = fh.close(self.local)
         self._files = {}
         return part
 
@@ -124,12 +128,14 @@ def stage_executor(params, executor=None, initializer=None, initargs: tuple = ()
 
 class PartRun:
     """One stage run over partitions: each part reused from the stage's previous output when its
-    reuse key is in the previous index.json and its files are unchanged (hard-linked into the
-    folder built aside, counts from the old index), else written by `fill`."""
+    reuse key is one the previous local file recorded and its files are unchanged (hard-linked
+    into the folder built aside, counts from the old index), else written by `fill`."""
 
     def __init__(self, old_folder: Path, w: StageWriter, result: StageResult):
         self.old_folder, self.w, self.result = old_folder, w, result
-        self.old = {p.key: p for p in (read_index(old_folder) or []) if p.key}
+        self.old_local = read_local(old_folder)
+        keys = self.old_local.keys
+        self.old = {keys[p.name]: p for p in (read_index(old_folder) or []) if keys.get(p.name)}
         self.parts: list[Part] = []
         self.written = 0
 
@@ -146,15 +152,15 @@ class PartRun:
 
     def _reuse(self, key: str) -> bool:
         old = self.old.get(key) if key else None
-        if old is None or not all(unchanged(self.old_folder, old, kind) for kind in old.files):
+        if old is None or not all(unchanged(self.old_folder, old, kind, self.old_local) for kind in old.files):
             return False
         name = part_name(len(self.parts))
-        files = {}
         for kind, entry in old.files.items():
             dst = part_path(self.w.folder, name, kind)
             link_or_copy(part_path(self.old_folder, old.name, kind), dst)
-            files[kind] = [entry[0], *stat_identity(dst)]
-        self.parts.append(msgspec.structs.replace(old, name=name, files=files))
+            note_file(self.w.local, dst, entry[0])
+        self.w.local.keys[name] = key
+        self.parts.append(msgspec.structs.replace(old, name=name))
         r = self.result
         r.inputs, r.kept = r.inputs + old.inputs, r.kept + old.kept
         r.rejected.update(old.rejected)
@@ -176,12 +182,16 @@ def link_or_copy(src: Path, dst: Path) -> None:
 
 def run_stage(root: Path, stage: str, body) -> StageResult:
     """Run `body(run: PartRun, result)`, which writes the stage's parts in order, in a folder
-    built aside; then write its index.json and swap the folder in."""
+    built aside; then write its index.json, swap the folder in and write its local file (the
+    stat identities survive the swap: a folder's rename keeps its files' inodes and mtimes)."""
     result = StageResult(stage)
     target = interim_dir(root, stage)
+    local = Local()
 
     def fill(tmp: Path) -> None:
+        nonlocal local
         w = StageWriter(tmp, result)
+        local = w.local
         run = PartRun(target, w, result)
         try:
             body(run, result)
@@ -192,6 +202,10 @@ def run_stage(root: Path, stage: str, body) -> StageResult:
 
     with stage_progress(stage):  # stderr: done, rate, time left (curate/engine/progress.py)
         replace_dir(target, fill)
+    try:
+        write_local(target, local)
+    except OSError:  # a missing or stale local file costs the next run work, never bytes
+        pass
     return result
 
 
@@ -223,12 +237,13 @@ def run_line_stage(root: Path, stage: str, prefix: str, cache, compute) -> Stage
     previous run, else written window by window through `cached_window`."""
     source = interim_dir(root, previous_stage(stage))
     upstream = stage_parts(root, previous_stage(stage))
+    known = read_local(source)
 
     def body(run: PartRun, result: StageResult) -> None:
         progress = current()
         progress.start(sum(p.kept for p in upstream), work=sum(p.files["records"][1] for p in upstream) or None)
         for up in upstream:
-            input_digest = verified_digest(source, up)
+            input_digest = verified_digest(source, up, known)
 
             def fill(w: StageWriter, path=part_path(source, up.name)) -> None:
                 for window in record_windows(path, result):

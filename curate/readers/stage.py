@@ -218,8 +218,9 @@ def _check_worker_paths(executor, root: Path, params: Params, raw_root: Path) ->
 
 
 def part_input_digest(raw_root: Path, files: list[str]) -> str:
-    """What an ingest partition reads: its files' (path, stat identity), no raw byte hashed;
-    "" (never reused) when a file has no stat identity (a symlink, a file gone)."""
+    """What an ingest partition reads, as this machine sees it: its files' (path, stat
+    identity), no raw byte hashed; its reuse key's input, kept in the local file, not in
+    index.json. "" (never reused) when a file has no stat identity (a symlink, a file gone)."""
     fields = []
     for rel in files:
         sk = _stat_key(raw_root / rel)
@@ -249,15 +250,15 @@ def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
         run.sizes = _sizes(raw_root, files)
         current().start(len(files), "files", work=sum(run.sizes.values()) or None)
         for part in cut(files, run.sizes):
-            input_digest = part_input_digest(raw_root, part)
+            stat_digest = part_input_digest(raw_root, part)
 
             def fill(w: StageWriter, part=part) -> None:
                 run.w = w
                 for window in file_windows(part, run.sizes):
                     run.window(window)
 
-            key = digest(run.prefix, input_digest) if input_digest else ""
-            if parts.part(input_digest, key, fill):
+            key = digest(run.prefix, stat_digest) if stat_digest else ""
+            if parts.part(digest(*part), key, fill):  # the index names its raw paths, the key their stats
                 current().advance(len(part), work=sum(run.sizes[rel] for rel in part))
         result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,
                             page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)

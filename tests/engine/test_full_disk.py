@@ -43,7 +43,7 @@ def _interim(proj: Path) -> dict:
 
 
 def _stale_parts(proj: Path, stage: str) -> None:
-    """Move the mtime of the stage's part files away from what its index.json recorded, so the
+    """Move the mtime of the stage's part files away from what its local file recorded, so the
     stage writes every part again instead of linking it (same bytes)."""
     import os
 

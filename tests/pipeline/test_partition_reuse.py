@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import msgspec
@@ -82,6 +83,27 @@ def test_a_rebuild_with_reused_parts_gives_the_bytes_of_a_fresh_build(built, tmp
     for stage in INTERIM:
         for kind in ("records", "rejected"):
             assert stage_bytes(built, stage, kind) == stage_bytes(fresh, stage, kind), (stage, kind)
+
+
+def test_index_json_holds_no_local_fact_so_a_rebuild_and_a_fresh_build_write_the_same_bytes(built, tmp_path):
+    """Stat identities and ingest's stat-based reuse keys live in the local file beside the
+    folder (`.<stage>.local.json`), not in what DVC tracks."""
+    write_batch(built, "batches/b.jsonl", batch_articles(2))
+    build_stages(built, params(), INTERIM)
+    fresh = with_sample(tmp_path / "fresh")
+    shutil.copytree(built / "corpus/raw/batches", fresh / "corpus/raw/batches")
+    build_stages(fresh, params(), INTERIM)
+    for stage in INTERIM:
+        index = interim_dir(built, stage) / "index.json"
+        assert index.read_bytes() == (interim_dir(fresh, stage) / "index.json").read_bytes(), stage
+        assert parts.local_path(interim_dir(built, stage)).is_file()
+
+
+def test_without_its_local_file_a_stage_recomputes_every_part_to_the_same_bytes(built):
+    before = stage_bytes(built, "clean")
+    parts.local_path(interim_dir(built, "clean")).unlink()
+    result = run_clean(built, params())
+    assert result.extra["parts_reused"] == 0 and stage_bytes(built, "clean") == before
 
 
 def test_changing_a_clean_param_recomputes_every_clean_part(built):
