@@ -272,6 +272,9 @@ def check_paths(
     place(inputs, prefix)
     project = in_project(root, params_path)  # outside a project: write nothing, raw files unknown
     cache_dir = root / params.run.cache_dir if project and params.run.cache_dir else None
-    corpus = load_corpus(root / params.output.curated_dir, params, cache_dir, root / params.ingest.raw_dir if project else None)
     cache_path = cache_file(root, params, "annotations") if cache_dir else None
-    return check_inputs(inputs, params, corpus, cache_path, progress, executor)
+    check_models(params)  # before the corpus is read
+    with check_executor(params, executor, all_steps()) as ex:  # one executor: the corpus, then the batch
+        corpus = load_corpus(root / params.output.curated_dir, params, cache_dir,
+                             root / params.ingest.raw_dir if project else None, ex)
+        return check_inputs(inputs, params, corpus, cache_path, progress, ex)
