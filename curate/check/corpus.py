@@ -13,7 +13,7 @@ import msgspec
 
 from curate.layout import MANIFEST, shard_paths
 from curate.params import Params
-from curate.engine.cache import code_digest
+from curate.engine.cache import CACHE_FILES, AnnotationCache, code_digest
 from curate.engine.io import iter_lines, texts_at, write_atomic
 from curate.validate.corpus_rules import CorpusFacts, SourceGroups, missing_fields
 
@@ -57,6 +57,7 @@ class CorpusIndex:
     # rejections by source group and reason (validate.sources set: read from rejected/, else the manifest's)
     rejected_by_source: dict[int, dict[str, int]] = field(default_factory=dict)
     gone: int = 0  # records left out: their raw file was removed from the project (RawPresence)
+    signed: dict[str, int] = field(default_factory=dict)  # signatures from the build's cache ("cached"), "computed"
 
     def facts(self) -> dict:
         """The corpus rules' facts of this version per source group
@@ -112,7 +113,7 @@ class RawPresence:
 
 
 def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None,
-                raw_dir: Path | None = None) -> CorpusIndex:
+                raw_dir: Path | None = None, executor=None) -> CorpusIndex:
     """Index the accepted records of a curated folder (missing folder: an empty corpus). With
     `raw_dir` (the project's raw folder), records whose raw file was removed are left out
     (`gone`): the next build will not hold them, so an input is no copy of them.
@@ -120,35 +121,42 @@ def load_corpus(curated_dir: Path, params: Params, cache_dir: Path | None = None
     With `cache_dir`, the corpus's near-duplicate index (signatures) is kept there between runs as
     `check-corpus-<digest>.pickle`, the digest covering the shard contents, the dedup params and
     the near_dup module's code: one check against an unchanged corpus then costs a read of the
-    keys, not a MinHash pass over every text. The file is rewritten when any of those change."""
+    keys, not a MinHash pass over every text. The file is rewritten when any of those change.
+    Otherwise the signatures come from the dedup stage's MinHash cache in the same folder (the
+    last build computed them), the missing ones computed on `executor` (`_Signer`)."""
     from curate.dedup.decisions import DedupKey  # lazy: numpy costly to load
 
     t0 = time.perf_counter()
     index = CorpusIndex(folder=curated_dir)
     index.shards = shard_paths(curated_dir)
     cached_path = _cached_near(index, params, cache_dir)
-    compute = index.near is not None and len(index.near) == 0
+    signer = _Signer(index.near, params, cache_dir, executor) if index.near is not None and not len(index.near) else None
 
     groups_of = SourceGroups(params.validate)
     key_dec = msgspec.json.Decoder(DedupKey)
-    text_dec = msgspec.json.Decoder(_CorpusText)
     null_dec = msgspec.json.Decoder(_NullFacts)
     shared: dict[tuple[str, ...], tuple[str, ...]] = {}  # one tuple per combination of null fields
     presence = RawPresence(raw_dir) if raw_dir is not None and raw_dir.is_dir() else None
-    for shard in index.shards:
-        for line in iter_lines(shard):
-            null = null_dec.decode(line)
-            if presence is not None and presence.removed(null.source.path):
-                index.gone += 1
-                continue
-            index.keys.append(key_dec.decode(line))
-            m = tuple(missing_fields(null))
-            index.missing.append(shared.setdefault(m, m))
-            index.groups.append(groups_of.of(null.source.path, null.source.format))
-            if compute:
-                index.near.add(text_dec.decode(line).text)
+    try:
+        for shard in index.shards:
+            for line in iter_lines(shard):
+                null = null_dec.decode(line)
+                if presence is not None and presence.removed(null.source.path):
+                    index.gone += 1
+                    continue
+                key = key_dec.decode(line)
+                index.keys.append(key)
+                m = tuple(missing_fields(null))
+                index.missing.append(shared.setdefault(m, m))
+                index.groups.append(groups_of.of(null.source.path, null.source.format))
+                if signer is not None:
+                    signer.add(key.content_hash, line)
+    finally:
+        if signer is not None:
+            signer.close()
+            index.signed = signer.counts
     if index.near is not None and len(index.near) != len(index.keys):  # stale cache: recompute
-        index.near = _near_index(index.shards, params, presence)
+        index.near = _near_index(index.shards, params, presence, cache_dir, executor)
     if cached_path is not None and len(index.keys) and not index.gone:  # gone: another corpus
         _save_near(cached_path, index.near)
     index.rejected = _manifest_rejected(curated_dir)
@@ -183,16 +191,67 @@ def _save_near(cached_path: Path, near) -> None:
         write_atomic(cached_path, pickle.dumps(near, protocol=pickle.HIGHEST_PROTOCOL))
 
 
-def _near_index(shards: list[Path], params: Params, presence: RawPresence | None):
+class _Signer:
+    """Adds the corpus signatures to `near` in shard order, window by window: from the dedup
+    stage's MinHash cache under `cache_dir` (`cached_signatures`), the missing ones computed on
+    `executor` and stored there."""
+
+    WINDOW = 2048
+
+    def __init__(self, near, params: Params, cache_dir: Path | None, executor) -> None:
+        from curate.dedup.stage import minhash_cache_prefix  # lazy: numpy costly to load
+
+        self.near, self.params, self.executor = near, params, executor
+        self.cache = AnnotationCache(cache_dir / CACHE_FILES["minhash"] if cache_dir is not None else None)
+        self.prefix = minhash_cache_prefix(params)
+        self.hashes: list[str] = []
+        self.texts: list[str] = []
+        self.counts = {"cached": 0, "computed": 0}
+
+    def add(self, content_hash: str, line: bytes) -> None:
+        self.hashes.append(content_hash)
+        self.texts.append(_TEXT_DEC.decode(line).text)
+        if len(self.hashes) >= self.WINDOW:
+            self.flush()
+
+    def flush(self) -> None:
+        from curate.dedup.signing import cached_signatures  # lazy: numpy costly to load
+        from curate.dedup.stage import signature_texts  # lazy: numpy costly to load
+
+        signatures, cached = cached_signatures(self.cache, self.prefix, self.hashes, self.texts, signature_texts,
+                                               self.params.dedup, self.executor)
+        for encoded in signatures:
+            self.near.add_encoded(encoded)
+        self.counts["cached"] += cached
+        self.counts["computed"] += len(signatures) - cached
+        self.hashes, self.texts = [], []
+
+    def close(self) -> None:
+        try:
+            self.flush()
+        finally:
+            self.cache.close()
+
+
+_TEXT_DEC = msgspec.json.Decoder(_CorpusText)
+
+
+def _near_index(shards: list[Path], params: Params, presence: RawPresence | None, cache_dir: Path | None,
+                executor):
     """The signatures of every record of `shards` whose raw file is not removed, in order."""
+    from curate.dedup.decisions import DedupKey  # lazy: numpy costly to load
     from curate.dedup.near_dup import NearDupIndex  # lazy: numpy costly to load
 
     near = NearDupIndex(params.dedup)
-    text_dec, null_dec = msgspec.json.Decoder(_CorpusText), msgspec.json.Decoder(_NullFacts)
-    for shard in shards:
-        for line in iter_lines(shard):
-            if presence is None or not presence.removed(null_dec.decode(line).source.path):
-                near.add(text_dec.decode(line).text)
+    key_dec, null_dec = msgspec.json.Decoder(DedupKey), msgspec.json.Decoder(_NullFacts)
+    signer = _Signer(near, params, cache_dir, executor)
+    try:
+        for shard in shards:
+            for line in iter_lines(shard):
+                if presence is None or not presence.removed(null_dec.decode(line).source.path):
+                    signer.add(key_dec.decode(line).content_hash, line)
+    finally:
+        signer.close()
     return near
 
 

@@ -153,9 +153,10 @@ def relocate(item: Record, rel: str, dest: str) -> Record:
 
 
 def load_params_for(root: Path, params_path: Path | None) -> Params:
-    """params.yaml (relative paths under root); a bad file is a usage error (exit 2)."""
+    """params.yaml: a relative path under root, else under the working folder (a `--params` of
+    one's own); a bad file is a usage error (exit 2)."""
     path = params_path if params_path is not None else Path("params.yaml")
-    if not path.is_absolute() and not path.exists():
+    if not path.is_absolute() and (root / path).exists():
         path = root / path
     try:
         return load_params(path)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 
 def in_project(root: Path, params_path: Path | None = None) -> bool:
-    """A project folder holds dvc.yaml or its parameters file."""
-    params = params_path if params_path is not None else Path("params.yaml")
-    return (root / "dvc.yaml").is_file() or (root / params).is_file() or params.is_file()
+    """A project folder holds dvc.yaml or its parameters file (`params_path`, default params.yaml),
+    whatever the working folder holds: a check with `--root` elsewhere never writes a cache there
+    because the working folder is a project."""
+    return (root / "dvc.yaml").is_file() or (root / (params_path or Path("params.yaml"))).is_file()
 
 
 def check_warnings(root: Path, params_path: Path | None, corpus_records: int, curated_dir: str) -> list[str]:

@@ -24,7 +24,8 @@ Executor. The per-record work (clean, the batch's MinHash signatures, NER and ex
 validate's facts) goes through `map_chunked` as in the stages, on one executor for the whole
 check (`check_executor`: the caller's, else `run.workers` processes or the `run.scheduler` Dask
 cluster): in this process below INLINE_BELOW records, spread over the workers above, the same
-verdicts either way. Reading the inputs stays here.
+verdicts either way. Reading the inputs (page extraction included) goes the same way,
+FILES_PER_TASK files a task, in this process below FILES_INLINE_BELOW files.
 
 Inputs. Arguments are files, folders (recursive, listed with the pipeline's own
 `iter_raw_files`: names starting with '.' and `*.dvc` files are skipped as the pipeline skips
@@ -106,19 +107,41 @@ def _noop(phase: str, done: int, total: int) -> None:
     pass
 
 
+FILES_PER_TASK = 8       # input files read per executor task (as ingest's FILES_PER_TASK)
+FILES_INLINE_BELOW = 32  # fewer input files are read in this process (a page takes ~50 ms)
+
+
+def _read_input(spec: tuple[str, str, str | None], read_file, ingest) -> list:
+    """One input through `read_file` (an executor task's unit: module level, so it pickles)."""
+    rel, root, dest = spec
+    return read_file(rel, Path(root), ingest, as_path=dest)
+
+
 def _ingest(b: Batch, read_file) -> None:
-    """Each input through the readers (`read_file`, what run_ingest calls per raw file)."""
+    """Each input through the readers (`read_file`, what run_ingest calls per raw file), on the
+    executor, window by window in input order."""
     from curate.readers import Skipped, early_reject, skipped_name  # lazy: lxml costly to load
 
+    todo: list[tuple[int, Input]] = []
+    results: dict[int, list] = {}
     for k, inp in enumerate(b.inputs):
         if skipped_name(inp.rel):
-            b.items.append(Item(k, inp.rel, early_reject(inp.dest, Reason.UNREADABLE,
-                           "the pipeline never reads names starting with '.' or ending in '.dvc'")))
-        else:
-            for out in read_file(inp.rel, inp.root, b.params.ingest, as_path=inp.dest or None):
-                if not isinstance(out, Skipped):  # no article, no input (a WARC request record)
-                    b.items.append(Item(k, inp.rel, relocate(out, inp.rel, inp.dest)))
-        b.progress("read", k + 1, len(b.inputs))
+            results[k] = [early_reject(inp.dest, Reason.UNREADABLE,
+                          "the pipeline never reads names starting with '.' or ending in '.dvc'")]
+        else:  # absolute root: a Dask worker's working folder is not this one
+            todo.append((k, inp))
+    specs = [(inp.rel, str(inp.root.resolve()), inp.dest or None) for _, inp in todo]
+    for s in range(0, len(todo), WINDOW):
+        outs = map_chunked(b.executor, per_item, specs[s:s + WINDOW], _read_input, read_file, b.params.ingest,
+                           chunk=FILES_PER_TASK, inline_below=FILES_INLINE_BELOW)
+        results.update((k, out) for (k, _), out in zip(todo[s:s + WINDOW], outs))
+        b.progress("read", min(s + WINDOW, len(todo)), len(todo))
+    for k, inp in enumerate(b.inputs):
+        for out in results[k]:
+            if skipped_name(inp.rel):
+                b.items.append(Item(k, inp.rel, out))
+            elif not isinstance(out, Skipped):  # no article, no input (a WARC request record)
+                b.items.append(Item(k, inp.rel, relocate(out, inp.rel, inp.dest)))
 
 
 def _clean(b: Batch, clean_one) -> None:
@@ -249,6 +272,9 @@ def check_paths(
     place(inputs, prefix)
     project = in_project(root, params_path)  # outside a project: write nothing, raw files unknown
     cache_dir = root / params.run.cache_dir if project and params.run.cache_dir else None
-    corpus = load_corpus(root / params.output.curated_dir, params, cache_dir, root / params.ingest.raw_dir if project else None)
     cache_path = cache_file(root, params, "annotations") if cache_dir else None
-    return check_inputs(inputs, params, corpus, cache_path, progress, executor)
+    check_models(params)  # before the corpus is read
+    with check_executor(params, executor, all_steps()) as ex:  # one executor: the corpus, then the batch
+        corpus = load_corpus(root / params.output.curated_dir, params, cache_dir,
+                             root / params.ingest.raw_dir if project else None, ex)
+        return check_inputs(inputs, params, corpus, cache_path, progress, ex)

@@ -231,13 +231,14 @@ INLINE_BELOW = 256
 RECORDS_PER_TASK = 64  # records per task: a window of 2,048 is 32 tasks
 
 
-def map_chunked(executor, fn: Callable[..., list], items: Sequence, *args, chunk: int | None = None) -> list:
+def map_chunked(executor, fn: Callable[..., list], items: Sequence, *args, chunk: int | None = None,
+                inline_below: int = INLINE_BELOW) -> list:
     """`fn(items[i:i + chunk], *args)` for each chunk of `items` (RECORDS_PER_TASK by default),
-    on `executor` (in this process when there are fewer than INLINE_BELOW items, or no
+    on `executor` (in this process when there are fewer than `inline_below` items, or no
     executor), flattened: one result per item, in order."""
     chunk = chunk or RECORDS_PER_TASK
     tasks = [(items[i:i + chunk], *args) for i in range(0, len(items), chunk)]
-    if executor is None or len(items) < INLINE_BELOW:
+    if executor is None or len(items) < inline_below:
         results = [fn(*t) for t in tasks]
     else:
         results = executor.map(fn, tasks)

@@ -30,3 +30,15 @@ def test_a_project_not_yet_built_warns_that_the_corpus_is_empty(tmp_path):
     warning = " ".join(res.stderr.split())
     assert "warning: the corpus is empty (corpus/curated has no articles; not built yet?" in warning
     assert "not a project" not in warning
+
+
+def test_a_root_outside_a_project_is_not_one_because_the_working_folder_is(tmp_path):
+    proj, elsewhere = tmp_path / "proj", tmp_path / "elsewhere"
+    proj.mkdir()
+    elsewhere.mkdir()
+    shutil.copy2(REPO / "params.yaml", proj / "params.yaml")
+    (elsewhere / "note.txt").write_text(ARTICLE)
+    res = run([bin_path("curate"), "check", str(elsewhere / "note.txt"), "--root", str(elsewhere)], proj, check=False)
+    assert res.returncode in (0, 1), res.stderr
+    assert f"warning: no dvc.yaml or params.yaml in {elsewhere}: not a project" in " ".join(res.stderr.split())
+    assert sorted(p.name for p in elsewhere.iterdir()) == ["note.txt"]  # no .curate-cache/ under --root

@@ -1,5 +1,5 @@
 """`curate check` runs its per-record work on an executor, as the stages do (map_chunked: in this
-process below INLINE_BELOW records): clean, the batch's MinHash signatures, extract's annotation
+process below INLINE_BELOW records): reading the inputs, clean, the batch's MinHash signatures, extract's annotation
 and finishing, validate's facts. A batch above that threshold checked on two worker processes
 gets the verdicts, JSON and records of a check in one process."""
 
@@ -51,14 +51,16 @@ def _json(result) -> str:
 
 
 class CountingPool(LocalExecutor):
-    """Two local worker processes, counting the tasks of each function sent to them."""
+    """Two local worker processes, counting the tasks of each function sent to them (a `per_item`
+    task by the function it applies to each item)."""
 
     def __init__(self) -> None:
         super().__init__(2)
         self.tasks: Counter = Counter()
 
     def map(self, fn, tasks):
-        self.tasks[fn.__name__] += len(tasks)
+        for task in tasks:
+            self.tasks[task[1].__name__ if fn.__name__ == "per_item" else fn.__name__] += 1
         return super().map(fn, tasks)
 
 
@@ -74,7 +76,8 @@ def test_a_batch_above_the_inline_threshold_checked_with_two_workers_gets_the_ve
 def test_check_sends_each_steps_per_record_work_to_its_executor(batch, root, in_one_process):
     with CountingPool() as pool:
         result = check_paths([batch], root=root, params=one_worker(), executor=pool)
-    # clean and validate's facts (per_item), dedup's signatures, extract's NER and finishing
-    assert {"per_item", "signature_texts", "annotate_by_language", "finish_records"} <= set(pool.tasks)
-    assert pool.tasks["per_item"] >= 2 * (ARTICLES // 64)
+    # the readers, clean, dedup's signatures, extract's NER and finishing, validate's facts
+    assert {"_read_input", "clean_one", "signature_texts", "annotate_by_language", "finish_records", "facts"} <= set(pool.tasks)
+    assert pool.tasks["_read_input"] == -(-(ARTICLES + COPIES) // 8)  # 8 files a task
+    assert pool.tasks["clean_one"] == -(-(ARTICLES + COPIES) // 64)
     assert _json(result) == _json(in_one_process)

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from tests.check.corpus_rule_fixtures import PARAMS, build, write_corpus, write_no_dateline_batch
 from tests.check.test_check import cli
+from tests.conftest import REPO
 
 from curate.check.add import add_paths
 from curate.check.run import check_paths
@@ -23,6 +25,7 @@ BROKEN = ("null_rate_dateline: 0.909091 of accepted records have no dateline (30
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("rules")
+    shutil.copy2(REPO / "params.yaml", root / "params.yaml")  # a project: the CLI reads its parameters
     write_corpus(root / "corpus/raw")
     build(root)
     return root

@@ -174,7 +174,7 @@ def test_an_unknown_metric_is_named_with_the_closest_names_and_where_the_full_li
     assert "unknown metric 'rejected_rte'" in message and "did you mean rejected_rate" in message
     assert "jq '.metrics | keys'" in message
     assert "words_p99" not in message and len(message) < 300  # the names close to it, not every name
-    with pytest.raises(RuleError, match="unknown metric 'bogus'.*no metric has a name close to it\."):
+    with pytest.raises(RuleError, match=r"unknown metric 'bogus'.*no metric has a name close to it\."):
         parse_rule("bogus>1", known)
 
 
