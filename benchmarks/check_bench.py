@@ -82,8 +82,9 @@ def throughput(src: Path, n: int, repeats: int, workers: str | int) -> dict:
             print(f"run {r + 1}: pipeline extract {runs['pipeline_extract'][-1]:.1f} s, "
                   f"check {runs['check'][-1]:.1f} s {chk.timings}", file=sys.stderr)
         from curate.engine.io import iter_records
+        from curate.engine.parts import stage_files
 
-        words = sum(rec.stats.words for rec in iter_records(tmp / "corpus/interim/extract/records.jsonl"))
+        words = sum(rec.stats.words for path in stage_files(tmp, "extract") for rec in iter_records(path))
         med_p = statistics.median(runs["pipeline_extract"])
         med_c = statistics.median(runs["check"])
         return {

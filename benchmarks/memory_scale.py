@@ -28,6 +28,8 @@ from pathlib import Path
 
 import msgspec
 
+from curate.engine.parts import stage_files, write_stage_folder
+from curate.layout import interim_dir
 from curate.record import Record, encode
 
 BIN = Path(sys.executable).parent
@@ -39,12 +41,13 @@ def perturb(text: str, k: int) -> str:
     return re.sub(r"\S+", lambda m: m.group(0)[::-1] if (next(counter) + k) % 5 == 0 else m.group(0), text)
 
 
-def synthesise(src: Path, dst: Path, factor: int) -> int:
+def synthesise(src: list[Path], dst: Path, factor: int) -> int:
+    """The records of the part files `src`, `factor` times (copies perturbed), into `dst`."""
     dec = msgspec.json.Decoder(Record)
     n = 0
     dst.parent.mkdir(parents=True, exist_ok=True)
-    with src.open("rb") as fin, dst.open("wb") as out:
-        lines = [ln for ln in fin if ln.strip()]
+    with dst.open("wb") as out:
+        lines = [ln for path in src for ln in path.read_bytes().splitlines(keepends=True) if ln.strip()]
         for k in range(factor):
             for ln in lines:
                 if k == 0:
@@ -82,13 +85,12 @@ def measure(project: Path, factor: int) -> dict:
     try:
         for name in ["params.yaml"]:
             shutil.copy2(project / name, work / name)
-        interim = work / "corpus/interim"
-        for stage in ("ingest", "clean", "extract"):
-            (interim / stage).mkdir(parents=True)
-            (interim / stage / "rejected.jsonl").write_bytes(b"")
-        n = synthesise(project / "corpus/interim/clean/records.jsonl", interim / "clean/records.jsonl", factor)
-        synthesise(project / "corpus/interim/extract/records.jsonl", interim / "extract/records.jsonl", factor)
-        shutil.copy2(interim / "clean/records.jsonl", interim / "ingest/records.jsonl")
+        scratch = work / "synth"
+        n = synthesise(stage_files(project, "clean"), scratch / "clean.jsonl", factor)
+        synthesise(stage_files(project, "extract"), scratch / "extract.jsonl", factor)
+        shutil.copy2(scratch / "clean.jsonl", scratch / "ingest.jsonl")
+        for stage in ("ingest", "clean", "extract"):  # one part each, no rejections
+            write_stage_folder(interim_dir(work, stage), stage, [{"records": scratch / f"{stage}.jsonl"}])
         out = {"records_in": n}
         # dedup writes interim/dedup, which validate does not read here (it reads extract)
         for stage in ("dedup", "validate", "report"):

@@ -13,7 +13,7 @@ What it does, in one temp git+DVC project built from this checkout (hermetic DVC
    stage's own, and its workers'), articles/s, words/s;
 3. the baseline, measured in the same run on the same cores and under the same memory sampler:
    bare spaCy `nlp.pipe` with the same model and components and `--workers` processes, over
-   exactly the texts the extract stage annotated (corpus/interim/dedup/records.jsonl), and with
+   exactly the texts the extract stage annotated (the record parts of corpus/interim/dedup), and with
    --all-texts-baseline over every cleaned text (before dedup);
 4. `dvc repro` with nothing changed;
 5. the held-back files copied in, `dvc repro` again (incremental: cached annotations reused);
@@ -105,29 +105,46 @@ def stage_lines(stats: Path) -> list[dict]:
     return lines
 
 
-def words_of(jsonl: Path) -> tuple[int, int]:
+def words_of(*jsonl: Path) -> tuple[int, int]:
     docs = words = 0
-    with jsonl.open("rb") as fh:
-        for line in fh:
-            if line.strip():
-                docs += 1
-                words += len(json.loads(line)["text"].split())
+    for path in jsonl:
+        with path.open("rb") as fh:
+            for line in fh:
+                if line.strip():
+                    docs += 1
+                    words += len(json.loads(line)["text"].split())
     return docs, words
+
+
+def stage_records(proj: Path, stage: str) -> list[Path]:
+    """The record part files of an interim stage (curate/engine/parts.py), in order."""
+    if str(REPO) not in sys.path:
+        sys.path.insert(0, str(REPO))  # this checkout's layout
+    from curate.engine.parts import stage_files
+
+    return stage_files(proj, stage)
+
+
+def joined_records(proj: Path, stage: str, scratch: Path) -> Path:
+    """The records of an interim stage in one file under `scratch` (what spaCy's baseline reads)."""
+    out = scratch / f"{stage}-records.jsonl"
+    with out.open("wb") as fh:
+        for path in stage_records(proj, stage):
+            fh.write(path.read_bytes())
+    return out
 
 
 def with_rates(stages: list[dict], proj: Path) -> list[dict]:
     """Articles/s and words/s per stage, over the records each stage reads (ingest: the records
     it produced from the raw files; report: the published articles)."""
-    interim = proj / "corpus/interim"
-    inputs = {"ingest": [interim / "ingest/records.jsonl"], "clean": [interim / "ingest/records.jsonl"],
-              "dedup": [interim / "clean/records.jsonl"], "extract": [interim / "dedup/records.jsonl"],
-              "validate": [interim / "extract/records.jsonl"],
+    inputs = {"ingest": stage_records(proj, "ingest"), "clean": stage_records(proj, "ingest"),
+              "dedup": stage_records(proj, "clean"), "extract": stage_records(proj, "dedup"),
+              "validate": stage_records(proj, "extract"),
               "report": sorted((proj / "corpus/curated/articles").glob("*.jsonl"))}
     for s in stages:
         files = [f for f in inputs.get(s["stage"], []) if f.exists()]
         if files and s["seconds"]:
-            counts = [words_of(f) for f in files]
-            docs, words = sum(c[0] for c in counts), sum(c[1] for c in counts)
+            docs, words = words_of(*files)
             s["articles_per_s"] = round(docs / s["seconds"], 1)
             s["words_per_s"] = round(words / s["seconds"])
     return stages
@@ -177,14 +194,14 @@ def main(argv: list[str] | None = None) -> dict:
         run["peak_tree_rss_mb_build"], run["peak_tree_pss_mb_build"] = tree["tree_rss_mb"], tree["tree_pss_mb"]
         run["peak_tree_rss_by_process_mb"] = tree["tree_rss_at_peak_mb"]
         run["full_stages"] = with_rates(stage_lines(stats), proj)
-        docs, words = words_of(proj / "corpus/interim/dedup/records.jsonl")
+        docs, words = words_of(*stage_records(proj, "dedup"))
         run["annotated_docs"], run["annotated_words"] = docs, words
         if not args.skip_baseline:
-            run["baseline_same_texts"] = baseline(proj / "corpus/interim/dedup/records.jsonl", args.workers, env, base)
+            run["baseline_same_texts"] = baseline(joined_records(proj, "dedup", base), args.workers, env, base)
             b = run["baseline_same_texts"]
             run["throughput_ratio_vs_spacy"] = round(b["seconds"] / run["full_repro_s"], 3)
         if args.all_texts_baseline:
-            run["baseline_all_cleaned_texts"] = baseline(proj / "corpus/interim/clean/records.jsonl", args.workers, env, base)
+            run["baseline_all_cleaned_texts"] = baseline(joined_records(proj, "clean", base), args.workers, env, base)
             run["throughput_ratio_vs_spacy_all_texts"] = round(
                 run["baseline_all_cleaned_texts"]["seconds"] / run["full_repro_s"], 3)
         run["noop_repro_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)

@@ -13,7 +13,9 @@ hermetic DVC settings):
 3. `dvc repro` with nothing changed (target < 3 s);
 4. 1% more articles (new batch files: articles N..1.01N, so none is a copy) and `dvc repro`:
    its wall time as a share of the full build (target <= 3%) and its stages;
-5. dedup's index bytes per record (the `index_bytes_per_record` the stage reports: what it holds
+5. the size of DVC's cache (`.dvc/cache`, each file once) after the full build and what the +1%
+   rebuild added to it (`dvc_cache_mb`, `plus_1pct_dvc_cache_growth_mb`);
+6. dedup's index bytes per record (the `index_bytes_per_record` the stage reports: what it holds
    per record while deciding; target <= 300) and per-article costs (wall and CPU ms per article,
    overall and per stage).
 With two sizes or more, a projection to `--project-to` articles is added: every figure extended
@@ -48,6 +50,17 @@ def _stages(lines: list[dict], articles: int) -> dict:
     return out
 
 
+def dvc_cache_mb(proj: Path) -> float:
+    """The bytes of the files under `proj/.dvc/cache` (each inode once), in MB."""
+    seen, total = set(), 0
+    for p in (proj / ".dvc/cache").rglob("*"):
+        st = p.lstat()
+        if p.is_file() and st.st_ino not in seen:
+            seen.add(st.st_ino)
+            total += st.st_size
+    return round(total / 2**20, 3)
+
+
 def run_size(n: int, seed: int, batch: int, workers: int, keep: Path | None = None) -> dict:
     base = Path(tempfile.mkdtemp(prefix="curate-scale-"))
     try:
@@ -71,6 +84,7 @@ def run_size(n: int, seed: int, batch: int, workers: int, keep: Path | None = No
         res["full_stages"] = _stages(stage_lines(stats), n)
         res["dvc_overhead_s"] = round(res["full_s"] - sum(s["wall_s"] for s in res["full_stages"].values()), 2)
         res["full_ms_per_article"] = round(1000 * res["full_s"] / n, 3)
+        res["dvc_cache_mb"] = dvc_cache_mb(proj)
         res["noop_s"] = round(sh([str(BIN / "dvc"), "repro"], proj, env), 2)
         stage_lines(stats)
         for p in new_files:
@@ -80,6 +94,7 @@ def run_size(n: int, seed: int, batch: int, workers: int, keep: Path | None = No
         res["plus_1pct_s"] = round(tree["seconds"], 2)
         res["plus_1pct_max_process_mb"] = tree["max_process_mb"]
         res["plus_1pct_stages"] = _stages(stage_lines(stats), n + extra)
+        res["plus_1pct_dvc_cache_growth_mb"] = round(dvc_cache_mb(proj) - res["dvc_cache_mb"], 3)
         res["plus_1pct_fraction"] = round(res["plus_1pct_s"] / res["full_s"], 4)
         dedup = res["full_stages"].get("dedup", {}).get("extra", {})
         res["dedup_index_bytes_per_record"] = dedup.get("index_bytes_per_record")

@@ -7,15 +7,13 @@ from pathlib import Path
 from curate.steps import STAGES  # noqa: F401 - the interim folders, in step order
 
 INTERIM = Path("corpus/interim")
-RECORDS = "records.jsonl"
-SKIPPED = "skipped.jsonl"  # ingest: items of multi-item files that are no input (WARC requests, ...)
-REJECTED = "rejected.jsonl"
 REPORTS = Path("reports")
 METRICS = REPORTS / "metrics.json"
 MANIFEST = "manifest.json"
 
 
 def interim_dir(root: Path, stage: str) -> Path:
+    """A stage's output folder: its parts and index.json (the layout: curate/engine/parts.py)."""
     return root / INTERIM / stage
 
 

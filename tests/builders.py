@@ -111,3 +111,31 @@ def modules_using(module: str, name: str) -> set[str]:
             elif isinstance(node, ast.Import) and any(a.name == module for a in node.names):
                 users.add(dotted)
     return users
+
+
+# ------------------------------------------------------------------------------ interim outputs
+
+
+def stage_bytes(root: Path, stage: str, kind: str = "records") -> bytes:
+    """The bytes of one kind of a stage's part files (records, rejected, skipped), parts in
+    order: what the stage's single file held before interim outputs were partitioned."""
+    from curate.engine.parts import stage_files
+
+    return b"".join(p.read_bytes() for p in stage_files(root, stage, kind))
+
+
+def write_stage(root: Path, stage: str, records: bytes, rejected: bytes = b"") -> None:
+    """A stage's interim folder holding one part with these bytes, and its index.json."""
+    from curate.engine.parts import write_stage_folder
+    from curate.layout import interim_dir
+
+    write_stage_folder(interim_dir(root, stage), stage, [{"records": records, "rejected": rejected}])
+
+
+def forget_parts(root: Path, stage: str) -> None:
+    """Remove a stage's index.json, so its next run writes every part again (from its caches)
+    instead of linking the previous run's parts."""
+    from curate.engine.parts import INDEX
+    from curate.layout import interim_dir
+
+    (interim_dir(root, stage) / INDEX).unlink()

@@ -16,8 +16,7 @@ import msgspec
 
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key
 from curate.engine.executors import map_chunked
-from curate.engine.stage import (StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window,
-                                 stage_executor, tagged)
+from curate.engine.stage import StageResult, run_line_stage, stage_executor, tagged
 from curate.engine.step import StageStep
 from curate.globs import glob_matches
 from curate.params import Params, SourceDates, section_digest
@@ -87,25 +86,21 @@ def clean_lines(lines: list[bytes], params: Params) -> list[bytes]:
 
 def run_clean(root: Path, params: Params, executor=None) -> StageResult:
     """Clean every record, the lines a window's cache lacks on the executor (`run.workers`
-    processes or `run.scheduler`; in this process for a few). Results are cached by (raw record
-    bytes, clean params, cleaning code), so a rebuild after adding articles cleans only the new
-    ones; a hit returns the exact bytes the same code computed before, so outputs do not depend
+    processes or `run.scheduler`; in this process for a few). A part of ingest's output already
+    cleaned with the same code and params is reused whole (engine.stage.run_line_stage); results
+    are cached by (raw record bytes, clean params, cleaning code), so a rebuild after adding
+    articles cleans only the new ones; a hit returns the exact bytes the same code computed before, so outputs do not depend
     on the cache."""
 
     cache = AnnotationCache(cache_file(root, params, "clean"))
     prefix = clean_cache_prefix(params)
 
-    def body(w: StageWriter, result: StageResult) -> None:
-        def compute(lines: list[bytes]) -> list[bytes]:
-            return map_chunked(ex, clean_lines, lines, params)
-
-        for window in record_windows(previous_records(root, "clean"), result):
-            cached_window(w, window, cache, prefix, compute)
-        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
-
     try:  # an executor of its own is terminated if the stage fails or is interrupted
         with stage_executor(params, executor) as ex:
-            return run_stage(root, "clean", body)
+            result = run_line_stage(root, "clean", prefix, cache,
+                                    lambda lines: map_chunked(ex, clean_lines, lines, params))
+        result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)
+        return result
     finally:
         cache.close()
 

@@ -13,9 +13,11 @@ from curate.dedup.near_dup import NearDupIndex
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
 from curate.engine.executors import map_chunked
-from curate.engine.stage import WINDOW, StageResult, previous_records, run_stage, StageWriter, stage_executor
+from curate.engine.parts import digest, part_path, read_local, stage_parts, verified_digest
+from curate.engine.stage import WINDOW, PartRun, StageResult, run_stage, StageWriter, stage_executor
 from curate.engine.step import StageStep
-from curate.params import DedupParams, Params
+from curate.layout import interim_dir
+from curate.params import DedupParams, Params, section_digest
 from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, reject
 
@@ -30,10 +32,10 @@ class _Text(msgspec.Struct):
     text: str = ""
 
 
-def _reload_texts(src: Path):
+def _reload_texts(paths: list[Path]):
     """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
     def reload(wanted: list[int]):
-        return texts_at([src], wanted)
+        return texts_at(paths, wanted)
 
     return reload
 
@@ -72,21 +74,26 @@ def signature_texts(texts: list[str], dedup: DedupParams) -> list[bytes]:
 _TEXT_DECODER = msgspec.json.Decoder(_Text)
 
 
-def _spill_path(src: Path) -> Path:
+def _spill_path(root: Path) -> Path:
     """The scratch file of the signatures, beside the interim folders: one name, so a killed run's
     file is overwritten by the next (a stage runs alone: curate/pipeline/locking.py)."""
-    return src.parent.parent / ".dedup-signatures.tmp"
+    return interim_dir(root, "dedup").parent / ".dedup-signatures.tmp"
 
 
-def _index(src: Path, params: Params, near: NearDupIndex | None, cache: AnnotationCache, ex) -> KeyTable:
+def _lines(paths: list[Path]):
+    return (line for path in paths for line in iter_lines(path))
+
+
+def _index(paths: list[Path], params: Params, near: NearDupIndex | None, cache: AnnotationCache, ex,
+           counts: list[int]) -> KeyTable:
     """Every record's key and, with near dedup on, its MinHash signature added to `near`: from
     the cache (content hash + MinHash settings + near-dup code), the missing ones computed on the
-    executor, a distinct text once, added in input order."""
+    executor, a distinct text once, added in input order; `counts` gets each part's records."""
     key_dec = msgspec.json.Decoder(DedupKey)
     prefix = minhash_cache_prefix(params)
     # per record only hashes of its id and content hash: full keys are read back for the few
     # records a rule compares (curate/dedup/key_table.py); each text becomes a signature
-    keys = KeyTable(lambda wanted: load_lines(iter_lines(src), wanted, key_dec.decode))
+    keys = KeyTable(lambda wanted: load_lines(_lines(paths), wanted, key_dec.decode))
     hashes: list[str] = []  # content hashes of the window's records
     lines_of_window: list[bytes] = []
 
@@ -100,57 +107,89 @@ def _index(src: Path, params: Params, near: NearDupIndex | None, cache: Annotati
             near.add_encoded(found[key])
         cache.put_many(fresh)
 
-    for line in iter_lines(src):
-        key = key_dec.decode(line)
-        keys.add(key)
-        if near is not None:
-            hashes.append(key.content_hash)
-            lines_of_window.append(line)
-            if len(lines_of_window) >= WINDOW:
-                add_signatures()
-                lines_of_window.clear()
-                hashes.clear()
+    for path in paths:
+        n = 0
+        for line in iter_lines(path):
+            n += 1
+            key = key_dec.decode(line)
+            keys.add(key)
+            if near is not None:
+                hashes.append(key.content_hash)
+                lines_of_window.append(line)
+                if len(lines_of_window) >= WINDOW:
+                    add_signatures()
+                    lines_of_window.clear()
+                    hashes.clear()
+        counts.append(n)
     if near is not None and lines_of_window:
         add_signatures()
     return keys
 
 
+def dedup_stage_key(params: Params) -> str:
+    """What decides a dedup part's bytes beside its input and its decisions: the dedup code (and
+    record definition) and the dedup params."""
+    return f"{code_digest(*DEDUP_CODE)}:{section_digest(params.dedup)}"
+
+
+def decisions_digest(drop: dict, start: int, n: int) -> str:
+    """Digest of the drops among positions [start, start + n): (position in the part, reason,
+    kept id, detail), in order; a part is rewritten only when its input or this changes."""
+    return digest(*(f"{i - start}\t{drop[i][0]}\t{drop[i][1]}\t{drop[i][2]}"
+                    for i in range(start, start + n) if i in drop))
+
+
 def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
     """Keys of every record and, with near dedup on, its MinHash signature (from the cache, or
     computed on the executor: `run.workers` processes or `run.scheduler`, in this process for a
-    few); then the decisions and the records copied through or dropped, in this process."""
-    src = previous_records(root, "dedup")
-    near = NearDupIndex(params.dedup, spill=_spill_path(src)) if params.dedup.near else None
+    few); then the decisions over the whole corpus, in this process, and the records copied
+    through or dropped part by part: a part whose input and drops are those of a part of the
+    previous run is reused whole (engine/stage.PartRun)."""
+    source = interim_dir(root, "clean")
+    upstream = stage_parts(root, "clean")
+    known = read_local(source)
+    paths = [part_path(source, p.name) for p in upstream]
+    near = NearDupIndex(params.dedup, spill=_spill_path(root)) if params.dedup.near else None
     cache = AnnotationCache(cache_file(root, params, "minhash"))
+    counts: list[int] = []
     try:
         with stage_executor(params, executor) as ex:  # one of its own: terminated on a failure
             try:
-                keys = _index(src, params, near, cache, ex)
+                keys = _index(paths, params, near, cache, ex, counts)
             finally:
                 cache.close()
         if near is not None:
             near.flush()  # the last pending signatures (a bounded buffer, not per record)
         index_bytes = keys.nbytes + (near.nbytes if near is not None else 0)
-        drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(src))
+        drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(paths))
     finally:
         if near is not None:
             near.close()
 
     record_dec = RECORD_DECODER
+    stage_key = dedup_stage_key(params)
 
-    def body(w: StageWriter, result: StageResult) -> None:
+    def body(run: PartRun, result: StageResult) -> None:
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)  # MinHash signatures
         result.extra.update(index_bytes=index_bytes,
                             index_bytes_per_record=round(index_bytes / len(keys), 1) if len(keys) else 0)
-        # kept lines are copied as clean wrote them; only dropped records are decoded
-        for i, line in enumerate(iter_lines(src)):
-            result.inputs += 1
-            if i in drop:
-                reason, kept, detail = drop[i]
-                record = record_dec.decode(line)
-                w.drop(msgspec.structs.replace(reject(record, reason, detail, "dedup"), duplicate_of=kept))
-            else:
-                w.keep_encoded(line)
+        start = 0
+        for up, path, n in zip(upstream, paths, counts):
+            input_digest = verified_digest(source, up, known)
+
+            def fill(w: StageWriter, path=path, start=start) -> None:
+                # kept lines are copied as clean wrote them; only dropped records are decoded
+                for i, line in enumerate(iter_lines(path), start):
+                    result.inputs += 1
+                    if i in drop:
+                        reason, kept, detail = drop[i]
+                        record = record_dec.decode(line)
+                        w.drop(msgspec.structs.replace(reject(record, reason, detail, "dedup"), duplicate_of=kept))
+                    else:
+                        w.keep_encoded(line)
+
+            run.part(input_digest, digest(stage_key, input_digest, decisions_digest(drop, start, n)), fill)
+            start += n
 
     return run_stage(root, "dedup", body)
 

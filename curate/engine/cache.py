@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 
 from curate.steps import CACHES
 from curate import __version__
-from curate.engine.io import iter_lines
-from curate.layout import RECORDS, REJECTED, interim_dir
+from curate.engine.parts import iter_stage_lines
+from curate.layout import interim_dir
 from curate.record import Record, view
 
 if TYPE_CHECKING:
@@ -170,8 +170,8 @@ class LiveKeys:
         return interim_dir(self.root, stage)
 
     def lines(self, stage: str, rejected: bool = False):
-        """The non-blank lines of a stage's records (or rejections) file."""
-        return iter_lines(self.out(stage) / (REJECTED if rejected else RECORDS))
+        """The non-blank lines of a stage's records (or rejections), part by part."""
+        return iter_stage_lines(self.root, stage, rejected)
 
     def count(self, stage: str, rejected: bool = False) -> int:
         return sum(1 for _ in self.lines(stage, rejected))

@@ -232,11 +232,13 @@ RECORDS_PER_TASK = 64  # records per task: a window of 2,048 is 32 tasks
 
 
 def map_chunked(executor, fn: Callable[..., list], items: Sequence, *args, chunk: int | None = None,
-                inline_below: int = INLINE_BELOW) -> list:
+                inline_below: int | None = None) -> list:
     """`fn(items[i:i + chunk], *args)` for each chunk of `items` (RECORDS_PER_TASK by default),
-    on `executor` (in this process when there are fewer than `inline_below` items, or no
-    executor), flattened: one result per item, in order."""
+    on `executor` (in this process when there are fewer than `inline_below` items, INLINE_BELOW
+    by default, or no executor), flattened: one result per item, in order. The defaults are
+    read at each call, so a setting of the module's constants holds for every caller."""
     chunk = chunk or RECORDS_PER_TASK
+    inline_below = INLINE_BELOW if inline_below is None else inline_below
     tasks = [(items[i:i + chunk], *args) for i in range(0, len(items), chunk)]
     if executor is None or len(items) < inline_below:
         results = [fn(*t) for t in tasks]

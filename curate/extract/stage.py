@@ -14,8 +14,7 @@ import msgspec
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, line_cache_key, text_cache_key
 from curate.engine.progress import current
 from curate.engine.executors import map_chunked
-from curate.engine.stage import (StageResult, previous_records, run_stage, record_windows, StageWriter, cached_window,
-                                 stage_executor, tagged)
+from curate.engine.stage import StageResult, run_line_stage, stage_executor, tagged
 from curate.engine.step import StageStep
 from curate.params import Params, shaping_digest
 from curate.steps import BY_NAME
@@ -228,18 +227,13 @@ def run_extract(root: Path, params: Params, executor=None) -> StageResult:
     records_cache = AnnotationCache(cache_file(root, params, "extract"))
     prefix = extract_cache_prefix(params)
 
-    def body(w: StageWriter, result: StageResult) -> None:
-        def compute(lines: list[bytes]) -> list[bytes]:
-            return extract_lines(lines, params, cache, ex)
-
-        for window in record_windows(previous_records(root, "extract"), result):
-            cached_window(w, window, records_cache, prefix, compute)
-        result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
-                            annotation_hits=cache.hits, annotation_misses=cache.misses)
-
     try:  # an executor of its own is terminated if the stage fails or is interrupted
         with setup as ex:
-            return run_stage(root, "extract", body)
+            result = run_line_stage(root, "extract", prefix, records_cache,
+                                    lambda lines: extract_lines(lines, params, cache, ex))
+        result.extra.update(cache_hits=records_cache.hits, cache_misses=records_cache.misses,
+                            annotation_hits=cache.hits, annotation_misses=cache.misses)
+        return result
     finally:
         cache.close()
         records_cache.close()

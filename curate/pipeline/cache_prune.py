@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
-from curate.layout import RECORDS, REJECTED, interim_dir
+from curate.engine.parts import INDEX, part_path, read_index
+from curate.layout import interim_dir
 from curate.engine.cache import CACHE_FILES, LiveKeys, cache_file
 from curate.params import Params
 from curate.steps import STEPS
@@ -178,8 +179,11 @@ class _Cache:
 def require_outputs(root: Path) -> None:
     """PruneRefused unless every interim output the marks read is there."""
     for stage in READ_STAGES:
-        for name in (RECORDS, REJECTED):
-            path = interim_dir(root, stage) / name
+        folder = interim_dir(root, stage)
+        parts = read_index(folder)
+        paths = [folder / INDEX] if parts is None else \
+            [part_path(folder, p.name, kind) for p in parts for kind in p.files]
+        for path in paths:
             if not path.is_file():
                 raise PruneRefused(f"{path.relative_to(root)} is missing: the interim outputs name what a "
                                    "rebuild needs; run `dvc repro` first (nothing was deleted)")

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from curate.engine.cache import AnnotationCache, LiveKeys, cache_file, code_digest
 from curate.engine.progress import current
-from curate.engine.stage import WINDOW, StageResult, run_stage, StageWriter, stage_executor
+from curate.engine.parts import cut, digest
+from curate.engine.stage import WINDOW, PartRun, StageResult, run_stage, StageWriter, stage_executor
 from curate.engine.step import StageStep
-from curate.layout import SKIPPED
 from curate.params import Params, section_digest
 from curate.steps import BY_NAME
 from curate.record import REJECTED_DECODER, Reason
@@ -70,8 +70,9 @@ def read_files(rels: list[str], raw_root: str, ingest, cache_path: str | None, p
 class _Ingest:
     """One ingest run: the caches, the executor, and the writer outputs go to in path order."""
 
-    def __init__(self, root: Path, params: Params, executor, w: StageWriter, result: StageResult):
-        self.params, self.executor, self.w, self.result = params, executor, w, result
+    def __init__(self, root: Path, params: Params, executor, result: StageResult):
+        self.params, self.executor, self.result = params, executor, result
+        self.w: StageWriter | None = None  # the writer of the part being read
         # absolute: a Dask worker's working folder is not the project's (same paths, docs/performance.md)
         self.raw_root = (root / params.ingest.raw_dir).resolve()
         self.prefix = ingest_cache_prefix(params)
@@ -91,9 +92,9 @@ class _Ingest:
             if not line:
                 continue
             if line[:1] == b"S":  # no input: listed apart, counted by kind
-                w.side(SKIPPED, line[1:])
-                counts = result.extra.setdefault("skipped_by_kind", {})
                 kind = SKIPPED_DECODER.decode(line[1:]).kind
+                w.skip(line[1:], kind)
+                counts = result.extra.setdefault("skipped_by_kind", {})
                 counts[kind] = counts.get(kind, 0) + 1
                 continue
             result.inputs += 1
@@ -216,25 +217,49 @@ def _check_worker_paths(executor, root: Path, params: Params, raw_root: Path) ->
     check([str(p.resolve()) for p in folders])
 
 
+def part_input_digest(raw_root: Path, files: list[str]) -> str:
+    """What an ingest partition reads, as this machine sees it: its files' (path, stat
+    identity), no raw byte hashed; its reuse key's input, kept in the local file, not in
+    index.json. "" (never reused) when a file has no stat identity (a symlink, a file gone)."""
+    fields = []
+    for rel in files:
+        sk = _stat_key(raw_root / rel)
+        if sk is None:
+            return ""
+        fields += [rel, sk]
+    return digest(*fields)
+
+
 def run_ingest(root: Path, params: Params, executor=None) -> StageResult:
     """Raw files -> records; unreadable inputs become rejections. Files are read in path order,
     a window of files at a time on the executor (`run.workers` processes or `run.scheduler`).
 
     What a file gave is cached by (path, size, mtime, inode) + ingest params + reader code, so a
     rebuild after adding articles reads only the new or changed files; an HTML page's extraction
-    is cached by its bytes (readers/pages.py), and WARC files are streamed page by page."""
+    is cached by its bytes (readers/pages.py), and WARC files are streamed page by page. The files
+    are cut into partitions (engine/parts.cut); a partition whose files have the stat identities
+    of one of the previous run (same ingest params and readers) is reused whole."""
     raw_root = root / params.ingest.raw_dir
     run = None
 
-    def body(w: StageWriter, result: StageResult) -> None:
+    def body(parts: PartRun, result: StageResult) -> None:
         nonlocal run
-        run = _Ingest(root, params, ex, w, result)
+        run = _Ingest(root, params, ex, result)
         files = iter_raw_files(raw_root) if raw_root.exists() else []
         result.extra["files"] = len(files)
         run.sizes = _sizes(raw_root, files)
         current().start(len(files), "files", work=sum(run.sizes.values()) or None)
-        for window in file_windows(files, run.sizes):
-            run.window(window)
+        for part in cut(files, run.sizes):
+            stat_digest = part_input_digest(raw_root, part)
+
+            def fill(w: StageWriter, part=part) -> None:
+                run.w = w
+                for window in file_windows(part, run.sizes):
+                    run.window(window)
+
+            key = digest(run.prefix, stat_digest) if stat_digest else ""
+            if parts.part(digest(*part), key, fill):  # the index names its raw paths, the key their stats
+                current().advance(len(part), work=sum(run.sizes[rel] for rel in part))
         result.extra.update(cache_hits=run.files_cache.hits, cache_misses=run.files_cache.misses,
                             page_hits=run.page_cache.hits, page_misses=run.page_cache.misses)
 

@@ -16,11 +16,12 @@ import msgspec
 import orjson
 
 from curate import __version__
-from curate.engine.io import iter_lines, iter_rejected, replace_dir, write_atomic
+from curate.engine.io import iter_rejected, replace_dir, write_atomic
 from curate.engine.executors import map_chunked, per_item
-from curate.engine.stage import WINDOW, StageResult, previous_records, stage_executor
+from curate.engine.parts import iter_stage_lines, stage_files
+from curate.engine.stage import WINDOW, StageResult, stage_executor
 from curate.engine.step import StageStep
-from curate.layout import MANIFEST, METRICS, RECORDS, REJECTED, SKIPPED, STAGES, interim_dir, shard_name
+from curate.layout import MANIFEST, METRICS, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.steps import BY_NAME
 from curate.record import RECORD_DECODER, Rejected, encode, reject
@@ -60,9 +61,9 @@ def failed_metrics_path(root: Path) -> Path:
 
 @dataclass
 class _Judged:
-    """The extracted records judged: their ids and verdicts, and where each line sits in `src`."""
+    """The extracted records judged: their ids and verdicts, and where each line sits (in which
+    part file of corpus/interim/extract)."""
 
-    src: Path
     ids: list[str]
     verdicts: Verdicts
     line_index: LineIndex
@@ -72,7 +73,7 @@ class _Judged:
 def _judge_extracted(root: Path, params: Params, executor) -> _Judged:
     """Each record's facts computed on the executor (`run.workers` processes or `run.scheduler`,
     in this process for a few) a window at a time, then judged together here."""
-    src = previous_records(root, "validate")
+    src = stage_files(root, "extract")
     line_index = LineIndex()  # (offset, length) per record line, in order
     recoded: dict[int, bytes] = {}
     ids: list[str] = []
@@ -88,7 +89,7 @@ def _judge_extracted(root: Path, params: Params, executor) -> _Judged:
                 yield row
 
     verdicts = judge(rows_noting_ids(), params.validate)
-    return _Judged(src, ids, verdicts, line_index, recoded)
+    return _Judged(ids, verdicts, line_index, recoded)
 
 
 @dataclass
@@ -113,8 +114,7 @@ def _earlier_rejections(root: Path, params: Params) -> _Rejections:
     """Earlier stages' rejections, in stage order (each file is already in a deterministic order)."""
     rej = _Rejections(SourceGroups(params.validate))
     for stage in STAGES[:-1]:
-        path = interim_dir(root, stage) / REJECTED
-        if path.exists():
+        for path in stage_files(root, stage, "rejected"):
             for r in iter_rejected(path):
                 rej.add(r)
     return rej
@@ -123,7 +123,7 @@ def _earlier_rejections(root: Path, params: Params) -> _Rejections:
 def _sort_into_shards(j: _Judged, rej: _Rejections, nshards: int, result: StageResult) -> list[list[tuple[str, int]]]:
     """(id, line position) of each accepted record in its shard; validate's rejections added."""
     shards: list[list[tuple[str, int]]] = [[] for _ in range(nshards)]
-    with open(j.src, "rb") as fh:
+    with j.line_index.reader() as rd:
         for pos, (rid, verdict) in enumerate(zip(j.ids, j.verdicts.reasons)):
             result.inputs += 1
             if verdict is None:
@@ -131,7 +131,7 @@ def _sort_into_shards(j: _Judged, rej: _Rejections, nshards: int, result: StageR
                 result.kept += 1
             else:
                 reason, detail = verdict
-                rej.add(reject(RECORD_DECODER.decode(j.line_index.read(fh, pos)), reason, detail, "validate"))
+                rej.add(reject(RECORD_DECODER.decode(rd.read(pos)), reason, detail, "validate"))
                 result.rejected[reason.value] += 1
     return shards
 
@@ -147,7 +147,7 @@ def _corpus_rules(j: _Judged, rej: _Rejections, params: Params) -> list[RuleResu
 
 
 def _metrics(root: Path, result: StageResult, rej: _Rejections, checks: dict, nshards: int) -> dict:
-    ingest_inputs = sum(1 for _ in iter_lines(interim_dir(root, "ingest") / RECORDS)) + \
+    ingest_inputs = sum(1 for _ in iter_stage_lines(root, "ingest")) + \
         sum(rej.by_stage.get("ingest", Counter()).values())
     rejected_by_reason = rej.counts()
     return {
@@ -180,9 +180,9 @@ def _publish(root: Path, params: Params, j: _Judged, shards: list[list[tuple[str
     def fill_articles(tmp: Path) -> None:
         # accepted lines are copied byte for byte (extract wrote them with `encode`), sorted by id
         # within their shard through an (id, offset, length) index: the texts are never held
-        with open(j.src, "rb") as fh:
+        with j.line_index.reader() as rd:
             for i, entries in enumerate(shards):
-                shard_bytes[i] = write_shard_sorted(fh, tmp / shard_name(i), entries, j.line_index, j.recoded)
+                shard_bytes[i] = write_shard_sorted(rd, tmp / shard_name(i), entries, j.recoded)
 
     def fill_rejected(tmp: Path) -> None:
         for reason in sorted(rej.by_reason):
@@ -241,11 +241,9 @@ class _Kind(msgspec.Struct):
 def _skipped(root: Path) -> dict:
     """`skipped` and `skipped_by_kind` of the metrics, from ingest's list of skipped items."""
     counts: Counter = Counter()
-    path = interim_dir(root, "ingest") / SKIPPED
-    if path.exists():
-        dec = msgspec.json.Decoder(_Kind)
-        for line in iter_lines(path):
-            counts[dec.decode(line).kind] += 1
+    dec = msgspec.json.Decoder(_Kind)
+    for line in iter_stage_lines(root, "ingest", kind="skipped"):
+        counts[dec.decode(line).kind] += 1
     return {"skipped": sum(counts.values()), "skipped_by_kind": dict(sorted(counts.items()))}
 
 

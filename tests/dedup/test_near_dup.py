@@ -390,19 +390,16 @@ def test_dedup_decisions_with_near_index():
 
 
 def test_run_dedup_stage_end_to_end(tmp_path):
-    from curate.engine.io import iter_records, iter_rejected
-    from curate.layout import RECORDS, REJECTED, interim_dir
     from curate.dedup.stage import run_dedup
+    from curate.record import RECORD_DECODER, REJECTED_DECODER
+    from tests.builders import stage_bytes, write_stage
 
     recs = stage_records()
     random.Random(1).shuffle(recs)
-    clean = interim_dir(tmp_path, "clean")
-    clean.mkdir(parents=True)
-    (clean / RECORDS).write_bytes(b"".join(encode(r) + b"\n" for r in recs))
+    write_stage(tmp_path, "clean", b"".join(encode(r) + b"\n" for r in recs))
     result = run_dedup(tmp_path, Params())
-    out = interim_dir(tmp_path, "dedup")
-    kept = {r.id for r in iter_records(out / RECORDS)}
-    rejected = list(iter_rejected(out / REJECTED))
+    kept = {RECORD_DECODER.decode(ln).id for ln in stage_bytes(tmp_path, "dedup").splitlines()}
+    rejected = [REJECTED_DECODER.decode(ln) for ln in stage_bytes(tmp_path, "dedup", "rejected").splitlines()]
     assert result.inputs == len(recs) == len(kept) + len(rejected)
     assert result.rejected == {"near_duplicate": 3, "duplicate": 1}
     assert kept == {f"story-{n}" for n in STORIES}

@@ -42,9 +42,20 @@ def _interim(proj: Path) -> dict:
             for p in sorted((proj / "corpus/interim").rglob("*")) if p.is_file()}
 
 
+def _stale_parts(proj: Path, stage: str) -> None:
+    """Move the mtime of the stage's part files away from what its local file recorded, so the
+    stage writes every part again instead of linking it (same bytes)."""
+    import os
+
+    for path in (proj / "corpus/interim" / stage / "parts").glob("*"):
+        st = path.stat()
+        os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+
+
 @pytest.mark.parametrize("stage,limit", [("ingest", 4096), ("clean", 4096), ("validate", 2048), ("validate", 6000)])
 def test_stage_out_of_space_names_the_path_and_keeps_outputs(built, stage, limit):
     proj = built
+    _stale_parts(proj, stage)
     before, before_interim = digest(proj), _interim(proj)
     p = subprocess.run([bin_path("curate"), stage], cwd=proj, capture_output=True, text=True,
                        preexec_fn=_limit(limit), timeout=300)

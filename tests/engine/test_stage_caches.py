@@ -7,18 +7,16 @@ from pathlib import Path
 
 import msgspec
 
-from curate.layout import RECORDS, REJECTED, interim_dir
 from curate.params import CleanParams, ExtractParams, Params
 from curate.clean.stage import run_clean
 from curate.extract.stage import run_extract
 from curate.readers.stage import run_ingest
 from curate.dedup.stage import run_dedup
-from tests.builders import build_stages, no_cache, one_worker, with_sample
+from tests.builders import build_stages, forget_parts, no_cache, one_worker, stage_bytes, with_sample
 
 
 def outputs(root: Path, stage: str) -> bytes:
-    d = interim_dir(root, stage)
-    return (d / RECORDS).read_bytes() + b"--\n" + (d / REJECTED).read_bytes()
+    return stage_bytes(root, stage) + b"--\n" + stage_bytes(root, stage, "rejected")
 
 
 def test_second_clean_is_served_from_cache_with_identical_bytes(tmp_path):
@@ -27,6 +25,7 @@ def test_second_clean_is_served_from_cache_with_identical_bytes(tmp_path):
     run_ingest(root, params)
     first = run_clean(root, params)
     before = outputs(root, "clean")
+    forget_parts(root, "clean")
     second = run_clean(root, params)
     assert first.extra["cache_misses"] == first.inputs and first.extra["cache_hits"] == 0
     assert second.extra["cache_hits"] == second.inputs
@@ -38,8 +37,10 @@ def test_cached_clean_equals_uncached_clean(tmp_path):
     cached, uncached = Params(), no_cache()
     run_ingest(root, cached)
     run_clean(root, cached)
+    forget_parts(root, "clean")
     run_clean(root, cached)
     from_cache = outputs(root, "clean")
+    forget_parts(root, "clean")
     run_clean(root, uncached)
     assert outputs(root, "clean") == from_cache
 
@@ -59,6 +60,7 @@ def test_second_extract_annotates_nothing(tmp_path):
     build_stages(root, params, ("ingest", "clean", "dedup"))
     first = run_extract(root, params)
     before = outputs(root, "extract")
+    forget_parts(root, "extract")
     second = run_extract(root, params)
     assert first.extra["cache_misses"] == first.inputs
     assert second.extra["cache_hits"] == second.inputs and second.extra["cache_misses"] == 0
@@ -75,6 +77,7 @@ def test_dedup_with_cached_signatures_equals_dedup_without_cache(tmp_path):
     assert second.extra["cache_misses"] == 0
     from_cache = outputs(root, "dedup")
     assert (root / ".curate-cache" / "minhash.sqlite").exists()
+    forget_parts(root, "dedup")
     run_dedup(root, uncached)
     assert outputs(root, "dedup") == from_cache
 
@@ -84,6 +87,7 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
     params = Params()
     first = run_ingest(root, params)
     before = outputs(root, "ingest")
+    forget_parts(root, "ingest")
     second = run_ingest(root, params)
     assert outputs(root, "ingest") == before
     assert second.extra["cache_hits"] == first.extra["cache_misses"] > 0
@@ -93,7 +97,7 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
     os.utime(seed, ns=(seed.stat().st_atime_ns, seed.stat().st_mtime_ns + 10**9))
     third = run_ingest(root, params)
     assert third.extra["cache_misses"] == 1
-    assert b"Frederic Hof" in (interim_dir(root, "ingest") / RECORDS).read_bytes()
+    assert b"Frederic Hof" in stage_bytes(root, "ingest")
     uncached = no_cache(params)
     with_cache = outputs(root, "ingest")
     run_ingest(root, uncached)
@@ -101,16 +105,18 @@ def test_second_ingest_reads_only_new_or_changed_files(tmp_path):
 
 
 def test_a_shaping_parameter_change_reextracts_from_cached_annotations_with_the_same_languages(tmp_path):
-    from curate.engine.io import iter_records
+    from curate.record import RECORD_DECODER
+
+    decode_record = RECORD_DECODER.decode
 
     root = with_sample(tmp_path)
     params = one_worker()
     build_stages(root, params, ("ingest", "clean", "dedup"))
     run_extract(root, params)
-    first = {r.id: r for r in iter_records(interim_dir(root, "extract") / RECORDS)}
+    first = {r.id: r for r in map(decode_record, stage_bytes(root, "extract").splitlines())}
     other = msgspec.structs.replace(params, extract=ExtractParams(short_words=10_000))
     again = run_extract(root, other)
-    second = {r.id: r for r in iter_records(interim_dir(root, "extract") / RECORDS)}
+    second = {r.id: r for r in map(decode_record, stage_bytes(root, "extract").splitlines())}
     assert again.extra["cache_misses"] == again.inputs  # every record re-extracted ...
     assert again.extra["annotation_misses"] == 0        # ... with entities and language from the cache
     assert {i: r.language for i, r in second.items()} == {i: r.language for i, r in first.items()}

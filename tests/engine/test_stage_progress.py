@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from curate.engine.progress import StageProgress, count_lines
+from tests.builders import stage_bytes
 from tests.conftest import REPO, bin_path, run
 
 
@@ -130,7 +131,7 @@ def test_ingest_and_clean_report_progress_without_changing_their_outputs(tmp_pat
         errs = {}
         for stage in ("ingest", "clean"):
             errs[stage] = run([bin_path("curate"), stage], proj, env=env).stderr
-        outputs[mode] = {s: (proj / f"corpus/interim/{s}/records.jsonl").read_bytes() for s in errs}
+        outputs[mode] = {s: stage_bytes(proj, s) for s in errs}
         if mode == "quiet":
             assert errs == {"ingest": "", "clean": ""}
         else:

@@ -8,9 +8,8 @@ import pytest
 
 from curate.engine.executors import DaskExecutor, LocalExecutor
 from curate.extract.stage import run_extract
-from curate.layout import RECORDS, interim_dir
 from curate.params import Params
-from tests.builders import build_stages, no_cache, with_sample
+from tests.builders import build_stages, no_cache, stage_bytes, with_sample
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +21,7 @@ def deduped(tmp_path_factory) -> Path:
 
 def extract_bytes(root: Path, executor) -> bytes:
     run_extract(root, no_cache(), executor=executor)
-    return (interim_dir(root, "extract") / RECORDS).read_bytes()
+    return stage_bytes(root, "extract")
 
 
 def test_one_and_two_local_workers_give_identical_bytes(deduped, monkeypatch):

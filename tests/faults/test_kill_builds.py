@@ -47,6 +47,8 @@ def test_add_killed_mid_copy_leaves_no_half_copied_file(tmp_path, point):
     run([bin_path("curate"), "ingest"], proj)
     import json
 
-    added = [json.loads(line) for line in (proj / "corpus/interim/ingest/records.jsonl").read_text().splitlines()
+    from tests.builders import stage_bytes
+
+    added = [json.loads(line) for line in stage_bytes(proj, "ingest").decode().splitlines()
              if "added-" in line]
     assert len(added) == (0 if point == "fsync:1" else 1)

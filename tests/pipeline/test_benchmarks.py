@@ -99,6 +99,8 @@ def test_scale_bench_reports_every_figure_and_a_projection():
     for s in big["full_stages"].values():
         assert s["wall_s"] > 0 and s["peak_rss_mb"] > 20 and s["wall_ms_per_article"] > 0, s
     assert big["noop_s"] > 0 and 0 < big["plus_1pct_fraction"] and big["max_process_mb"] > 20
+    # DVC's cache holds the outputs; the +1% build adds at least its new records to it
+    assert big["dvc_cache_mb"] > 0 and big["plus_1pct_dvc_cache_growth_mb"] > 0
     # measured by the dedup stage itself, not a constant
     assert 100 < big["dedup_index_bytes_per_record"] <= 300
     assert big["full_stages"]["dedup"]["extra"]["index_bytes"] >= 200 * 100

@@ -14,8 +14,8 @@ from typer.testing import CliRunner
 
 from curate.pipeline.cache_prune import PruneRefused, cache_info, prune
 from curate.cli import app
-from curate.engine.io import iter_lines
-from curate.layout import RECORDS, interim_dir
+from curate.engine.parts import iter_stage_lines, part_path, stage_parts
+from curate.layout import interim_dir
 from curate.pipeline.locking import CorpusBusy
 from curate.params import CleanParams, Params
 from curate.record import decode_record
@@ -24,7 +24,7 @@ from curate.extract.stage import annotation_keys, extract_cache_prefix
 from curate.clean.stage import clean_cache_prefix
 from curate.readers.stage import ingest_cache_key, ingest_cache_prefix
 from curate.dedup.stage import minhash_cache_prefix
-from tests.builders import build_stages, one_worker, with_sample
+from tests.builders import build_stages, one_worker, stage_bytes, with_sample
 from tests.conftest import bin_path, make_project, run
 
 # the caches a text article has entries in (the page cache holds HTML pages: tests/readers/test_page_cache.py)
@@ -63,7 +63,7 @@ def cache_sizes(root: Path) -> dict[str, int]:
 def article_keys(root: Path, params: Params, rel: str) -> dict[str, set[str]]:
     """The keys of raw file `rel` in every cache, from the current interim outputs."""
     def lines(stage: str) -> list[bytes]:
-        return [ln for ln in iter_lines(interim_dir(root, stage) / RECORDS) if decode_record(ln).source.path == rel]
+        return [ln for ln in iter_stage_lines(root, stage) if decode_record(ln).source.path == rel]
 
     return {
         "ingest": {ingest_cache_key(ingest_cache_prefix(params), root / "corpus/raw", rel)},
@@ -77,7 +77,7 @@ def article_keys(root: Path, params: Params, rel: str) -> dict[str, set[str]]:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
-    return {s: (interim_dir(root, s) / RECORDS).read_bytes() for s in ("ingest", "clean", "dedup", "extract")}
+    return {s: stage_bytes(root, s) for s in ("ingest", "clean", "dedup", "extract")}
 
 
 def built_then_deleted(tmp_path: Path, *rels: str) -> tuple[Path, dict, dict]:
@@ -148,7 +148,7 @@ def test_changing_a_clean_param_then_pruning_drops_the_old_param_entries(tmp_pat
     prune(root, other)
 
     kept = cache_keys(root)["clean"]
-    assert len(kept) == sum(1 for _ in iter_lines(interim_dir(root, "ingest") / RECORDS))
+    assert len(kept) == sum(1 for _ in iter_stage_lines(root, "ingest"))
     assert kept and all(k.startswith(clean_cache_prefix(other)) for k in kept)
 
 
@@ -176,14 +176,14 @@ def test_vacuum_shrinks_the_cache_files(tmp_path):
 
 def test_missing_interim_output_exits_2_and_deletes_nothing(tmp_path, monkeypatch):
     root, _, _ = built_then_deleted(tmp_path, ARTICLE)
-    (interim_dir(root, "dedup") / RECORDS).unlink()
+    part_path(interim_dir(root, "dedup"), stage_parts(root, "dedup")[0].name).unlink()
     keys = cache_keys(root)
     monkeypatch.chdir(root)
 
     result = CliRunner().invoke(app, ["cache", "prune", "--project-root", str(root)])
 
     assert result.exit_code == 2, result.output
-    assert "corpus/interim/dedup/records.jsonl is missing" in result.stderr
+    assert "corpus/interim/dedup/parts/00000.jsonl is missing" in result.stderr
     assert "dvc repro" in result.stderr
     assert cache_keys(root) == keys
 

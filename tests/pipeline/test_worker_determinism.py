@@ -13,10 +13,10 @@ import pytest
 
 import curate.engine.executors as executors
 from curate.engine.executors import LocalExecutor
-from curate.layout import RECORDS, interim_dir
+from curate.layout import interim_dir
 from curate.params import Params, RunParams
 from curate.pipeline.run import run_executor, run_steps
-from tests.builders import no_cache, synthetic_article, with_sample
+from tests.builders import no_cache, stage_bytes, synthetic_article, with_sample
 
 ARTICLES = 40
 
@@ -66,7 +66,7 @@ def _folder_bytes(folder: Path) -> dict[str, bytes]:
 def test_a_stage_writes_the_same_bytes_with_one_and_two_workers(builds, stage):
     one, two, _ = builds
     first = _folder_bytes(interim_dir(one, stage))
-    assert first[RECORDS].count(b"\n") > ARTICLES
+    assert stage_bytes(one, stage).count(b"\n") > ARTICLES
     assert _folder_bytes(interim_dir(two, stage)) == first
 
 

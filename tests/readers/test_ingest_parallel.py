@@ -10,10 +10,10 @@ from pathlib import Path
 import msgspec
 
 from curate.engine.executors import LocalExecutor
-from curate.layout import RECORDS, REJECTED, SKIPPED, interim_dir
 from curate.params import IngestParams, Params, RunParams, WebParams
 from curate.pipeline.cache_prune import prune
 from curate.readers.stage import run_ingest
+from tests.builders import stage_bytes
 
 from .web_builders import crawl_warc, page_for, write_page
 
@@ -34,8 +34,7 @@ def raw_folder(root: Path) -> Path:
 
 
 def outputs(root: Path) -> dict[str, bytes]:
-    folder = interim_dir(root, "ingest")
-    return {name: (folder / name).read_bytes() for name in (RECORDS, REJECTED, SKIPPED)}
+    return {kind: stage_bytes(root, "ingest", kind) for kind in ("records", "rejected", "skipped")}
 
 
 def page_cache_keys(root: Path) -> set[str]:
@@ -85,7 +84,7 @@ def test_a_page_found_twice_keeps_each_place(tmp_path):
     raw = raw_folder(tmp_path)
     shutil.copy(raw / "crawls/a.warc.gz", raw / "crawls/b.warc.gz")
     run_ingest(tmp_path, params(workers=2))
-    lines = outputs(tmp_path)[RECORDS].decode().splitlines()
+    lines = outputs(tmp_path)["records"].decode().splitlines()
     paths = [msgspec.json.decode(ln)["source"]["path"] for ln in lines]
     assert paths.count("crawls/a.warc.gz") == paths.count("crawls/b.warc.gz") == 10
 

@@ -12,6 +12,7 @@ import pytest
 from curate.params import IngestParams
 from curate.readers import Skipped, read_file
 from curate.record import Record, Rejected
+from tests.builders import stage_bytes
 from tests.conftest import bin_path, make_project, run
 
 from .web_builders import crawl_warc, page_for
@@ -124,7 +125,7 @@ def test_dvc_repro_counts_skipped_records_and_the_accounting_holds(tmp_path):
     assert metrics["rejected_by_reason"].get("not_article") == 1
     assert metrics["accepted"] + metrics["rejected"] == metrics["inputs"]
     assert metrics["accounting_ok"] is True
-    skipped_lines = (proj / "corpus/interim/ingest/skipped.jsonl").read_text().splitlines()
+    skipped_lines = stage_bytes(proj, "ingest", "skipped").decode().splitlines()
     assert len(skipped_lines) == metrics["skipped"]
     assert all(json.loads(s)["path"] == "crawls/crawl.warc.gz" for s in skipped_lines)
 
@@ -144,7 +145,7 @@ def test_curate_add_takes_a_warc_and_the_next_build_counts_its_pages(tmp_path):
     assert after["inputs"] == before["inputs"] + 3
     assert after["accepted"] == before["accepted"] + 3
     assert after["skipped_by_kind"] == info["skipped"] and after["accounting_ok"] is True
-    stats = [json.loads(line) for line in (proj / "corpus/interim/ingest/records.jsonl").read_text().splitlines()]
+    stats = [json.loads(line) for line in stage_bytes(proj, "ingest").decode().splitlines()]
     assert sum(r["source"]["format"] == "warc" for r in stats) == 3
 
 

@@ -97,12 +97,11 @@ def test_too_short_detail_gives_the_word_count_and_the_limit():
 
 
 def _stage_inputs(root, lines: list[bytes]) -> None:
-    from curate.layout import RECORDS, STAGES, interim_dir
+    from curate.layout import STAGES
+    from tests.builders import write_stage
 
     for stage in STAGES[:-1]:
-        interim_dir(root, stage).mkdir(parents=True, exist_ok=True)
-    (interim_dir(root, "ingest") / RECORDS).write_bytes(b"".join(ln + b"\n" for ln in lines))
-    (interim_dir(root, "extract") / RECORDS).write_bytes(b"".join(ln + b"\n" for ln in lines))
+        write_stage(root, stage, b"".join(ln + b"\n" for ln in lines) if stage in ("ingest", "extract") else b"")
 
 
 def test_validate_stage_publishes_canonical_lines_sorted_by_id_whatever_the_input_spelling(tmp_path):

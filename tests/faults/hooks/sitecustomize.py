@@ -7,7 +7,8 @@ group: `dvc repro` and every worker die at the same instant, as with `kill -9 -P
 Before dying it appends "<command>:<point>:<n>" to the file named by `CURATE_FAULT_MARK`, so a
 test can prove the fault fired. Points:
 
-    write          after the n-th record a stage wrote to its (temporary) folder, flushed
+    write          after the n-th record a stage wrote to a part of its (temporary) folder,
+                   flushed (a part reused from the previous run is linked, not written)
     fsync          before the n-th os.fsync: an atomic_writer file written, not yet renamed
     replace        before the n-th os.replace or folder exchange (a temp file/folder about to
                    become an output)
@@ -159,13 +160,13 @@ def _install() -> None:
     if point == "write":
         from curate.engine import stage as stages
 
-        for meth in ("keep", "drop"):
+        for meth in ("keep_encoded", "drop"):  # `keep` goes through keep_encoded
             real = getattr(stages.StageWriter, meth)
 
             def wrapped(self, item, _real=real):
                 _real(self, item)
-                self._rec.flush()
-                self._rej.flush()
+                for fh in self._files.values():  # the current part's files
+                    fh.fh.flush()
                 hit("write")
 
             setattr(stages.StageWriter, meth, wrapped)
