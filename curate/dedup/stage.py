@@ -10,9 +10,9 @@ import msgspec
 from curate.dedup.decisions import DedupKey, dedup_decisions
 from curate.dedup.key_table import KeyTable, load_lines
 from curate.dedup.near_dup import NearDupIndex
+from curate.dedup.signing import cached_signatures
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
-from curate.engine.executors import map_chunked
 from curate.engine.parts import digest, part_path, read_local, stage_parts, verified_digest
 from curate.engine.stage import WINDOW, PartRun, StageResult, run_stage, StageWriter, stage_executor
 from curate.engine.step import StageStep
@@ -98,14 +98,9 @@ def _index(paths: list[Path], params: Params, near: NearDupIndex | None, cache: 
     lines_of_window: list[bytes] = []
 
     def add_signatures() -> None:
-        wanted = [text_cache_key(prefix, h) for h in hashes]
-        found = cache.get_many(set(wanted))
-        todo = {key: line for key, line in zip(wanted, lines_of_window) if key not in found}
-        fresh = list(zip(todo, map_chunked(ex, signature_lines, list(todo.values()), params.dedup)))
-        found.update(fresh)
-        for key in wanted:
-            near.add_encoded(found[key])
-        cache.put_many(fresh)
+        signatures, _ = cached_signatures(cache, prefix, hashes, lines_of_window, signature_lines, params.dedup, ex)
+        for encoded in signatures:
+            near.add_encoded(encoded)
 
     for path in paths:
         n = 0
