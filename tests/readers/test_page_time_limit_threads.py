@@ -83,12 +83,15 @@ def test_a_block_whose_exception_was_swallowed_still_fails_when_it_ends_late():
     assert in_a_thread(swallowing)[0] == "failed"
 
 
-def test_a_slow_page_read_in_a_thread_is_rejected_timeout_near_the_bound(tmp_path):
+def test_a_slow_page_read_in_a_thread_is_rejected_timeout_before_it_would_end(tmp_path):
+    """Cut, not judged once done: the bounded read ends well before the same page read without a
+    bound, measured in the same test (about 0.4 s against 1.9 s on a quiet 2-core machine; under
+    load both grow, the parse before the first check of the deadline too)."""
     write_page(tmp_path / "slow.html", article_page(paragraphs=SLOW_PAGE))
-    params = IngestParams(web=WebParams(timeout_s=0.3))
-    out, seconds = in_a_thread(lambda: read_file("slow.html", tmp_path, params))
+    _, unbounded = in_a_thread(lambda: read_file("slow.html", tmp_path, IngestParams(web=WebParams(timeout_s=600))))
+    out, seconds = in_a_thread(lambda: read_file("slow.html", tmp_path, IngestParams(web=WebParams(timeout_s=0.3))))
     assert [o.reason for o in out] == ["timeout"] and "ingest.web.timeout_s" in out[0].detail
-    assert seconds < 0.3 + 1.5
+    assert seconds < 0.6 * unbounded, f"bounded {seconds:.2f} s, unbounded {unbounded:.2f} s"
 
 
 def test_pages_read_on_dask_worker_threads_are_cut_at_the_bound(tmp_path):
