@@ -35,11 +35,7 @@ from pathlib import Path
 from curate.check.verdicts import CheckResult
 from curate.engine.io import write_atomic, write_new
 from curate.check.inputs import Input, UsageError, collect_inputs, load_params_for, place
-from curate.check.run import Progress, check_inputs
-from curate.extract.stage import check_models
-from curate.pipeline.registry import all_steps
-from curate.check.batch import check_executor
-from curate.check.corpus import load_corpus
+from curate.check.run import Progress, check_against_corpus
 from curate.params import Params
 from curate.readers.jsonl import line_bytes, split_lines
 from curate.engine.cache import cache_file
@@ -308,11 +304,8 @@ def add_paths(
     batch = _planned_batch(plans, digest, raw_root) or batch_name(inputs, raw_root, now)
     place(inputs, batch + "/")
     cache_path = cache_file(root, params, "annotations")
-    check_models(params)  # before the corpus is read
-    with check_executor(params, executor, all_steps()) as ex:  # one executor: the corpus, then the batch
-        corpus = load_corpus(root / params.output.curated_dir, params, root / rp.cache_dir if rp.cache_dir else None,
-                             raw_root, ex)
-        result = check_inputs(inputs, params, corpus, cache_path, progress, ex)
+    result = check_against_corpus(inputs, params, root / params.output.curated_dir,
+                                  root / rp.cache_dir if rp.cache_dir else None, raw_root, cache_path, progress, executor)
     copies, data_for, errors = plan_copies(result, raw_root)
     out = AddResult(result, batch if copies else None, params.ingest.raw_dir, copies, errors, dry_run)
     _remember_plan(plans, digest, batch if dry_run and copies else None)

@@ -18,10 +18,6 @@ from curate.engine.io import iter_lines, texts_at, write_atomic
 from curate.validate.corpus_rules import CorpusFacts, SourceGroups, missing_fields
 
 
-class _CorpusText(msgspec.Struct):
-    text: str = ""
-
-
 class _SourceOf(msgspec.Struct, frozen=True):
     path: str = ""
     format: str = ""
@@ -205,35 +201,32 @@ class _Signer:
         self.cache = AnnotationCache(cache_dir / CACHE_FILES["minhash"] if cache_dir is not None else None)
         self.prefix = minhash_cache_prefix(params)
         self.hashes: list[str] = []
-        self.texts: list[str] = []
+        self.lines: list[bytes] = []  # record lines: decoded only for signatures the cache lacks
         self.counts = {"cached": 0, "computed": 0}
 
     def add(self, content_hash: str, line: bytes) -> None:
         self.hashes.append(content_hash)
-        self.texts.append(_TEXT_DEC.decode(line).text)
+        self.lines.append(line)
         if len(self.hashes) >= self.WINDOW:
             self.flush()
 
     def flush(self) -> None:
         from curate.dedup.signing import cached_signatures  # lazy: numpy costly to load
-        from curate.dedup.stage import signature_texts  # lazy: numpy costly to load
+        from curate.dedup.stage import signature_lines  # lazy: numpy costly to load
 
-        signatures, cached = cached_signatures(self.cache, self.prefix, self.hashes, self.texts, signature_texts,
+        signatures, cached = cached_signatures(self.cache, self.prefix, self.hashes, self.lines, signature_lines,
                                                self.params.dedup, self.executor)
         for encoded in signatures:
             self.near.add_encoded(encoded)
         self.counts["cached"] += cached
         self.counts["computed"] += len(signatures) - cached
-        self.hashes, self.texts = [], []
+        self.hashes, self.lines = [], []
 
     def close(self) -> None:
         try:
             self.flush()
         finally:
             self.cache.close()
-
-
-_TEXT_DEC = msgspec.json.Decoder(_CorpusText)
 
 
 def _near_index(shards: list[Path], params: Params, presence: RawPresence | None, cache_dir: Path | None,

@@ -273,8 +273,17 @@ def check_paths(
     project = in_project(root, params_path)  # outside a project: write nothing, raw files unknown
     cache_dir = root / params.run.cache_dir if project and params.run.cache_dir else None
     cache_path = cache_file(root, params, "annotations") if cache_dir else None
-    check_models(params)  # before the corpus is read
-    with check_executor(params, executor, all_steps()) as ex:  # one executor: the corpus, then the batch
-        corpus = load_corpus(root / params.output.curated_dir, params, cache_dir,
-                             root / params.ingest.raw_dir if project else None, ex)
+    return check_against_corpus(inputs, params, root / params.output.curated_dir, cache_dir,
+                                root / params.ingest.raw_dir if project else None, cache_path, progress, executor)
+
+
+def check_against_corpus(inputs: list[Input], params: Params, curated_dir: Path, cache_dir: Path | None,
+                         raw_dir: Path | None, cache_path: Path | None, progress: Progress | None = None,
+                         executor=None) -> CheckResult:
+    """The corpus loaded (`load_corpus`), then the inputs checked against it (`check_inputs`), on
+    one executor; a missing model fails before the corpus is read. `check_paths` and
+    `curate add` call this."""
+    check_models(params)
+    with check_executor(params, executor, all_steps()) as ex:
+        corpus = load_corpus(curated_dir, params, cache_dir, raw_dir, ex)
         return check_inputs(inputs, params, corpus, cache_path, progress, ex)
