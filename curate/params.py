@@ -291,7 +291,9 @@ class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class OutputParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     curated_dir: str = "corpus/curated"
-    shards: int = 8
+    # 0: one shard per extract part (a rebuild rewrites only the parts that changed); N > 0:
+    # N shards by crc32(id) % N, every one rewritten on each build
+    shards: int = 0
 
 
 class Params(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
