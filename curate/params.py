@@ -291,9 +291,7 @@ class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class OutputParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     curated_dir: str = "corpus/curated"
-    # 0: one shard per extract part (a rebuild rewrites only the parts that changed); N > 0:
-    # N shards by crc32(id) % N, every one rewritten on each build
-    shards: int = 0
+    shards: int = 0  # 0: a shard per extract part (rebuilds add new ones); N: crc32(id) % N shards
 
 
 class Params(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
