@@ -3,7 +3,9 @@
 it publish shards, rejected records by reason, the manifest and the metrics (inputs == accepted +
 sum(rejected by reason)); a failure publishes nothing, leaves the would-be metrics in
 corpus/interim/validate/failed-metrics.json and exits non-zero (so DVC keeps dvc.lock).
-`validate_verdicts` is what `curate check` reuses."""
+With `output.shards: 0` it works part by part: one shard per extract part, and a part whose key
+did not change keeps its verdicts and its shard from the last published build
+(curate/validate/reuse.py). `validate_verdicts` is what `curate check` reuses."""
 
 from __future__ import annotations
 
@@ -65,9 +67,10 @@ def failed_metrics_path(root: Path) -> Path:
 
 @dataclass
 class _Judged:
-    """The records of the extract parts judged in this build: their verdicts, and where each
-    line sits (which of those part files: `line_index.files`, and where in it)."""
+    """The records of the extract parts judged in this build: their ids and verdicts, and where
+    each line sits (which of those part files: `line_index.files`, and where in it)."""
 
+    ids: list[str]
     verdicts: Verdicts
     line_index: LineIndex
     recoded: dict[int, bytes]
@@ -79,18 +82,19 @@ def _judge_extracted(paths: list[Path], earlier: set[int], params: Params, execu
     positions of records whose id a part before theirs already had."""
     line_index = LineIndex()  # (offset, length) per record line, in order
     recoded: dict[int, bytes] = {}
+    ids: list[str] = []
     how = _facts_settings(params)
 
     def rows():
-        n = 0
         for window in indexed_windows(paths, line_index, WINDOW):
             for row, canonical in map_chunked(executor, facts_lines, window, how):
                 if canonical is not None:
-                    recoded[n] = canonical
-                n += 1
+                    recoded[len(ids)] = canonical
+                ids.append(row["id"])
                 yield row
 
-    return _Judged(judge(rows(), params.validate, earlier), line_index, recoded)
+    verdicts = judge(rows(), params.validate, earlier)
+    return _Judged(ids, verdicts, line_index, recoded)
 
 
 @dataclass
@@ -129,6 +133,7 @@ class _Part:
 
     ordinal: int
     state: PartState
+    file: int = -1  # its index among the files judged now
     reused: bool = False
     old_shard: str = ""
     entries: list[tuple[str, int]] = field(default_factory=list)
@@ -137,9 +142,11 @@ class _Part:
 
 def _plan(root: Path, params: Params, by_part: bool) -> tuple[list[_Part], list[Path], set[int]]:
     """Every extract part, reused from the last published build where it can be (`by_part`:
-    one shard per part); the record files of the others and the positions of their records whose
-    id an earlier part had."""
-    folder, known = interim_dir(root, "extract"), None
+    one shard per part; else every part is judged now, in one frame, and no id is read ahead);
+    the record files of the others and the positions of their records whose id an earlier part
+    had."""
+    folder = interim_dir(root, "extract")
+    known = read_local(folder)
     old = reuse.read_state(root) if by_part else reuse.State()
     ids_of = {p.extract: p.ids for p in old.parts}
     by_key = {p.key: p for p in old.parts}
@@ -147,9 +154,8 @@ def _plan(root: Path, params: Params, by_part: bool) -> tuple[list[_Part], list[
     prefix = reuse.key_prefix(params, _facts_settings(params))
     plan, paths, ids_by_part = [], [], []
     for up in stage_parts(root, "extract"):
-        known = known or read_local(folder)
         sha = verified_digest(folder, up, known) if "records" in up.files else ""
-        ids = ids_of.get(sha) if sha in ids_of else (reuse.scan_ids(part_path(folder, up.name)) if sha else [])
+        ids = ids_of[sha] if sha in ids_of else (reuse.scan_ids(part_path(folder, up.name)) if sha and by_part else [])
         plan.append(_Part(int(up.name), PartState(sha, "", ids)))
         ids_by_part.append(ids)
     earlier: set[int] = set()
@@ -163,6 +169,7 @@ def _plan(root: Path, params: Params, by_part: bool) -> tuple[list[_Part], list[
         earlier.update(offset + i for i, rid in enumerate(p.state.ids) if rid in dup_ids)
         offset += len(p.state.ids)
         if p.state.extract:
+            p.file = len(paths)
             paths.append(part_path(folder, part_name(p.ordinal)))
     return plan, paths, earlier
 
@@ -179,7 +186,7 @@ def _settle(plan: list[_Part], j: _Judged | None, rej: _Rejections, result: Stag
                 for line in reuse.read_rejected(saved, p.state.key):
                     rej.add(REJECTED_DECODER.decode(line), line)
             else:
-                pos = _settle_new(p, j, rd, pos, rej) if p.state.extract else pos
+                pos = _settle_new(p, j, rd, pos, rej) if p.file >= 0 else pos
             st = p.state
             result.inputs += st.inputs
             result.kept += st.accepted
@@ -189,11 +196,15 @@ def _settle(plan: list[_Part], j: _Judged | None, rej: _Rejections, result: Stag
 
 
 def _settle_new(p: _Part, j: _Judged, rd, pos: int, rej: _Rejections) -> int:
-    """A part judged now: its accepted entries, rejections and facts from the verdicts of its
-    records (positions `pos` onwards); the position after its last record."""
+    """A part judged now: its ids, accepted entries, rejections and facts from the verdicts of
+    its records (positions `pos` onwards); the position after its last record."""
     groups: dict[int, CorpusFacts] = {}
     rejected: Counter = Counter()
-    v = j.verdicts
+    v, files = j.verdicts, j.line_index.files
+    end = pos
+    while end < len(files) and files[end] == p.file:
+        end += 1
+    p.state.ids = j.ids[pos:end]
     for i, rid in enumerate(p.state.ids):
         verdict = v.reasons[pos + i]
         if verdict is None:
