@@ -154,9 +154,11 @@ def reusable(old: PartState | None, key: str, articles: Path, folder: Path) -> b
     return not old.shard or stat_identity(articles / old.shard) == old.stat
 
 
-def read_rejected(folder: Path, key: str) -> list[bytes]:
-    path = rejected_file(folder, key)
-    return [ln for ln in path.read_bytes().split(b"\n") if ln] if path.is_file() else []
+def read_rejected(folder: Path, part: PartState) -> list[bytes]:
+    """A reused part's rejection lines (its file must be there when it rejected any)."""
+    if not part.rejected:
+        return []
+    return [ln for ln in rejected_file(folder, part.key).read_bytes().split(b"\n") if ln]
 
 
 def write_state(root: Path, parts: list[PartState], rejected: dict[str, list[bytes]], articles: Path) -> None:

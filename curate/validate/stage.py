@@ -183,7 +183,7 @@ def _settle(plan: list[_Part], j: _Judged | None, rej: _Rejections, result: Stag
     with rd_ctx as rd:
         for p in plan:
             if p.reused:
-                for line in reuse.read_rejected(saved, p.state.key):
+                for line in reuse.read_rejected(saved, p.state):
                     rej.add(REJECTED_DECODER.decode(line), line)
             else:
                 pos = _settle_new(p, j, rd, pos, rej) if p.file >= 0 else pos

@@ -165,3 +165,14 @@ def test_the_hash_layout_keeps_no_part_state(tmp_path):
     run_validate(tmp_path, params(8))
     assert not reuse.state_dir(tmp_path).exists()
     assert len(shard_paths(curated(tmp_path))) == 8
+
+
+def test_a_part_whose_kept_rejections_are_gone_is_judged_again(tmp_path):
+    write_parts(tmp_path, [PARTS[0], lines(["x-1", "x-2"], date="1850-01-01")])
+    run_validate(tmp_path, params())
+    published = (curated(tmp_path) / "rejected/date_out_of_range.jsonl").read_bytes()
+    for path in reuse.state_dir(tmp_path).glob("*.rejected.jsonl"):
+        path.unlink()
+    result = run_validate(tmp_path, params())
+    assert result.extra["parts_reused"] == 1
+    assert (curated(tmp_path) / "rejected/date_out_of_range.jsonl").read_bytes() == published
