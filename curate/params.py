@@ -291,7 +291,7 @@ class RunParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class OutputParams(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     curated_dir: str = "corpus/curated"
-    shards: int = 8
+    shards: int = 0  # 0: a shard per extract part (rebuilds add new ones); N: crc32(id) % N shards
 
 
 class Params(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

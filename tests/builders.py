@@ -139,3 +139,15 @@ def forget_parts(root: Path, stage: str) -> None:
     from curate.layout import interim_dir
 
     (interim_dir(root, stage) / INDEX).unlink()
+
+
+def write_parts(root: Path, extract: list[bytes]) -> None:
+    """Interim outputs whose extract folder holds one part per item of `extract` (record lines)
+    and whose ingest folder holds the same records (so the accounting holds); clean and dedup
+    hold empty parts, as many."""
+    from curate.engine.parts import write_stage_folder
+    from curate.layout import STAGES, interim_dir
+
+    for stage in STAGES[:-1]:
+        data = extract if stage in ("ingest", "extract") else [b""] * len(extract)
+        write_stage_folder(interim_dir(root, stage), stage, [{"records": b} for b in data])

@@ -102,7 +102,7 @@ def distribution(info: ReleaseInfo) -> list[str]:
         "import json, dvc.api",
         f"manifest = json.loads(dvc.api.read(\"{cdir}/manifest.json\", repo=\"{url}\", rev=\"{tag}\"))",
         "records = []",
-        "for shard in manifest[\"shards\"]:  # shards by crc32(id): in a small corpus some are empty",
+        "for shard in manifest[\"shards\"]:  # every shard the manifest lists, in order",
         f"    with dvc.api.open(f\"{cdir}/{{shard['path']}}\", repo=\"{url}\", rev=\"{tag}\") as f:",
         "        records += [json.loads(line) for line in f]",
         "```", "",
@@ -158,7 +158,7 @@ def render_card(info: ReleaseInfo, facts: CorpusFacts, params: Params) -> str:
     out = ["---", head, "---", ""]
     out += sections.intro(info, facts)
     out += sections.motivation(info)
-    out += sections.composition(facts)
+    out += sections.composition(facts, params)
     out += sections.collection(params, facts)
     out += sections.parameters(params)
     out += sections.processing(facts, params)

@@ -112,7 +112,8 @@ PARAM_NOTES = {
     "validate.max_null_rate.*": "corpus rule: the build fails above this share of nulls",
     "validate.max_reject_rate": "the build fails when more inputs than this share are rejected",
     "output.curated_dir": "where the curated files are written",
-    "output.shards": "number of article shards (by crc32 of the id)",
+    "output.shards": "0: one article shard per partition of the raw inputs (a rebuild rewrites only "
+                     "the new ones); N: N shards by crc32 of the id",
 }
 
 
@@ -187,7 +188,13 @@ def _counters(facts: CorpusFacts) -> list[str]:
     return out
 
 
-def composition(facts: CorpusFacts) -> list[str]:
+def _sharding(params: Params | None) -> str:
+    if params is not None and params.output.shards > 0:
+        return "by crc32(id)"
+    return "one per partition of the raw inputs (`output.shards: 0`)"
+
+
+def composition(facts: CorpusFacts, params: Params | None = None) -> list[str]:
     m, n = facts.metrics, facts.records
     out = ["## Composition", "", _table(["", "count"], [
         ["raw inputs", m.get("inputs", "-")],
@@ -195,8 +202,8 @@ def composition(facts: CorpusFacts) -> list[str]:
         ["rejected inputs (`rejected/`)", m.get("rejected", "-")],
         ["words in accepted articles", facts.words],
         ["accounting (inputs = accepted + rejected)", "ok" if m.get("accounting_ok") else "NOT OK"],
-    ]), "", "One instance is one news article. Articles are sharded by crc32(id) into "
-        f"{len(facts.shards)} files, each sorted by id; shards are byte-identical across rebuilds.", ""]
+    ]), "", f"One instance is one news article. Articles are in {len(facts.shards)} files, "
+        f"{_sharding(params)}, each sorted by id; shards are byte-identical across rebuilds.", ""]
     if facts.shards:
         out += [_table(["shard", "records", "bytes"],
                        [[f"`{s['path']}`", s.get("records", "-"), s["bytes"]] for s in facts.shards]), ""]

@@ -11,7 +11,7 @@ rows) cannot reject a record: curate.validate.corpus_rules evaluates them, and t
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from dataclasses import dataclass, field
 
 import pandera.polars as pa
@@ -79,12 +79,15 @@ def _detail(check: str, frame: pl.DataFrame, i: int, params: ValidateParams) -> 
 class Verdicts:
     """Per-row reason (None = accepted); the corpus facts of the accepted rows (their null
     fields; no rejections yet), in all and per source group (SourceGroups.of), and the
-    null-rate rules over them."""
+    null-rate rules over them; per row its source group and, when accepted, the fields it lacks
+    (`CorpusFacts.accept`'s argument: the validate stage sums them part by part)."""
 
     reasons: list[tuple[Reason, str] | None]
     corpus_checks: dict[str, dict]
     facts: CorpusFacts = field(default_factory=CorpusFacts)
     by_source: dict[int, CorpusFacts] = field(default_factory=dict)
+    groups: list[int] = field(default_factory=list)
+    missing: list[list[str] | None] = field(default_factory=list)
 
 
 def _gather(rows: Iterable[dict], groups_of: SourceGroups) -> tuple[dict[str, list], list[int]]:
@@ -98,10 +101,13 @@ def _gather(rows: Iterable[dict], groups_of: SourceGroups) -> tuple[dict[str, li
     return columns, groups
 
 
-def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
+def judge(rows: Iterable[dict], params: ValidateParams, earlier: Container[int] = frozenset()) -> Verdicts:
     """Validate the facts rows with pandera; first failing check per row decides its reason.
 
-    Rows are gathered into columns as they stream in (no per-row dicts are kept)."""
+    Rows are gathered into columns as they stream in (no per-row dicts are kept). Ids are
+    unique: the first occurrence is kept, every later one fails `id`; `earlier` holds the
+    positions of rows whose id an input judged before these rows already had (the validate
+    stage judges only the parts that changed)."""
     columns, groups = _gather(rows, SourceGroups(params))
     if not columns:
         return Verdicts([], {})
@@ -119,19 +125,21 @@ def judge(rows: Iterable[dict], params: ValidateParams) -> Verdicts:
     seen: set[str] = set()
     reasons: list[tuple[Reason, str] | None] = []
     for i, rid in enumerate(ids):
-        cols = failed.get(i, set())
-        if "id" in cols:
-            if rid not in seen:
-                cols = cols - {"id"}
+        cols = failed.get(i, set()) - {"id"}
+        if i in earlier or rid in seen:
+            cols.add("id")
         seen.add(rid)
         first = next((c for c in CHECK_ORDER if c in cols), None)
         reasons.append(None if first is None else (CHECKS[first][0], _detail(first, frame, i, params)))
     by_source: dict[int, CorpusFacts] = {}
     missing_cols = [(f, frame[f"{f}_missing"].to_list()) for f in NULL_FIELDS if f"{f}_missing" in frame.columns]
+    missing: list[list[str] | None] = []
     for i, reason in enumerate(reasons):
+        lacks = None
         if reason is None:
-            by_source.setdefault(groups[i], CorpusFacts()).accept(
-                [f if col[i] else EXEMPT + f for f, col in missing_cols if col[i] is not False])
+            lacks = [f if col[i] else EXEMPT + f for f, col in missing_cols if col[i] is not False]
+            by_source.setdefault(groups[i], CorpusFacts()).accept(lacks)
+        missing.append(lacks)
     results = evaluate(by_source, params)
     corpus_checks = {r.rule: r.metric() for r in results if r.rule.startswith("null_rate_")}
-    return Verdicts(reasons, corpus_checks, total(by_source), by_source)
+    return Verdicts(reasons, corpus_checks, total(by_source), by_source, groups, missing)

@@ -16,8 +16,9 @@ from curate.dedup.stage import run_dedup
 from curate.engine import parts
 from curate.engine.parts import part_path, stage_parts
 from curate.extract.stage import run_extract
-from curate.layout import interim_dir
+from curate.layout import interim_dir, shard_paths
 from curate.params import CleanParams, ExtractParams
+from curate.validate.stage import run_validate
 from tests.builders import build_stages, one_worker, stage_bytes, synthetic_article, with_sample
 
 INTERIM = ("ingest", "clean", "dedup", "extract")
@@ -119,6 +120,40 @@ def test_changing_an_extract_param_recomputes_every_extract_part(built):
     other = msgspec.structs.replace(params(), extract=msgspec.structs.replace(params().extract, short_words=10_000))
     assert run_extract(built, other).extra["parts_reused"] == 0
     assert not set(before) & set(inodes(built, "extract"))
+
+
+def test_adding_a_batch_publishes_one_new_curated_shard_and_hard_links_every_other(built):
+    run_validate(built, params())
+    before = {p.name: p.stat().st_ino for p in shard_paths(built / "corpus/curated")}
+    write_batch(built, "batches/b.jsonl", batch_articles(2))
+    results = build_stages(built, params())
+    after = {p.name: p.stat().st_ino for p in shard_paths(built / "corpus/curated")}
+    assert set(before.values()) <= set(after.values())  # every old shard, same inode
+    assert len(set(after.values()) - set(before.values())) == 1
+    assert results["validate"].extra["parts_reused"] == results["validate"].extra["parts"] - 1
+
+
+def test_the_sample_publishes_the_records_of_the_hash_sharded_layout(built, tmp_path):
+    """`output.shards: 0` (a shard per part) and `output.shards: 8` (by crc32 of the id) hold
+    the same record lines, each file sorted by id, beside the same rejections and counts."""
+    layouts = {}
+    for shards in (0, 8):
+        p = msgspec.structs.replace(params(), output=msgspec.structs.replace(params().output, shards=shards))
+        run_validate(built, p)
+        files = shard_paths(built / "corpus/curated")
+        ids = [[json.loads(ln)["id"] for ln in f.read_bytes().splitlines()] for f in files]
+        assert all(i == sorted(i) for i in ids)
+        names = {f.name for f in files}
+        assert len(names) == 8 if shards else 1 < len(names) and \
+            names <= {f"part-{p.name}.jsonl" for p in stage_parts(built, "extract")}
+        metrics = json.loads((built / "reports/metrics.json").read_text())
+        layouts[shards] = (sorted(ln for f in files for ln in f.read_bytes().splitlines()),
+                           stage_bytes_of(built / "corpus/curated/rejected"), metrics.pop("shards") and metrics)
+    assert layouts[0][0] and layouts[0] == layouts[8]
+
+
+def stage_bytes_of(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
 def test_a_drop_caused_by_a_new_batch_rewrites_the_old_partition(built):
