@@ -43,13 +43,18 @@ def _interim(proj: Path) -> dict:
 
 
 def _stale_parts(proj: Path, stage: str) -> None:
-    """Move the mtime of the stage's part files away from what its local file recorded, so the
-    stage writes every part again instead of linking it (same bytes)."""
+    """Make the stage write every output again instead of linking it (same bytes): move the
+    mtime of its part files away from what its local file recorded; for validate, drop the
+    state of what each part was judged (so every shard is written again, not hard-linked)."""
     import os
+
+    from curate.validate.reuse import STATE, state_dir
 
     for path in (proj / "corpus/interim" / stage / "parts").glob("*"):
         st = path.stat()
         os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    if stage == "validate":
+        (state_dir(proj) / STATE).unlink(missing_ok=True)
 
 
 @pytest.mark.parametrize("stage,limit", [("ingest", 4096), ("clean", 4096), ("validate", 2048), ("validate", 6000)])
