@@ -42,7 +42,8 @@ from pathlib import Path
 
 import msgspec
 
-from curate.engine.io import iter_lines, write_atomic
+from curate.engine.io import iter_lines, sha256_file, write_atomic
+from curate.engine.progress import count_lines
 from curate.layout import interim_dir
 
 BATCH_BYTES = 1 << 20
@@ -213,14 +214,6 @@ def iter_stage_lines(root: Path, stage: str, rejected: bool = False, kind: str |
         yield from iter_lines(path)
 
 
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def verified_digest(folder: Path, part: Part, local: Local, kind: str = "records") -> str:
     """The sha256 of a part's file: the index's when the file's stat identity is the one `local`
     recorded with it, else the file's bytes hashed now (an index is never trusted blindly)."""
@@ -253,8 +246,7 @@ def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | P
                 os.replace(content, path)
             else:
                 path.write_bytes(content)
-            with open(path, "rb") as fh:
-                lines[kind] = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            lines[kind] = count_lines(path)
             part.files[kind] = note_file(local, path, sha256_file(path))
         part.kept, nrej = lines["records"], lines["rejected"]
         part.rejected = {"unknown": nrej} if nrej else {}
