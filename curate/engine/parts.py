@@ -35,6 +35,7 @@ recorded key with unchanged files. A missing or stale local file costs work, nev
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -198,7 +199,7 @@ def stage_parts(root: Path, stage: str) -> list[Part]:
     folder = interim_dir(root, stage)
     parts = read_index(folder)
     if parts is None:
-        raise MissingStageOutput(f"{folder / INDEX} is missing or unreadable: run `curate {stage}` first")
+        raise MissingStageOutput(errno.ENOENT, f"missing or unreadable: run `curate {stage}` first", str(folder / INDEX))
     return parts
 
 
