@@ -17,8 +17,8 @@ from curate.cli_options import (HELP_NAMES, PARAMS_OPT, PROJECT_ROOT_OPT, ROOT_O
                                 DiffFormat, ExportFormat, QualityFormat, fail, handled, help_when_bare,
                                 note_unused_params)
 from curate.check.project import check_warnings, in_project
-from curate.engine.executors import WorkerPathError
 from curate.engine.io import OutputError
+from curate.engine.step import StepFailure
 from curate.params import ParamsError, load_params
 from curate.pipeline.locking import project_lock, stage_lock
 from curate.pipeline.repair import repair_dvc_state
@@ -52,11 +52,8 @@ def _load(params_path: Path):
 
 
 def _stage(name: str, root: Path, params_path: Path, executor=None) -> None:
-    from curate.extract.annotate import ModelError  # lazy: start-up time
-    from curate.validate.stage import CorpusRuleError  # lazy: start-up time
-
     params = _load(params_path)
-    with handled(name, failure=(OutputError, CorpusRuleError, ModelError, WorkerPathError)):
+    with handled(name, failure=(OutputError, StepFailure)):
         try:
             result = run_step(name, root, params, executor)
         except FileNotFoundError as exc:

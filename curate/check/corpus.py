@@ -14,7 +14,7 @@ import msgspec
 from curate.layout import MANIFEST, shard_paths
 from curate.params import Params
 from curate.engine.cache import CACHE_FILES, AnnotationCache, code_digest
-from curate.engine.io import iter_lines, texts_at, write_atomic
+from curate.engine.io import iter_lines, sha256_file, texts_at, write_atomic
 from curate.validate.corpus_rules import CorpusFacts, SourceGroups, missing_fields
 
 
@@ -82,11 +82,7 @@ def _corpus_digest(shards: list[Path], params: Params) -> str:
     h = hashlib.sha256(code_digest(*DEDUP_CODE).encode())
     h.update(msgspec.json.encode(params.dedup, order="deterministic"))
     for shard in shards:
-        fh = hashlib.sha256()
-        with open(shard, "rb") as f:
-            while chunk := f.read(1 << 20):
-                fh.update(chunk)
-        h.update(f"{shard.name}:{fh.hexdigest()}\n".encode())
+        h.update(f"{shard.name}:{sha256_file(shard)}\n".encode())
     return h.hexdigest()[:24]
 
 

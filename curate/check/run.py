@@ -124,8 +124,9 @@ def _ingest(b: Batch, read_file) -> None:
 
     todo: list[tuple[int, Input]] = []
     results: dict[int, list] = {}
+    skipped = {k for k, inp in enumerate(b.inputs) if skipped_name(inp.rel)}
     for k, inp in enumerate(b.inputs):
-        if skipped_name(inp.rel):
+        if k in skipped:
             results[k] = [early_reject(inp.dest, Reason.UNREADABLE,
                           "the pipeline never reads names starting with '.' or ending in '.dvc'")]
         else:  # absolute root: a Dask worker's working folder is not this one
@@ -138,7 +139,7 @@ def _ingest(b: Batch, read_file) -> None:
         b.progress("read", min(s + WINDOW, len(todo)), len(todo))
     for k, inp in enumerate(b.inputs):
         for out in results[k]:
-            if skipped_name(inp.rel):
+            if k in skipped:
                 b.items.append(Item(k, inp.rel, out))
             elif not isinstance(out, Skipped):  # no article, no input (a WARC request record)
                 b.items.append(Item(k, inp.rel, relocate(out, inp.rel, inp.dest)))

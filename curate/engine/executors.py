@@ -21,6 +21,8 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from curate.engine.step import StepFailure
+
 
 def _worker_init(initializer: Callable[..., Any] | None, initargs: tuple) -> None:
     """Every pool worker ignores SIGINT (the parent stops the pool), then runs `initializer`."""
@@ -182,7 +184,7 @@ def _worker_plugin(initializer: Callable[..., Any], initargs: tuple):
     return WorkerInit(initializer, initargs)
 
 
-class WorkerPathError(RuntimeError):
+class WorkerPathError(StepFailure):
     """A cluster worker cannot see a folder of the project by the path the driver sends it."""
 
 

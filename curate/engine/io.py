@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import os
 import re
 import shutil
@@ -168,6 +169,16 @@ def write_new(path: str | Path, data: bytes) -> None:
     """Write a new file atomically, never over an existing one (FileExistsError)."""
     with atomic_writer(path, "wb", overwrite=False) as fh:
         fh.write(data)
+
+
+def sha256_file(path: str | Path) -> str:
+    """The sha256 of a file's bytes, read 1 MiB at a time (the one file digest: interim parts,
+    corpus signatures, release data digests)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def iter_lines(path: str | Path) -> Iterator[bytes]:

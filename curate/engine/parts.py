@@ -35,6 +35,7 @@ recorded key with unchanged files. A missing or stale local file costs work, nev
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 from collections.abc import Iterator
@@ -42,7 +43,8 @@ from pathlib import Path
 
 import msgspec
 
-from curate.engine.io import iter_lines, write_atomic
+from curate.engine.io import iter_lines, sha256_file, write_atomic
+from curate.engine.progress import count_lines
 from curate.layout import interim_dir
 
 BATCH_BYTES = 1 << 20
@@ -197,7 +199,7 @@ def stage_parts(root: Path, stage: str) -> list[Part]:
     folder = interim_dir(root, stage)
     parts = read_index(folder)
     if parts is None:
-        raise MissingStageOutput(f"{folder / INDEX} is missing or unreadable: run `curate {stage}` first")
+        raise MissingStageOutput(errno.ENOENT, f"missing or unreadable: run `curate {stage}` first", str(folder / INDEX))
     return parts
 
 
@@ -211,14 +213,6 @@ def iter_stage_lines(root: Path, stage: str, rejected: bool = False, kind: str |
     """The non-blank lines of a stage's records (or rejections, or another kind), part by part."""
     for path in stage_files(root, stage, kind or ("rejected" if rejected else "records")):
         yield from iter_lines(path)
-
-
-def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def verified_digest(folder: Path, part: Part, local: Local, kind: str = "records") -> str:
@@ -253,8 +247,7 @@ def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | P
                 os.replace(content, path)
             else:
                 path.write_bytes(content)
-            with open(path, "rb") as fh:
-                lines[kind] = sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+            lines[kind] = count_lines(path)
             part.files[kind] = note_file(local, path, sha256_file(path))
         part.kept, nrej = lines["records"], lines["rejected"]
         part.rejected = {"unknown": nrej} if nrej else {}

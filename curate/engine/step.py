@@ -15,6 +15,12 @@ from pathlib import Path
 from curate.steps import Step
 
 
+class StepFailure(RuntimeError):
+    """A failure a step reports in one line, exit 1 and no traceback (a model that cannot be
+    loaded, a failing corpus rule, a worker that cannot see the project): defined here, so that
+    the CLI names it without importing the steps' heavy modules (spaCy, pandera) at start-up."""
+
+
 @dataclass(frozen=True)
 class StageStep:
     """One step: `spec` (name, doc, code, params sections, caches: curate/steps.py), `runner`

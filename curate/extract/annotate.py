@@ -21,6 +21,7 @@ from pathlib import Path
 import msgspec
 
 from curate.extract.language import LANGUAGE_RULE, detect_language  # noqa: F401 - re-exported
+from curate.engine.step import StepFailure
 from curate.params import LanguageParams
 
 CHUNK = 16  # texts per task sent to a worker: small, so a few hundred new texts still spread evenly
@@ -81,7 +82,7 @@ def _load_model(name: str):
     return nlp
 
 
-class ModelError(RuntimeError):
+class ModelError(StepFailure):
     """The configured spaCy model cannot be loaded."""
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import msgspec
 import orjson
 
+from curate.engine.io import sha256_file
 from curate.report.quality import MISSING_FIELDS
 from curate.layout import METRICS, rejected_paths, shard_paths
 from curate.params import NULL_FIELDS
@@ -89,11 +90,7 @@ def data_digest(files: list[Path]) -> str:
     """sha256 over the names and sha256 of `files` (one split's shards), in their order."""
     outer = hashlib.sha256()
     for path in files:
-        inner = hashlib.sha256()
-        with open(path, "rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                inner.update(block)
-        outer.update(f"{path.name} {inner.hexdigest()}\n".encode())
+        outer.update(f"{path.name} {sha256_file(path)}\n".encode())
     return outer.hexdigest()
 
 

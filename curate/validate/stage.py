@@ -24,7 +24,7 @@ from curate.engine.io import iter_rejected, replace_dir, write_atomic
 from curate.engine.executors import map_chunked, per_item
 from curate.engine.parts import iter_stage_lines, part_name, part_path, read_local, stage_files, stage_parts, verified_digest
 from curate.engine.stage import WINDOW, StageResult, link_or_copy, stage_executor
-from curate.engine.step import StageStep
+from curate.engine.step import StageStep, StepFailure
 from curate.layout import ARTICLES, MANIFEST, METRICS, STAGES, interim_dir, shard_name
 from curate.params import Params, RunParams, section_digest
 from curate.steps import BY_NAME
@@ -379,7 +379,7 @@ def _skipped(root: Path) -> dict:
     return {"skipped": sum(counts.values()), "skipped_by_kind": dict(sorted(counts.items()))}
 
 
-class CorpusRuleError(RuntimeError):
+class CorpusRuleError(StepFailure):
     """A corpus rule (null rate, reject rate, empty corpus) failed: nothing was published.
     `failed` holds the failing rules (curate.validate.corpus_rules.RuleResult)."""
 
