@@ -15,13 +15,15 @@ deleted at the end of the stage (`prune`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import struct
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from curate.engine.io import write_atomic
+from curate.engine.io import atomic_writer, write_atomic
 
 FORMAT = b"CDP1"
 _HEADER = struct.Struct("<4sQII32s")  # format, records, num_perm, bands, blake2b-256 of the body
@@ -77,9 +79,10 @@ def read_summary(folder: Path, name: str, num_perm: int, bands: int) -> PartSumm
 
 
 class SummaryWriter:
-    """Builds one part's files: signature rows appended as they are computed (to a temp file),
-    the columns gathered in memory; `finish` swaps the .sigs file in, then writes .keys (the
-    last, so a .keys file never names signatures that are not there)."""
+    """Builds one part's files: signature rows appended as they are computed (to the .sigs
+    file's temp, engine/io.atomic_writer), the columns gathered in memory; `finish` swaps the
+    .sigs file in, then writes .keys (the last, so a .keys file never names signatures that are
+    not there); `abort` removes the temp."""
 
     def __init__(self, folder: Path, name: str, num_perm: int, bands: int):
         folder.mkdir(parents=True, exist_ok=True)
@@ -87,8 +90,8 @@ class SummaryWriter:
         self.num_perm, self.bands = num_perm, bands
         self.cols = [bytearray() for _ in _widths(bands)]
         self.n = 0
-        self._tmp = self.sigs.with_name(f".tmp-{os.getpid()}-{self.sigs.name}")
-        self._fh = open(self._tmp, "wb") if bands else None  # noqa: SIM115 - closed by finish/abort
+        self._files = contextlib.ExitStack()
+        self._fh = self._files.enter_context(atomic_writer(self.sigs)) if bands else None
 
     def add(self, n: int, *cols: bytes, signatures: bytes = b"") -> None:
         """`n` more records: their columns in file order and, with near dedup on, signature rows."""
@@ -99,22 +102,19 @@ class SummaryWriter:
         self.n += n
 
     def finish(self) -> PartSummary:
-        if self._fh is not None:
-            self._fh.close()
-            os.replace(self._tmp, self.sigs)
+        self._files.close()
         body = b"".join(self.cols)
         header = _HEADER.pack(FORMAT, self.n, self.num_perm, self.bands, hashlib.blake2b(body, digest_size=32).digest())
         write_atomic(self.keys, header + body)
         return PartSummary(self.n, *map(bytes, self.cols), signatures=self.sigs if self.bands else None)
 
     def abort(self) -> None:
-        if self._fh is not None:
-            self._fh.close()
-            self._tmp.unlink(missing_ok=True)
+        """Called from an `except` block: the .sigs temp is removed, nothing is swapped in."""
+        self._files.__exit__(*sys.exc_info())
 
 
 def prune(folder: Path, names: set[str]) -> None:
-    """Delete the files of every part not in `names` (and temp files a killed run left)."""
+    """Delete the files of every part not in `names` (and any temp file left there)."""
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -136,3 +136,17 @@ def test_an_incremental_build_on_two_workers_writes_the_bytes_of_one_worker_from
                  modified="2013-05-12T08:00:00+00:00")
     inc, scratch, _ = incremental_and_scratch(tmp_path, new, params=two)
     assert inc == scratch
+
+
+def test_a_dedup_run_that_fails_mid_part_keeps_no_summary_of_that_part(tmp_path, monkeypatch):
+    import curate.dedup.stage as stage
+
+    write_clean(tmp_path, old_parts())
+
+    def fail(*args):
+        raise RuntimeError("signing failed")
+
+    monkeypatch.setattr(stage, "cached_signatures", fail)
+    with pytest.raises(RuntimeError):
+        run_dedup(tmp_path, one_worker())
+    assert list(summary_folder(tmp_path / "corpus/interim").iterdir()) == []
