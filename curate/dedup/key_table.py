@@ -45,6 +45,12 @@ class KeyTable:
         self._content.append(_h64(key.content_hash))
         self._canceled.append(CANCELED_FLAG in key.flags)
 
+    def extend(self, id_hashes: bytes, content_hashes: bytes, canceled: bytes) -> None:
+        """Records at once, as `columns` gave them (a part kept between builds)."""
+        self._id.frombytes(id_hashes)
+        self._content.frombytes(content_hashes)
+        self._canceled += canceled
+
     def __len__(self) -> int:
         return len(self._canceled)
 
@@ -68,6 +74,15 @@ class KeyTable:
         if canceled.any():
             want |= canceled | np.isin(ids, ids[canceled])
         return np.flatnonzero(want).tolist()
+
+
+def columns(keys: list) -> tuple[bytes, bytes, bytes]:
+    """The table's columns of `keys` as bytes (id hashes, content hashes, cancellation flags),
+    what `extend` takes."""
+    table = KeyTable(dict)
+    for k in keys:
+        table.add(k)
+    return table._id.tobytes(), table._content.tobytes(), bytes(table._canceled)
 
 
 def load_lines(lines: Iterable[bytes], wanted: list[int], decode) -> dict[int, object]:

@@ -55,7 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from curate.params import DedupParams
-from curate.dedup.spill import SpilledRows
+from curate.dedup.spill import SegmentRows, SpilledRows
 from curate.dedup.lsh import (BIG_BUCKET, EMPTY, MAX_MISS, SEED, VERIFY_CHUNK, MinHasher, band_keys,  # noqa: F401
                               candidate_pairs, estimate_jaccard, exact_jaccard, lsh_params, margin)
 
@@ -109,25 +109,30 @@ class NearDupIndex:
     come (read back with pread only for the rows of candidate pairs), and memory holds per record only the
     low 32 bits of its LSH band keys, its distinct-shingle count and whether it has words
     (`nbytes`: 4 x bands + 5 bytes, 165 at the default settings). The pairs are the same.
+    With `segments` the index is as compact, its rows added a block at a time (`add_part`: the
+    signature file and compact columns the stage keeps per clean part).
     """
 
     def __init__(self, params: DedupParams | None = None, hasher: MinHasher | None = None,
-                 spill: Path | None = None):
+                 spill: Path | None = None, segments: bool = False):
         self.params = params or DedupParams()
         self.hasher = hasher or MinHasher(self.params.num_perm, self.params.shingle_words)
-        self._sigs = np.empty((0 if spill else 1024, self.hasher.num_perm), dtype=np.uint32)
+        self.compact = spill is not None or segments
+        self._sigs = np.empty((0 if self.compact else 1024, self.hasher.num_perm), dtype=np.uint32)
         self._sizes = np.empty(1024, dtype=np.int64)  # distinct shingles per record
         self._n = 0
         self.stats: dict[str, int] = {}
         self.spill = spill
-        if spill is not None:
+        self._pending: list[bytes] = []
+        self._rows: SegmentRows | None = None
+        if self.compact:
             self.bands, self.rows = lsh_params(self._lsh_threshold(), self.hasher.num_perm)
-            self._file = open(spill, "wb")  # noqa: SIM115 - closed by close()
-            self._pending: list[bytes] = []
             self._short = array("I")   # band keys, low 32 bits, `bands` per record
             self._size_col = array("I")
             self._usable = bytearray()
-            self._rows: SpilledRows | None = None
+            self._rows = SegmentRows(self.hasher.num_perm) if segments else None
+        if spill is not None:
+            self._file = open(spill, "wb")  # noqa: SIM115 - closed by close()
 
     def __len__(self) -> int:
         return self._n
@@ -143,8 +148,19 @@ class NearDupIndex:
         sig = np.ascontiguousarray(self.hasher.signature_of(shingles), dtype=np.uint32)
         return sig.tobytes() + int(size).to_bytes(8, "little")
 
+    def add_part(self, n: int, short: bytes, sizes: bytes, usable: bytes, signatures: Path) -> None:
+        """Segments mode: add `n` records at once: their short band keys (uint32, `bands` a
+        record), distinct-shingle counts (uint32), has-words bytes and their signature file."""
+        self._short.frombytes(short)
+        self._size_col.frombytes(sizes)
+        self._usable.extend(usable)
+        self._rows.add(signatures, n)
+        self._n += n
+
     def add_encoded(self, encoded: bytes) -> int:
         """Add a signature from `encoded_signature`; returns its index."""
+        if self.compact and self.spill is None:
+            raise ValueError("an index in segments mode takes whole parts (add_part)")
         if self.spill is not None:
             self._pending.append(encoded)
             if len(self._pending) >= 1024:
@@ -177,13 +193,15 @@ class NearDupIndex:
     @property
     def nbytes(self) -> int:
         """Bytes this index holds in memory (the arrays' lengths; array.array over-allocates a few %)."""
-        if self.spill is None:
+        if not self.compact:
             return self._sigs.nbytes + self._sizes.nbytes
         return (self._short.buffer_info()[1] * self._short.itemsize + self._size_col.buffer_info()[1]
                 * self._size_col.itemsize + len(self._usable) + sum(map(len, self._pending)))
 
     def close(self) -> None:
-        """Spill mode: close and delete the scratch file."""
+        """Spill mode: close and delete the scratch file; segments mode: close the files."""
+        if self.spill is None and self._rows is not None:
+            self._rows.close()
         if self.spill is not None and not self._file.closed:
             self._file.close()
             if self._rows is not None:
@@ -192,8 +210,10 @@ class NearDupIndex:
 
     @property
     def signatures(self) -> np.ndarray:
-        if self.spill is None:
+        if not self.compact:
             return self._sigs[: self._n]
+        if self.spill is None:
+            return self._rows
         self.flush()
         self._file.flush()
         if self._rows is None or self._rows.shape[0] != self._n:
@@ -204,7 +224,7 @@ class NearDupIndex:
 
     @property
     def sizes(self) -> np.ndarray:
-        if self.spill is None:
+        if not self.compact:
             return self._sizes[: self._n]
         self.flush()
         return np.frombuffer(self._size_col, dtype=np.uint32).astype(np.int64) if self._n else np.empty(0, np.int64)
@@ -215,7 +235,7 @@ class NearDupIndex:
         return min(t, p.near_min_jaccard) if p.near_containment is not None else t
 
     def _candidates(self, sigs: np.ndarray, bands: int, rows: int, active: np.ndarray | None) -> np.ndarray:
-        if self.spill is None:
+        if not self.compact:
             return candidate_pairs(sigs, bands, rows, active)
         short = np.frombuffer(self._short, dtype=np.uint32).reshape(self._n, bands) if self._n else None
         usable = np.frombuffer(self._usable, dtype=bool) if self._n else np.zeros(0, dtype=bool)
@@ -323,36 +343,6 @@ class NearDupIndex:
 
 
 # ------------------------------------------------------------------------------------- entry points
-
-
-@dataclass(frozen=True)
-class IdCluster:
-    """A cluster by record ids, for reports: the kept id and the near-duplicate ids."""
-
-    kept: str
-    members: tuple[str, ...]
-    similarity: dict[str, float]
-
-
-def find_clusters(
-    texts: Iterable[str],
-    ids: Sequence[str],
-    published: Sequence[str | None] | None = None,
-    dates: Sequence[str | None] | None = None,
-    params: DedupParams | None = None,
-) -> list[IdCluster]:
-    """Near-duplicate clusters of in-memory texts, by id (largest first). Texts are kept for the
-    exact check of borderline pairs, so use `NearDupIndex` directly for corpora that do not fit."""
-    texts = list(texts)
-    index = NearDupIndex(params)
-    for text in texts:
-        index.add(text)
-    published = published or [None] * len(ids)
-    dates = dates or [None] * len(ids)
-    keys = [order_key(i, p, d) for i, p, d in zip(ids, published, dates)]
-    clusters = index.clusters(keys, reload=lambda wanted: ((i, texts[i]) for i in wanted))
-    return [IdCluster(ids[c.kept], tuple(ids[i] for i in c.members),
-                      {ids[i]: s for i, s in c.similarity.items()}) for c in clusters]
 
 
 def detail_for(cluster: Cluster, member: int, ids: Sequence[str], params: DedupParams) -> str:

@@ -3,13 +3,18 @@ decisions of curate.dedup.decisions, then the records copied through or dropped 
 
 from __future__ import annotations
 
+import bisect
+from array import array
 from pathlib import Path
 
 import msgspec
+import numpy as np
 
 from curate.dedup.decisions import DedupKey, dedup_decisions
-from curate.dedup.key_table import KeyTable, load_lines
+from curate.dedup.key_table import KeyTable, columns, load_lines
+from curate.dedup.lsh import EMPTY, band_keys
 from curate.dedup.near_dup import NearDupIndex
+from curate.dedup.part_summary import PartSummary, SummaryWriter, prune, read_summary, summary_folder
 from curate.dedup.signing import cached_signatures
 from curate.engine.cache import LINE_KEYS, AnnotationCache, LiveKeys, cache_file, code_digest, text_cache_key
 from curate.engine.io import iter_lines, texts_at
@@ -30,14 +35,6 @@ CACHE_CODE = {"minhash": DEDUP_CODE}
 
 class _Text(msgspec.Struct):
     text: str = ""
-
-
-def _reload_texts(paths: list[Path]):
-    """For near-dup verification: (index, text) of the wanted records, one more streaming pass."""
-    def reload(wanted: list[int]):
-        return texts_at(paths, wanted)
-
-    return reload
 
 
 def minhash_cache_prefix(params: Params) -> str:
@@ -74,51 +71,85 @@ def signature_texts(texts: list[str], dedup: DedupParams) -> list[bytes]:
 _TEXT_DECODER = msgspec.json.Decoder(_Text)
 
 
-def _spill_path(root: Path) -> Path:
-    """The scratch file of the signatures, beside the interim folders: one name, so a killed run's
-    file is overwritten by the next (a stage runs alone: curate/pipeline/locking.py)."""
-    return interim_dir(root, "dedup").parent / ".dedup-signatures.tmp"
-
-
-def _lines(paths: list[Path]):
-    return (line for path in paths for line in iter_lines(path))
-
-
-def _index(paths: list[Path], params: Params, near: NearDupIndex | None, cache: AnnotationCache, ex,
-           counts: list[int]) -> KeyTable:
-    """Every record's key and, with near dedup on, its MinHash signature added to `near`: from
-    the cache (content hash + MinHash settings + near-dup code), the missing ones computed on the
-    executor, a distinct text once, added in input order; `counts` gets each part's records."""
+def _summary(path: Path, name: str, params: Params, near: NearDupIndex | None, cache: AnnotationCache, ex,
+             folder: Path) -> PartSummary:
+    """One clean part's summary (curate/dedup/part_summary.py), computed from its lines: each
+    record's key hashes and, with near dedup on, its MinHash signature from the cache (content
+    hash + MinHash settings + near-dup code) or computed on the executor, a distinct text once."""
     key_dec = msgspec.json.Decoder(DedupKey)
     prefix = minhash_cache_prefix(params)
-    # per record only hashes of its id and content hash: full keys are read back for the few
-    # records a rule compares (curate/dedup/key_table.py); each text becomes a signature
-    keys = KeyTable(lambda wanted: load_lines(_lines(paths), wanted, key_dec.decode))
-    hashes: list[str] = []  # content hashes of the window's records
-    lines_of_window: list[bytes] = []
+    num_perm = params.dedup.num_perm
+    w = SummaryWriter(folder, name, num_perm if near is not None else 0, near.bands if near is not None else 0)
+    try:
+        for window in _windows(path):
+            keys = [key_dec.decode(line) for line in window]
+            cols = columns(keys)
+            if near is None:
+                w.add(len(window), *cols)
+                continue
+            encoded, _ = cached_signatures(cache, prefix, [k.content_hash for k in keys], window,
+                                           signature_lines, params.dedup, ex)
+            sigs = np.frombuffer(b"".join(e[:-8] for e in encoded), dtype=np.uint32).reshape(-1, num_perm)
+            sizes = array("I", (int.from_bytes(e[-8:], "little") for e in encoded)).tobytes()
+            w.add(len(window), *cols, sizes, (sigs[:, 0] != EMPTY).tobytes(),
+                  band_keys(sigs, near.bands, near.rows).tobytes(), signatures=sigs.tobytes())
+        return w.finish()
+    except BaseException:
+        w.abort()
+        raise
 
-    def add_signatures() -> None:
-        signatures, _ = cached_signatures(cache, prefix, hashes, lines_of_window, signature_lines, params.dedup, ex)
-        for encoded in signatures:
-            near.add_encoded(encoded)
 
-    for path in paths:
-        n = 0
-        for line in iter_lines(path):
-            n += 1
-            key = key_dec.decode(line)
-            keys.add(key)
-            if near is not None:
-                hashes.append(key.content_hash)
-                lines_of_window.append(line)
-                if len(lines_of_window) >= WINDOW:
-                    add_signatures()
-                    lines_of_window.clear()
-                    hashes.clear()
-        counts.append(n)
-    if near is not None and lines_of_window:
-        add_signatures()
-    return keys
+def _windows(path: Path):
+    window: list[bytes] = []
+    for line in iter_lines(path):
+        window.append(line)
+        if len(window) >= WINDOW:
+            yield window
+            window = []
+    if window:
+        yield window
+
+
+def _by_part(paths: list[Path], counts: list[int], wanted, read) -> dict:
+    """{index: value} of the wanted records (positions over all parts), reading only the parts
+    that hold one: `read(path, positions in the part)` yields (position, value)."""
+    wanted = sorted(wanted)
+    out, start = {}, 0
+    for path, n in zip(paths, counts):
+        lo, hi = bisect.bisect_left(wanted, start), bisect.bisect_left(wanted, start + n)
+        if lo < hi:
+            out.update((start + i, v) for i, v in read(path, [i - start for i in wanted[lo:hi]]))
+        start += n
+    return out
+
+
+def _index(paths: list[Path], names: list[str], params: Params, near: NearDupIndex | None, cache: AnnotationCache,
+           ex, folder: Path) -> tuple[KeyTable, list[int], int]:
+    """Every record's key hashes and, with near dedup on, its LSH columns and signature rows added
+    to `near`, part by part: a part's summary read back when the last builds kept it (by `names`),
+    else computed from its lines and kept. Returns the table, each part's records and how many
+    parts were read back."""
+    key_dec = msgspec.json.Decoder(DedupKey)
+    counts: list[int] = []
+
+    def load(wanted: list[int]) -> dict:  # full keys, read back for the few records a rule compares
+        return _by_part(paths, counts, wanted,
+                        lambda path, local: load_lines(iter_lines(path), local, key_dec.decode).items())
+
+    keys = KeyTable(load)
+    num_perm, bands = (params.dedup.num_perm, near.bands) if near is not None else (0, 0)
+    reused = 0
+    for path, name in zip(paths, names):
+        summary = read_summary(folder, name, num_perm, bands)
+        if summary is None:
+            summary = _summary(path, name, params, near, cache, ex, folder)
+        else:
+            reused += 1
+        keys.extend(summary.id_hashes, summary.content_hashes, summary.canceled)
+        if near is not None:
+            near.add_part(summary.n, summary.short, summary.sizes, summary.usable, summary.signatures)
+        counts.append(summary.n)
+    return keys, counts, reused
 
 
 def dedup_stage_key(params: Params) -> str:
@@ -144,34 +175,35 @@ def run_dedup(root: Path, params: Params, executor=None) -> StageResult:
     upstream = stage_parts(root, "clean")
     known = read_local(source)
     paths = [part_path(source, p.name) for p in upstream]
-    near = NearDupIndex(params.dedup, spill=_spill_path(root)) if params.dedup.near else None
+    stage_key = dedup_stage_key(params)
+    inputs = [verified_digest(source, up, known) for up in upstream]
+    names = [digest(stage_key, d) for d in inputs]
+    folder = summary_folder(source.parent)
+    near = NearDupIndex(params.dedup, segments=True) if params.dedup.near else None
     cache = AnnotationCache(cache_file(root, params, "minhash"))
-    counts: list[int] = []
     try:
         with stage_executor(params, executor) as ex:  # one of its own: terminated on a failure
             try:
-                keys = _index(paths, params, near, cache, ex, counts)
+                keys, counts, reused = _index(paths, names, params, near, cache, ex, folder)
             finally:
                 cache.close()
-        if near is not None:
-            near.flush()  # the last pending signatures (a bounded buffer, not per record)
         index_bytes = keys.nbytes + (near.nbytes if near is not None else 0)
-        drop = dedup_decisions(keys, params, near=near, reload=_reload_texts(paths))
+        reload = (lambda wanted: _by_part(paths, counts, wanted, lambda path, local: texts_at([path], local)).items())
+        drop = dedup_decisions(keys, params, near=near, reload=reload)
     finally:
         if near is not None:
             near.close()
+    prune(folder, set(names))
 
     record_dec = RECORD_DECODER
-    stage_key = dedup_stage_key(params)
 
     def body(run: PartRun, result: StageResult) -> None:
         result.extra.update(cache_hits=cache.hits, cache_misses=cache.misses)  # MinHash signatures
+        result.extra.update(summaries_reused=reused)  # parts whose keys and signatures were read back
         result.extra.update(index_bytes=index_bytes,
                             index_bytes_per_record=round(index_bytes / len(keys), 1) if len(keys) else 0)
         start = 0
-        for up, path, n in zip(upstream, paths, counts):
-            input_digest = verified_digest(source, up, known)
-
+        for path, n, input_digest in zip(paths, counts, inputs):
             def fill(w: StageWriter, path=path, start=start) -> None:
                 # kept lines are copied as clean wrote them; only dropped records are decoded
                 for i, line in enumerate(iter_lines(path), start):

@@ -103,3 +103,14 @@ def test_spilled_rows_read_back_as_the_array_they_were_written_from(tmp_path):
         assert (rows[idx, 2:5] == sigs[idx, 2:5]).all()
     finally:
         rows.close()
+
+
+def test_repeated_marks_exactly_the_values_that_occur_twice_or_more():
+    from curate.dedup.lsh import repeated
+
+    rng = np.random.default_rng(3)
+    for dtype, n in ((np.uint32, 5000), (np.uint64, 5000), (np.uint32, 1), (np.uint64, 0)):
+        values = rng.integers(0, np.iinfo(dtype).max, n, dtype=np.uint64).astype(dtype)
+        values[: n // 10] = values[n // 10: 2 * (n // 10)]  # planted repeats
+        counts = {v: c for v, c in zip(*np.unique(values, return_counts=True))}
+        assert repeated(values).tolist() == [counts[v] >= 2 for v in values]

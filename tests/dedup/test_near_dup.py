@@ -13,7 +13,8 @@ import pytest
 from curate.dedup import near_dup
 from curate.dedup import lsh
 from curate.dedup.lsh import MinHasher, candidate_pairs, estimate_jaccard, exact_jaccard, optimal_lsh_params
-from curate.dedup.near_dup import NearDupIndex, find_clusters, order_key
+from curate.dedup.clusters import find_clusters
+from curate.dedup.near_dup import NearDupIndex, order_key
 from curate.params import DedupParams, Params
 from curate.record import Reason, Record, Source, encode, reject
 

@@ -83,7 +83,7 @@ def test_synthetic_articles_are_deterministic_and_extend_by_number(tmp_path):
 def test_synthetic_articles_hold_no_near_duplicates():
     import synth_articles
 
-    from curate.dedup.near_dup import find_clusters
+    from curate.dedup.clusters import find_clusters
 
     articles = [synth_articles.article(3, i) for i in range(400)]
     assert find_clusters([a["text"] for a in articles], [a["id"] for a in articles]) == []
