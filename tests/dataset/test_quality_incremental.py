@@ -18,8 +18,9 @@ ARTICLES = "corpus/curated/articles"
 
 def corpus(root: Path) -> None:
     """Four shards, one empty: undated and badly dated records, flags and entities in every
-    shard, a flag whose first examples span shards, the same text (same sample lead) in two shards, ties on length, and copies of one
-    kept record rejected for two reasons (three rejected files)."""
+    shard, a flag whose first examples span shards, the same text (same sample lead) in two
+    shards, ties on length, and copies of one kept record rejected for two reasons (three
+    rejected files)."""
     records = [rec(f"r{i:03d}", words=40 + (i * 37) % 1201,
                    date=None if i % 7 == 0 else f"20{10 + i % 9}-0{1 + i % 9}-03",
                    flags=(["truncated"] if i % 2 else ["no_signoff", "markup_left"])
