@@ -36,7 +36,8 @@ FILES = "files.json"     # relative path -> [sha256, size, mtime_ns, inode]
 SUFFIX = ".summary"
 # the code a summary depends on: the accumulator, the record views and decoders, the missing rules
 CODE_MODULES = ("curate.report.quality", "curate.report.summary", "curate.report.build",
-                "curate.record", "curate.validate.corpus_rules", "curate.params")
+                "curate.dataset.versions", "curate.record", "curate.validate.corpus_rules",
+                "curate.params")
 
 
 # ------------------------------------------------------------------------------- state <-> bytes
@@ -99,10 +100,10 @@ class SummaryCache:
     """Summaries by file content under `folder`; `hits`, `misses` and `corrupt` count lookups,
     `hashed` the files whose sha256 was computed (their stat identity was not the recorded one)."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, code: str | None = None):
         self.folder = Path(folder)
         self.hits = self.misses = self.corrupt = self.hashed = 0
-        self._code = code_digest(*CODE_MODULES)
+        self._code = code or code_digest(*CODE_MODULES)  # the code that makes summaries
         try:
             known = msgspec.json.decode((self.folder / FILES).read_bytes(), type=_Files)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):

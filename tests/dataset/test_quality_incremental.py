@@ -95,6 +95,14 @@ def test_a_shard_rewritten_in_place_is_hashed_and_read_again(tmp_path):
     assert any(x["language"] == "fr" for x in report["languages"])
 
 
+def test_summaries_made_by_other_code_are_not_used(tmp_path):
+    corpus(tmp_path)
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report", code="before"))
+    cache = SummaryCache(tmp_path / ".curate-cache/report", code="after")
+    build_report(WorkTree(tmp_path), cache)
+    assert (cache.hits, cache.misses) == (0, 7)
+
+
 def test_summaries_no_version_uses_are_deleted(tmp_path):
     corpus(tmp_path)
     build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
