@@ -19,7 +19,7 @@ from curate.layout import METRICS
 from curate.record import Record, Rejected, view
 from curate.report.quality import QualityAccumulator, QualityError
 from curate.report.rules import flat_metrics
-from curate.report.summary import SummaryCache, merged
+from curate.report.summary import SummaryCache, groups, merged
 
 
 # what the report reads of a record (the text only for the sample articles' first lines); types from curate/record.py
@@ -83,22 +83,37 @@ def summarize(version: Version, path: str, kind: str) -> QualityAccumulator:
 
 
 def accumulate_cached(version: WorkTree, curated: str, cache: SummaryCache) -> QualityAccumulator:
-    """The working tree's accumulator from per-file summaries, read only where not cached; merged
-    in the order of one pass, so the same as `accumulate` over every record."""
+    """The working tree's accumulator from cached summaries of groups of files (summary.groups)
+    and of single files, a file read only when neither is cached; merged in the order of one
+    pass, so the same as `accumulate` over every record."""
     arts, rejs = version_files(version, curated)
+    files = []
+    for kind, paths in (("records", arts), ("rejected", rejs)):
+        for rel in paths:
+            try:
+                files.append((kind, rel, cache.file_sha(version.root / rel, rel)))
+            except OSError as exc:
+                raise VersionError(f"{version.label}: reading {rel} failed: {exc}") from exc
+
+    def one(kind: str, rel: str, sha: str) -> QualityAccumulator:
+        acc = cache.get(kind, sha)
+        if acc is None:
+            acc = summarize(version, rel, kind)
+            cache.read += 1
+            cache.put(kind, sha, acc)
+        return acc
 
     def summaries():
-        for kind, paths in (("records", arts), ("rejected", rejs)):
-            for rel in paths:
-                try:
-                    sha = cache.file_sha(version.root / rel, rel)
-                except OSError as exc:
-                    raise VersionError(f"{version.label}: reading {rel} failed: {exc}") from exc
-                acc = cache.get(kind, sha)
-                if acc is None:
-                    acc = summarize(version, rel, kind)
-                    cache.put(kind, sha, acc)
-                yield acc
+        for group in groups(files):
+            key = cache.group_key(group)
+            acc = cache.get("group", key)
+            if acc is None:
+                acc = merged(one(*f) for f in group)
+                cache.put("group", key, acc)
+            else:
+                for kind, _, sha in group:
+                    cache.mark(kind, sha)
+            yield acc
 
     acc = merged(summaries())
     cache.close()

@@ -4,13 +4,16 @@ adds a few shards re-reads only those.
 A summary is the `QualityAccumulator` of one file (an accepted-records shard or a rejected file);
 `QualityAccumulator.merge` folds them, in the order a single pass reads the files (shards, then
 rejected files), into exactly the accumulator of that pass, so the report's bytes are the same.
+The merge is associative, so runs of consecutive files (`groups`, cut by content: ~GROUP files)
+are cached merged too, and a build with a few new shards decodes one summary per run and the
+single-file summaries of the runs that changed only.
 
 `SummaryCache` keeps them under `run.cache_dir` (`.curate-cache/report/`, local, never tracked by
-DVC): one file per summary, named by sha256(code digest, kind, the file's sha256), holding the
+DVC): one file per summary, named by sha256(code digest, kind, the file's or the run's sha256), holding the
 sha256 of its payload then the payload (msgpack). The code digest covers the modules that make a
 summary, so a changed accumulator invalidates every entry. A file's sha256 is trusted while its
-stat identity (size, mtime, inode: a hard-linked unchanged shard keeps it) is the one recorded
-beside it in `files.json`, as curate/engine/parts.py does for interim parts; otherwise the file is
+stat identity (size, mtime, inode: a hard-linked unchanged shard keeps it, even renamed) is one
+recorded in `files.json`, as curate/engine/parts.py does for interim parts; otherwise the file is
 hashed again. An entry that is missing, damaged or unreadable is recomputed: the cache can cost
 time, never change a byte. Each run deletes the entries it did not use (the working tree has one
 version). Only the working tree uses it (`curate report --rev` reads a revision in one pass).
@@ -31,6 +34,7 @@ from curate.engine.parts import sha256_file, stat_identity
 from curate.report import quality as q
 
 FORMAT = 1
+GROUP = 16               # files a group holds on average (content-defined cut: `groups`)
 FOLDER = "report"        # under run.cache_dir
 FILES = "files.json"     # relative path -> [sha256, size, mtime_ns, inode]
 SUFFIX = ".summary"
@@ -88,6 +92,18 @@ def merged(summaries: Iterable[q.QualityAccumulator]) -> q.QualityAccumulator:
     return acc
 
 
+def groups(files: list[tuple[str, str, str]]) -> list[list[tuple[str, str, str]]]:
+    """The (kind, path, sha256) of the files in reading order, cut into runs of one kind: a run
+    ends after a file whose sha256 is 0 modulo GROUP, so a new or changed file changes its own
+    run only (the others keep their cached summaries, whatever their position)."""
+    out: list[list[tuple[str, str, str]]] = []
+    for f in files:
+        if not out or out[-1][-1][0] != f[0] or int(out[-1][-1][2][:8], 16) % GROUP == 0:
+            out.append([])
+        out[-1].append(f)
+    return out
+
+
 # ------------------------------------------------------------------------------------ the cache
 
 
@@ -97,32 +113,41 @@ class _Files(msgspec.Struct):
 
 
 class SummaryCache:
-    """Summaries by file content under `folder`; `hits`, `misses` and `corrupt` count lookups,
-    `hashed` the files whose sha256 was computed (their stat identity was not the recorded one)."""
+    """Summaries by content under `folder`, of one file (`kind` records or rejected, its sha256)
+    or of a group of files (`kind` group, `group_key`); `hits`, `misses` and `corrupt` count
+    lookups, `hashed` the files whose sha256 was computed (their stat identity was not one
+    recorded) and `read` the files read (their summary was not cached)."""
 
     def __init__(self, folder: Path, code: str | None = None):
         self.folder = Path(folder)
-        self.hits = self.misses = self.corrupt = self.hashed = 0
+        self.hits = self.misses = self.corrupt = self.hashed = self.read = 0
         self._code = code or code_digest(*CODE_MODULES)  # the code that makes summaries
         try:
             known = msgspec.json.decode((self.folder / FILES).read_bytes(), type=_Files)
         except (OSError, msgspec.DecodeError, msgspec.ValidationError):
             known = _Files()
-        self._known = known.files if known.format == FORMAT else {}
+        # stat identity -> sha256, whatever the name (a shard renamed by a new part before it)
+        self._known = {tuple(v[1:]): v[0] for v in (known.files if known.format == FORMAT else {}).values()
+                       if len(v) == 4}
         self._seen: dict[str, list] = {}
         self._used: set[str] = set()
 
     def file_sha(self, path: Path, rel: str) -> str:
         """The file's sha256: the recorded one while its stat identity is unchanged, else hashed."""
         st = stat_identity(path)
-        known = self._known.get(rel)
-        if known and st is not None and known[1:] == st:
-            sha = known[0]
-        else:
+        sha = self._known.get(tuple(st)) if st is not None else None
+        if sha is None:
             sha = sha256_file(path)
             self.hashed += 1
         self._seen[rel] = [sha, *(st or [])]
         return sha
+
+    def group_key(self, group: list[tuple[str, str, str]]) -> str:
+        return hashlib.sha256("".join(f"{kind}:{sha}\n" for kind, _, sha in group).encode()).hexdigest()
+
+    def mark(self, kind: str, sha: str) -> None:
+        """Keep an entry this run did not need to read (a member of a cached group)."""
+        self._used.add(self.entry(kind, sha).name)
 
     def entry(self, kind: str, sha: str) -> Path:
         name = hashlib.sha256(f"{FORMAT}\0{self._code}\0{kind}\0{sha}".encode()).hexdigest()

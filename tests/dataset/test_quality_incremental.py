@@ -3,17 +3,19 @@ as one pass over every record, reading only the shards whose summary is not cach
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
 from curate.dataset.versions import WorkTree
 from curate.record import Entity, Reason, encode
-from curate.report.build import build_report
+from curate.report.build import accumulate, build_report, iter_version, summarize, version_files
 from curate.report.stage import FORMATS, render
-from curate.report.summary import SummaryCache
+from curate.report.summary import SummaryCache, merged
 from tests.builders import rec, rejected, write_curated
 
 ARTICLES = "corpus/curated/articles"
+CACHE = ".curate-cache/report"
 
 
 def corpus(root: Path) -> None:
@@ -43,69 +45,93 @@ def outputs(report: dict) -> dict[str, bytes]:
 def test_merged_shard_summaries_make_the_report_of_one_pass_byte_for_byte(tmp_path):
     corpus(tmp_path)
     one_pass = build_report(WorkTree(tmp_path))
-    cache = SummaryCache(tmp_path / ".curate-cache/report")
+    cache = SummaryCache(tmp_path / CACHE)
     merged = build_report(WorkTree(tmp_path), cache)
-    assert cache.misses == 7 and cache.hits == 0  # 4 shards, 3 rejected files
+    assert cache.read == 7  # 4 shards, 3 rejected files
     assert outputs(merged) == outputs(one_pass)
     assert merged == one_pass
 
 
+def test_summaries_merge_in_any_grouping_to_the_one_pass_accumulator(tmp_path):
+    corpus(tmp_path)
+    version = WorkTree(tmp_path)
+    files = zip(("records", "rejected"), version_files(version, "corpus/curated"))
+    parts = [summarize(version, rel, kind) for kind, rels in files for rel in rels]
+    by_pairs = merged([merged(parts[i:i + 2]) for i in range(0, len(parts), 2)])
+    one_pass = accumulate(*iter_version(version, "corpus/curated"))
+    assert by_pairs.report() == merged(parts).report() == one_pass.report()
+
+
 def test_cached_summaries_make_the_same_report_as_one_pass(tmp_path):
     corpus(tmp_path)
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
-    cache = SummaryCache(tmp_path / ".curate-cache/report")
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
+    cache = SummaryCache(tmp_path / CACHE)
     assert outputs(build_report(WorkTree(tmp_path), cache)) == outputs(build_report(WorkTree(tmp_path)))
-    assert (cache.hits, cache.misses) == (7, 0)
+    assert (cache.read, cache.hashed, cache.misses) == (0, 0, 0)
 
 
 def test_an_added_shard_is_the_only_file_read_and_hashed_again(tmp_path):
     corpus(tmp_path)
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
     (tmp_path / ARTICLES / "part-00004.jsonl").write_bytes(encode(rec("z-new", words=9000)) + b"\n")
-    cache = SummaryCache(tmp_path / ".curate-cache/report")
+    cache = SummaryCache(tmp_path / CACHE)
     report = build_report(WorkTree(tmp_path), cache)
-    assert (cache.hits, cache.misses, cache.hashed) == (7, 1, 1)
+    assert (cache.read, cache.hashed) == (1, 1)
     assert outputs(report) == outputs(build_report(WorkTree(tmp_path)))
 
 
-def test_a_damaged_summary_is_recomputed(tmp_path):
+def test_damaged_summaries_are_recomputed(tmp_path):
     corpus(tmp_path)
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
-    entry = sorted((tmp_path / ".curate-cache/report").glob("*.summary"))[0]
-    raw = bytearray(entry.read_bytes())
-    raw[-3] ^= 0x01  # one bit of a count or a name: the checksum no longer matches
-    entry.write_bytes(bytes(raw))
-    cache = SummaryCache(tmp_path / ".curate-cache/report")
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
+    for entry in (tmp_path / CACHE).glob("*.summary"):
+        raw = bytearray(entry.read_bytes())
+        raw[-3] ^= 0x01  # one bit of a count or a name: the checksum no longer matches
+        entry.write_bytes(bytes(raw))
+    cache = SummaryCache(tmp_path / CACHE)
     report = build_report(WorkTree(tmp_path), cache)
-    assert (cache.corrupt, cache.misses, cache.hits) == (1, 1, 6)
+    assert cache.corrupt > 0 and cache.read == 7
     assert outputs(report) == outputs(build_report(WorkTree(tmp_path)))
 
 
 def test_a_shard_rewritten_in_place_is_hashed_and_read_again(tmp_path):
     corpus(tmp_path)
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
     shard = tmp_path / ARTICLES / "part-00000.jsonl"
     st = os.stat(shard)
     shard.write_bytes(shard.read_bytes().replace(b'"en"', b'"fr"'))  # same size
     os.utime(shard, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
-    cache = SummaryCache(tmp_path / ".curate-cache/report")
+    cache = SummaryCache(tmp_path / CACHE)
     report = build_report(WorkTree(tmp_path), cache)
-    assert (cache.hashed, cache.misses) == (1, 1)
+    assert (cache.hashed, cache.read) == (1, 1)
     assert outputs(report) == outputs(build_report(WorkTree(tmp_path)))
     assert any(x["language"] == "fr" for x in report["languages"])
 
 
+def test_a_renamed_shard_is_neither_hashed_nor_read_again(tmp_path):
+    corpus(tmp_path)
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
+    (tmp_path / ARTICLES / "part-00002.jsonl").rename(tmp_path / ARTICLES / "part-00009.jsonl")
+    cache = SummaryCache(tmp_path / CACHE)
+    report = build_report(WorkTree(tmp_path), cache)
+    assert (cache.hashed, cache.read) == (0, 0)
+    assert outputs(report) == outputs(build_report(WorkTree(tmp_path)))
+
+
 def test_summaries_made_by_other_code_are_not_used(tmp_path):
     corpus(tmp_path)
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report", code="before"))
-    cache = SummaryCache(tmp_path / ".curate-cache/report", code="after")
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE, code="before"))
+    cache = SummaryCache(tmp_path / CACHE, code="after")
     build_report(WorkTree(tmp_path), cache)
-    assert (cache.hits, cache.misses) == (0, 7)
+    assert (cache.hits, cache.read) == (0, 7)
 
 
-def test_summaries_no_version_uses_are_deleted(tmp_path):
+def test_the_summary_of_a_deleted_shard_is_deleted(tmp_path):
     corpus(tmp_path)
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
-    (tmp_path / ARTICLES / "part-00000.jsonl").unlink()
-    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / ".curate-cache/report"))
-    assert len(list((tmp_path / ".curate-cache/report").glob("*.summary"))) == 6
+    cache = SummaryCache(tmp_path / CACHE)
+    build_report(WorkTree(tmp_path), cache)
+    shard = tmp_path / ARTICLES / "part-00000.jsonl"
+    entry = cache.entry("records", hashlib.sha256(shard.read_bytes()).hexdigest())
+    assert entry.exists()
+    shard.unlink()
+    build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
+    assert not entry.exists()
