@@ -8,7 +8,8 @@ strings and near-duplicate ids, never with the corpus text).
 - `QualityAccumulator.add(record)` / `.add_rejected(rejected)`: pure folds over records (a
   `curate.record.Record` / `Rejected`, or any object with the same attributes);
   `.report()` returns the report as a plain dict (the JSON format; md/html render it), its
-  sections computed in `sections.py`.
+  sections computed in `sections.py`; `.merge(other)` folds in the accumulator of the records
+  that follow (`summary.py`: per-shard summaries, cached, merged into exactly one pass's state).
 - `build.py`: reading a version into a report (`build_report`); `rules.py`: the flat metrics and
   `--fail-on` rules; `quality_doc.py`: the report's one model of sections; `stage.py`: the
   `report` step; `commands.py`: `curate quality`.
