@@ -13,6 +13,7 @@ import msgspec
 
 from curate.params import Params
 from curate.pipeline.run import run_steps
+from curate.record import Reason, Record, Source, Stats, encode, reject
 from curate.steps import STAGES
 from tests.conftest import REPO
 
@@ -151,3 +152,39 @@ def write_parts(root: Path, extract: list[bytes]) -> None:
     for stage in STAGES[:-1]:
         data = extract if stage in ("ingest", "extract") else [b""] * len(extract)
         write_stage_folder(interim_dir(root, stage), stage, [{"records": b} for b in data])
+
+
+# ------------------------------------------------- records of a curated version (the quality report)
+
+
+def rec(rid: str, *, words: int = 100, date: str | None = "2020-01-15", title: str | None = "T",
+        dateline: str | None = "PARIS", credits=None, authors=(), language: str | None = "en",
+        flags=(), entities=(), path: str | None = None) -> Record:
+    """An accepted record of `words` words with the fields the quality report reads."""
+    return Record(id=rid, source=Source(path=path or f"raw/{rid}.txt", format="plaintext", sha256="0" * 64),
+                  title=title, date=date, dateline=dateline, credits=dict(credits or {}), authors=list(authors),
+                  language=language, flags=list(flags), entities=list(entities),
+                  text="w " * words, stats=Stats(chars=2 * words, words=words, sentences=1, paragraphs=1))
+
+
+def rejected(rid: str, reason: Reason, kept: str | None = None, **kw):
+    """A rejection of `rec(rid, **kw)` for `reason` (by dedup, naming `kept`, when `kept` is given)."""
+    r = reject(rec(rid, **kw), reason, f"detail of {rid}", "dedup" if kept else "ingest")
+    r.duplicate_of = kept
+    return r
+
+
+def write_curated(root: Path, records: list[Record], rejects: list, shards: int = 3) -> None:
+    """A curated version under `root`: `records` dealt round-robin into `shards` shards, the
+    rejections in one file per reason."""
+    arts = root / "corpus/curated/articles"
+    rej = root / "corpus/curated/rejected"
+    arts.mkdir(parents=True)
+    rej.mkdir(parents=True)
+    for i in range(shards):
+        (arts / f"part-{i:05d}.jsonl").write_bytes(b"".join(encode(r) + b"\n" for r in records[i::shards]))
+    by_reason: dict[str, list] = {}
+    for r in rejects:
+        by_reason.setdefault(r.reason, []).append(r)
+    for reason, items in by_reason.items():
+        (rej / f"{reason}.jsonl").write_bytes(b"".join(encode(r) + b"\n" for r in items))

@@ -8,7 +8,8 @@ strings and near-duplicate ids, never with the corpus text).
 - `QualityAccumulator.add(record)` / `.add_rejected(rejected)`: pure folds over records (a
   `curate.record.Record` / `Rejected`, or any object with the same attributes);
   `.report()` returns the report as a plain dict (the JSON format; md/html render it), its
-  sections computed in `sections.py`.
+  sections computed in `sections.py`; `.merge(other)` folds in the accumulator of the records
+  that follow (`summary.py`: per-shard summaries, cached, merged into exactly one pass's state).
 - `build.py`: reading a version into a report (`build_report`); `rules.py`: the flat metrics and
   `--fail-on` rules; `quality_doc.py`: the report's one model of sections; `stage.py`: the
   `report` step; `commands.py`: `curate quality`.
@@ -222,9 +223,12 @@ class QualityAccumulator:
         text = getattr(record, "text", None) or ""
         info = {"id": record.id, "date": record.date, "title": _short(record.title, TITLE_CHARS),
                 "words": record.stats.words, "lead": _lead(text), "path": record.source.path}
+        self._push_sample(key, info)
+
+    def _push_sample(self, key: str, info: dict) -> None:
         if len(self._samples) < SAMPLES:
             heapq.heappush(self._samples, (_Desc(key), info))
-        else:
+        elif key < self._samples[0][0].s:
             heapq.heapreplace(self._samples, (_Desc(key), info))
 
     # -- rejected records
@@ -241,6 +245,37 @@ class QualityAccumulator:
             self.dup_groups[reason][rej.duplicate_of].append(rej.id)
             if reason == Reason.NEAR_DUPLICATE.value:
                 self.dup_detail[rej.id] = _short(rej.detail, DETAIL_CHARS) or ""
+
+    # -- merging (curate/report/summary.py: one accumulator per shard, merged in shard order)
+    def merge(self, other: QualityAccumulator) -> None:
+        """Fold in `other`, the accumulator of the records that follow this one's: the result
+        is the accumulator of one pass over both, in that order (first examples kept first,
+        bounded heaps keep the same top records, counters add up)."""
+        for name in _SUMS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in _COUNTERS:
+            getattr(self, name).update(getattr(other, name))
+        for name in _NESTED_COUNTERS:
+            mine = getattr(self, name)
+            for key, counts in getattr(other, name).items():
+                mine[key].update(counts)
+        self.null.accepted += other.null.accepted
+        for name in ("missing", "exempt", "rejected"):
+            getattr(self.null, name).update(getattr(other.null, name))
+        for mine, theirs in ((self.flag_examples, other.flag_examples),
+                             (self.rejected_examples, other.rejected_examples)):
+            for key, examples in theirs.items():
+                ex = mine[key]
+                ex.extend(examples[: max(0, EXAMPLES - len(ex))])
+        for reason, groups in other.dup_groups.items():
+            for kept, ids in groups.items():
+                self.dup_groups[reason][kept].extend(ids)
+        self.dup_detail.update(other.dup_detail)
+        for heap, theirs in ((self._long, other._long), (self._short, other._short)):
+            for item in theirs:
+                _push_bounded(heap, item[:2], item[2])
+        for key, info in other._samples:
+            self._push_sample(key.s, info)
 
     # -- the report
     def report(self) -> dict:
@@ -277,6 +312,14 @@ class QualityAccumulator:
             # non-2xx responses): not inputs; build_report fills them in from reports/metrics.json
             "skipped": {"total": 0, "by_kind": {}},
         }
+
+
+# the accumulator's fields by how they merge (QualityAccumulator.merge; summary.py encodes them)
+_SUMS = ("accepted", "chars_total", "words_total", "no_month", "entity_total", "tickers_total",
+         "unlabelled", "ids")
+_COUNTERS = ("words", "months", "missing", "languages", "formats", "flags", "label_mentions",
+             "label_articles", "label_schemes", "rejected")
+_NESTED_COUNTERS = ("entities", "label_values", "rejected_by_stage")
 
 
 class _Desc:

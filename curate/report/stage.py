@@ -2,7 +2,9 @@
 reports/quality.{md,html,json}, reports/quality_metrics.json and the DVC plot data.
 
 The report dict comes from `curate.report.build.build_report`; its one model of sections is
-`curate.report.quality_doc`, written by the generic renderers of curate/render/.
+`curate.report.quality_doc`, written by the generic renderers of curate/render/. The statistics
+come from per-shard summaries cached under `run.cache_dir` (curate/report/summary.py), so a
+build that adds a few shards reads only those.
 """
 
 from __future__ import annotations
@@ -15,10 +17,12 @@ import orjson
 from curate.dataset.versions import WorkTree, errors_as
 from curate.engine.io import write_atomic
 from curate.engine.step import StageStep
+from curate.params import load_params
 from curate.render import to_html, to_md
 from curate.report.build import build_report
 from curate.report.quality import QualityError
 from curate.report.quality_doc import quality_document
+from curate.report.summary import FOLDER, SummaryCache
 from curate.steps import BY_NAME
 
 # -------------------------------------------------------------------------------------- outputs
@@ -74,10 +78,21 @@ def output_path(root: Path, fmt: str, rev: str | None) -> Path:
     return root / REVS_DIR / f"quality-{safe}.{fmt}"
 
 
+def summary_cache(root: Path, params=None) -> SummaryCache | None:
+    """The report's summary cache under `run.cache_dir` (params.yaml's when `params` is None);
+    None when it is off (null) or params.yaml cannot be read: the report is then one pass."""
+    if params is None:
+        try:
+            params = load_params(root / "params.yaml")
+        except Exception:  # noqa: BLE001 - a cache only saves time; the report reads params itself
+            return None
+    return SummaryCache(root / params.run.cache_dir / FOLDER) if params.run.cache_dir else None
+
+
 @errors_as(QualityError)
 def run_report(root: Path, params=None) -> dict:
     """The `report` stage: quality.{md,html,json}, quality_metrics.json and plot data."""
-    report = build_report(WorkTree(root))
+    report = build_report(WorkTree(root), summary_cache(root, params))
     for fmt in FORMATS:
         write_atomic(output_path(root, fmt, None), render(report, fmt))
     write_atomic(root / QUALITY_METRICS, _dumps(report["metrics"]))

@@ -17,23 +17,9 @@ from curate.dataset.versions import WorkTree
 from curate.report.build import build_report
 from curate.report.quality import QualityAccumulator, month_range, percentile
 from curate.report.rules import RuleError, broken_rules, flat_metrics, known_metrics, parse_rule
-from curate.record import Entity, Reason, Record, Source, Stats, encode, reject
+from curate.record import Entity, Reason
+from tests.builders import rec, rejected, write_curated
 from tests.conftest import REPO, bin_path, make_project, run
-
-
-def rec(rid: str, *, words: int = 100, date: str | None = "2020-01-15", title: str | None = "T",
-        dateline: str | None = "PARIS", credits=None, authors=(), language: str | None = "en",
-        flags=(), entities=(), path: str | None = None) -> Record:
-    return Record(id=rid, source=Source(path=path or f"raw/{rid}.txt", format="plaintext", sha256="0" * 64),
-                  title=title, date=date, dateline=dateline, credits=dict(credits or {}), authors=list(authors),
-                  language=language, flags=list(flags), entities=list(entities),
-                  text="w " * words, stats=Stats(chars=2 * words, words=words, sentences=1, paragraphs=1))
-
-
-def rejected(rid: str, reason: Reason, kept: str | None = None, **kw):
-    r = reject(rec(rid, **kw), reason, f"detail of {rid}", "dedup" if kept else "ingest")
-    r.duplicate_of = kept
-    return r
 
 
 # ----------------------------------------------------------------------------------- pure functions
@@ -179,20 +165,6 @@ def test_an_unknown_metric_is_named_with_the_closest_names_and_where_the_full_li
 
 
 # ---------------------------------------------------------------------------- shards on disk
-
-
-def write_curated(root: Path, records: list[Record], rejects: list, shards: int = 3) -> None:
-    arts = root / "corpus/curated/articles"
-    rej = root / "corpus/curated/rejected"
-    arts.mkdir(parents=True)
-    rej.mkdir(parents=True)
-    for i in range(shards):
-        (arts / f"part-{i:05d}.jsonl").write_bytes(b"".join(encode(r) + b"\n" for r in records[i::shards]))
-    by_reason: dict[str, list] = {}
-    for r in rejects:
-        by_reason.setdefault(r.reason, []).append(r)
-    for reason, items in by_reason.items():
-        (rej / f"{reason}.jsonl").write_bytes(b"".join(encode(r) + b"\n" for r in items))
 
 
 def test_report_reads_shards_and_checks_metrics(tmp_path):

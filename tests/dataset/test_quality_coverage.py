@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.dataset.test_quality import rec
+from tests.builders import rec
 
 from curate.report.quality import QualityAccumulator
 from curate.report.sections import coverage_bin

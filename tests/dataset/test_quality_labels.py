@@ -8,7 +8,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
-from tests.dataset.test_quality import rec, write_curated
+from tests.builders import rec, write_curated
 from tests.readers.web_builders import crawl_warc
 
 from curate.dataset.versions import WorkTree
