@@ -145,7 +145,7 @@ def report_cmd(root: Path = ROOT_OPT, params: Path = PARAMS_OPT) -> None:
     from curate.report.quality import QualityError  # lazy: start-up time
 
     with handled("report", failure=(QualityError,)), stage_lock(root, "curate report"), measured("report"):
-        rep = step("report").run(root, None)
+        rep = step("report").run(root, _load(params))
     c = rep["counts"]
     typer.echo(f"report: {c['accepted']} accepted, {c['rejected']} rejected; wrote reports/quality.{{md,html,json}}")
 

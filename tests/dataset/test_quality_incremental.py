@@ -135,3 +135,17 @@ def test_the_summary_of_a_deleted_shard_is_deleted(tmp_path):
     shard.unlink()
     build_report(WorkTree(tmp_path), SummaryCache(tmp_path / CACHE))
     assert not entry.exists()
+
+
+def test_the_report_command_keeps_its_summaries_where_its_params_file_says(tmp_path):
+    import subprocess
+
+    from tests.conftest import bin_path
+
+    corpus(tmp_path)
+    (tmp_path / "other.yaml").write_text("run:\n  cache_dir: elsewhere\n")
+    p = subprocess.run([bin_path("curate"), "report", "--root", str(tmp_path), "--params", str(tmp_path / "other.yaml")],
+                       capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    assert any((tmp_path / "elsewhere/report").iterdir())
+    assert not (tmp_path / CACHE).exists()
