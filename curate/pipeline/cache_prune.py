@@ -28,6 +28,7 @@ from pathlib import Path
 from curate.engine.parts import INDEX, part_path, read_index
 from curate.layout import interim_dir
 from curate.engine.cache import CACHE_FILES, LiveKeys, cache_file
+from curate.report.summary import FOLDER as SUMMARY_FOLDER, SUFFIX as SUMMARY_SUFFIX
 from curate.params import Params
 from curate.steps import STEPS
 from curate.pipeline.locking import project_lock
@@ -299,7 +300,8 @@ def render_prune(result: PruneResult) -> list[str]:
 
 
 # files of the cache folder that are not stage caches, by what writes them
-OTHER_FILES = (("check-corpus-*.pickle", "curate check's corpus index"),)
+OTHER_FILES = (("check-corpus-*.pickle", "curate check's corpus index"),
+               (f"{SUMMARY_FOLDER}/*{SUMMARY_SUFFIX}", "the quality report's shard summaries"))
 
 
 def other_files(cache_dir: Path, stats: list[CacheStats]) -> list[tuple[str, int, int]]:

@@ -16,8 +16,12 @@ def test_cache_info_counts_every_file_of_the_cache_folder(tmp_path):
     cache.close()
     folder.joinpath("check-corpus-0123456789abcdef01234567.pickle").write_bytes(b"p" * 225_000)
     folder.joinpath("notes.txt").write_bytes(b"x" * 10)
+    folder.joinpath("report").mkdir()
+    for i in range(3):  # one line for them all, however many shards the corpus has
+        folder.joinpath(f"report/{i:064x}.summary").write_bytes(b"s" * 100)
     lines = render_info(cache_info(tmp_path, params), folder)
     on_disk = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
     assert lines[-1] == f"{folder}: 20 entries, {on_disk:,} bytes in all"
     assert "check-corpus-*.pickle (curate check's corpus index): 1 file, 225,000 bytes" in lines
     assert "notes.txt: 1 file, 10 bytes" in lines
+    assert "report/*.summary (the quality report's shard summaries): 3 files, 300 bytes" in lines
