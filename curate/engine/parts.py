@@ -20,7 +20,7 @@ The layout of `corpus/interim/<stage>/` (one stage's output; partition i of ever
 from partition i of the stage before):
 
     parts/NNNNN.jsonl            records, one JSON line each (NNNNN: ordinal, in order)
-    parts/NNNNN.rejected.jsonl   rejections
+    parts/NNNNN.rejected.jsonl   rejections, when the part has any (fewer files for DVC to walk)
     parts/NNNNN.skipped.jsonl    ingest only, when a file had items that are no input
     index.json                   the parts in order: each one's input digest, counts, and per
                                  file its sha256 and size (the same bytes on every machine and
@@ -54,7 +54,7 @@ MAX_PART_FILES = 4096
 
 PARTS = "parts"
 INDEX = "index.json"
-FORMAT = 2  # of index.json and the local file: another value is ignored (every part recomputed)
+FORMAT = 3  # of index.json and the local file: another value is ignored (every part recomputed)
 SUFFIX = {"records": ".jsonl", "rejected": ".rejected.jsonl", "skipped": ".skipped.jsonl"}
 
 
@@ -234,14 +234,16 @@ def digest(*fields: str) -> str:
 def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | Path]]) -> None:
     """A stage folder written from given bytes, for benchmarks and tests that synthesise interim
     outputs: `parts[i]` maps kinds of SUFFIX to file bytes, or to a file moved into place
-    (records and rejected always written); each part counts its lines as kept and rejected
-    (as `unknown`)."""
+    (records always written, another kind only when it has bytes, as the stages write them);
+    each part counts its lines as kept and rejected (as `unknown`)."""
     (folder / PARTS).mkdir(parents=True, exist_ok=True)
     index, local = [], Local()
     for i, data in enumerate(parts):
         part = Part(part_name(i), files={})
         lines = {}
-        for kind, content in {"records": b"", "rejected": b"", **data}.items():
+        for kind, content in {"records": b"", **data}.items():
+            if kind != "records" and content == b"":
+                continue
             path = part_path(folder, part.name, kind)
             if isinstance(content, Path):
                 os.replace(content, path)
@@ -249,7 +251,7 @@ def write_stage_folder(folder: Path, stage: str, parts: list[dict[str, bytes | P
                 path.write_bytes(content)
             lines[kind] = count_lines(path)
             part.files[kind] = note_file(local, path, sha256_file(path))
-        part.kept, nrej = lines["records"], lines["rejected"]
+        part.kept, nrej = lines["records"], lines.get("rejected", 0)
         part.rejected = {"unknown": nrej} if nrej else {}
         part.inputs = part.kept + nrej
         index.append(part)

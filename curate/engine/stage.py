@@ -78,8 +78,7 @@ class StageWriter:
         self.part = Part(name, input=input_digest, rejected={}, skipped={}, files={})
         if key:
             self.local.keys[name] = key
-        for kind in ("records", "rejected"):
-            self._files[kind] = _Hashed(part_path(self.folder, name, kind))
+        self._files["records"] = _Hashed(part_path(self.folder, name, "records"))
 
     def keep(self, record: Record) -> None:
         self.keep_encoded(encode(record))
@@ -89,17 +88,22 @@ class StageWriter:
         self.result.kept += 1
         self.part.kept += 1
 
+    def _file(self, kind: str) -> _Hashed:
+        """The part's file of `kind`, opened at its first line: a part without rejections (or
+        skipped items) has no such file, so DVC has fewer files to walk on every build."""
+        fh = self._files.get(kind)
+        if fh is None:
+            fh = self._files[kind] = _Hashed(part_path(self.folder, self.part.name, kind))
+        return fh
+
     def drop(self, rejected: Rejected) -> None:
-        self._files["rejected"].write(encode(rejected) + b"\n")
+        self._file("rejected").write(encode(rejected) + b"\n")
         self.result.rejected[rejected.reason] += 1
         self.part.rejected[rejected.reason] = self.part.rejected.get(rejected.reason, 0) + 1
 
     def skip(self, line: bytes, kind: str) -> None:
         """Append an item that is no input (ingest: WARC requests, ...) to the part's skipped file."""
-        fh = self._files.get("skipped")
-        if fh is None:
-            fh = self._files["skipped"] = _Hashed(part_path(self.folder, self.part.name, "skipped"))
-        fh.write(line + b"\n")
+        self._file("skipped").write(line + b"\n")
         self.part.skipped[kind] = self.part.skipped.get(kind, 0) + 1
 
     def end(self, inputs: int) -> Part:

@@ -198,12 +198,23 @@ def test_a_stage_reads_a_changed_input_part_by_its_bytes_not_by_the_index(built)
 def test_a_missing_part_file_is_recomputed(built):
     folder = interim_dir(built, "extract")
     part = stage_parts(built, "extract")[0]
-    path = part_path(folder, part.name, "rejected")
+    path = part_path(folder, part.name, "records")
     good = path.read_bytes()
     os.unlink(path)
     result = run_extract(built, params())
     assert result.extra["parts_reused"] == result.extra["parts"] - 1
-    assert part_path(folder, stage_parts(built, "extract")[0].name, "rejected").read_bytes() == good
+    assert part_path(folder, stage_parts(built, "extract")[0].name, "records").read_bytes() == good
+
+
+def test_a_part_without_rejections_has_no_rejected_file(built):
+    seen = set()
+    for stage in INTERIM:
+        folder = interim_dir(built, stage)
+        for p in stage_parts(built, stage):
+            seen.add(bool(p.rejected))
+            assert ("rejected" in p.files) == bool(p.rejected), (stage, p.name)
+            assert part_path(folder, p.name, "rejected").exists() == bool(p.rejected), (stage, p.name)
+    assert seen == {True, False}  # the sample has parts of both kinds
 
 
 def test_an_unreadable_index_recomputes_every_part(built):
