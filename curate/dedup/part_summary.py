@@ -8,8 +8,9 @@ A part's files are named by its input digest (sha256 of the clean part) + the de
 params (`dedup_stage_key`), so an unchanged part costs one read of its `.keys` file instead of a
 decode of every line and a MinHash cache lookup per record. A `.keys` file is trusted only when
 its header (format, settings, sizes) and its blake2b digest match and its `.sigs` file has the
-size it names; anything else is computed again from the part's lines: a missing, stale or
-corrupt file costs time, never bytes. Files of parts the current build no longer has are
+stat identity (size, mtime, inode) the header recorded when it was written (the signatures are
+read by pread for candidate pairs only, so they are not hashed on every build); anything else is
+computed again from the part's lines: a missing, stale or rewritten file costs time, never bytes. Files of parts the current build no longer has are
 deleted at the end of the stage (`prune`).
 """
 
@@ -25,8 +26,9 @@ from pathlib import Path
 
 from curate.engine.io import atomic_writer, write_atomic
 
-FORMAT = b"CDP1"
-_HEADER = struct.Struct("<4sQII32s")  # format, records, num_perm, bands, blake2b-256 of the body
+FORMAT = b"CDP2"
+# format, records, num_perm, bands, blake2b-256 of the body, the .sigs file's size, mtime_ns, inode
+_HEADER = struct.Struct("<4sQII32sQQQ")
 
 
 @dataclass
@@ -62,12 +64,12 @@ def read_summary(folder: Path, name: str, num_perm: int, bands: int) -> PartSumm
     keys, sigs = _paths(folder, name)
     try:
         data = keys.read_bytes()
-        fmt, n, perm, nbands, digest = _HEADER.unpack_from(data)
+        fmt, n, perm, nbands, digest, *sigs_identity = _HEADER.unpack_from(data)
         body = memoryview(data)[_HEADER.size:]
         if (fmt != FORMAT or perm != num_perm or nbands != bands or len(body) != n * sum(_widths(bands))
                 or hashlib.blake2b(body, digest_size=32).digest() != digest):
             return None
-        if bands and os.stat(sigs).st_size != 4 * num_perm * n:
+        if bands and (_identity(sigs) != sigs_identity or sigs_identity[0] != 4 * num_perm * n):
             return None
     except (OSError, struct.error):
         return None
@@ -76,6 +78,11 @@ def read_summary(folder: Path, name: str, num_perm: int, bands: int) -> PartSumm
         cols.append(bytes(body[at:at + n * width]))
         at += n * width
     return PartSummary(n, *cols, signatures=sigs if bands else None)
+
+
+def _identity(path: Path) -> list[int]:
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
 class SummaryWriter:
@@ -104,7 +111,9 @@ class SummaryWriter:
     def finish(self) -> PartSummary:
         self._files.close()
         body = b"".join(self.cols)
-        header = _HEADER.pack(FORMAT, self.n, self.num_perm, self.bands, hashlib.blake2b(body, digest_size=32).digest())
+        identity = _identity(self.sigs) if self.bands else [0, 0, 0]
+        header = _HEADER.pack(FORMAT, self.n, self.num_perm, self.bands, hashlib.blake2b(body, digest_size=32).digest(),
+                              *identity)
         write_atomic(self.keys, header + body)
         return PartSummary(self.n, *map(bytes, self.cols), signatures=self.sigs if self.bands else None)
 

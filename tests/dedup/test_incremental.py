@@ -111,8 +111,17 @@ def truncate_signatures(root: Path) -> None:
         path.write_bytes(path.read_bytes()[:-4])
 
 
-@pytest.mark.parametrize("damage", [corrupt, truncate_signatures, lambda root: shutil.rmtree(
-    summary_folder(root / "corpus/interim"))], ids=["corrupt-keys", "truncated-signatures", "missing"])
+def rewrite_signatures(root: Path) -> None:
+    """Flip one byte of every .sigs file, keeping its size (a rewrite the size cannot tell)."""
+    for path in summary_folder(root / "corpus/interim").glob("*.sigs"):
+        data = bytearray(path.read_bytes())
+        data[0] ^= 0xFF
+        path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("damage", [corrupt, truncate_signatures, rewrite_signatures, lambda root: shutil.rmtree(
+    summary_folder(root / "corpus/interim"))], ids=["corrupt-keys", "truncated-signatures", "rewritten-signatures",
+                                                    "missing"])
 def test_a_damaged_or_missing_part_summary_is_computed_again_with_the_same_bytes(tmp_path, damage):
     text = synthetic_article(3, seed=0)
     new = record("reuters-COPY", text, published="2013-05-09T10:00:00+00:00", path="new.jsonl")
